@@ -1,0 +1,116 @@
+//! Errors a user can act on. Each message says what is wrong and, where there is one,
+//! what to do next.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Everything that can stop a fynd command.
+#[derive(Debug)]
+pub enum FyndError {
+    /// No index where one was expected.
+    NoIndex {
+        /// The folder that was looked in.
+        dir: PathBuf,
+    },
+    /// Another process holds the index's writer lock.
+    IndexLocked {
+        /// The index folder.
+        dir: PathBuf,
+    },
+    /// The index was built with another schema (an older or newer fynd).
+    IncompatibleIndex {
+        /// The index folder.
+        dir: PathBuf,
+    },
+    /// `--filter` named a key that is not a facet.
+    UnknownFilterKey {
+        /// What the user typed.
+        key: String,
+    },
+    /// `--filter` was not of the form KEY=VALUE.
+    BadFilter {
+        /// What the user typed.
+        text: String,
+    },
+    /// A date option did not hold a date.
+    BadDate {
+        /// Which option (`--from`, `--to`).
+        option: String,
+        /// What the user typed.
+        value: String,
+    },
+    /// The query could not be parsed.
+    QuerySyntax {
+        /// The whole query.
+        query: String,
+        /// 0-based character position of the problem.
+        position: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// A file or folder could not be read or written.
+    Io {
+        /// Which one.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The search library failed.
+    Tantivy(tantivy::TantivyError),
+}
+
+impl fmt::Display for FyndError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FyndError::NoIndex { dir } => write!(
+                f,
+                "no index at {}/: run `fynd index corpus` first (or pass --index DIR)",
+                dir.display()
+            ),
+            FyndError::IndexLocked { dir } => write!(
+                f,
+                "index is locked by another fynd process ({}/): wait for it to finish, then run again",
+                dir.display()
+            ),
+            FyndError::IncompatibleIndex { dir } => write!(
+                f,
+                "the index at {}/ was built by another version of fynd: delete that folder and run `fynd index` again",
+                dir.display()
+            ),
+            FyndError::UnknownFilterKey { key } => write!(
+                f,
+                "unknown filter key {key:?}: valid keys are {}",
+                crate::schema::FacetKey::names()
+            ),
+            FyndError::BadFilter { text } => write!(
+                f,
+                "bad filter {text:?}: write KEY=VALUE, e.g. --filter fund=ESF+ (keys: {})",
+                crate::schema::FacetKey::names()
+            ),
+            FyndError::BadDate { option, value } => write!(
+                f,
+                "bad date {value:?} for {option}: write YYYY-MM-DD (e.g. 2023-10-02) or a year (2023)"
+            ),
+            FyndError::QuerySyntax {
+                query,
+                position,
+                message,
+            } => write!(
+                f,
+                "query syntax error at position {}: {message}\n  {query}\n  {}^",
+                position + 1,
+                " ".repeat(*position)
+            ),
+            FyndError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            FyndError::Tantivy(err) => write!(f, "search index error: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for FyndError {}
+
+impl From<tantivy::TantivyError> for FyndError {
+    fn from(err: tantivy::TantivyError) -> FyndError {
+        FyndError::Tantivy(err)
+    }
+}

@@ -1,0 +1,140 @@
+//! Ingest: from files on disk to [`ProjectRecord`]s. Finds files ([`walk`]), decodes them
+//! ([`text`]), recognises the document shape from the content and hands the text to the
+//! parser for that shape ([`esf_plus`], [`esf_page`], [`web_page`]).
+
+pub mod esf_page;
+pub mod esf_plus;
+mod lines;
+pub mod text;
+pub mod walk;
+pub mod web_page;
+
+use crate::record::{DocumentShape, ProjectRecord};
+use std::fmt;
+use std::path::Path;
+
+/// Why one file could not be turned into a record. Names the file (and the line where one
+/// applies) so the user can go and look; never stops the rest of a batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IngestError {
+    /// The file, as given to `fynd index`.
+    pub path: String,
+    /// 1-based line the problem is on, where it is on one line.
+    pub line: Option<usize>,
+    /// What is wrong, in words a user can act on.
+    pub reason: String,
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path, line, self.reason),
+            None => write!(f, "{}: {}", self.path, self.reason),
+        }
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+/// A parsed record and what was wrong with it but did not stop it from being indexed
+/// (an invalid date, an amount that does not parse): such values are kept verbatim in
+/// `record.extra` and reported here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedDocument {
+    /// The record, as complete as the source allows.
+    pub record: ProjectRecord,
+    /// One entry per value that could not be read, naming file and line.
+    pub warnings: Vec<IngestError>,
+}
+
+/// Collects the warnings of one file while a parser runs.
+pub(crate) struct Warnings {
+    path: String,
+    list: Vec<IngestError>,
+}
+
+impl Warnings {
+    fn new(path: &str) -> Warnings {
+        Warnings {
+            path: path.to_string(),
+            list: Vec::new(),
+        }
+    }
+
+    /// Notes a problem on 0-based line index `line_index`.
+    pub(crate) fn warn(&mut self, line_index: usize, reason: String) {
+        self.list.push(IngestError {
+            path: self.path.clone(),
+            line: Some(line_index + 1),
+            reason,
+        });
+    }
+}
+
+/// Reads one file and parses it into a record.
+pub fn read_document(path: &Path) -> Result<ParsedDocument, IngestError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|err| IngestError {
+        path: shown.clone(),
+        line: None,
+        reason: format!("cannot read file: {err}"),
+    })?;
+    let text = text::decode(&bytes).map_err(|reason| IngestError {
+        path: shown.clone(),
+        line: None,
+        reason,
+    })?;
+    parse_document(&shown, &text)
+}
+
+/// Recognises the shape of already-decoded `text` and parses it. `path` is recorded in the
+/// record and in errors.
+pub fn parse_document(path: &str, text: &str) -> Result<ParsedDocument, IngestError> {
+    let text = text::normalize_line_ends(text);
+    if text.trim().is_empty() {
+        return Err(IngestError {
+            path: path.to_string(),
+            line: None,
+            reason: "the file is empty: nothing to index".to_string(),
+        });
+    }
+    let mut warnings = Warnings::new(path);
+    let mut record = match detect_shape(&text) {
+        DocumentShape::EsfPlusRecord => esf_plus::parse(path, &text, &mut warnings),
+        DocumentShape::EsfProjectPage => esf_page::parse(path, &text, &mut warnings),
+        DocumentShape::WebPage => web_page::parse(path, &text),
+    };
+    if record.id.is_empty() {
+        record.id = content_id(&text);
+    }
+    if record.title.is_empty() {
+        record.title = record.id.clone();
+    }
+    Ok(ParsedDocument {
+        record,
+        warnings: warnings.list,
+    })
+}
+
+/// Decides the document shape from the content alone.
+pub fn detect_shape(text: &str) -> DocumentShape {
+    if esf_plus::looks_like(text) {
+        DocumentShape::EsfPlusRecord
+    } else if esf_page::looks_like(text) {
+        DocumentShape::EsfProjectPage
+    } else {
+        DocumentShape::WebPage
+    }
+}
+
+/// A stable id for a document that carries no diarienummer, derived from its content so
+/// that indexing the same file again replaces the record instead of duplicating it.
+/// FNV-1a is used because its output never changes between Rust releases (std's hasher may).
+pub fn content_id(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.trim().bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("doc-{hash:016x}")
+}

@@ -1,0 +1,17 @@
+//! fynd: full-text search for Swedish-language project documents.
+//!
+//! The modules follow the data: [`ingest`] (files → [`record::ProjectRecord`]) →
+//! [`analysis`] (Swedish text → terms) → [`schema`] (record → index document) → [`index`]
+//! (writing) → [`query`] (searching) → [`output`] (text, JSON). A module only uses the ones
+//! before it.
+
+pub mod analysis;
+pub mod error;
+pub mod index;
+pub mod ingest;
+pub mod output;
+pub mod query;
+pub mod record;
+pub mod schema;
+
+pub use error::FyndError;

@@ -1,0 +1,48 @@
+//! A progress bar for `fynd index`, drawn only when standard error is a terminal.
+
+use crate::index::IndexProgress;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::Path;
+
+/// Shows files read out of files found, with a rate and time left.
+pub struct FileProgressBar {
+    bar: ProgressBar,
+}
+
+impl FileProgressBar {
+    /// A bar that draws to standard error (hidden when that is not a terminal).
+    pub fn new() -> FileProgressBar {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} indexing [{bar:30}] {pos}/{len} files ({per_sec}, {eta} left) {wide_msg}",
+            )
+            .expect("the template is valid")
+            .progress_chars("=> "),
+        );
+        FileProgressBar { bar }
+    }
+}
+
+impl Default for FileProgressBar {
+    fn default() -> Self {
+        FileProgressBar::new()
+    }
+}
+
+impl IndexProgress for FileProgressBar {
+    fn start(&mut self, files: usize) {
+        self.bar.set_length(files as u64);
+    }
+
+    fn file_done(&mut self, path: &Path) {
+        self.bar.inc(1);
+        if let Some(name) = path.file_name() {
+            self.bar.set_message(name.to_string_lossy().into_owned());
+        }
+    }
+
+    fn finish(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -1,0 +1,311 @@
+//! The index schema: which parts of a [`ProjectRecord`] are searchable text, which are
+//! facets, which are numbers and dates for filtering and sorting, and how a record is
+//! turned into a tantivy document and back.
+
+use crate::analysis::ANALYZER_NAME;
+use crate::record::{Date, ProjectRecord};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions,
+    Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+};
+use tantivy::{DateTime, TantivyDocument};
+
+/// A facet a researcher can count and filter by. The names are the keys accepted by
+/// `--filter KEY=VALUE` and used in the JSON `facets` object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FacetKey {
+    /// EU fund.
+    Fund,
+    /// Region as named by the source.
+    Region,
+    /// NUTS-2 code.
+    Nuts2,
+    /// Programme area.
+    ProgrammeArea,
+    /// Specific objective.
+    SpecificObjective,
+    /// Project owner organisation.
+    Owner,
+    /// Every calendar year the project runs, or a page's publication year.
+    Year,
+    /// Document shape (record, project page, web page).
+    Shape,
+}
+
+impl FacetKey {
+    /// Every facet key, in the order they are listed to users.
+    pub const ALL: [FacetKey; 8] = [
+        FacetKey::Fund,
+        FacetKey::Region,
+        FacetKey::Nuts2,
+        FacetKey::ProgrammeArea,
+        FacetKey::SpecificObjective,
+        FacetKey::Owner,
+        FacetKey::Year,
+        FacetKey::Shape,
+    ];
+
+    /// The facets counted when the user does not choose.
+    pub const DEFAULT_COUNTED: [FacetKey; 5] = [
+        FacetKey::Fund,
+        FacetKey::Region,
+        FacetKey::ProgrammeArea,
+        FacetKey::Year,
+        FacetKey::Owner,
+    ];
+
+    /// The key as users type it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetKey::Fund => "fund",
+            FacetKey::Region => "region",
+            FacetKey::Nuts2 => "nuts2",
+            FacetKey::ProgrammeArea => "programme_area",
+            FacetKey::SpecificObjective => "specific_objective",
+            FacetKey::Owner => "owner",
+            FacetKey::Year => "year",
+            FacetKey::Shape => "shape",
+        }
+    }
+
+    /// The key named `name`, if there is one.
+    pub fn parse(name: &str) -> Option<FacetKey> {
+        FacetKey::ALL.into_iter().find(|key| key.name() == name)
+    }
+
+    /// All key names, comma-separated, for error messages.
+    pub fn names() -> String {
+        FacetKey::ALL.map(FacetKey::name).join(", ")
+    }
+
+    /// The values `record` has for this facet (several for `year`).
+    pub fn values(self, record: &ProjectRecord) -> Vec<String> {
+        let one = |value: &Option<String>| value.iter().cloned().collect();
+        match self {
+            FacetKey::Fund => one(&record.fund),
+            FacetKey::Region => one(&record.region),
+            FacetKey::Nuts2 => one(&record.nuts2),
+            FacetKey::ProgrammeArea => one(&record.programme_area),
+            FacetKey::SpecificObjective => one(&record.specific_objective),
+            FacetKey::Owner => one(&record.owner),
+            FacetKey::Year => record.years().iter().map(i32::to_string).collect(),
+            FacetKey::Shape => vec![record.shape.name().to_string()],
+        }
+    }
+}
+
+/// The facet term for one value: a one-level path, so any characters (even '/') are safe.
+pub fn facet_for(value: &str) -> Facet {
+    Facet::from_path([value])
+}
+
+/// Date fields that can be filtered on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateKey {
+    /// Start of the project period.
+    Start,
+    /// End of the project period.
+    End,
+    /// End of the period for overlap filtering: the end, or open-ended when only a start is known.
+    PeriodEnd,
+    /// Publication date of a page.
+    Published,
+}
+
+/// Handles to every field of the fynd schema.
+#[derive(Clone, Debug)]
+pub struct FyndSchema {
+    /// The tantivy schema itself.
+    pub schema: Schema,
+    /// Record id, exact (diarienummer or content hash).
+    pub id: Field,
+    /// Source path, exact.
+    pub path: Field,
+    /// Title, Swedish-analysed, stored for snippets.
+    pub title: Field,
+    /// Running text, Swedish-analysed, stored for snippets.
+    pub body: Field,
+    /// Owner organisation as searchable text.
+    pub owner_text: Field,
+    /// Partner organisations and municipalities as searchable text.
+    pub partners: Field,
+    /// The whole record (without body) as JSON, for rebuilding hits and record views.
+    pub record: Field,
+    facets: Vec<(FacetKey, Field)>,
+    /// Start date (indexed, fast).
+    pub start: Field,
+    /// End date (indexed, fast).
+    pub end: Field,
+    /// End of period for overlap filters.
+    pub period_end: Field,
+    /// Publication date.
+    pub published: Field,
+    /// Total budget, SEK.
+    pub budget: Field,
+    /// Granted support, SEK.
+    pub granted: Field,
+    /// Co-financing rate, percent.
+    pub cofinancing_rate: Field,
+    /// Number of participants.
+    pub participants: Field,
+}
+
+/// The date standing in for "no end known" in the period-end filter field.
+const OPEN_END: Date = Date {
+    year: 9999,
+    month: 12,
+    day: 31,
+};
+
+impl FyndSchema {
+    /// Builds the schema every fynd index uses.
+    pub fn build() -> FyndSchema {
+        let mut builder = Schema::builder();
+        let swedish = |stored: bool| {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER_NAME)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let options = TextOptions::default().set_indexing_options(indexing);
+            if stored {
+                options.set_stored()
+            } else {
+                options
+            }
+        };
+        let date = || {
+            DateOptions::default()
+                .set_indexed()
+                .set_fast()
+                .set_precision(DateTimePrecision::Seconds)
+        };
+        let number = || NumericOptions::default().set_indexed().set_fast();
+
+        let id = builder.add_text_field("id", STRING | STORED);
+        let path = builder.add_text_field("path", STRING | STORED);
+        let title = builder.add_text_field("title", swedish(true));
+        let body = builder.add_text_field("body", swedish(true));
+        let owner_text = builder.add_text_field("owner", swedish(false));
+        let partners = builder.add_text_field("partners", swedish(false));
+        let record = builder.add_text_field("record", STORED);
+        let facets = FacetKey::ALL
+            .into_iter()
+            .map(|key| {
+                let field = builder
+                    .add_facet_field(&format!("facet_{}", key.name()), FacetOptions::default());
+                (key, field)
+            })
+            .collect();
+        let start = builder.add_date_field("start", date());
+        let end = builder.add_date_field("end", date());
+        let period_end = builder.add_date_field("period_end", date());
+        let published = builder.add_date_field("published", date());
+        let budget = builder.add_u64_field("budget", number());
+        let granted = builder.add_u64_field("granted", number());
+        let cofinancing_rate = builder.add_f64_field("cofinancing_rate", number());
+        let participants = builder.add_u64_field("participants", number());
+        FyndSchema {
+            schema: builder.build(),
+            id,
+            path,
+            title,
+            body,
+            owner_text,
+            partners,
+            record,
+            facets,
+            start,
+            end,
+            period_end,
+            published,
+            budget,
+            granted,
+            cofinancing_rate,
+            participants,
+        }
+    }
+
+    /// The field holding facet `key`.
+    pub fn facet(&self, key: FacetKey) -> Field {
+        self.facets
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, field)| *field)
+            .expect("every facet key has a field")
+    }
+
+    /// The field holding date `key`.
+    pub fn date(&self, key: DateKey) -> Field {
+        match key {
+            DateKey::Start => self.start,
+            DateKey::End => self.end,
+            DateKey::PeriodEnd => self.period_end,
+            DateKey::Published => self.published,
+        }
+    }
+
+    /// Turns a record into the document that is indexed for it.
+    pub fn document(&self, record: &ProjectRecord) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.id, &record.id);
+        doc.add_text(self.path, &record.path);
+        doc.add_text(self.title, &record.title);
+        doc.add_text(self.body, &record.body);
+        if let Some(owner) = &record.owner {
+            doc.add_text(self.owner_text, owner);
+        }
+        for name in record.partners.iter().chain(&record.municipalities) {
+            doc.add_text(self.partners, name);
+        }
+        let without_body = ProjectRecord {
+            body: String::new(),
+            ..record.clone()
+        };
+        let json = serde_json::to_string(&without_body).expect("a record always serialises");
+        doc.add_text(self.record, &json);
+        for (key, field) in &self.facets {
+            for value in key.values(record) {
+                doc.add_facet(*field, facet_for(&value));
+            }
+        }
+        let mut add_date = |field: Field, date: Option<Date>| {
+            if let Some(date) = date {
+                doc.add_date(field, to_datetime(date));
+            }
+        };
+        add_date(self.start, record.start);
+        add_date(self.end, record.end);
+        add_date(
+            self.period_end,
+            record.end.or(record.start.map(|_| OPEN_END)),
+        );
+        add_date(self.published, record.published);
+        if let Some(budget) = record.budget {
+            doc.add_u64(self.budget, budget);
+        }
+        if let Some(granted) = record.granted {
+            doc.add_u64(self.granted, granted);
+        }
+        if let Some(rate) = record.cofinancing_rate {
+            doc.add_f64(self.cofinancing_rate, rate);
+        }
+        if let Some(participants) = record.participants {
+            doc.add_u64(self.participants, participants);
+        }
+        doc
+    }
+
+    /// Rebuilds the record a stored document was made from.
+    pub fn record_from(&self, doc: &TantivyDocument) -> tantivy::Result<ProjectRecord> {
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+        let mut record: ProjectRecord = serde_json::from_str(text(self.record)).map_err(|err| {
+            tantivy::TantivyError::InternalError(format!("stored record does not parse: {err}"))
+        })?;
+        record.body = text(self.body).to_string();
+        Ok(record)
+    }
+}
+
+/// A calendar date as the tantivy date value (midnight UTC) it is indexed as.
+pub fn to_datetime(date: Date) -> DateTime {
+    DateTime::from_timestamp_secs(date.days_since_epoch() * 86_400)
+}
