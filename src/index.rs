@@ -189,20 +189,26 @@ pub fn index_paths(
     let mut first_seen: HashMap<String, String> = HashMap::new();
     progress.start(files.len());
     for path in &files {
-        match ingest::read_document(path) {
-            Ok(parsed) => {
-                let record = parsed.record;
+        match ingest::read_file(path) {
+            Ok(contents) => {
                 summary
-                    .warnings
-                    .extend(parsed.warnings.iter().map(ToString::to_string));
-                if let Some(earlier) = first_seen.insert(record.id.clone(), record.path.clone()) {
-                    summary.warnings.push(format!(
-                        "{}: same id {} as {earlier}; the record from {} is kept",
-                        record.path, record.id, record.path
-                    ));
+                    .skipped
+                    .extend(contents.problems.iter().map(ToString::to_string));
+                for parsed in contents.documents {
+                    let record = parsed.record;
+                    summary
+                        .warnings
+                        .extend(parsed.warnings.iter().map(ToString::to_string));
+                    if let Some(earlier) = first_seen.insert(record.id.clone(), record.path.clone())
+                    {
+                        summary.warnings.push(format!(
+                            "{}: same id {} as a record in {earlier}; the later one is kept",
+                            record.path, record.id
+                        ));
+                    }
+                    writer.upsert(&record)?;
+                    summary.records_written += 1;
                 }
-                writer.upsert(&record)?;
-                summary.records_written += 1;
             }
             Err(err) => summary.skipped.push(err.to_string()),
         }

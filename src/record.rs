@@ -117,14 +117,17 @@ pub enum DocumentShape {
     EsfProjectPage,
     /// Any other page of running text (news, programme pages).
     WebPage,
+    /// One row of a table of records (CSV/TSV, JSON array, JSON Lines).
+    TableRecord,
 }
 
 impl DocumentShape {
     /// Every shape, in facet display order.
-    pub const ALL: [DocumentShape; 3] = [
+    pub const ALL: [DocumentShape; 4] = [
         DocumentShape::EsfPlusRecord,
         DocumentShape::EsfProjectPage,
         DocumentShape::WebPage,
+        DocumentShape::TableRecord,
     ];
 
     /// The stable name used in the index, the JSON output and `--filter shape=…`.
@@ -133,6 +136,7 @@ impl DocumentShape {
             DocumentShape::EsfPlusRecord => "esf_plus_record",
             DocumentShape::EsfProjectPage => "esf_project_page",
             DocumentShape::WebPage => "web_page",
+            DocumentShape::TableRecord => "table_record",
         }
     }
 }
@@ -205,6 +209,9 @@ pub struct ProjectRecord {
     pub partners: Vec<String>,
     /// Municipalities concerned (Kommun).
     pub municipalities: Vec<String>,
+    /// Counties concerned (län).
+    #[serde(default)]
+    pub counties: Vec<String>,
     /// Metadata the parsers do not know, label → value, verbatim.
     pub extra: BTreeMap<String, String>,
 }
@@ -241,6 +248,7 @@ impl ProjectRecord {
             secondary_themes: BTreeMap::new(),
             partners: Vec::new(),
             municipalities: Vec::new(),
+            counties: Vec::new(),
             extra: BTreeMap::new(),
         }
     }

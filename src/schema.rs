@@ -28,13 +28,17 @@ pub enum FacetKey {
     Owner,
     /// Every calendar year the project runs, or a page's publication year.
     Year,
-    /// Document shape (record, project page, web page).
+    /// Document shape (record, project page, web page, table row).
     Shape,
+    /// County (län); several for a project that spans counties.
+    County,
+    /// Municipality (kommun); several for a project that spans municipalities.
+    Municipality,
 }
 
 impl FacetKey {
     /// Every facet key, in the order they are listed to users.
-    pub const ALL: [FacetKey; 8] = [
+    pub const ALL: [FacetKey; 10] = [
         FacetKey::Fund,
         FacetKey::Region,
         FacetKey::Nuts2,
@@ -43,6 +47,8 @@ impl FacetKey {
         FacetKey::Owner,
         FacetKey::Year,
         FacetKey::Shape,
+        FacetKey::County,
+        FacetKey::Municipality,
     ];
 
     /// The facets counted when the user does not choose.
@@ -65,6 +71,8 @@ impl FacetKey {
             FacetKey::Owner => "owner",
             FacetKey::Year => "year",
             FacetKey::Shape => "shape",
+            FacetKey::County => "county",
+            FacetKey::Municipality => "municipality",
         }
     }
 
@@ -90,6 +98,8 @@ impl FacetKey {
             FacetKey::Owner => one(&record.owner),
             FacetKey::Year => record.years().iter().map(i32::to_string).collect(),
             FacetKey::Shape => vec![record.shape.name().to_string()],
+            FacetKey::County => record.counties.clone(),
+            FacetKey::Municipality => record.municipalities.clone(),
         }
     }
 }

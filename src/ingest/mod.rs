@@ -2,9 +2,11 @@
 //! ([`text`]), recognises the document shape from the content and hands the text to the
 //! parser for that shape ([`esf_plus`], [`esf_page`], [`web_page`]).
 
+mod columns;
 pub mod esf_page;
 pub mod esf_plus;
 mod lines;
+pub mod table;
 pub mod text;
 pub mod walk;
 pub mod web_page;
@@ -71,7 +73,47 @@ impl Warnings {
     }
 }
 
-/// Reads one file and parses it into a record.
+/// Everything one file yields: a record per document (one for a text document, one per row
+/// for a table), and the problems that did not stop it (rows skipped, values unread).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileContents {
+    /// The records, each with its own warnings.
+    pub documents: Vec<ParsedDocument>,
+    /// Problems with the file as a whole or with rows that were skipped.
+    pub problems: Vec<IngestError>,
+}
+
+/// Reads one file: decodes it (UTF-8, UTF-16, Windows-1252) and parses it as a table of
+/// records or as one document, recognised by content.
+pub fn read_file(path: &Path) -> Result<FileContents, IngestError> {
+    let shown = path.display().to_string();
+    let error = |reason: String| IngestError {
+        path: shown.clone(),
+        line: None,
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|err| error(format!("cannot read file: {err}")))?;
+    let decoded = text::decode(&bytes).map_err(error)?;
+    parse_file(&shown, &decoded.text)
+}
+
+/// Parses decoded text as a table of records or as one document.
+pub fn parse_file(path: &str, text: &str) -> Result<FileContents, IngestError> {
+    let text = text::normalize_line_ends(text);
+    if let Some(format) = table::detect(&text) {
+        let (documents, problems) = table::parse(path, &text, format)?;
+        return Ok(FileContents {
+            documents,
+            problems,
+        });
+    }
+    Ok(FileContents {
+        documents: vec![parse_document(path, &text)?],
+        problems: Vec::new(),
+    })
+}
+
+/// Reads one file that holds one document and parses it into a record.
 pub fn read_document(path: &Path) -> Result<ParsedDocument, IngestError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|err| IngestError {
@@ -79,12 +121,12 @@ pub fn read_document(path: &Path) -> Result<ParsedDocument, IngestError> {
         line: None,
         reason: format!("cannot read file: {err}"),
     })?;
-    let text = text::decode(&bytes).map_err(|reason| IngestError {
+    let decoded = text::decode(&bytes).map_err(|reason| IngestError {
         path: shown.clone(),
         line: None,
         reason,
     })?;
-    parse_document(&shown, &text)
+    parse_document(&shown, &decoded.text)
 }
 
 /// Recognises the shape of already-decoded `text` and parses it. `path` is recorded in the
@@ -102,7 +144,8 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedDocument, IngestEr
     let mut record = match detect_shape(&text) {
         DocumentShape::EsfPlusRecord => esf_plus::parse(path, &text, &mut warnings),
         DocumentShape::EsfProjectPage => esf_page::parse(path, &text, &mut warnings),
-        DocumentShape::WebPage => web_page::parse(path, &text),
+        // detect_shape never answers TableRecord: tables are recognised before, in parse_file.
+        DocumentShape::WebPage | DocumentShape::TableRecord => web_page::parse(path, &text),
     };
     if record.id.is_empty() {
         record.id = content_id(&text);

@@ -21,6 +21,13 @@ pub fn collect_files(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>
             .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.path()));
         for entry in walker {
             match entry {
+                Ok(entry) if entry.file_type().is_file() && is_documentation(entry.path()) => {
+                    problems.push((
+                        entry.into_path(),
+                        "Markdown notes about a collection are not indexed (rename to .txt to index it)"
+                            .to_string(),
+                    ));
+                }
                 Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
                 Ok(_) => {}
                 Err(err) => {
@@ -34,6 +41,12 @@ pub fn collect_files(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>
         }
     }
     (files, problems)
+}
+
+/// Markdown files: the README / SOURCES notes that describe a folder of documents.
+fn is_documentation(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
 }
 
 fn is_hidden(path: &Path) -> bool {

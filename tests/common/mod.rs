@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// The `corpus/` folder of this repository.
 pub fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds")
 }
 
 /// Every document in `corpus/`, parsed.

@@ -1,0 +1,248 @@
+//! Tables of records: CSV/TSV with a header row, JSON arrays of objects and JSON Lines —
+//! one project per row or object, columns mapped to fields by name ([`super::columns`]).
+
+use super::columns::{self, Column};
+use super::{content_id, IngestError, ParsedDocument};
+use crate::record::{DocumentShape, ProjectRecord};
+use serde_json::Value;
+
+/// How a table is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Delimited text with a header row; the delimiter (',', ';' or tab).
+    Delimited(u8),
+    /// `[{...}, {...}]`.
+    JsonArray,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+/// Recognises a table from its content: JSON by its first character, delimited text by a
+/// header row in which at least two cells are known column names, one of them an id or a
+/// project name.
+pub fn detect(text: &str) -> Option<TableFormat> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        return Some(TableFormat::JsonArray);
+    }
+    let first_line = trimmed.lines().next()?.trim();
+    if first_line.starts_with('{') && first_line.ends_with('}') {
+        return Some(TableFormat::JsonLines);
+    }
+    [b'\t', b';', b',']
+        .into_iter()
+        .filter_map(|delimiter| {
+            let cells: Vec<Column> = first_line
+                .split(delimiter as char)
+                .map(|cell| columns::classify(cell.trim_matches('"')))
+                .collect();
+            let known = cells.iter().filter(|c| **c != Column::Other).count();
+            let identifying = cells
+                .iter()
+                .any(|c| matches!(c, Column::Id | Column::Title));
+            (known >= 2 && identifying).then_some((known, delimiter))
+        })
+        .max()
+        .map(|(_, delimiter)| TableFormat::Delimited(delimiter))
+}
+
+/// Parses every row of a table. A row that cannot be read is reported (with its line) and
+/// skipped; the other rows are returned.
+pub fn parse(
+    path: &str,
+    text: &str,
+    format: TableFormat,
+) -> Result<(Vec<ParsedDocument>, Vec<IngestError>), IngestError> {
+    let mut rows: Vec<(usize, Vec<(String, String)>)> = Vec::new();
+    let mut problems = Vec::new();
+    let problem = |line: Option<usize>, reason: String| IngestError {
+        path: path.to_string(),
+        line,
+        reason,
+    };
+    match format {
+        TableFormat::Delimited(delimiter) => {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let headers: Vec<String> = reader
+                .headers()
+                .map_err(|err| problem(Some(1), format!("cannot read the header row: {err}")))?
+                .iter()
+                .map(str::to_string)
+                .collect();
+            for row in reader.records() {
+                match row {
+                    Ok(row) => {
+                        let line = row.position().map_or(0, |p| p.line() as usize);
+                        let cells = headers.iter().cloned().zip(row.iter().map(str::to_string));
+                        rows.push((line, cells.collect()));
+                    }
+                    Err(err) => {
+                        let line = err.position().map(|p| p.line() as usize);
+                        problems.push(problem(line, format!("row skipped: {err}")));
+                    }
+                }
+            }
+        }
+        TableFormat::JsonArray => {
+            let values: Vec<Value> = serde_json::from_str(text).map_err(|err| {
+                problem(
+                    Some(err.line()),
+                    format!("not a valid JSON array of objects: {err}"),
+                )
+            })?;
+            for (index, value) in values.into_iter().enumerate() {
+                match object_cells(value) {
+                    Some(cells) => rows.push((0, cells)),
+                    None => problems.push(problem(
+                        None,
+                        format!(
+                            "element {} of the array is not an object; skipped",
+                            index + 1
+                        ),
+                    )),
+                }
+            }
+        }
+        TableFormat::JsonLines => {
+            for (index, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match serde_json::from_str::<Value>(line)
+                    .ok()
+                    .and_then(object_cells)
+                {
+                    Some(cells) => rows.push((index + 1, cells)),
+                    None => problems.push(problem(
+                        Some(index + 1),
+                        "not a JSON object; line skipped".to_string(),
+                    )),
+                }
+            }
+        }
+    }
+    let documents = rows
+        .into_iter()
+        .map(|(line, cells)| record_from_cells(path, line, &cells))
+        .collect();
+    Ok((documents, problems))
+}
+
+/// The cells of a JSON object as (column, text) pairs; `None` for anything but an object.
+fn object_cells(value: Value) -> Option<Vec<(String, String)>> {
+    let Value::Object(object) = value else {
+        return None;
+    };
+    Some(
+        object
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let text = match value {
+                    Value::Null => return None,
+                    Value::String(text) => text,
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|item| {
+                            item.as_str()
+                                .map_or_else(|| item.to_string(), str::to_string)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                };
+                Some((key, text))
+            })
+            .collect(),
+    )
+}
+
+fn record_from_cells(path: &str, line: usize, cells: &[(String, String)]) -> ParsedDocument {
+    let mut record = ProjectRecord::new(path, DocumentShape::TableRecord);
+    let mut warnings = Vec::new();
+    let at = (line > 0).then_some(line);
+    for (name, value) in cells {
+        columns::apply(&mut record, name, value, &mut |reason| {
+            warnings.push(IngestError {
+                path: path.to_string(),
+                line: at,
+                reason,
+            })
+        });
+    }
+    if record.fund.is_none() {
+        record.fund = infer_fund(&record);
+    }
+    record.id = match &record.diarienummer {
+        Some(id) => id.clone(),
+        None => {
+            let joined: Vec<String> = cells.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            content_id(&joined.join("\n"))
+        }
+    };
+    if record.title.is_empty() {
+        record.title = record.id.clone();
+    }
+    if record.body.trim().is_empty() {
+        warnings.push(IngestError {
+            path: path.to_string(),
+            line: at,
+            reason: format!(
+                "record {} has no description; indexed by its metadata only",
+                record.id
+            ),
+        });
+    }
+    ParsedDocument { record, warnings }
+}
+
+/// The fund, where a Tillväxtverket project-bank export only implies it: the JSON export's
+/// `_source` link ends in `#page=eruf`, and the 2007–2013 CSV names the target programme
+/// (`malprogram`): Interreg programmes are listed as Interreg, the regional competitiveness
+/// programmes ("Mål 2 …") are Regional Fund (ERUF) money.
+fn infer_fund(record: &ProjectRecord) -> Option<String> {
+    for (name, value) in &record.extra {
+        let name = columns::normalize(name);
+        if name == "source" {
+            if let Some((_, page)) = value.rsplit_once("#page=") {
+                return Some(page.to_uppercase());
+            }
+        }
+        if name == "malprogram" {
+            return Some(if value.contains("Interreg") {
+                "Interreg".to_string()
+            } else {
+                "ERUF".to_string()
+            });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_recognised_by_content() {
+        assert_eq!(detect("[{\"a\": 1}]"), Some(TableFormat::JsonArray));
+        assert_eq!(
+            detect("{\"projektnamn\": \"x\"}\n{}"),
+            Some(TableFormat::JsonLines)
+        );
+        assert_eq!(
+            detect("Diarienummer;Projektnamn;Region\n1;a;b"),
+            Some(TableFormat::Delimited(b';'))
+        );
+        assert_eq!(
+            detect("arende_id\tprojektnamn\n1\ta"),
+            Some(TableFormat::Delimited(b'\t'))
+        );
+        assert_eq!(
+            detect("Samverkan, region och namn i en vanlig mening.\n"),
+            None
+        );
+    }
+}
