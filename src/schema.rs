@@ -160,9 +160,10 @@ pub struct FyndSchema {
     pub participants: Field,
 }
 
-/// The date standing in for "no end known" in the period-end filter field.
+/// The date standing in for "no end known" in the period-end filter field: far enough
+/// ahead for any project, and within the range tantivy dates (nanoseconds in an i64) hold.
 const OPEN_END: Date = Date {
-    year: 9999,
+    year: 2199,
     month: 12,
     day: 31,
 };
@@ -315,7 +316,12 @@ impl FyndSchema {
     }
 }
 
-/// A calendar date as the tantivy date value (midnight UTC) it is indexed as.
+/// A calendar date as the tantivy date value (midnight UTC) it is indexed as. Dates outside
+/// 1700–2199 (typos such as "3024-01-01") are clamped to that range, which tantivy's
+/// nanosecond timestamps can hold.
 pub fn to_datetime(date: Date) -> DateTime {
-    DateTime::from_timestamp_secs(date.days_since_epoch() * 86_400)
+    const FIRST_DAY: i64 = -98_250; // 1701-01-01
+    const LAST_DAY: i64 = 84_005; // 2199-12-31
+    let days = date.days_since_epoch().clamp(FIRST_DAY, LAST_DAY);
+    DateTime::from_timestamp_secs(days * 86_400)
 }

@@ -19,13 +19,16 @@ const MARKER_KEYS: &[&str] = &[
     "NUTS-2 kod:",
 ];
 
-/// True when at least three known "Key:" lines stand on lines of their own.
+/// True when at least three known "Key:" lines stand on lines of their own, or two of which
+/// one is "Diarienummer:" (a record with little metadata is still a record).
 pub fn looks_like(text: &str) -> bool {
-    text.lines()
-        .filter(|line| MARKER_KEYS.contains(&line.trim()))
+    let keys: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| MARKER_KEYS.contains(line))
         .take(3)
-        .count()
-        == 3
+        .collect();
+    keys.len() == 3 || (keys.len() == 2 && keys.contains(&"Diarienummer:"))
 }
 
 /// A line that can be a key in the metadata block: short, ends in ':', not a sentence.
@@ -154,4 +157,59 @@ fn apply_key(
             record.extra.insert(key.to_string(), value.to_string());
         }
     }
+}
+
+/// Writes `record` in the ESF+ record shape, the inverse of [`parse`]: a heading, the
+/// known keys with their values, the extra keys, then the description. Used to generate
+/// documents and to check that parsing loses nothing.
+pub fn render(record: &ProjectRecord) -> String {
+    let mut out = String::new();
+    let id = record.diarienummer.as_deref().unwrap_or(&record.id);
+    out.push_str(&format!("{id} - {}\n\n", record.title));
+    let mut field = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            out.push_str(&format!("{key}:\n{value}\n"));
+        }
+    };
+    field("Diarienummer", record.diarienummer.clone());
+    field("Namn", Some(record.title.clone()));
+    field("Startdatum", record.start.map(|d| d.to_string()));
+    field("Slutdatum", record.end.map(|d| d.to_string()));
+    field("Land som berörs", record.country.clone());
+    field("Berörd fond", record.fund.clone());
+    field("Program CCI", record.programme_cci.clone());
+    field(
+        "Projektägare organisationsnummer",
+        record.owner_org_number.clone(),
+    );
+    field("Projektägare", record.owner.clone());
+    field(
+        "Unionens medfinansieringsgrad",
+        record.cofinancing_rate.map(|rate| format!("{rate}%")),
+    );
+    field("Programområde", record.programme_area.clone());
+    field("Specifikt mål", record.specific_objective.clone());
+    for (theme, answer) in &record.secondary_themes {
+        field(&format!("Sekundärtema - {theme}"), Some(answer.clone()));
+    }
+    field("Region", record.region.clone());
+    field("NUTS-2 kod", record.nuts2.clone());
+    field("Interventionstyp", record.intervention_type.clone());
+    field(
+        "Antal deltagare",
+        record.participants.map(|n| n.to_string()),
+    );
+    field(
+        "Insats av strategisk betydelse",
+        record
+            .strategic_importance
+            .map(|yes| if yes { "Ja" } else { "Nej" }.to_string()),
+    );
+    for (key, value) in &record.extra {
+        field(key, Some(value.clone()));
+    }
+    out.push('\n');
+    out.push_str(&record.body);
+    out.push('\n');
+    out
 }

@@ -5,6 +5,7 @@
 mod columns;
 pub mod esf_page;
 pub mod esf_plus;
+pub mod html;
 mod lines;
 pub mod table;
 pub mod text;
@@ -93,13 +94,37 @@ pub fn read_file(path: &Path) -> Result<FileContents, IngestError> {
         reason,
     };
     let bytes = std::fs::read(path).map_err(|err| error(format!("cannot read file: {err}")))?;
-    let decoded = text::decode(&bytes).map_err(error)?;
-    parse_file(&shown, &decoded.text)
+    parse_bytes(&shown, &bytes)
+}
+
+/// Decodes and parses a file's bytes; `path` names it in the records and in errors. Any
+/// byte string gives records or an error, never a panic (a property test and a fuzz target
+/// hold it to that).
+pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<FileContents, IngestError> {
+    let decoded = text::decode(bytes).map_err(|reason| IngestError {
+        path: path.to_string(),
+        line: None,
+        reason,
+    })?;
+    parse_file(path, &decoded.text)
 }
 
 /// Parses decoded text as a table of records or as one document.
 pub fn parse_file(path: &str, text: &str) -> Result<FileContents, IngestError> {
-    let text = text::normalize_line_ends(text);
+    let mut text = text::normalize_line_ends(text);
+    if html::looks_like(&text) {
+        // A record or project page saved as HTML carries its own heading; only a plain
+        // page needs the HTML title in front to have one.
+        let page = html::to_text(&text);
+        text = match detect_shape(&page.content) {
+            DocumentShape::WebPage => page.with_title(),
+            _ => page.content,
+        };
+        return Ok(FileContents {
+            documents: vec![parse_document(path, &text)?],
+            problems: Vec::new(),
+        });
+    }
     if let Some(format) = table::detect(&text) {
         let (documents, problems) = table::parse(path, &text, format)?;
         return Ok(FileContents {
