@@ -5,10 +5,12 @@
 use crate::analysis::{SwedishAnalyzer, ANALYZER_NAME};
 use crate::error::FyndError;
 use crate::ingest::{self, IngestError};
+use crate::manifest::{content_hash, fingerprint, FileEntry, FileState, Manifest, MANIFEST_FILE};
 use crate::record::ProjectRecord;
 use crate::schema::FyndSchema;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
@@ -120,6 +122,12 @@ impl RecordWriter<'_> {
         Ok(())
     }
 
+    /// Removes the record with `id`, if there is one.
+    pub fn delete(&mut self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.schema.id, id));
+    }
+
     /// Makes everything written so far durable and visible to new readers.
     pub fn commit(&mut self) -> Result<(), FyndError> {
         self.writer.commit()?;
@@ -146,31 +154,184 @@ impl IndexProgress for NoProgress {
     fn finish(&mut self) {}
 }
 
+/// Settings of one indexing run.
+#[derive(Clone, Debug)]
+pub struct IndexOptions {
+    /// Memory the tantivy writer may use before it flushes a segment.
+    pub memory_bytes: usize,
+    /// Records written between commits; a stopped run keeps everything up to its last commit.
+    pub commit_every: usize,
+    /// Remove the records of files that were indexed from the walked folders before and are
+    /// gone now.
+    pub prune: bool,
+    /// Files larger than this are skipped with a warning.
+    pub max_file_bytes: u64,
+    /// Threads that read and parse files (the writer has its own).
+    pub threads: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> IndexOptions {
+        IndexOptions {
+            memory_bytes: DEFAULT_WRITER_MEMORY,
+            commit_every: 10_000,
+            prune: true,
+            max_file_bytes: 64 * 1024 * 1024,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
+
 /// What one `fynd index` run did.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct IndexSummary {
     /// Files found under the given paths.
     pub files_seen: usize,
+    /// Files indexed for the first time.
+    pub files_added: usize,
+    /// Files whose content changed since they were indexed, indexed again.
+    pub files_updated: usize,
+    /// Files indexed before that are gone; their records were removed.
+    pub files_removed: usize,
+    /// Files unchanged since they were indexed, not read again.
+    pub files_unchanged: usize,
     /// Records written (new or replacing an earlier version).
     pub records_written: usize,
-    /// Files that could not be indexed, each with its reason.
+    /// Records removed (their file is gone, or no longer gives them).
+    pub records_removed: usize,
+    /// Files (or rows) that could not be indexed, each with its reason.
     pub skipped: Vec<String>,
     /// Values that could not be read in files that were indexed.
     pub warnings: Vec<String>,
+    /// Commits made; everything up to the last one survives a crash.
+    pub commits: usize,
     /// Records in the index after the run.
     pub total_records: u64,
 }
 
-/// Indexes every file under `roots` into the index at `dir`: parse, upsert by id, commit.
-/// A file that cannot be parsed is skipped and reported; it never stops the batch.
+/// Indexes every file under `roots` into the index at `dir` with default options.
 pub fn index_paths(
     dir: &Path,
     roots: &[PathBuf],
     memory_bytes: usize,
     progress: &mut dyn IndexProgress,
 ) -> Result<IndexSummary, FyndError> {
+    let options = IndexOptions {
+        memory_bytes,
+        ..IndexOptions::default()
+    };
+    index_paths_with(dir, roots, &options, progress)
+}
+
+/// What reading one file came to.
+enum FileOutcome {
+    /// Could not be read or parsed; nothing already indexed from it is touched (so it
+    /// counts as seen, and is not pruned).
+    Skipped(IngestError, Option<PathBuf>),
+    /// Same as when it was indexed; only its size and time are remembered anew.
+    Unchanged {
+        key: PathBuf,
+        size: u64,
+        modified_ns: u128,
+    },
+    /// Read and parsed.
+    Parsed {
+        key: PathBuf,
+        state: FileState,
+        entry: FileEntry,
+        contents: ingest::FileContents,
+    },
+}
+
+/// Reads one file and compares it with the manifest; runs on the parsing threads.
+fn read_one(path: &Path, manifest: &Manifest, options: &IndexOptions) -> FileOutcome {
+    let shown = path.display().to_string();
+    let key = std::fs::canonicalize(path).ok();
+    let skipped = |reason: String| {
+        FileOutcome::Skipped(
+            IngestError {
+                path: shown.clone(),
+                line: None,
+                reason,
+            },
+            key.clone(),
+        )
+    };
+    let Some((key, metadata)) = key
+        .clone()
+        .and_then(|key| Some((key.clone(), std::fs::metadata(&key).ok()?)))
+    else {
+        return skipped("cannot read file: it vanished or is not accessible".to_string());
+    };
+    let (size, modified_ns) = fingerprint(&metadata);
+    if size > options.max_file_bytes {
+        return skipped(format!(
+            "{} MB is over the size cap of {} MB (raise it with --max-file-mb)",
+            size / (1024 * 1024),
+            options.max_file_bytes / (1024 * 1024)
+        ));
+    }
+    let mut bytes = None;
+    let state = manifest.state(&key, size, modified_ns, || {
+        let read = std::fs::read(&key)?;
+        let hash = content_hash(&read);
+        bytes = Some(read);
+        Ok(hash)
+    });
+    match state {
+        Err(err) => return skipped(format!("cannot read file: {err}")),
+        Ok(FileState::Unchanged) => {
+            return FileOutcome::Unchanged {
+                key,
+                size,
+                modified_ns,
+            }
+        }
+        Ok(_) => {}
+    }
+    let state = state.expect("errors returned above");
+    let bytes = match bytes.map_or_else(|| std::fs::read(&key), Ok) {
+        Ok(bytes) => bytes,
+        Err(err) => return skipped(format!("cannot read file: {err}")),
+    };
+    match ingest::parse_bytes(&shown, &bytes) {
+        Ok(contents) => FileOutcome::Parsed {
+            entry: FileEntry {
+                size,
+                modified_ns,
+                hash: content_hash(&bytes),
+                ids: contents
+                    .documents
+                    .iter()
+                    .map(|d| d.record.id.clone())
+                    .collect(),
+            },
+            key,
+            state,
+            contents,
+        },
+        Err(err) => FileOutcome::Skipped(err, Some(key)),
+    }
+}
+
+/// Indexes every file under `roots` into the index at `dir`: files are read and parsed on
+/// several threads, new and changed files are upserted by id through one writer, records of
+/// files that are gone are removed, and the work is committed in batches with the manifest
+/// saved after each commit. A file that cannot be parsed is skipped and reported; it never
+/// stops the batch, and what was indexed from it before stays.
+pub fn index_paths_with(
+    dir: &Path,
+    roots: &[PathBuf],
+    options: &IndexOptions,
+    progress: &mut dyn IndexProgress,
+) -> Result<IndexSummary, FyndError> {
     let index = FyndIndex::open_or_create(dir)?;
-    let mut writer = index.writer(memory_bytes)?;
+    let mut writer = index.writer(options.memory_bytes)?;
+    let io_error = |source: std::io::Error| FyndError::Io {
+        path: dir.join(MANIFEST_FILE),
+        source,
+    };
+    let mut manifest = Manifest::load(dir).map_err(io_error)?;
     let (files, unreadable) = ingest::walk::collect_files(roots);
     let mut summary = IndexSummary {
         files_seen: files.len(),
@@ -186,35 +347,169 @@ pub fn index_paths(
             .to_string(),
         );
     }
-    let mut first_seen: HashMap<String, String> = HashMap::new();
     progress.start(files.len());
-    for path in &files {
-        match ingest::read_file(path) {
-            Ok(contents) => {
-                summary
-                    .skipped
-                    .extend(contents.problems.iter().map(ToString::to_string));
-                for parsed in contents.documents {
-                    let record = parsed.record;
-                    summary
-                        .warnings
-                        .extend(parsed.warnings.iter().map(ToString::to_string));
-                    if let Some(earlier) = first_seen.insert(record.id.clone(), record.path.clone())
-                    {
-                        summary.warnings.push(format!(
-                            "{}: same id {} as a record in {earlier}; the later one is kept",
-                            record.path, record.id
-                        ));
+
+    let snapshot = manifest.clone();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut first_seen: HashMap<String, String> = HashMap::new();
+    let mut since_commit = 0;
+    let next = AtomicUsize::new(0);
+    let threads = options.threads.max(1);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, FileOutcome)>(threads * 4);
+    std::thread::scope(|scope| -> Result<(), FyndError> {
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (files, next, snapshot) = (&files, &next, &snapshot);
+            scope.spawn(move || loop {
+                let at = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = files.get(at) else { break };
+                if sender
+                    .send((at, read_one(path, snapshot, options)))
+                    .is_err()
+                {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        // Outcomes are applied in file order, so "the file read last wins" is well defined.
+        let mut waiting: BTreeMap<usize, FileOutcome> = BTreeMap::new();
+        let mut expected = 0;
+        for (at, outcome) in receiver {
+            waiting.insert(at, outcome);
+            while let Some(outcome) = waiting.remove(&expected) {
+                progress.file_done(&files[expected]);
+                expected += 1;
+                match outcome {
+                    FileOutcome::Skipped(err, key) => {
+                        summary.skipped.push(err.to_string());
+                        seen.extend(key);
                     }
-                    writer.upsert(&record)?;
-                    summary.records_written += 1;
+                    FileOutcome::Unchanged {
+                        key,
+                        size,
+                        modified_ns,
+                    } => {
+                        summary.files_unchanged += 1;
+                        if let Some(entry) = manifest.files.get_mut(&key) {
+                            entry.size = size;
+                            entry.modified_ns = modified_ns;
+                        }
+                        seen.insert(key);
+                    }
+                    FileOutcome::Parsed {
+                        key,
+                        state,
+                        entry,
+                        contents,
+                    } => {
+                        match state {
+                            FileState::New => summary.files_added += 1,
+                            _ => summary.files_updated += 1,
+                        }
+                        summary
+                            .skipped
+                            .extend(contents.problems.iter().map(ToString::to_string));
+                        let before = manifest
+                            .files
+                            .get(&key)
+                            .map(|e| e.ids.clone())
+                            .unwrap_or_default();
+                        for gone in before.iter().filter(|id| !entry.ids.contains(id)) {
+                            if manifest.files_with_id(gone) == 1 {
+                                writer.delete(gone);
+                                summary.records_removed += 1;
+                            }
+                        }
+                        for parsed in contents.documents {
+                            let record = parsed.record;
+                            summary
+                                .warnings
+                                .extend(parsed.warnings.iter().map(ToString::to_string));
+                            if let Some(earlier) =
+                                first_seen.insert(record.id.clone(), record.path.clone())
+                            {
+                                summary.warnings.push(format!(
+                                    "{}: same id {} as a record in {earlier}; the later one is kept",
+                                    record.path, record.id
+                                ));
+                            }
+                            writer.upsert(&record)?;
+                            summary.records_written += 1;
+                            since_commit += 1;
+                        }
+                        manifest.files.insert(key.clone(), entry);
+                        seen.insert(key);
+                        if since_commit >= options.commit_every {
+                            writer.commit()?;
+                            manifest.save(dir).map_err(io_error)?;
+                            summary.commits += 1;
+                            since_commit = 0;
+                        }
+                    }
                 }
             }
-            Err(err) => summary.skipped.push(err.to_string()),
         }
-        progress.file_done(path);
-    }
+        Ok(())
+    })?;
     progress.finish();
+
+    if options.prune {
+        for root in roots
+            .iter()
+            .filter_map(|root| std::fs::canonicalize(root).ok())
+        {
+            let gone: Vec<PathBuf> = manifest
+                .files_under(&root)
+                .filter(|path| !seen.contains(*path))
+                .cloned()
+                .collect();
+            for path in gone {
+                let entry = manifest.files.remove(&path).expect("listed above");
+                for id in &entry.ids {
+                    if manifest.files_with_id(id) == 0 {
+                        writer.delete(id);
+                        summary.records_removed += 1;
+                    }
+                }
+                summary.files_removed += 1;
+            }
+        }
+    }
+    writer.commit()?;
+    manifest.save(dir).map_err(io_error)?;
+    summary.commits += 1;
+    summary.total_records = index.num_records()?;
+    Ok(summary)
+}
+
+/// What `fynd delete` did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct DeleteSummary {
+    /// Ids whose record was removed.
+    pub removed: Vec<String>,
+    /// Ids the index had no record for.
+    pub not_found: Vec<String>,
+    /// Records in the index afterwards.
+    pub total_records: u64,
+}
+
+/// Removes the records with `ids`. They stay removed while their files are unchanged; a
+/// changed file brings its records back on the next `fynd index`.
+pub fn delete_records(dir: &Path, ids: &[String]) -> Result<DeleteSummary, FyndError> {
+    let index = FyndIndex::open(dir)?;
+    let mut writer = index.writer(DEFAULT_WRITER_MEMORY)?;
+    let searcher = index.reader()?.searcher();
+    let mut summary = DeleteSummary::default();
+    for id in ids {
+        let term = Term::from_field_text(index.schema.id, id);
+        if searcher.doc_freq(&term)? > 0 {
+            writer.delete(id);
+            summary.removed.push(id.clone());
+        } else {
+            summary.not_found.push(id.clone());
+        }
+    }
     writer.commit()?;
     summary.total_records = index.num_records()?;
     Ok(summary)

@@ -1,0 +1,170 @@
+//! The index manifest: which files an index was built from (path, size, modification time,
+//! content hash) and which record ids each gave. It is what makes indexing incremental —
+//! only new and changed files are parsed again, records of vanished files are removed — and
+//! it is written after each commit, so a stopped run resumes where its last commit left off.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Name of the manifest file inside the index folder.
+pub const MANIFEST_FILE: &str = "fynd-manifest.json";
+
+/// What was indexed from one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Size in bytes when it was read.
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch, when it was read.
+    pub modified_ns: u128,
+    /// Hash of the file's bytes (FNV-1a, 64 bits, hex).
+    pub hash: String,
+    /// Ids of the records the file gave.
+    pub ids: Vec<String>,
+}
+
+/// Every file the index holds records from, by canonical path.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Canonical path → what was indexed from it.
+    pub files: BTreeMap<PathBuf, FileEntry>,
+}
+
+/// How a file compares with what the manifest remembers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileState {
+    /// Not in the manifest.
+    New,
+    /// In the manifest with other content.
+    Changed,
+    /// Same size and time, or same content.
+    Unchanged,
+}
+
+impl Manifest {
+    /// Reads the manifest of the index in `dir`; an index without one has an empty manifest.
+    pub fn load(dir: &Path) -> std::io::Result<Manifest> {
+        match std::fs::read(dir.join(MANIFEST_FILE)) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(std::io::Error::other),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Writes the manifest atomically: to a temporary file, synced, then renamed over the
+    /// old one, so a crash leaves either the old or the new manifest, never half of one.
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        let target = dir.join(MANIFEST_FILE);
+        let temporary = dir.join(format!("{MANIFEST_FILE}.tmp"));
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(&serde_json::to_vec(self).map_err(std::io::Error::other)?)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, &target)
+    }
+
+    /// How the file at canonical `path`, with `size` and `modified_ns`, compares with what was
+    /// indexed; `hash` is asked for only when size or time differ.
+    pub fn state(
+        &self,
+        path: &Path,
+        size: u64,
+        modified_ns: u128,
+        hash: impl FnOnce() -> std::io::Result<String>,
+    ) -> std::io::Result<FileState> {
+        let Some(entry) = self.files.get(path) else {
+            return Ok(FileState::New);
+        };
+        if entry.size == size && entry.modified_ns == modified_ns {
+            return Ok(FileState::Unchanged);
+        }
+        Ok(if entry.hash == hash()? {
+            FileState::Unchanged
+        } else {
+            FileState::Changed
+        })
+    }
+
+    /// Files the manifest holds under `root` (itself, or inside it when it is a folder).
+    pub fn files_under<'a>(&'a self, root: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
+        self.files.keys().filter(move |path| path.starts_with(root))
+    }
+
+    /// How many files name `id`; an id from a removed file is deleted from the index only
+    /// when no other file still gives it.
+    pub fn files_with_id(&self, id: &str) -> usize {
+        self.files
+            .values()
+            .filter(|entry| entry.ids.iter().any(|known| known == id))
+            .count()
+    }
+}
+
+/// The 64-bit FNV-1a hash of `bytes`, as 16 hex digits: stable across Rust versions.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Size and modification time (ns since the epoch) of a file.
+pub fn fingerprint(metadata: &std::fs::Metadata) -> (u64, u128) {
+    let modified = metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_nanos());
+    (metadata.len(), modified)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_compares_time_then_content() {
+        let mut manifest = Manifest::default();
+        let path = PathBuf::from("/x/a.txt");
+        let hash = content_hash(b"hej");
+        manifest.files.insert(
+            path.clone(),
+            FileEntry {
+                size: 3,
+                modified_ns: 10,
+                hash: hash.clone(),
+                ids: vec!["1".into()],
+            },
+        );
+        let never = || -> std::io::Result<String> { panic!("no hash needed") };
+        assert_eq!(
+            manifest.state(&path, 3, 10, never).unwrap(),
+            FileState::Unchanged
+        );
+        let same = hash.clone();
+        assert_eq!(
+            manifest.state(&path, 3, 11, || Ok(same)).unwrap(),
+            FileState::Unchanged
+        );
+        let other = content_hash(b"hopp");
+        assert_eq!(
+            manifest.state(&path, 4, 11, || Ok(other)).unwrap(),
+            FileState::Changed
+        );
+        assert_eq!(
+            manifest.state(Path::new("/y"), 1, 1, never).unwrap(),
+            FileState::New
+        );
+        assert_eq!(manifest.files_under(Path::new("/x")).count(), 1);
+        assert_eq!(
+            manifest.files_under(Path::new("/x/a")).count(),
+            0,
+            "a component, not a prefix"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        manifest.save(dir.path()).unwrap();
+        assert_eq!(Manifest::load(dir.path()).unwrap(), manifest);
+    }
+}
