@@ -150,9 +150,10 @@ pub struct FyndSchema {
     pub participants: Field,
 }
 
-/// The date standing in for "no end known" in the period-end filter field.
+/// The date standing in for "no end known" in the period-end filter field. tantivy keeps
+/// dates as nanoseconds in an i64, which ends in April 2262; a later date overflows.
 const OPEN_END: Date = Date {
-    year: 9999,
+    year: 2261,
     month: 12,
     day: 31,
 };

@@ -35,10 +35,9 @@ pub fn find_record(index: &FyndIndex, id: &str) -> Result<ProjectRecord, FyndErr
         .iter()
         .filter_map(|known| {
             let known_folded = fold(known);
-            if known_folded.contains(&folded) || folded.contains(&known_folded) {
-                return Some((0, known));
-            }
-            edit_distance(&folded, &known_folded, 3).map(|d| (d, known))
+            edit_distance(&folded, &known_folded, 3)
+                .or_else(|| known_folded.contains(&folded).then_some(4))
+                .map(|d| (d, known))
         })
         .collect();
     close.sort();
