@@ -65,56 +65,72 @@ impl Lcg {
     }
 }
 
-/// The generated records: varied fund, region, owner, programme area, shape, dates, budget
-/// (in steps of 500 000 so many share a value), participants, and topic words in the body.
+/// Makes generated records one at a time (so a benchmark can write 100 000 of them without
+/// holding them): varied fund, region, owner, programme area, shape, dates, budget (in
+/// steps of 500 000 so many share a value), participants, and topic words in the body.
+pub struct RecordGenerator {
+    rng: Lcg,
+}
+
+impl Default for RecordGenerator {
+    fn default() -> Self {
+        RecordGenerator { rng: Lcg(42) }
+    }
+}
+
+impl RecordGenerator {
+    /// Record number `i` (call with 0, 1, 2, … for the same records every run).
+    pub fn record(&mut self, i: usize) -> ProjectRecord {
+        let rng = &mut self.rng;
+        let shape = match rng.next(10) {
+            0 => DocumentShape::WebPage,
+            1 | 2 => DocumentShape::EsfProjectPage,
+            _ => DocumentShape::EsfPlusRecord,
+        };
+        let mut r = ProjectRecord::new(&format!("generated/{i}.txt"), shape);
+        r.id = format!("GEN-{i:05}");
+        r.title = format!("Projekt nummer {i}");
+        let mut sentences: Vec<String> = (0..3 + rng.next(4))
+            .map(|_| rng.pick(&FILLER).to_string())
+            .collect();
+        for topic in TOPICS {
+            if rng.next(10) < 3 {
+                let at = rng.next(sentences.len() as u64) as usize;
+                sentences[at] = format!("Fokus ligger på {topic} i arbetet.");
+            }
+        }
+        r.body = sentences.join(" ");
+        if shape == DocumentShape::WebPage {
+            r.published = Date::new(2015 + rng.next(10) as i32, 1 + rng.next(12) as u8, 1);
+            return r;
+        }
+        r.diarienummer = Some(r.id.clone());
+        r.fund = Some(rng.pick(&FUNDS).to_string());
+        r.region = Some(rng.pick(&REGIONS).to_string());
+        r.programme_area = Some(rng.pick(&AREAS).to_string());
+        r.owner = Some(rng.pick(&OWNERS).to_string());
+        let year = 2014 + rng.next(12) as i32;
+        r.start = Date::new(year, 1 + rng.next(12) as u8, 1 + rng.next(28) as u8);
+        if rng.next(10) > 0 {
+            r.end = Date::new(year + rng.next(3) as i32, 1 + rng.next(12) as u8, 28);
+            if r.end < r.start {
+                r.end = r.start;
+            }
+        }
+        if rng.next(10) > 1 {
+            r.budget = Some(rng.next(40) * 500_000);
+        }
+        if rng.next(10) > 2 {
+            r.participants = Some(rng.next(50));
+        }
+        r
+    }
+}
+
+/// The generated records of the test index.
 pub fn generated_records() -> Vec<ProjectRecord> {
-    let mut rng = Lcg(42);
-    (0..GENERATED)
-        .map(|i| {
-            let shape = match rng.next(10) {
-                0 => DocumentShape::WebPage,
-                1 | 2 => DocumentShape::EsfProjectPage,
-                _ => DocumentShape::EsfPlusRecord,
-            };
-            let mut r = ProjectRecord::new(&format!("generated/{i}.txt"), shape);
-            r.id = format!("GEN-{i:05}");
-            r.title = format!("Projekt nummer {i}");
-            let mut sentences: Vec<String> = (0..3 + rng.next(4))
-                .map(|_| rng.pick(&FILLER).to_string())
-                .collect();
-            for topic in TOPICS {
-                if rng.next(10) < 3 {
-                    let at = rng.next(sentences.len() as u64) as usize;
-                    sentences[at] = format!("Fokus ligger på {topic} i arbetet.");
-                }
-            }
-            r.body = sentences.join(" ");
-            if shape == DocumentShape::WebPage {
-                r.published = Date::new(2015 + rng.next(10) as i32, 1 + rng.next(12) as u8, 1);
-                return r;
-            }
-            r.diarienummer = Some(r.id.clone());
-            r.fund = Some(rng.pick(&FUNDS).to_string());
-            r.region = Some(rng.pick(&REGIONS).to_string());
-            r.programme_area = Some(rng.pick(&AREAS).to_string());
-            r.owner = Some(rng.pick(&OWNERS).to_string());
-            let year = 2014 + rng.next(12) as i32;
-            r.start = Date::new(year, 1 + rng.next(12) as u8, 1 + rng.next(28) as u8);
-            if rng.next(10) > 0 {
-                r.end = Date::new(year + rng.next(3) as i32, 1 + rng.next(12) as u8, 28);
-                if r.end < r.start {
-                    r.end = r.start;
-                }
-            }
-            if rng.next(10) > 1 {
-                r.budget = Some(rng.next(40) * 500_000);
-            }
-            if rng.next(10) > 2 {
-                r.participants = Some(rng.next(50));
-            }
-            r
-        })
-        .collect()
+    let mut generator = RecordGenerator::default();
+    (0..GENERATED).map(|i| generator.record(i)).collect()
 }
 
 /// An empty folder under the test build's scratch space, named after `name` and this test
