@@ -204,6 +204,14 @@ fn ranges_on_numbers_and_dates() {
             Box::new(move |r| r.end.is_some_and(|e| e.year > 2022)),
         ),
         (
+            "år:[2016 TO 2018]",
+            Box::new(|r| r.years().iter().any(|y| (2016..=2018).contains(y))),
+        ),
+        (
+            "year:>2024",
+            Box::new(|r| r.years().iter().any(|y| *y > 2024)),
+        ),
+        (
             "published:<2018",
             Box::new(move |r| r.published.is_some_and(|p| p.year < 2018)),
         ),

@@ -142,7 +142,11 @@ fn lex(query: &str, fields: &[&str]) -> Result<Vec<(usize, Token)>, SyntaxError>
                         Some((name, value)) if looks_like_field_name(name) => {
                             let field = resolve_field(name, start, fields)?;
                             let value_at = start + name.chars().count() + 1;
-                            if let Some(range_field) = RangeField::parse(field) {
+                            let year_range =
+                                field == "year" && value.starts_with(['<', '>', '[', '{', '=']);
+                            let range_field =
+                                RangeField::parse(field).or(year_range.then_some(RangeField::Year));
+                            if let Some(range_field) = range_field {
                                 let mut text = value.to_string();
                                 if matches!(value.chars().next(), Some('[') | Some('{'))
                                     && !value.ends_with([']', '}'])

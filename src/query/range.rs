@@ -8,10 +8,10 @@
 //! `[2023 TO 2024]` covers both years whole.
 
 use crate::record::Date;
-use crate::schema::{to_datetime, FyndSchema};
+use crate::schema::{facet_for, to_datetime, FacetKey, FyndSchema};
 use std::fmt;
 use std::ops::Bound;
-use tantivy::query::{ConstScoreQuery, Query, RangeQuery};
+use tantivy::query::{ConstScoreQuery, InvertedIndexRangeQuery, Query, RangeQuery};
 use tantivy::schema::Field;
 use tantivy::Term;
 
@@ -32,6 +32,9 @@ pub enum RangeField {
     End,
     /// Publication date of a page.
     Published,
+    /// The `year` facet: every year a project runs (or a page's publication year). Only
+    /// chosen for range expressions (`year:>=2020`); `year:2024` stays a facet value.
+    Year,
 }
 
 /// What kind of values a [`RangeField`] holds.
@@ -43,10 +46,13 @@ pub enum RangeKind {
     Decimal,
     /// Calendar dates.
     Date,
+    /// Calendar years (the `year` facet).
+    Year,
 }
 
 impl RangeField {
-    /// Every range field, in the order they are listed to users.
+    /// Every range field with its own number or date column, in the order they are listed
+    /// to users ([`RangeField::Year`] is the facet and not among them).
     pub const ALL: [RangeField; 7] = [
         RangeField::Budget,
         RangeField::Granted,
@@ -67,10 +73,11 @@ impl RangeField {
             RangeField::Start => "start",
             RangeField::End => "end",
             RangeField::Published => "published",
+            RangeField::Year => "year",
         }
     }
 
-    /// The range field with canonical name `name`.
+    /// The range field with canonical name `name` (never [`RangeField::Year`]).
     pub fn parse(name: &str) -> Option<RangeField> {
         RangeField::ALL
             .into_iter()
@@ -83,6 +90,7 @@ impl RangeField {
             RangeField::Budget | RangeField::Granted | RangeField::Participants => RangeKind::Count,
             RangeField::CofinancingRate => RangeKind::Decimal,
             RangeField::Start | RangeField::End | RangeField::Published => RangeKind::Date,
+            RangeField::Year => RangeKind::Year,
         }
     }
 
@@ -96,6 +104,7 @@ impl RangeField {
             RangeField::Start => schema.start,
             RangeField::End => schema.end,
             RangeField::Published => schema.published,
+            RangeField::Year => schema.facet(FacetKey::Year),
         }
     }
 
@@ -108,6 +117,7 @@ impl RangeField {
             RangeField::Start => "start:[2023-01-01 TO 2023-12-31]",
             RangeField::End => "end:<=2024-06-30",
             RangeField::Published => "published:2016",
+            RangeField::Year => "year:[2019 TO 2021]",
         }
     }
 }
@@ -224,6 +234,29 @@ impl RangeFilter {
     /// The filter as a query that matches without adding to the score.
     pub fn query(&self, schema: &FyndSchema) -> Box<dyn Query> {
         let field = self.field.field(schema);
+        if self.field == RangeField::Year {
+            // Years are facet terms of four digits, whose byte order is their numeric order.
+            let term = |value: &RangeValue| {
+                let year = match value {
+                    RangeValue::Count(n) => *n,
+                    _ => 0,
+                };
+                Term::from_facet(field, &facet_for(&format!("{year:04}")))
+            };
+            let bound = |b: &Bound<RangeValue>| match b {
+                Bound::Included(v) => Bound::Included(term(v)),
+                Bound::Excluded(v) => Bound::Excluded(term(v)),
+                Bound::Unbounded => Bound::Unbounded,
+            };
+            let lower = match &self.lower {
+                Bound::Unbounded => Bound::Included(term(&RangeValue::Count(0))),
+                lower => bound(lower),
+            };
+            return Box::new(ConstScoreQuery::new(
+                Box::new(InvertedIndexRangeQuery::new(lower, bound(&self.upper))),
+                0.0,
+            ));
+        }
         let term = |value: &RangeValue| match value {
             RangeValue::Count(n) => Term::from_field_u64(field, *n),
             RangeValue::Decimal(x) => Term::from_field_f64(field, *x),
@@ -241,7 +274,7 @@ impl RangeFilter {
             lower = Bound::Included(match self.field.kind() {
                 RangeKind::Count => Term::from_field_u64(field, 0),
                 RangeKind::Decimal => Term::from_field_f64(field, f64::MIN),
-                RangeKind::Date => Term::from_field_date_for_search(
+                RangeKind::Date | RangeKind::Year => Term::from_field_date_for_search(
                     field,
                     to_datetime(Date::new(1, 1, 1).expect("a valid date")),
                 ),
@@ -417,6 +450,16 @@ fn parse_value(field: RangeField, text: &str, offset: usize) -> Result<Span, Ran
                 ))),
             }
         }
+        RangeKind::Year => match text.parse::<u64>() {
+            Ok(year) if text.len() == 4 => Ok(Span {
+                first: RangeValue::Count(year),
+                last: RangeValue::Count(year),
+            }),
+            _ => Err(fail(format!(
+                "year needs a year (four digits) here, not {text:?}, e.g. {}",
+                field.example()
+            ))),
+        },
         RangeKind::Date => {
             let bad = || {
                 fail(format!(

@@ -56,6 +56,7 @@ impl SortOrder {
         let key = if ["relevance", "score", "relevans"].contains(&name.as_str()) {
             SortKey::Relevance
         } else {
+            // `year` is a facet (several values per project), not a column to sort by.
             let field = fields::canonical(&name).and_then(RangeField::parse);
             SortKey::Field(field.ok_or_else(bad)?)
         };
@@ -242,6 +243,7 @@ mod tests {
             "budget:asc"
         );
         assert!(SortOrder::parse("title").is_err());
+        assert!(SortOrder::parse("year").is_err());
         assert!(SortOrder::parse("start:up").is_err());
     }
 }
