@@ -90,6 +90,14 @@ fn multi_select_counts_show_what_widening_would_give() {
         assert_eq!(as_map(&response.facets[0].1), region_counts, "{query:?}");
         assert_eq!(as_map(&response.facets[1].1), fund_counts, "{query:?}");
         assert_eq!(as_map(&response.facets[2].1), area_counts, "{query:?}");
+
+        // The same choice written in the query counts the same way.
+        let mut written = request.clone();
+        written.query = format!("{query} (region:\"Övre Norrland\" OR region:skane) fond:ESF+");
+        written.filters = Vec::new();
+        let in_query = search(&index, &written).unwrap();
+        assert_eq!(in_query.total, response.total, "{}", written.query);
+        assert_eq!(in_query.facets, response.facets, "{}", written.query);
     }
 }
 

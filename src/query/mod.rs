@@ -225,9 +225,16 @@ impl Prepared {
                 None => None,
             }
         };
-        let text_query: Box<dyn Query> = match &parsed {
+        // Facet values the query requires at its top level act like `--filter`, so their
+        // facet is counted the sidebar way too.
+        let rest = match &parsed {
+            Some(node) => lift_facet_clauses(node.clone(), &mut filters),
+            None => None,
+        };
+        let text_query: Box<dyn Query> = match &rest {
             _ if request.query.trim().is_empty() => Box::new(AllQuery),
             Some(node) => build::build(schema, node).unwrap_or_else(|| Box::new(EmptyQuery)),
+            None if parsed.is_some() => Box::new(AllQuery),
             None => Box::new(EmptyQuery),
         };
         let mut range_queries: Vec<Box<dyn Query>> =
@@ -322,6 +329,67 @@ fn resolve_facet_words(
         ),
         other => other,
     })
+}
+
+/// The facet key and values of a clause that only requires facet values: `fund:ESF+`, or
+/// alternatives of one facet (`region:A OR region:B`, or a value that matched several).
+fn facet_clause(node: &QueryNode) -> Option<(FacetKey, Vec<String>)> {
+    let facet_word = |node: &QueryNode| match node {
+        QueryNode::Word {
+            field: Some(name),
+            text,
+            ..
+        } if !build::TEXT_FIELDS.iter().any(|(t, _)| t == name) => {
+            FacetKey::parse(name).map(|key| (key, text.trim().to_string()))
+        }
+        _ => None,
+    };
+    match node {
+        QueryNode::All(clauses) => match clauses.as_slice() {
+            [(parse::Occur::Must, inner)] => facet_clause(inner),
+            _ => None,
+        },
+        QueryNode::Any(options) => {
+            let words: Vec<(FacetKey, String)> =
+                options.iter().map(facet_word).collect::<Option<_>>()?;
+            let key = words.first()?.0;
+            words
+                .iter()
+                .all(|(k, _)| *k == key)
+                .then(|| (key, words.into_iter().map(|(_, v)| v).collect()))
+        }
+        node => facet_word(node).map(|(key, value)| (key, vec![value])),
+    }
+}
+
+/// Moves the facet clauses the query requires at its top level into `filters` (one per key,
+/// and only for keys without a `--filter`, which would OR with them) and returns what is
+/// left of the query (`None`: nothing).
+fn lift_facet_clauses(node: QueryNode, filters: &mut Vec<FacetFilter>) -> Option<QueryNode> {
+    let clauses = match node {
+        QueryNode::All(clauses) => clauses,
+        node => vec![(parse::Occur::Must, node)],
+    };
+    let keys: Vec<Option<FacetKey>> = clauses
+        .iter()
+        .map(|(occur, node)| {
+            (*occur == parse::Occur::Must)
+                .then(|| facet_clause(node).map(|(key, _)| key))
+                .flatten()
+        })
+        .collect();
+    let filtered: Vec<FacetKey> = filters.iter().map(|f| f.key).collect();
+    let mut kept = Vec::new();
+    for ((occur, node), key) in clauses.into_iter().zip(&keys) {
+        let liftable = key.is_some_and(|key| {
+            !filtered.contains(&key) && keys.iter().filter(|k| **k == Some(key)).count() == 1
+        });
+        match facet_clause(&node) {
+            Some((key, values)) if liftable => filters.push(FacetFilter { key, values }),
+            _ => kept.push((occur, node)),
+        }
+    }
+    (!kept.is_empty()).then_some(QueryNode::All(kept))
 }
 
 /// Facet counts for `keys` over the hits of `prepared`: a facet without a filter is counted
