@@ -127,3 +127,33 @@ fn did_you_mean_offers_close_indexed_words() {
     let response = search(&index, &SearchRequest::new("digitalisering")).unwrap();
     assert!(response.total > 2 && response.did_you_mean.is_empty());
 }
+
+/// Matches from a second field (as a field of compound parts will give) merge with the
+/// body's: a word both fields find is marked once.
+#[test]
+fn matches_from_several_fields_merge() {
+    use fynd::query::parse::parse;
+    use fynd::query::snippet::{positive_words, PassagePicker};
+    let body = "Ungdomar och integration. Integration av ungdomarna.";
+    let index = index_of("passages-merge", &[record("M1", body)]);
+    let reader = index.reader().unwrap();
+    let searcher = reader.searcher();
+    let node = parse("integration ungdomar", &["title", "body"])
+        .unwrap()
+        .unwrap();
+    let body_only = PassagePicker::new(&index, &searcher, Some(&node));
+    let words = positive_words(&node);
+    let both = PassagePicker::new(&index, &searcher, Some(&node)).with_field(
+        &index,
+        &searcher,
+        index.schema.title,
+        &words,
+    );
+    let single = body_only.pick(body);
+    assert_eq!(
+        single.marked(),
+        ["Ungdomar", "integration", "Integration", "ungdomarna"]
+    );
+    assert_eq!(both.pick(body), single);
+    assert_eq!(both.matches(body).len(), 4);
+}
