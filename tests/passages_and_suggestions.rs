@@ -157,3 +157,19 @@ fn matches_from_several_fields_merge() {
     assert_eq!(both.pick(body), single);
     assert_eq!(both.matches(body).len(), 4);
 }
+
+/// Suggestions are words as the documents write them, not index stems: the index holds
+/// "kommun" for "Kommunerna", and the user is offered "kommunerna".
+#[test]
+fn suggestions_are_written_words_not_stems() {
+    let index = index_of(
+        "suggest-surface",
+        &[
+            record("S1", "Kommunerna samarbetar."),
+            record("S2", "Kommunerna igen."),
+        ],
+    );
+    let response = search(&index, &SearchRequest::new("komunerna")).unwrap();
+    assert_eq!(response.total, 0);
+    assert_eq!(response.did_you_mean[0].suggestions, ["kommunerna"]);
+}
