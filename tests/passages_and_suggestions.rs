@@ -150,6 +150,8 @@ fn matches_from_several_fields_merge() {
         &words,
     );
     let single = body_only.pick(body);
+    let spaced = "Text med\u{a0}no-break\u{2003}space. Ungdomar\u{a0}och\nintegration.";
+    assert_eq!(body_only.pick(spaced).marked(), ["Ungdomar", "integration"]);
     assert_eq!(
         single.marked(),
         ["Ungdomar", "integration", "Integration", "ungdomarna"]

@@ -255,9 +255,17 @@ impl PassagePicker {
         } else {
             "…"
         };
+        // Line breaks and other white space become spaces of the same byte length, so the
+        // match offsets stay valid (a no-break space is two bytes).
         let body: String = text[window.clone()]
             .chars()
-            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .map(|c| {
+                if c.is_whitespace() {
+                    " ".repeat(c.len_utf8())
+                } else {
+                    c.to_string()
+                }
+            })
             .collect();
         let shift = prefix.len();
         let highlights = matches
