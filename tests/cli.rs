@@ -201,6 +201,14 @@ fn swedish_field_names_and_the_json_contract() {
     );
     let text = ok(&["search", "samverkan", "--filter", "fond=esf+"]);
     assert!(text.contains("fund \"esf+\" matched \"ESF+\""), "{text}");
+    let text = ok(&["search", "", "--filter", "region=norrland"]);
+    assert!(
+        text.contains("No region is called \"norrland\"; did you mean \"Mellersta Norrland\"?"),
+        "{text}"
+    );
+    let text = ok(&["search", "", "--limit", "2", "--offset", "2"]);
+    assert!(text.contains("5 hits for \"\", showing 3–4"), "{text}");
+    assert!(text.contains("\n 3. ") && text.contains("\n 4. "), "{text}");
 }
 
 /// Errors in ranges say what is wrong and point at it, in the query and in flags.

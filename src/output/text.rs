@@ -58,9 +58,14 @@ pub fn write_search(
             response.query, response.took_ms
         )?;
     } else {
+        let showing = if response.offset == 0 || shown == 0 {
+            shown.to_string()
+        } else {
+            format!("{}–{}", response.offset + 1, response.offset + shown)
+        };
         writeln!(
             out,
-            "{} {} for {:?}, showing {shown} ({:.1} ms)",
+            "{} {} for {:?}, showing {showing} ({:.1} ms)",
             response.total,
             if response.total == 1 { "hit" } else { "hits" },
             response.query,
@@ -109,6 +114,18 @@ pub fn write_search(
 fn write_values_used(out: &mut impl Write, values: &[ValueUsed]) -> io::Result<()> {
     for value in values {
         match value.used.as_slice() {
+            [] if !value.close.is_empty() => writeln!(
+                out,
+                "No {} is called {:?}; did you mean {}?",
+                value.key,
+                value.typed,
+                value
+                    .close
+                    .iter()
+                    .map(|v| format!("{v:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?,
             [] => writeln!(
                 out,
                 "No {} is called {:?}: `fynd facets {}` lists them.",

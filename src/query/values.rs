@@ -18,6 +18,10 @@ pub struct ValueUsed {
     pub typed: String,
     /// The indexed values it matched (empty: none; then nothing matches it).
     pub used: Vec<String>,
+    /// When it matched none: indexed values that look like it (containing it, or a couple
+    /// of letters off), best first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub close: Vec<String>,
 }
 
 /// `text` lower-cased, without diacritics and with runs of white space made one space, so
@@ -84,11 +88,44 @@ pub fn resolve(values: &[String], key: FacetKey, typed: &str) -> ValueUsed {
             .cloned()
             .collect()
     };
+    let close = if used.is_empty() {
+        close_values(values, typed_trimmed)
+    } else {
+        Vec::new()
+    };
     ValueUsed {
         key: key.name().to_string(),
         typed: typed.to_string(),
         used,
+        close,
     }
+}
+
+/// Values offered for one that matched nothing.
+const CLOSE_VALUES: usize = 5;
+
+/// Indexed values within two edits of `typed` or containing it (after folding), fewest
+/// edits first.
+fn close_values(values: &[String], typed: &str) -> Vec<String> {
+    let folded = fold(typed);
+    if folded.is_empty() {
+        return Vec::new();
+    }
+    let mut close: Vec<(usize, &String)> = values
+        .iter()
+        .filter_map(|value| {
+            let value_folded = fold(value);
+            super::suggest::edit_distance(&folded, &value_folded, 2)
+                .or_else(|| value_folded.contains(&folded).then_some(3))
+                .map(|distance| (distance, value))
+        })
+        .collect();
+    close.sort();
+    close
+        .into_iter()
+        .take(CLOSE_VALUES)
+        .map(|(_, value)| value.clone())
+        .collect()
 }
 
 #[cfg(test)]
