@@ -39,6 +39,29 @@ pub enum FyndError {
         /// What the user typed.
         value: String,
     },
+    /// `--sort` named something that cannot be sorted on.
+    BadSort {
+        /// What the user typed.
+        text: String,
+    },
+    /// A range flag (`--budget`, `--start`, …) did not hold a range.
+    BadRange {
+        /// Which flag.
+        option: String,
+        /// What the user typed.
+        value: String,
+        /// 0-based character position of the problem in `value`.
+        position: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// `fynd show` was given an id no record has.
+    NoRecord {
+        /// The id asked for.
+        id: String,
+        /// Ids in the index that look like it.
+        similar: Vec<String>,
+    },
     /// The query could not be parsed.
     QuerySyntax {
         /// The whole query.
@@ -91,6 +114,29 @@ impl fmt::Display for FyndError {
                 f,
                 "bad date {value:?} for {option}: write YYYY-MM-DD (e.g. 2023-10-02) or a year (2023)"
             ),
+            FyndError::BadSort { text } => write!(
+                f,
+                "cannot sort by {text:?}: write relevance, start, end, published, budget, granted, participants or cofinancing_rate, optionally followed by :asc or :desc (e.g. --sort start:desc)"
+            ),
+            FyndError::BadRange {
+                option,
+                value,
+                position,
+                message,
+            } => write!(
+                f,
+                "bad range for {option} at position {}: {message}\n  {value}\n  {}^",
+                position + 1,
+                " ".repeat(*position)
+            ),
+            FyndError::NoRecord { id, similar } => {
+                write!(f, "no record with id {id:?}")?;
+                if similar.is_empty() {
+                    write!(f, ": search for it with `fynd search` to find its id")
+                } else {
+                    write!(f, "; did you mean {}?", similar.join(", "))
+                }
+            }
             FyndError::QuerySyntax {
                 query,
                 position,

@@ -1,11 +1,13 @@
 //! The `fynd` command line: argument parsing and printing only; the work is in the library.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use fynd::index::{index_paths, FyndIndex, DEFAULT_WRITER_MEMORY};
-use fynd::output::{json::write_json, progress::FileProgressBar, text};
-use fynd::query::filters::{FacetFilter, PeriodFilter};
-use fynd::query::{search, SearchRequest};
-use fynd::schema::FacetKey;
+use fynd::output::export::{write_export, ExportFormat};
+use fynd::output::{json::write_json, progress::FileProgressBar, record_view, text};
+use fynd::query::filters::{facet_key, FacetFilter, PeriodFilter};
+use fynd::query::range::{RangeField, RangeFilter};
+use fynd::query::sort::SortOrder;
+use fynd::query::{export, facet_values, lookup, search, SearchRequest};
 use fynd::FyndError;
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,6 +22,77 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// Filters shared by `search` and `facets`.
+#[derive(Args)]
+struct FilterArgs {
+    /// Index folder.
+    #[arg(long, default_value = "index")]
+    index: PathBuf,
+    /// Keep documents with facet KEY=VALUE (repeatable; same key: any value, different keys: all).
+    /// KEY in English or Swedish (fond, ägare, …); VALUE in any case, with or without diacritics.
+    #[arg(long = "filter", value_name = "KEY=VALUE")]
+    filters: Vec<String>,
+    /// Keep projects whose period overlaps from this date (YYYY-MM-DD or YYYY).
+    #[arg(long)]
+    from: Option<String>,
+    /// Keep projects whose period overlaps up to this date (YYYY-MM-DD or YYYY).
+    #[arg(long)]
+    to: Option<String>,
+    /// Total budget in SEK: '>=5000000', '<1000000', '[1000000 TO 5000000]', '2500000'.
+    #[arg(long, value_name = "RANGE", allow_hyphen_values = true)]
+    budget: Option<String>,
+    /// Granted EU support in SEK, as for --budget.
+    #[arg(long, value_name = "RANGE", allow_hyphen_values = true)]
+    granted: Option<String>,
+    /// Number of participants: '>0', '[10 TO 50]'.
+    #[arg(long, value_name = "RANGE", allow_hyphen_values = true)]
+    participants: Option<String>,
+    /// EU co-financing rate in percent: '>=50'.
+    #[arg(long, value_name = "RANGE", allow_hyphen_values = true)]
+    cofinancing_rate: Option<String>,
+    /// Project start: '[2023-01-01 TO 2023-12-31]', '>=2023', '2024'.
+    #[arg(long, value_name = "RANGE", allow_hyphen_values = true)]
+    start: Option<String>,
+    /// Project end, as for --start.
+    #[arg(long, value_name = "RANGE", allow_hyphen_values = true)]
+    end: Option<String>,
+    /// Publication date of a page, as for --start.
+    #[arg(long, value_name = "RANGE", allow_hyphen_values = true)]
+    published: Option<String>,
+}
+
+impl FilterArgs {
+    fn request(&self, query: String) -> Result<SearchRequest, FyndError> {
+        let flags = [
+            (RangeField::Budget, &self.budget),
+            (RangeField::Granted, &self.granted),
+            (RangeField::Participants, &self.participants),
+            (RangeField::CofinancingRate, &self.cofinancing_rate),
+            (RangeField::Start, &self.start),
+            (RangeField::End, &self.end),
+            (RangeField::Published, &self.published),
+        ];
+        let mut request = SearchRequest::new(&query);
+        request.filters = FacetFilter::parse_all(&self.filters)?;
+        request.period = PeriodFilter::parse(self.from.as_deref(), self.to.as_deref())?;
+        for (field, text) in flags {
+            if let Some(text) = text {
+                request.ranges.push(RangeFilter::from_flag(field, text)?);
+            }
+        }
+        Ok(request)
+    }
+}
+
+/// Export formats for `search --format`.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Jsonl,
+    Json,
+    Text,
 }
 
 #[derive(Subcommand)]
@@ -38,26 +111,21 @@ enum Command {
     },
     /// Search the index.
     Search {
-        /// Query: words (all required), "a phrase", OR, -word / NOT word, field:value. Empty: everything.
+        /// Query: words (all required), "a phrase", OR, -word / NOT word, field:value,
+        /// budget:>=5000000, start:[2023-01-01 TO 2023-12-31]. Empty: everything.
         query: String,
-        /// Index folder.
-        #[arg(long, default_value = "index")]
-        index: PathBuf,
-        /// Hits to show.
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Hits to show (default 10; with --format, all).
+        #[arg(long)]
+        limit: Option<usize>,
         /// Hits to skip, for paging.
         #[arg(long, default_value_t = 0)]
         offset: usize,
-        /// Keep documents with facet KEY=VALUE (repeatable; same key: any value, different keys: all).
-        #[arg(long = "filter", value_name = "KEY=VALUE")]
-        filters: Vec<String>,
-        /// Keep projects whose period overlaps from this date (YYYY-MM-DD or YYYY).
-        #[arg(long)]
-        from: Option<String>,
-        /// Keep projects whose period overlaps up to this date (YYYY-MM-DD or YYYY).
-        #[arg(long)]
-        to: Option<String>,
+        /// Order: relevance (default), start, end, published, budget, granted, participants
+        /// or cofinancing_rate, optionally :asc or :desc (e.g. start:desc).
+        #[arg(long, default_value = "relevance")]
+        sort: String,
         /// Facets to count, comma-separated.
         #[arg(
             long,
@@ -68,7 +136,36 @@ enum Command {
         /// Values to show per facet.
         #[arg(long, default_value_t = 10)]
         facet_limit: usize,
-        /// Print exactly one JSON object.
+        /// Print exactly one JSON object (this page of hits, with facet counts).
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+        /// Export every hit (not just a page) in this format, streaming.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Show one record: all its metadata, then its text.
+    Show {
+        /// The record's id (its diarienummer, or the doc-… id shown in search results).
+        id: String,
+        /// Index folder.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Print the record as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every value of one facet with its count, over all documents or those a query
+    /// and filters match.
+    Facets {
+        /// The facet key (fund, region, nuts2, programme_area, specific_objective, owner, year,
+        /// shape, or a Swedish name such as fond, ägare, programområde).
+        key: String,
+        /// Query to count over (default: every document).
+        #[arg(default_value = "")]
+        query: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print one JSON object.
         #[arg(long)]
         json: bool,
     },
@@ -111,44 +208,73 @@ fn run(cli: Cli) -> Result<(), FyndError> {
         }
         Command::Search {
             query,
-            index,
+            filter,
             limit,
             offset,
-            filters,
-            from,
-            to,
+            sort,
             facets,
             facet_limit,
             json,
+            format,
         } => {
-            let facets = facets
+            let mut request = filter.request(query)?;
+            request.facets = facets
                 .iter()
                 .filter(|name| !name.trim().is_empty())
-                .map(|name| {
-                    FacetKey::parse(name.trim()).ok_or_else(|| FyndError::UnknownFilterKey {
-                        key: name.trim().to_string(),
-                    })
-                })
+                .map(|name| facet_key(name))
                 .collect::<Result<Vec<_>, _>>()?;
-            let request = SearchRequest {
-                query,
-                filters: FacetFilter::parse_all(&filters)?,
-                period: PeriodFilter::parse(from.as_deref(), to.as_deref())?,
-                limit,
-                offset,
-                facets,
-                facet_limit,
-            };
-            let index = FyndIndex::open(&index)?;
-            let response = search(&index, &request)?;
-            if json {
-                written(write_json(&mut out, &response))?;
+            request.facet_limit = facet_limit;
+            request.offset = offset;
+            request.sort = SortOrder::parse(&sort)?;
+            let index = FyndIndex::open(&filter.index)?;
+            let style = text::Highlight::for_stdout();
+            if let Some(format) = format {
+                request.limit = limit.unwrap_or(usize::MAX);
+                let format = match format {
+                    Format::Csv => ExportFormat::Csv,
+                    Format::Jsonl => ExportFormat::Jsonl,
+                    Format::Json => ExportFormat::Json,
+                    Format::Text => ExportFormat::Text,
+                };
+                let hits = export::export(&index, &request, format == ExportFormat::Text)?;
+                write_export(&mut out, hits, format, style)?;
             } else {
-                written(text::write_search(
+                request.limit = limit.unwrap_or(10);
+                let response = search(&index, &request)?;
+                if json {
+                    written(write_json(&mut out, &response))?;
+                } else {
+                    written(text::write_search(&mut out, &response, style))?;
+                }
+            }
+        }
+        Command::Show { id, index, json } => {
+            let index = FyndIndex::open(&index)?;
+            let record = lookup::find_record(&index, &id)?;
+            if json {
+                written(write_json(&mut out, &record_view::record_json(&record)))?;
+            } else {
+                written(record_view::write_record(
                     &mut out,
-                    &response,
+                    &record,
                     text::Highlight::for_stdout(),
                 ))?;
+            }
+        }
+        Command::Facets {
+            key,
+            query,
+            filter,
+            json,
+        } => {
+            let key = facet_key(&key)?;
+            let request = filter.request(query)?;
+            let index = FyndIndex::open(&filter.index)?;
+            let listing = facet_values(&index, &request, key)?;
+            if json {
+                written(write_json(&mut out, &listing))?;
+            } else {
+                written(text::write_facet_listing(&mut out, &listing))?;
             }
         }
     }

@@ -1,7 +1,10 @@
 //! Human-readable output: ranked hits with their metadata and passage, then facet counts.
 
 use crate::index::IndexSummary;
-use crate::query::{Hit, SearchResponse};
+use crate::query::snippet::Passage;
+use crate::query::values::ValueUsed;
+use crate::query::{FacetListing, Hit, SearchResponse};
+use crate::record::Date;
 use std::io::{self, Write};
 
 /// How to mark matched words: ANSI colour on a terminal, nothing when piped.
@@ -24,14 +27,16 @@ impl Highlight {
         }
     }
 
-    fn bold(self, text: &str) -> String {
+    /// `text` in bold (titles, labels).
+    pub fn bold(self, text: &str) -> String {
         match self {
             Highlight::Ansi => format!("\x1b[1m{text}\x1b[0m"),
             Highlight::Plain => text.to_string(),
         }
     }
 
-    fn mark(self, text: &str) -> String {
+    /// `text` marked as a match.
+    pub fn mark(self, text: &str) -> String {
         match self {
             Highlight::Ansi => format!("\x1b[1;33m{text}\x1b[0m"),
             Highlight::Plain => text.to_string(),
@@ -53,18 +58,38 @@ pub fn write_search(
             response.query, response.took_ms
         )?;
     } else {
+        let showing = if response.offset == 0 || shown == 0 {
+            shown.to_string()
+        } else {
+            format!("{}–{}", response.offset + 1, response.offset + shown)
+        };
         writeln!(
             out,
-            "{} {} for {:?}, showing {shown} ({:.1} ms)",
+            "{} {} for {:?}, showing {showing} ({:.1} ms)",
             response.total,
             if response.total == 1 { "hit" } else { "hits" },
             response.query,
             response.took_ms
         )?;
     }
+    write_values_used(out, &response.values_used)?;
+    if !response.ranges.is_empty() {
+        writeln!(out, "Ranges: {}", response.ranges.join("; "))?;
+    }
+    if response.sort != "relevance:desc" {
+        writeln!(out, "Sorted by {}", response.sort)?;
+    }
+    if !response.did_you_mean.is_empty() {
+        let offers: Vec<String> = response
+            .did_you_mean
+            .iter()
+            .map(|s| format!("{} → {}", s.word, s.suggestions.join(" / ")))
+            .collect();
+        writeln!(out, "Did you mean: {}?", offers.join(", "))?;
+    }
     for (rank, hit) in response.hits.iter().enumerate() {
         writeln!(out)?;
-        write_hit(out, rank + 1, hit, style)?;
+        write_hit(out, response.offset + rank + 1, hit, style)?;
     }
     let facets: Vec<_> = response
         .facets
@@ -84,26 +109,123 @@ pub fn write_search(
     Ok(())
 }
 
+/// Which indexed values the typed facet values matched, when that is not obvious (a value
+/// matched in another case or spelling, several values, or none).
+fn write_values_used(out: &mut impl Write, values: &[ValueUsed]) -> io::Result<()> {
+    for value in values {
+        match value.used.as_slice() {
+            [] if !value.close.is_empty() => writeln!(
+                out,
+                "No {} is called {:?}; did you mean {}?",
+                value.key,
+                value.typed,
+                value
+                    .close
+                    .iter()
+                    .map(|v| format!("{v:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?,
+            [] => writeln!(
+                out,
+                "No {} is called {:?}: `fynd facets {}` lists them.",
+                value.key, value.typed, value.key
+            )?,
+            [only] if *only == value.typed.trim() => {}
+            used => writeln!(
+                out,
+                "{} {:?} matched {}",
+                value.key,
+                value.typed,
+                used.iter()
+                    .map(|v| format!("{v:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?,
+        }
+    }
+    Ok(())
+}
+
 fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, style: Highlight) -> io::Result<()> {
-    writeln!(out, "{rank:>2}. {}", style.bold(&hit.title))?;
-    let mut facts = vec![hit.id.clone()];
-    facts.extend(hit.fund.clone());
-    facts.extend(hit.region.clone());
-    match (hit.start, hit.end, hit.published) {
+    write_hit_head(
+        out,
+        rank,
+        &hit.title,
+        &hit.id,
+        [&hit.fund, &hit.region],
+        (hit.start, hit.end, hit.published),
+        hit.owner.as_deref(),
+        style,
+    )?;
+    write_passage(out, &hit.passage, style)?;
+    writeln!(out, "    {}", hit.path)
+}
+
+/// The first lines of a hit: rank and title, then id, fund, region and period, then owner.
+#[allow(clippy::too_many_arguments)]
+pub fn write_hit_head(
+    out: &mut impl Write,
+    rank: usize,
+    title: &str,
+    id: &str,
+    facets: [&Option<String>; 2],
+    (start, end, published): (Option<Date>, Option<Date>, Option<Date>),
+    owner: Option<&str>,
+    style: Highlight,
+) -> io::Result<()> {
+    writeln!(out, "{rank:>2}. {}", style.bold(title))?;
+    let mut facts = vec![id.to_string()];
+    for facet in facets {
+        facts.extend(facet.clone());
+    }
+    match (start, end, published) {
         (Some(start), Some(end), _) => facts.push(format!("{start} – {end}")),
         (Some(start), None, _) => facts.push(format!("from {start}")),
         (None, _, Some(published)) => facts.push(format!("published {published}")),
         _ => {}
     }
     writeln!(out, "    {}", facts.join(" · "))?;
-    if let Some(owner) = &hit.owner {
+    if let Some(owner) = owner {
         writeln!(out, "    {owner}")?;
     }
-    if !hit.passage.text.is_empty() {
-        let passage = hit.passage.render(|t| t.to_string(), |t| style.mark(t));
-        writeln!(out, "    {passage}")?;
+    Ok(())
+}
+
+/// A passage, indented, matches marked in `style`.
+pub fn write_passage(out: &mut impl Write, passage: &Passage, style: Highlight) -> io::Result<()> {
+    if !passage.text.is_empty() {
+        let text = passage.render(|t| t.to_string(), |t| style.mark(t));
+        writeln!(out, "    {text}")?;
     }
-    writeln!(out, "    {}", hit.path)
+    Ok(())
+}
+
+/// Writes every value of one facet with its count (`fynd facets KEY`).
+pub fn write_facet_listing(out: &mut impl Write, listing: &FacetListing) -> io::Result<()> {
+    write_values_used(out, &listing.values_used)?;
+    let scope = if listing.query.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" matching {:?}", listing.query)
+    };
+    writeln!(
+        out,
+        "{}: {} values over {} documents{scope}",
+        listing.facet,
+        listing.values.len(),
+        listing.total
+    )?;
+    let width = listing
+        .values
+        .iter()
+        .map(|v| v.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for value in &listing.values {
+        writeln!(out, "{:>width$}  {}", value.count, value.value)?;
+    }
+    Ok(())
 }
 
 /// Writes what an indexing run did.

@@ -39,6 +39,7 @@ pub fn build(schema: &FyndSchema, node: &QueryNode) -> Option<Box<dyn Query>> {
         QueryNode::Word { field, text, .. } | QueryNode::Phrase { field, text, .. } => {
             field_query(schema, field.as_deref(), text)
         }
+        QueryNode::Range { filter, .. } => Some(filter.query(schema)),
         QueryNode::Any(options) => {
             let clauses: Vec<_> = options
                 .iter()

@@ -9,6 +9,16 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, Te
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
+/// The facet a user names, in English or Swedish, any case (`fond`, `Region`,
+/// `programområde`).
+pub fn facet_key(name: &str) -> Result<FacetKey, FyndError> {
+    super::fields::canonical(name)
+        .and_then(FacetKey::parse)
+        .ok_or_else(|| FyndError::UnknownFilterKey {
+            key: name.trim().to_string(),
+        })
+}
+
 /// Documents whose facet `key` has any of `values` (exact, case as in the facet counts).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FacetFilter {
@@ -19,17 +29,15 @@ pub struct FacetFilter {
 }
 
 impl FacetFilter {
-    /// Parses `--filter KEY=VALUE` options, merging repeated keys into one filter.
+    /// Parses `--filter KEY=VALUE` options, merging repeated keys into one filter. KEY may
+    /// be a Swedish alias; VALUE is matched against the index when the search runs.
     pub fn parse_all(specs: &[String]) -> Result<Vec<FacetFilter>, FyndError> {
         let mut filters: Vec<FacetFilter> = Vec::new();
         for spec in specs {
             let (key, value) = spec
                 .split_once('=')
                 .ok_or_else(|| FyndError::BadFilter { text: spec.clone() })?;
-            let key_name = key.trim();
-            let key = FacetKey::parse(key_name).ok_or_else(|| FyndError::UnknownFilterKey {
-                key: key_name.to_string(),
-            })?;
+            let key = facet_key(key)?;
             let value = value.trim().to_string();
             match filters.iter_mut().find(|filter| filter.key == key) {
                 Some(filter) => filter.values.push(value),

@@ -3,24 +3,37 @@
 //! separate from filtering ([`filters`]), counting ([`facets`]) and passages ([`snippet`]).
 
 pub mod build;
+pub mod export;
 pub mod facets;
+pub mod fields;
 pub mod filters;
+pub mod lookup;
 pub mod parse;
+pub mod range;
 pub mod snippet;
+pub mod sort;
+pub mod suggest;
+pub mod values;
 
 use crate::error::FyndError;
 use crate::index::FyndIndex;
 use crate::record::{Date, DocumentShape};
-use crate::schema::FacetKey;
+use crate::schema::{FacetKey, FyndSchema};
 use facets::FacetCount;
 use filters::{FacetFilter, PeriodFilter};
+use parse::QueryNode;
+use range::RangeFilter;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use snippet::{Passage, PassagePicker};
+use sort::SortOrder;
+use std::collections::HashMap;
 use std::time::Instant;
-use tantivy::collector::{Count, MultiCollector, TopDocs};
+use suggest::Suggestion;
+use tantivy::collector::{Count, MultiCollector};
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query};
-use tantivy::TantivyDocument;
+use tantivy::{Searcher, TantivyDocument};
+use values::ValueUsed;
 
 /// Everything that defines one search.
 #[derive(Clone, Debug)]
@@ -29,12 +42,16 @@ pub struct SearchRequest {
     pub query: String,
     /// Facet filters: OR within a facet, AND across facets.
     pub filters: Vec<FacetFilter>,
+    /// Number and date ranges every hit must satisfy (from flags such as `--budget`).
+    pub ranges: Vec<RangeFilter>,
     /// Period the projects must overlap.
     pub period: PeriodFilter,
     /// Hits to return.
     pub limit: usize,
     /// Hits to skip (for paging).
     pub offset: usize,
+    /// Order of the hits.
+    pub sort: SortOrder,
     /// Facets to count.
     pub facets: Vec<FacetKey>,
     /// Values to return per facet.
@@ -47,9 +64,11 @@ impl SearchRequest {
         SearchRequest {
             query: query.to_string(),
             filters: Vec::new(),
+            ranges: Vec::new(),
             period: PeriodFilter::default(),
             limit: 10,
             offset: 0,
+            sort: SortOrder::default(),
             facets: FacetKey::DEFAULT_COUNTED.to_vec(),
             facet_limit: 20,
         }
@@ -115,6 +134,17 @@ pub struct SearchResponse {
     /// counted with every filter but its own, so the counts show what widening would give.
     #[serde(serialize_with = "facets_as_object")]
     pub facets: Vec<(FacetKey, Vec<FacetCount>)>,
+    /// The order of the hits, as `--sort` takes it (`relevance:desc`, `start:asc`, …).
+    pub sort: String,
+    /// Hits skipped before this page.
+    pub offset: usize,
+    /// For every facet value in a filter or the query: which indexed values it matched
+    /// (values match regardless of case and diacritics).
+    pub values_used: Vec<ValueUsed>,
+    /// Number and date ranges applied, in words (`budget >= 5000000`).
+    pub ranges: Vec<String>,
+    /// When the query finds nothing or little: indexed words close to the query's words.
+    pub did_you_mean: Vec<Suggestion>,
 }
 
 fn facets_as_object<S: Serializer>(
@@ -128,85 +158,296 @@ fn facets_as_object<S: Serializer>(
     map.end()
 }
 
+/// A request made ready to run: the query parsed and built, facet values resolved against
+/// the index. Shared by [`search`], [`export::export`] and the facet listing.
+pub(crate) struct Prepared {
+    /// The query text alone (what is scored and highlighted).
+    pub text_query: Box<dyn Query>,
+    /// The parsed query, if the text was not empty.
+    pub parsed: Option<QueryNode>,
+    /// Facet filters with values as indexed.
+    pub filters: Vec<FacetFilter>,
+    /// How each typed facet value was matched.
+    pub values_used: Vec<ValueUsed>,
+    range_queries: Vec<Box<dyn Query>>,
+}
+
+impl Prepared {
+    /// Parses and builds `request` for `searcher`.
+    pub fn new(
+        schema: &FyndSchema,
+        searcher: &Searcher,
+        request: &SearchRequest,
+    ) -> Result<Prepared, FyndError> {
+        let mut known_values: HashMap<FacetKey, Vec<String>> = HashMap::new();
+        let mut values_used = Vec::new();
+        let mut lookup = |key: FacetKey, typed: &str| -> Result<ValueUsed, FyndError> {
+            let known = match known_values.entry(key) {
+                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(values::indexed_values(searcher, schema, key)?)
+                }
+            };
+            Ok(values::resolve(known, key, typed))
+        };
+        let mut filters = Vec::new();
+        for filter in &request.filters {
+            let mut resolved = Vec::new();
+            for typed in &filter.values {
+                let used = lookup(filter.key, typed)?;
+                if used.used.is_empty() {
+                    resolved.push(typed.trim().to_string());
+                }
+                resolved.extend(used.used.iter().cloned());
+                values_used.push(used);
+            }
+            filters.push(FacetFilter {
+                key: filter.key,
+                values: resolved,
+            });
+        }
+        let parsed = if request.query.trim().is_empty() {
+            None
+        } else {
+            let fields = build::query_fields();
+            let parsed =
+                parse::parse(&request.query, &fields).map_err(|err| FyndError::QuerySyntax {
+                    query: request.query.clone(),
+                    position: err.position,
+                    message: err.message,
+                })?;
+            match parsed {
+                Some(node) => Some(resolve_facet_words(node, &mut |key, typed| {
+                    let used = lookup(key, typed)?;
+                    values_used.push(used.clone());
+                    Ok(used.used)
+                })?),
+                None => None,
+            }
+        };
+        // Facet values the query requires at its top level act like `--filter`, so their
+        // facet is counted the sidebar way too.
+        let rest = match &parsed {
+            Some(node) => lift_facet_clauses(node.clone(), &mut filters),
+            None => None,
+        };
+        let text_query: Box<dyn Query> = match &rest {
+            _ if request.query.trim().is_empty() => Box::new(AllQuery),
+            Some(node) => build::build(schema, node).unwrap_or_else(|| Box::new(EmptyQuery)),
+            None if parsed.is_some() => Box::new(AllQuery),
+            None => Box::new(EmptyQuery),
+        };
+        let mut range_queries: Vec<Box<dyn Query>> =
+            request.ranges.iter().map(|r| r.query(schema)).collect();
+        range_queries.extend(request.period.queries(schema));
+        Ok(Prepared {
+            text_query,
+            parsed,
+            filters,
+            values_used,
+            range_queries,
+        })
+    }
+
+    /// The query with every filter, or (for counting a filtered facet) with every filter
+    /// except the one on `skip`.
+    pub fn with_filters(&self, schema: &FyndSchema, skip: Option<FacetKey>) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, self.text_query.box_clone())];
+        for filter in self.filters.iter().filter(|f| Some(f.key) != skip) {
+            clauses.push((Occur::Must, filter.query(schema)));
+        }
+        for query in &self.range_queries {
+            clauses.push((Occur::Must, query.box_clone()));
+        }
+        if clauses.len() == 1 {
+            self.text_query.box_clone()
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        }
+    }
+
+    /// True when a filter is set on facet `key`.
+    pub fn is_filtered(&self, key: FacetKey) -> bool {
+        self.filters.iter().any(|f| f.key == key)
+    }
+}
+
+/// Finds the indexed values a typed facet value stands for.
+type ValueLookup<'a> = dyn FnMut(FacetKey, &str) -> Result<Vec<String>, FyndError> + 'a;
+
+/// Facet counts in the order asked for.
+type FacetCounts = Vec<(FacetKey, Vec<FacetCount>)>;
+
+/// Replaces the value of every `facet:value` in the query by the indexed value(s) it
+/// stands for (`fund:esf+` → `fund:ESF+`); several values become alternatives.
+fn resolve_facet_words(
+    node: QueryNode,
+    lookup: &mut ValueLookup<'_>,
+) -> Result<QueryNode, FyndError> {
+    let facet_of = |field: &Option<String>| {
+        field.as_deref().and_then(|name| {
+            let is_text = build::TEXT_FIELDS.iter().any(|(text, _)| *text == name);
+            (!is_text).then(|| FacetKey::parse(name)).flatten()
+        })
+    };
+    Ok(match node {
+        QueryNode::Word {
+            field,
+            text,
+            position,
+        }
+        | QueryNode::Phrase {
+            field,
+            text,
+            position,
+        } if facet_of(&field).is_some() => {
+            let key = facet_of(&field).expect("checked");
+            let mut used = lookup(key, &text)?;
+            let word = |text: String| QueryNode::Word {
+                field: field.clone(),
+                text,
+                position,
+            };
+            match used.len() {
+                0 => word(text),
+                1 => word(used.remove(0)),
+                _ => QueryNode::Any(used.into_iter().map(word).collect()),
+            }
+        }
+        QueryNode::All(clauses) => QueryNode::All(
+            clauses
+                .into_iter()
+                .map(|(occur, node)| Ok((occur, resolve_facet_words(node, lookup)?)))
+                .collect::<Result<_, FyndError>>()?,
+        ),
+        QueryNode::Any(options) => QueryNode::Any(
+            options
+                .into_iter()
+                .map(|node| resolve_facet_words(node, lookup))
+                .collect::<Result<_, FyndError>>()?,
+        ),
+        other => other,
+    })
+}
+
+/// The facet key and values of a clause that only requires facet values: `fund:ESF+`, or
+/// alternatives of one facet (`region:A OR region:B`, or a value that matched several).
+fn facet_clause(node: &QueryNode) -> Option<(FacetKey, Vec<String>)> {
+    let facet_word = |node: &QueryNode| match node {
+        QueryNode::Word {
+            field: Some(name),
+            text,
+            ..
+        } if !build::TEXT_FIELDS.iter().any(|(t, _)| t == name) => {
+            FacetKey::parse(name).map(|key| (key, text.trim().to_string()))
+        }
+        _ => None,
+    };
+    match node {
+        QueryNode::All(clauses) => match clauses.as_slice() {
+            [(parse::Occur::Must, inner)] => facet_clause(inner),
+            _ => None,
+        },
+        QueryNode::Any(options) => {
+            let words: Vec<(FacetKey, String)> =
+                options.iter().map(facet_word).collect::<Option<_>>()?;
+            let key = words.first()?.0;
+            words
+                .iter()
+                .all(|(k, _)| *k == key)
+                .then(|| (key, words.into_iter().map(|(_, v)| v).collect()))
+        }
+        node => facet_word(node).map(|(key, value)| (key, vec![value])),
+    }
+}
+
+/// Moves the facet clauses the query requires at its top level into `filters` (one per key,
+/// and only for keys without a `--filter`, which would OR with them) and returns what is
+/// left of the query (`None`: nothing).
+fn lift_facet_clauses(node: QueryNode, filters: &mut Vec<FacetFilter>) -> Option<QueryNode> {
+    let clauses = match node {
+        QueryNode::All(clauses) => clauses,
+        node => vec![(parse::Occur::Must, node)],
+    };
+    let keys: Vec<Option<FacetKey>> = clauses
+        .iter()
+        .map(|(occur, node)| {
+            (*occur == parse::Occur::Must)
+                .then(|| facet_clause(node).map(|(key, _)| key))
+                .flatten()
+        })
+        .collect();
+    let filtered: Vec<FacetKey> = filters.iter().map(|f| f.key).collect();
+    let mut kept = Vec::new();
+    for ((occur, node), key) in clauses.into_iter().zip(&keys) {
+        let liftable = key.is_some_and(|key| {
+            !filtered.contains(&key) && keys.iter().filter(|k| **k == Some(key)).count() == 1
+        });
+        match facet_clause(&node) {
+            Some((key, values)) if liftable => filters.push(FacetFilter { key, values }),
+            _ => kept.push((occur, node)),
+        }
+    }
+    (!kept.is_empty()).then_some(QueryNode::All(kept))
+}
+
+/// Facet counts for `keys` over the hits of `prepared`: a facet without a filter is counted
+/// in the same pass as everything else; a filtered facet is counted with every filter but its
+/// own (what e-commerce sidebars and Kohesio do), so its counts show what widening gives.
+fn count_facets(
+    schema: &FyndSchema,
+    searcher: &Searcher,
+    prepared: &Prepared,
+    keys: &[FacetKey],
+    limit: usize,
+) -> Result<(usize, FacetCounts), FyndError> {
+    let full_query = prepared.with_filters(schema, None);
+    let mut collectors = MultiCollector::new();
+    let count_handle = collectors.add_collector(Count);
+    let shared: Vec<_> = keys
+        .iter()
+        .filter(|key| !prepared.is_filtered(**key))
+        .map(|key| (*key, collectors.add_collector(facets::collector(*key))))
+        .collect();
+    let mut fruits = searcher.search(&*full_query, &collectors)?;
+    let total = count_handle.extract(&mut fruits);
+    let mut counts: FacetCounts = shared
+        .into_iter()
+        .map(|(key, handle)| {
+            let counts = handle.extract(&mut fruits);
+            (key, facets::sorted_counts(key, &counts, limit))
+        })
+        .collect();
+    for key in keys.iter().filter(|key| prepared.is_filtered(**key)) {
+        let query = prepared.with_filters(schema, Some(*key));
+        let collected = searcher.search(&*query, &facets::collector(*key))?;
+        counts.push((*key, facets::sorted_counts(*key, &collected, limit)));
+    }
+    counts.sort_by_key(|(key, _)| keys.iter().position(|k| k == key));
+    Ok((total, counts))
+}
+
 /// Runs `request` against `index`.
 pub fn search(index: &FyndIndex, request: &SearchRequest) -> Result<SearchResponse, FyndError> {
     let started = Instant::now();
     let schema = &index.schema;
-    let text_query: Box<dyn Query> = if request.query.trim().is_empty() {
-        Box::new(AllQuery)
-    } else {
-        let parsed = parse::parse(&request.query, &build::query_fields()).map_err(|err| {
-            FyndError::QuerySyntax {
-                query: request.query.clone(),
-                position: err.position,
-                message: err.message,
-            }
-        })?;
-        parsed
-            .and_then(|node| build::build(schema, &node))
-            .unwrap_or_else(|| Box::new(EmptyQuery))
-    };
-
-    // The query with every filter, and (for facets that are filtered on) without its own.
-    let with_filters = |skip: Option<FacetKey>| -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
-        for filter in request.filters.iter().filter(|f| Some(f.key) != skip) {
-            clauses.push((Occur::Must, filter.query(schema)));
-        }
-        for query in request.period.queries(schema) {
-            clauses.push((Occur::Must, query));
-        }
-        if clauses.len() == 1 {
-            text_query.box_clone()
-        } else {
-            Box::new(BooleanQuery::new(clauses))
-        }
-    };
-    let full_query = with_filters(None);
-
     let reader = index.reader()?;
     let searcher = reader.searcher();
-    let mut collectors = MultiCollector::new();
-    let top_handle = (request.limit > 0).then(|| {
-        collectors.add_collector(
-            TopDocs::with_limit(request.limit)
-                .and_offset(request.offset)
-                .order_by_score(),
-        )
-    });
-    let count_handle = collectors.add_collector(Count);
-    let is_filtered = |key: FacetKey| request.filters.iter().any(|f| f.key == key);
-    let shared_facets: Vec<_> = request
-        .facets
-        .iter()
-        .filter(|key| !is_filtered(**key))
-        .map(|key| (*key, collectors.add_collector(facets::collector(*key))))
-        .collect();
-    let mut fruits = searcher.search(&*full_query, &collectors)?;
-    let top_docs = top_handle
-        .map(|h| h.extract(&mut fruits))
-        .unwrap_or_default();
-    let total = count_handle.extract(&mut fruits);
-    let mut facet_counts: Vec<(FacetKey, Vec<FacetCount>)> = shared_facets
-        .into_iter()
-        .map(|(key, handle)| {
-            let counts = handle.extract(&mut fruits);
-            (
-                key,
-                facets::sorted_counts(key, &counts, request.facet_limit),
-            )
-        })
-        .collect();
-    for key in request.facets.iter().filter(|key| is_filtered(**key)) {
-        let counts = searcher.search(&*with_filters(Some(*key)), &facets::collector(*key))?;
-        facet_counts.push((
-            *key,
-            facets::sorted_counts(*key, &counts, request.facet_limit),
-        ));
-    }
-    facet_counts.sort_by_key(|(key, _)| request.facets.iter().position(|k| k == key));
+    let prepared = Prepared::new(schema, &searcher, request)?;
+    let (total, facet_counts) = count_facets(
+        schema,
+        &searcher,
+        &prepared,
+        &request.facets,
+        request.facet_limit,
+    )?;
+    let full_query = prepared.with_filters(schema, None);
+    let top_docs = request
+        .sort
+        .top_docs(&searcher, &*full_query, request.limit, request.offset)?;
 
-    let picker = PassagePicker::new(&searcher, &*text_query, schema.body);
+    let picker = PassagePicker::new(index, &searcher, prepared.parsed.as_ref());
     let mut hits = Vec::with_capacity(top_docs.len());
     for (score, address) in top_docs {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -234,11 +475,57 @@ pub fn search(index: &FyndIndex, request: &SearchRequest) -> Result<SearchRespon
             granted: record.granted,
         });
     }
+    let did_you_mean = if total <= suggest::FEW_HITS {
+        suggest::suggest(index, &searcher, prepared.parsed.as_ref(), total)?
+    } else {
+        Vec::new()
+    };
     Ok(SearchResponse {
         query: request.query.clone(),
         total,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
         facets: facet_counts,
+        sort: request.sort.to_string(),
+        offset: request.offset,
+        values_used: prepared.values_used,
+        ranges: request.ranges.iter().map(ToString::to_string).collect(),
+        did_you_mean,
     })
+}
+
+/// Every value of one facet with its count over the documents `request` matches (its
+/// query, filters and ranges; its own facet's filter is left out, as in the sidebar counts).
+pub fn facet_values(
+    index: &FyndIndex,
+    request: &SearchRequest,
+    key: FacetKey,
+) -> Result<FacetListing, FyndError> {
+    let schema = &index.schema;
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let prepared = Prepared::new(schema, &searcher, request)?;
+    let (total, mut counts) = count_facets(schema, &searcher, &prepared, &[key], usize::MAX)?;
+    Ok(FacetListing {
+        facet: key.name().to_string(),
+        query: request.query.clone(),
+        total,
+        values: counts.pop().map(|(_, values)| values).unwrap_or_default(),
+        values_used: prepared.values_used,
+    })
+}
+
+/// All values of one facet, the answer of `fynd facets KEY [QUERY]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct FacetListing {
+    /// The facet key.
+    pub facet: String,
+    /// The query the counts are over (empty: every document).
+    pub query: String,
+    /// Documents the query and filters match.
+    pub total: usize,
+    /// Every value with its count, most frequent first (years in calendar order).
+    pub values: Vec<FacetCount>,
+    /// How typed facet values were matched.
+    pub values_used: Vec<ValueUsed>,
 }

@@ -1,6 +1,11 @@
 //! The query language: words (all required), "phrases", OR, NOT / -, +, parentheses and
 //! field:value. Parsing gives a syntax tree with the position of every part, so errors can
-//! point at the place that is wrong.
+//! point at the place that is wrong. Field names may be Swedish aliases ([`super::fields`]);
+//! the tree always carries the canonical name. Number and date fields take range
+//! expressions ([`super::range`]).
+
+use super::fields;
+use super::range::{RangeField, RangeFilter};
 
 /// Whether a clause must or must not match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +37,13 @@ pub enum QueryNode {
         /// 0-based character position of the opening quote.
         position: usize,
     },
+    /// A number or date field within bounds (`budget:>=5000000`).
+    Range {
+        /// The field and its bounds.
+        filter: RangeFilter,
+        /// 0-based character position of the field name.
+        position: usize,
+    },
     /// Clauses that all apply (the default between words).
     All(Vec<(Occur, QueryNode)>),
     /// Alternatives joined by OR: at least one must match.
@@ -58,6 +70,7 @@ enum Token {
     Minus,
     Word(Option<String>, String),
     Phrase(Option<String>, String),
+    Range(RangeFilter),
 }
 
 fn error<T>(position: usize, message: impl Into<String>) -> Result<T, SyntaxError> {
@@ -68,10 +81,10 @@ fn error<T>(position: usize, message: impl Into<String>) -> Result<T, SyntaxErro
 }
 
 fn looks_like_field_name(name: &str) -> bool {
-    !name.is_empty()
+    name.chars().next().is_some_and(char::is_alphabetic)
         && name
             .chars()
-            .all(|c| c.is_alphabetic() || c == '_' || c == '-')
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 fn lex(query: &str, fields: &[&str]) -> Result<Vec<(usize, Token)>, SyntaxError> {
@@ -127,25 +140,52 @@ fn lex(query: &str, fields: &[&str]) -> Result<Vec<(usize, Token)>, SyntaxError>
                     "NOT" => Token::Not,
                     _ => match word.split_once(':') {
                         Some((name, value)) if looks_like_field_name(name) => {
-                            let field = name.to_lowercase();
-                            if !fields.contains(&field.as_str()) {
-                                return error(
-                                    start,
-                                    format!(
-                                        "unknown field {name:?}: fields are {}; to search for the text itself, put it in quotes",
-                                        fields.join(", ")
-                                    ),
-                                );
-                            }
-                            if !value.is_empty() {
-                                Token::Word(Some(field), value.to_string())
+                            let field = resolve_field(name, start, fields)?;
+                            let value_at = start + name.chars().count() + 1;
+                            let year_range =
+                                field == "year" && value.starts_with(['<', '>', '[', '{', '=']);
+                            let range_field =
+                                RangeField::parse(field).or(year_range.then_some(RangeField::Year));
+                            if let Some(range_field) = range_field {
+                                let mut text = value.to_string();
+                                if matches!(value.chars().next(), Some('[') | Some('{'))
+                                    && !value.ends_with([']', '}'])
+                                {
+                                    // An interval runs over spaces up to its closing bracket.
+                                    match chars[i..].iter().position(|c| *c == ']' || *c == '}') {
+                                        Some(len) => {
+                                            i += len + 1;
+                                            text = chars[value_at..i].iter().collect();
+                                        }
+                                        None => {
+                                            text = chars[value_at..].iter().collect();
+                                            i = chars.len();
+                                        }
+                                    }
+                                }
+                                if text.is_empty() {
+                                    return error(
+                                        value_at,
+                                        format!("{name}: needs a value, e.g. {name}:>=10 or {name}:[10 TO 20]"),
+                                    );
+                                }
+                                let filter =
+                                    RangeFilter::parse(range_field, &text).map_err(|err| {
+                                        SyntaxError {
+                                            position: value_at + err.offset,
+                                            message: err.message,
+                                        }
+                                    })?;
+                                Token::Range(filter)
+                            } else if !value.is_empty() {
+                                Token::Word(Some(field.to_string()), value.to_string())
                             } else if chars.get(i) == Some(&'"') {
                                 let (text, end) = read_phrase(i)?;
                                 i = end;
-                                Token::Phrase(Some(field), text)
+                                Token::Phrase(Some(field.to_string()), text)
                             } else {
                                 return error(
-                                    start + name.chars().count() + 1,
+                                    value_at,
                                     format!("{name}: needs a value, e.g. {name}:word or {name}:\"two words\""),
                                 );
                             }
@@ -160,8 +200,32 @@ fn lex(query: &str, fields: &[&str]) -> Result<Vec<(usize, Token)>, SyntaxError>
     Ok(tokens)
 }
 
-/// Parses `query`; `fields` are the field names allowed before a colon. An empty query
-/// gives `None`.
+/// The canonical name of the field typed as `name` at `position`, if `fields` (canonical
+/// names) or the range fields allow it.
+fn resolve_field(
+    name: &str,
+    position: usize,
+    fields: &[&str],
+) -> Result<&'static str, SyntaxError> {
+    match fields::canonical(name) {
+        Some(field) if fields.contains(&field) || RangeField::parse(field).is_some() => Ok(field),
+        _ => {
+            let mut known: Vec<&str> = fields.to_vec();
+            known.extend(RangeField::ALL.iter().map(|f| f.name()));
+            error(
+                position,
+                format!(
+                    "unknown field {name:?}: fields are {}, or their Swedish names (titel, ägare, fond, diarienummer, …); to search for the text itself, put it in quotes",
+                    known.join(", ")
+                ),
+            )
+        }
+    }
+}
+
+/// Parses `query`; `fields` are the canonical field names allowed before a colon (their
+/// Swedish aliases and the number and date fields are allowed too). An empty query gives
+/// `None`.
 pub fn parse(query: &str, fields: &[&str]) -> Result<Option<QueryNode>, SyntaxError> {
     let tokens = lex(query, fields)?;
     let mut parser = Parser {
@@ -286,6 +350,10 @@ impl Parser {
                 text,
                 position: pos,
             }),
+            Token::Range(filter) => Ok(QueryNode::Range {
+                filter,
+                position: pos,
+            }),
             Token::Or => error(pos, "OR needs a term before it"),
             Token::Close => error(pos, "this ) has no ( before it"),
             Token::And | Token::Not | Token::Plus | Token::Minus => {
@@ -346,6 +414,32 @@ mod tests {
     }
 
     #[test]
+    fn swedish_field_names_and_ranges() {
+        let parsed = parse("titel:x start:[2023 TO 2024] budget:>=5", FIELDS)
+            .unwrap()
+            .unwrap();
+        let QueryNode::All(clauses) = parsed else {
+            panic!()
+        };
+        assert_eq!(
+            clauses[0].1,
+            QueryNode::Word {
+                field: Some("title".into()),
+                text: "x".into(),
+                position: 0
+            }
+        );
+        let QueryNode::Range { filter, position } = &clauses[1].1 else {
+            panic!("{:?}", clauses[1])
+        };
+        assert_eq!((filter.field, *position), (RangeField::Start, 8));
+        assert!(matches!(
+            clauses[2].1,
+            QueryNode::Range { position: 29, .. }
+        ));
+    }
+
+    #[test]
     fn errors_point_at_the_problem() {
         let cases = [
             ("a \"open", 2, "never closed"),
@@ -353,7 +447,10 @@ mod tests {
             ("a b)", 3, "has no ("),
             ("OR a", 0, "before it"),
             ("a OR", 2, "after it"),
-            ("a titel:x", 2, "unknown field \"titel\""),
+            ("a färg:x", 2, "unknown field \"färg\""),
+            ("budget:>=abc", 9, "whole number"),
+            ("x start:[2023 TO 2024", 8, "never closed"),
+            ("start:[2023-01-01 TO 2023-02-30]", 21, "date"),
             ("title: x", 6, "needs a value"),
             ("-a OR b", 0, "negated"),
         ];

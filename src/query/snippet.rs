@@ -1,14 +1,27 @@
-//! Passages: the part of a document's text that best shows why it matched, with the
-//! matched words marked.
+//! Passages: the part of a document's text that best shows why it matched, a few sentences
+//! long, with every matched word marked.
+//!
+//! The text is run through the same analyzer the field was indexed with, so a word matches
+//! exactly when the index says it does ("kommunerna" for the query "kommun"). Matches can come
+//! from several fields analysed differently (a field of compound parts, say): each field is
+//! one [`TermMatcher`], and their matches are merged before the best passage is chosen.
 
+use super::parse::{Occur, QueryNode};
+use crate::index::FyndIndex;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use tantivy::query::Query;
 use tantivy::schema::Field;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::Searcher;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
 
 /// Longest passage, in characters.
-pub const PASSAGE_CHARS: usize = 240;
+pub const PASSAGE_CHARS: usize = 360;
+
+/// Most sentences in one passage.
+pub const PASSAGE_SENTENCES: usize = 3;
+
+/// Characters of context kept before the first match when a long sentence must be cut.
+const LEAD_CHARS: usize = 60;
 
 /// A piece of text and the byte ranges in it that matched the query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -39,6 +52,14 @@ impl Passage {
         out.push_str(&plain(&self.text[at..]));
         out
     }
+
+    /// The matched words, as they stand in the text.
+    pub fn marked(&self) -> Vec<&str> {
+        self.highlights
+            .iter()
+            .map(|r| &self.text[r.clone()])
+            .collect()
+    }
 }
 
 fn escape_html(text: &str) -> String {
@@ -48,53 +69,300 @@ fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// One word of the text that matched a query term.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TermMatch {
+    /// Byte range in the text.
+    pub range: Range<usize>,
+    /// The index term it matched.
+    pub term: String,
+    /// How much the term says about relevance (its IDF): rare terms count more.
+    pub weight: f32,
+}
+
+/// Finds the query's terms in text the way one field analyses it.
+pub struct TermMatcher {
+    analyzer: TextAnalyzer,
+    weights: HashMap<String, f32>,
+}
+
+impl TermMatcher {
+    /// A matcher for `words` (as typed in the query) in `field`, weighted by how rare each
+    /// term is in that field. `None` when the field has no analyzer.
+    pub fn new(
+        index: &FyndIndex,
+        searcher: &Searcher,
+        field: Field,
+        words: &[String],
+    ) -> Option<TermMatcher> {
+        let mut analyzer = index.index.tokenizer_for_field(field).ok()?;
+        let num_docs = searcher.num_docs().max(1) as f32;
+        let mut weights = HashMap::new();
+        for word in words {
+            let mut stream = analyzer.token_stream(word);
+            while stream.advance() {
+                let term = stream.token().text.clone();
+                let doc_freq = searcher
+                    .doc_freq(&Term::from_field_text(field, &term))
+                    .unwrap_or(0) as f32;
+                let idf = (1.0 + (num_docs - doc_freq + 0.5) / (doc_freq + 0.5)).ln();
+                weights.insert(term, idf.max(0.01));
+            }
+        }
+        Some(TermMatcher { analyzer, weights })
+    }
+
+    /// Every word of `text` that matches one of the terms, in order.
+    pub fn matches(&self, text: &str) -> Vec<TermMatch> {
+        if self.weights.is_empty() {
+            return Vec::new();
+        }
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut found = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            if let Some(weight) = self.weights.get(&token.text) {
+                found.push(TermMatch {
+                    range: token.offset_from..token.offset_to,
+                    term: token.text.clone(),
+                    weight: *weight,
+                });
+            }
+        }
+        found
+    }
+}
+
+/// The words of a parsed query that a passage should show: every word and phrase not under
+/// a NOT, unless it is restricted to a field other than title or body.
+pub fn positive_words(node: &QueryNode) -> Vec<String> {
+    let mut words = Vec::new();
+    collect_words(node, &mut words);
+    words
+}
+
+fn collect_words(node: &QueryNode, words: &mut Vec<String>) {
+    match node {
+        QueryNode::Word { field, text, .. } | QueryNode::Phrase { field, text, .. } => {
+            if matches!(field.as_deref(), None | Some("title") | Some("body")) {
+                words.push(text.clone());
+            }
+        }
+        QueryNode::Range { .. } => {}
+        QueryNode::All(clauses) => {
+            for (occur, clause) in clauses {
+                if *occur == Occur::Must {
+                    collect_words(clause, words);
+                }
+            }
+        }
+        QueryNode::Any(options) => {
+            for option in options {
+                collect_words(option, words);
+            }
+        }
+    }
+}
+
 /// Picks passages for the hits of one query.
+#[derive(Default)]
 pub struct PassagePicker {
-    generator: Option<SnippetGenerator>,
+    matchers: Vec<TermMatcher>,
 }
 
 impl PassagePicker {
-    /// A picker for `query`'s terms in `field`.
-    pub fn new(searcher: &Searcher, query: &dyn Query, field: Field) -> PassagePicker {
-        let generator =
-            SnippetGenerator::create(searcher, query, field)
-                .ok()
-                .map(|mut generator| {
-                    generator.set_max_num_chars(PASSAGE_CHARS);
-                    generator
-                });
-        PassagePicker { generator }
+    /// A picker for the words of `query` in the body text.
+    pub fn new(index: &FyndIndex, searcher: &Searcher, query: Option<&QueryNode>) -> PassagePicker {
+        let words = query.map(positive_words).unwrap_or_default();
+        PassagePicker::default().with_field(index, searcher, index.schema.body, &words)
     }
 
-    /// The best-matching passage of `text`, or its opening when no query word is in it.
-    pub fn pick(&self, text: &str) -> Passage {
-        if let Some(generator) = &self.generator {
-            let snippet = generator.snippet(text);
-            if !snippet.is_empty() {
-                let range = snippet.fragment_range();
-                let prefix = if range.start > 0 { "…" } else { "" };
-                let suffix = if range.end < text.len() { "…" } else { "" };
-                let shift = prefix.len();
-                return Passage {
-                    text: format!("{prefix}{}{suffix}", snippet.fragment().replace('\n', " ")),
-                    highlights: snippet
-                        .highlighted()
-                        .iter()
-                        .map(|r| r.start + shift..r.end + shift)
-                        .collect(),
-                };
+    /// Adds matches of `words` as `field` analyses them (for a field that indexes the same
+    /// text differently, e.g. split into compound parts), merged with the others.
+    pub fn with_field(
+        mut self,
+        index: &FyndIndex,
+        searcher: &Searcher,
+        field: Field,
+        words: &[String],
+    ) -> PassagePicker {
+        if let Some(matcher) = TermMatcher::new(index, searcher, field, words) {
+            self.matchers.push(matcher);
+        }
+        self
+    }
+
+    /// The matches of every field in `text`, in order; overlapping matches are merged.
+    pub fn matches(&self, text: &str) -> Vec<TermMatch> {
+        let mut all: Vec<TermMatch> = self.matchers.iter().flat_map(|m| m.matches(text)).collect();
+        all.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
+        let mut merged: Vec<TermMatch> = Vec::with_capacity(all.len());
+        for m in all {
+            match merged.last_mut() {
+                Some(last) if m.range.start < last.range.end => {
+                    last.range.end = last.range.end.max(m.range.end);
+                    last.weight = last.weight.max(m.weight);
+                }
+                _ => merged.push(m),
             }
         }
-        opening(text)
+        merged
+    }
+
+    /// The best passage of `text`: the window of up to [`PASSAGE_SENTENCES`] sentences
+    /// (at most [`PASSAGE_CHARS`] characters) where the query's terms are most present —
+    /// rare and distinct terms count most — or its opening when no query word is in it.
+    pub fn pick(&self, text: &str) -> Passage {
+        let matches = self.matches(text);
+        if matches.is_empty() {
+            return opening(text);
+        }
+        let sentences = sentences(text);
+        let mut best: Option<(f32, Range<usize>)> = None;
+        let mut consider = |window: Range<usize>| {
+            let score = window_score(&matches, &window);
+            if score > 0.0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, window));
+            }
+        };
+        for (i, sentence) in sentences.iter().enumerate() {
+            if chars(text, sentence) > PASSAGE_CHARS {
+                for m in matches.iter().filter(|m| sentence.contains(&m.range.start)) {
+                    consider(cut_around(text, sentence, m.range.start));
+                }
+                continue;
+            }
+            let mut end = sentence.end;
+            for next in sentences.iter().skip(i + 1).take(PASSAGE_SENTENCES - 1) {
+                if chars(text, &(sentence.start..next.end)) > PASSAGE_CHARS {
+                    break;
+                }
+                end = next.end;
+            }
+            consider(sentence.start..end);
+        }
+        let Some((_, window)) = best else {
+            return opening(text);
+        };
+        let prefix = if text[..window.start].trim().is_empty() {
+            ""
+        } else {
+            "…"
+        };
+        let suffix = if text[window.end..].trim().is_empty() {
+            ""
+        } else {
+            "…"
+        };
+        // Line breaks and other white space become spaces of the same byte length, so the
+        // match offsets stay valid (a no-break space is two bytes).
+        let body: String = text[window.clone()]
+            .chars()
+            .map(|c| {
+                if c.is_whitespace() {
+                    " ".repeat(c.len_utf8())
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        let shift = prefix.len();
+        let highlights = matches
+            .iter()
+            .filter(|m| m.range.start >= window.start && m.range.end <= window.end)
+            .map(|m| m.range.start - window.start + shift..m.range.end - window.start + shift)
+            .collect();
+        Passage {
+            text: format!("{prefix}{body}{suffix}"),
+            highlights,
+        }
     }
 }
 
-/// The first [`PASSAGE_CHARS`] characters of `text`, cut at a word boundary.
+/// Distinct terms count their full weight; repeats add a little, so a window with three
+/// different query words beats one with the same word three times.
+fn window_score(matches: &[TermMatch], window: &Range<usize>) -> f32 {
+    let mut seen = HashSet::new();
+    let mut score = 0.0;
+    for m in matches
+        .iter()
+        .filter(|m| m.range.start >= window.start && m.range.end <= window.end)
+    {
+        score += if seen.insert(m.term.as_str()) {
+            m.weight
+        } else {
+            m.weight * 0.1
+        };
+    }
+    score
+}
+
+fn chars(text: &str, range: &Range<usize>) -> usize {
+    text[range.clone()].chars().count()
+}
+
+/// Sentences of `text` as trimmed byte ranges: a sentence ends at `.`, `!`, `?` or `:`
+/// followed by white space, or at a line break.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        let ends = c == '\n' || (matches!(c, '.' | '!' | '?' | ':') && next_is_space);
+        if ends {
+            push_trimmed(text, start..at + c.len_utf8(), &mut out);
+            start = at + c.len_utf8();
+        }
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let piece = &text[range.clone()];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    if lead < piece.len() {
+        out.push(range.start + lead..range.end - trail);
+    }
+}
+
+/// A window of at most [`PASSAGE_CHARS`] characters inside `sentence`, starting a little
+/// before byte `anchor`, cut at word boundaries.
+fn cut_around(text: &str, sentence: &Range<usize>, anchor: usize) -> Range<usize> {
+    let before = &text[sentence.start..anchor];
+    let mut start = before
+        .char_indices()
+        .rev()
+        .nth(LEAD_CHARS)
+        .map_or(sentence.start, |(at, _)| sentence.start + at);
+    if start > sentence.start {
+        // Move forward to the next word start.
+        start = text[start..anchor]
+            .find(char::is_whitespace)
+            .map_or(start, |at| start + at + 1);
+    }
+    let after = &text[start..sentence.end];
+    let mut end = after
+        .char_indices()
+        .nth(PASSAGE_CHARS)
+        .map_or(sentence.end, |(at, _)| start + at);
+    if end < sentence.end {
+        end = text[start..end]
+            .rfind(char::is_whitespace)
+            .map_or(end, |at| start + at);
+    }
+    start..end.max(anchor.min(sentence.end))
+}
+
+/// The first sentences of `text` up to [`PASSAGE_CHARS`] characters, cut at a word boundary.
 fn opening(text: &str) -> Passage {
     let text = text.trim();
     if text.chars().count() <= PASSAGE_CHARS {
         return Passage {
-            text: text.to_string(),
+            text: text.replace(['\n', '\r', '\t'], " "),
             highlights: Vec::new(),
         };
     }
@@ -104,7 +372,43 @@ fn opening(text: &str) -> Passage {
         .map_or(text.len(), |(at, _)| at);
     let cut = text[..cut].rfind(char::is_whitespace).unwrap_or(cut);
     Passage {
-        text: format!("{}…", text[..cut].trim_end()),
+        text: format!(
+            "{}…",
+            text[..cut].trim_end().replace(['\n', '\r', '\t'], " ")
+        ),
         highlights: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_end_at_stops_and_line_breaks() {
+        let text = "Första meningen. Andra?\nTredje rad utan punkt\n\n  Sista.";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            got,
+            vec![
+                "Första meningen.",
+                "Andra?",
+                "Tredje rad utan punkt",
+                "Sista."
+            ]
+        );
+        assert_eq!(sentences("1.5 miljoner kr").len(), 1);
+    }
+
+    #[test]
+    fn long_sentences_are_cut_around_the_match() {
+        let words: Vec<String> = (0..200).map(|i| format!("ord{i}")).collect();
+        let text = words.join(" ");
+        let anchor = text.find("ord150").unwrap();
+        let whole = 0..text.len();
+        let window = cut_around(&text, &whole, anchor);
+        assert!(window.contains(&anchor));
+        assert!(chars(&text, &window) <= PASSAGE_CHARS);
+        assert!(text[window.clone()].starts_with("ord"));
     }
 }

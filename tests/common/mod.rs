@@ -1,13 +1,194 @@
-//! Shared setup for the integration stories: the shipped corpus, parsed and indexed into a
-//! temporary folder.
+//! Shared test fixtures: a few thousand generated records with varied metadata (written
+//! straight into an index), and the sample corpus indexed through `fynd index`'s code path.
+//! Expected answers are computed from the generated records in plain Rust, never written in.
 
 #![allow(dead_code)]
 
-use fynd::index::{index_paths, FyndIndex, IndexSummary, NoProgress, DEFAULT_WRITER_MEMORY};
-use fynd::record::ProjectRecord;
+use fynd::index::{index_paths, FyndIndex, NoProgress};
+use fynd::index::{IndexSummary, DEFAULT_WRITER_MEMORY};
+use fynd::record::{Date, DocumentShape, ProjectRecord};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-/// The `corpus/` folder of this repository.
+/// Regions of the generated records (with and without diacritics in their names).
+pub const REGIONS: [&str; 5] = [
+    "Övre Norrland",
+    "Mellersta Norrland",
+    "Skåne",
+    "Stockholm",
+    "Västsverige",
+];
+/// Funds of the generated records.
+pub const FUNDS: [&str; 2] = ["ESF+", "ESF"];
+/// Programme areas of the generated records.
+pub const AREAS: [&str; 4] = ["A", "B", "C", "D"];
+/// Owners of the generated records.
+pub const OWNERS: [&str; 5] = [
+    "Region Gävleborg",
+    "Arbetsförmedlingen",
+    "Lunds kommun",
+    "Samordningsförbundet Väst",
+    "Örebro universitet",
+];
+/// Topic words: each record's body holds some of them, nothing else does.
+pub const TOPICS: [&str; 5] = [
+    "digitalisering",
+    "integration",
+    "ungdomar",
+    "jämställdhet",
+    "tillgänglighet",
+];
+const FILLER: [&str; 6] = [
+    "Projektet arbetar med målgruppen under hela perioden.",
+    "Deltagarna får stöd för att nå arbete.",
+    "Metoder för lärande tas fram inom regionen.",
+    "Resultaten sprids till andra organisationer.",
+    "En extern utvärderare följer arbetet.",
+    "Styrgruppen träffas varje kvartal.",
+];
+
+/// Number of generated records.
+pub const GENERATED: usize = 3000;
+
+/// A small deterministic pseudo-random generator (so every run sees the same records).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.next(items.len() as u64) as usize]
+    }
+}
+
+/// Makes generated records one at a time (so a benchmark can write 100 000 of them without
+/// holding them): varied fund, region, owner, programme area, shape, dates, budget (in
+/// steps of 500 000 so many share a value), participants, and topic words in the body.
+pub struct RecordGenerator {
+    rng: Lcg,
+}
+
+impl Default for RecordGenerator {
+    fn default() -> Self {
+        RecordGenerator { rng: Lcg(42) }
+    }
+}
+
+impl RecordGenerator {
+    /// Record number `i` (call with 0, 1, 2, … for the same records every run).
+    pub fn record(&mut self, i: usize) -> ProjectRecord {
+        let rng = &mut self.rng;
+        let shape = match rng.next(10) {
+            0 => DocumentShape::WebPage,
+            1 | 2 => DocumentShape::EsfProjectPage,
+            _ => DocumentShape::EsfPlusRecord,
+        };
+        let mut r = ProjectRecord::new(&format!("generated/{i}.txt"), shape);
+        r.id = format!("GEN-{i:05}");
+        r.title = format!("Projekt nummer {i}");
+        let mut sentences: Vec<String> = (0..3 + rng.next(4))
+            .map(|_| rng.pick(&FILLER).to_string())
+            .collect();
+        for topic in TOPICS {
+            if rng.next(10) < 3 {
+                let at = rng.next(sentences.len() as u64) as usize;
+                sentences[at] = format!("Fokus ligger på {topic} i arbetet.");
+            }
+        }
+        r.body = sentences.join(" ");
+        if shape == DocumentShape::WebPage {
+            r.published = Date::new(2015 + rng.next(10) as i32, 1 + rng.next(12) as u8, 1);
+            return r;
+        }
+        r.diarienummer = Some(r.id.clone());
+        r.fund = Some(rng.pick(&FUNDS).to_string());
+        r.region = Some(rng.pick(&REGIONS).to_string());
+        r.programme_area = Some(rng.pick(&AREAS).to_string());
+        r.owner = Some(rng.pick(&OWNERS).to_string());
+        let year = 2014 + rng.next(12) as i32;
+        r.start = Date::new(year, 1 + rng.next(12) as u8, 1 + rng.next(28) as u8);
+        if rng.next(10) > 0 {
+            r.end = Date::new(year + rng.next(3) as i32, 1 + rng.next(12) as u8, 28);
+            if r.end < r.start {
+                r.end = r.start;
+            }
+        }
+        if rng.next(10) > 1 {
+            r.budget = Some(rng.next(40) * 500_000);
+        }
+        if rng.next(10) > 2 {
+            r.participants = Some(rng.next(50));
+        }
+        r
+    }
+}
+
+/// The generated records of the test index.
+pub fn generated_records() -> Vec<ProjectRecord> {
+    let mut generator = RecordGenerator::default();
+    (0..GENERATED).map(|i| generator.record(i)).collect()
+}
+
+/// An empty folder under the test build's scratch space, named after `name` and this test
+/// binary (test binaries run at the same time).
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{binary}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The index of the generated records, built once per test binary (in two commits, so it
+/// has more than one segment), with the records it holds.
+pub fn generated_index() -> &'static (PathBuf, Vec<ProjectRecord>) {
+    static INDEX: OnceLock<(PathBuf, Vec<ProjectRecord>)> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let dir = scratch_dir("generated");
+        let records = generated_records();
+        let index = FyndIndex::open_or_create(&dir).expect("index opens");
+        let mut writer = index.writer(50_000_000).expect("writer");
+        for (n, record) in records.iter().enumerate() {
+            writer.upsert(record).expect("upsert");
+            if n == GENERATED / 2 {
+                writer.commit().expect("commit");
+            }
+        }
+        writer.commit().expect("commit");
+        (dir, records)
+    })
+}
+
+/// The sample corpus indexed once per test binary.
+pub fn corpus_index() -> &'static PathBuf {
+    static INDEX: OnceLock<PathBuf> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let dir = scratch_dir("corpus");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds");
+        index_paths(&dir, &[corpus], 50_000_000, &mut NoProgress).expect("corpus indexes");
+        dir
+    })
+}
+
+/// Opens an index built by one of the functions above.
+pub fn open(dir: &Path) -> FyndIndex {
+    FyndIndex::open(dir).expect("index opens")
+}
+
+/// True when `text` has `word` as a whole word (case-insensitive).
+pub fn has_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.to_lowercase() == word)
+}
+
+/// The seed documents shipped in `corpus/seeds/`.
 pub fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds")
 }

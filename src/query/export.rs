@@ -1,0 +1,91 @@
+//! Exporting every hit of a search, not just a page: the hits are ordered once (holding only
+//! a score and an address per hit), then documents are loaded one at a time as the caller
+//! writes them out, so the memory needed does not grow with the documents' size.
+
+use super::snippet::{Passage, PassagePicker};
+use super::values::ValueUsed;
+use super::{Prepared, SearchRequest};
+use crate::error::FyndError;
+use crate::index::FyndIndex;
+use crate::record::ProjectRecord;
+use crate::schema::FyndSchema;
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
+
+/// One exported hit: its score and the whole record.
+#[derive(Clone, Debug)]
+pub struct ExportedHit {
+    /// Relevance score.
+    pub score: Score,
+    /// The record, body included.
+    pub record: ProjectRecord,
+    /// The best passage, when asked for.
+    pub passage: Option<Passage>,
+}
+
+/// The hits of a search, loaded one by one as they are iterated.
+pub struct HitStream {
+    /// The query as given.
+    pub query: String,
+    /// Hits the query matches in all (before `--offset`).
+    pub total: usize,
+    /// How typed facet values were matched.
+    pub values_used: Vec<ValueUsed>,
+    searcher: Searcher,
+    schema: FyndSchema,
+    hits: std::vec::IntoIter<(Score, DocAddress)>,
+    picker: Option<PassagePicker>,
+}
+
+impl HitStream {
+    /// Hits left to deliver.
+    pub fn remaining(&self) -> usize {
+        self.hits.len()
+    }
+}
+
+impl Iterator for HitStream {
+    type Item = Result<ExportedHit, FyndError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (score, address) = self.hits.next()?;
+        let load = || -> Result<ExportedHit, FyndError> {
+            let doc: TantivyDocument = self.searcher.doc(address)?;
+            let record = self.schema.record_from(&doc)?;
+            let passage = self.picker.as_ref().map(|p| p.pick(&record.body));
+            Ok(ExportedHit {
+                score,
+                record,
+                passage,
+            })
+        };
+        Some(load())
+    }
+}
+
+/// Every hit of `request` from its offset on, in its order; at most `request.limit` hits
+/// (pass `usize::MAX` for all). With `passages`, each hit carries its best passage.
+pub fn export(
+    index: &FyndIndex,
+    request: &SearchRequest,
+    passages: bool,
+) -> Result<HitStream, FyndError> {
+    let schema = &index.schema;
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let prepared = Prepared::new(schema, &searcher, request)?;
+    let query = prepared.with_filters(schema, None);
+    let mut hits = request.sort.all_docs(&searcher, &*query)?;
+    let total = hits.len();
+    hits.drain(..request.offset.min(total));
+    hits.truncate(request.limit);
+    let picker = passages.then(|| PassagePicker::new(index, &searcher, prepared.parsed.as_ref()));
+    Ok(HitStream {
+        query: request.query.clone(),
+        total,
+        values_used: prepared.values_used,
+        searcher,
+        schema: schema.clone(),
+        hits: hits.into_iter(),
+        picker,
+    })
+}

@@ -1,0 +1,212 @@
+//! "Did you mean": when a query finds nothing or little, the indexed words closest to the
+//! query's rare words (by edit distance over the title and body term dictionaries), shown as
+//! they stand in a document rather than as stems.
+
+use super::parse::QueryNode;
+use super::snippet::positive_words;
+use crate::error::FyndError;
+use crate::index::FyndIndex;
+use serde::Serialize;
+use std::collections::HashMap;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, TantivyDocument, Term};
+
+/// A search with at most this many hits gets suggestions.
+pub const FEW_HITS: usize = 2;
+
+/// Suggestions offered per word.
+const SUGGESTIONS_PER_WORD: usize = 3;
+
+/// Indexed words close to one word of the query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// The word as typed.
+    pub word: String,
+    /// Close indexed words, best first (fewest edits, then most documents).
+    pub suggestions: Vec<String>,
+}
+
+/// Levenshtein distance between `a` and `b` in characters, or `None` once it exceeds `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        let mut row_min = current[0];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            row_min = row_min.min(current[j + 1]);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    (previous[b.len()] <= max).then_some(previous[b.len()])
+}
+
+/// Edits allowed for a term of `len` characters: short words tolerate one.
+fn max_edits(len: usize) -> usize {
+    if len <= 4 {
+        1
+    } else {
+        2
+    }
+}
+
+/// Suggestions for the words of `query` that are rare in the index, when the search found
+/// `total` hits. Words found in more documents than any close alternative get none.
+pub fn suggest(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    query: Option<&QueryNode>,
+    total: usize,
+) -> Result<Vec<Suggestion>, FyndError> {
+    if total > FEW_HITS {
+        return Ok(Vec::new());
+    }
+    let Some(query) = query else {
+        return Ok(Vec::new());
+    };
+    let schema = &index.schema;
+    let fields = [schema.title, schema.body];
+    let mut analyzer = index.index.tokenizer_for_field(schema.body)?;
+    // (word as typed, its term, its document frequency)
+    let mut words: Vec<(String, String, u64)> = Vec::new();
+    for phrase in positive_words(query) {
+        let mut stream = analyzer.token_stream(&phrase);
+        while stream.advance() {
+            let token = stream.token();
+            let typed = phrase[token.offset_from..token.offset_to].to_string();
+            let term = token.text.clone();
+            if words.iter().any(|(_, t, _)| *t == term) || term.chars().count() < 3 {
+                continue;
+            }
+            let freq = doc_freq(searcher, &fields, &term)?;
+            words.push((typed, term, freq));
+        }
+    }
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One pass over the term dictionaries: candidates for every word at once.
+    let mut candidates: Vec<HashMap<String, (usize, u64)>> = vec![HashMap::new(); words.len()];
+    for segment in searcher.segment_readers() {
+        for field in fields {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                for (i, (_, word_term, _)) in words.iter().enumerate() {
+                    if term == word_term {
+                        continue;
+                    }
+                    let max = max_edits(word_term.chars().count());
+                    if let Some(distance) = edit_distance(word_term, term, max) {
+                        let entry = candidates[i]
+                            .entry(term.to_string())
+                            .or_insert((distance, 0));
+                        entry.1 += u64::from(stream.value().doc_freq);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((typed, _, freq), found) in words.into_iter().zip(candidates) {
+        let mut found: Vec<(String, usize, u64)> = found
+            .into_iter()
+            .filter(|(_, (_, f))| *f > freq)
+            .map(|(term, (d, f))| (term, d, f))
+            .collect();
+        found.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        let mut suggestions: Vec<String> = Vec::new();
+        for (term, _, _) in found {
+            let surface = surface_form(index, searcher, &term)?.unwrap_or(term);
+            if !suggestions.contains(&surface) && surface != typed.to_lowercase() {
+                suggestions.push(surface);
+            }
+            if suggestions.len() == SUGGESTIONS_PER_WORD {
+                break;
+            }
+        }
+        if !suggestions.is_empty() {
+            out.push(Suggestion {
+                word: typed,
+                suggestions,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> Result<u64, FyndError> {
+    let mut freq = 0;
+    for field in fields {
+        freq += searcher.doc_freq(&Term::from_field_text(*field, term))?;
+    }
+    Ok(freq)
+}
+
+/// The word as it stands in a document that has `term` (lower-cased): what a user would
+/// type, where the term itself may be a stem ("samverk" → "samverkan").
+fn surface_form(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    term: &str,
+) -> Result<Option<String>, FyndError> {
+    let schema = &index.schema;
+    for field in [schema.title, schema.body] {
+        let query = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = top.first() else {
+            continue;
+        };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        let record = schema.record_from(&doc)?;
+        let text = if field == schema.title {
+            record.title
+        } else {
+            record.body
+        };
+        let mut analyzer = index.index.tokenizer_for_field(field)?;
+        let mut stream = analyzer.token_stream(&text);
+        while stream.advance() {
+            let token = stream.token();
+            if token.text == term {
+                return Ok(Some(
+                    text[token.offset_from..token.offset_to].to_lowercase(),
+                ));
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_and_gives_up_early() {
+        assert_eq!(edit_distance("samverkan", "samverkan", 2), Some(0));
+        assert_eq!(edit_distance("samvrkan", "samverkan", 2), Some(1));
+        assert_eq!(edit_distance("kommun", "kommuner", 2), Some(2));
+        assert_eq!(edit_distance("åsele", "asele", 1), Some(1));
+        assert_eq!(edit_distance("kommun", "region", 2), None);
+        assert_eq!(edit_distance("a", "abcd", 2), None);
+    }
+}

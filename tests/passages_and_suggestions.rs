@@ -1,0 +1,177 @@
+//! Passages and "did you mean": what a researcher reads under each hit, and what fynd
+//! offers when a query finds nothing.
+
+mod common;
+
+use common::{corpus_index, generated_index, open};
+use fynd::index::FyndIndex;
+use fynd::query::{search, SearchRequest};
+use fynd::record::{DocumentShape, ProjectRecord};
+
+/// An index holding `records` only, in this test binary's scratch folder.
+fn index_of(name: &str, records: &[ProjectRecord]) -> FyndIndex {
+    let dir = common::scratch_dir(name);
+    let index = FyndIndex::open_or_create(&dir).unwrap();
+    let mut writer = index.writer(15_000_000).unwrap();
+    for record in records {
+        writer.upsert(record).unwrap();
+    }
+    writer.commit().unwrap();
+    index
+}
+
+fn record(id: &str, body: &str) -> ProjectRecord {
+    let mut r = ProjectRecord::new("test", DocumentShape::WebPage);
+    r.id = id.to_string();
+    r.title = format!("Rapport {id}");
+    r.body = body.to_string();
+    r
+}
+
+/// The passage is the part of the text where the query's words come together, not the
+/// first place one of them appears; it is a few whole sentences, and every matched word in
+/// it is marked, inflected forms included.
+#[test]
+fn the_best_passage_has_every_match_marked() {
+    let filler = "Styrgruppen träffas varje kvartal och följer arbetet noga. ".repeat(12);
+    let body = format!(
+        "Integration nämns kort i inledningen. {filler}Här beskrivs hur integration av \
+         ungdomarna sker i praktiken. Ungdomar och integration hänger ihop, menar projektet. \
+         {filler}Slutord."
+    );
+    let index = index_of(
+        "passages",
+        &[record("R1", &body), record("R2", "Annat innehåll.")],
+    );
+    let response = search(&index, &SearchRequest::new("integration ungdomar")).unwrap();
+    let passage = &response.hits[0].passage;
+    assert!(
+        passage
+            .text
+            .contains("Här beskrivs hur integration av ungdomarna sker i praktiken."),
+        "{}",
+        passage.text
+    );
+    assert!(!passage.text.contains("inledningen"), "{}", passage.text);
+    assert!(passage.text.starts_with('…') && passage.text.ends_with('…'));
+    let marked: Vec<String> = passage.marked().iter().map(|w| w.to_lowercase()).collect();
+    assert_eq!(
+        marked,
+        ["integration", "ungdomarna", "ungdomar", "integration"]
+    );
+    assert!(response.hits[0]
+        .snippet
+        .contains("hur <mark>integration</mark> av <mark>ungdomarna</mark> sker"));
+    assert!(passage.text.chars().count() <= fynd::query::snippet::PASSAGE_CHARS + 2);
+}
+
+/// A negated word is not marked (here it is excluded from titles only, so the body may have
+/// it), and a document without any query word in its text gets
+/// its opening.
+#[test]
+fn negated_words_are_not_marked_and_unmatched_text_opens() {
+    let index = index_of(
+        "passages-negated",
+        &[
+            record("N1", "Integration i fokus. Inga ungdomar här."),
+            record("N2", "Ungdomar."),
+        ],
+    );
+    let response = search(&index, &SearchRequest::new("integration -title:ungdomar")).unwrap();
+    assert_eq!(response.hits[0].passage.marked(), ["Integration"]);
+    let response = search(&index, &SearchRequest::new("title:rapport")).unwrap();
+    assert!(response
+        .hits
+        .iter()
+        .all(|h| h.passage.highlights.is_empty()));
+    assert!(response.hits.iter().any(|h| h.passage.text == "Ungdomar."));
+}
+
+/// On the sample corpus the passage under each hit for "samverkan" marks the word.
+#[test]
+fn corpus_passages_mark_the_query() {
+    let index = open(corpus_index());
+    let response = search(&index, &SearchRequest::new("samverkan")).unwrap();
+    let with_word: Vec<_> = response
+        .hits
+        .iter()
+        .filter(|h| h.passage.text.to_lowercase().contains("samverkan"))
+        .collect();
+    assert!(with_word.len() >= 2);
+    for hit in with_word {
+        assert!(hit.snippet.contains("<mark>"), "{}", hit.snippet);
+    }
+}
+
+/// A misspelt word finds nothing; fynd offers the indexed words closest to it, as they are
+/// written in the documents. A query that finds plenty gets no suggestions.
+#[test]
+fn did_you_mean_offers_close_indexed_words() {
+    let index = open(corpus_index());
+    let response = search(&index, &SearchRequest::new("samvrkan")).unwrap();
+    assert_eq!(response.total, 0);
+    assert_eq!(response.did_you_mean[0].word, "samvrkan");
+    assert_eq!(response.did_you_mean[0].suggestions[0], "samverkan");
+
+    let (dir, _) = generated_index();
+    let index = open(dir);
+    let response = search(&index, &SearchRequest::new("digitalisring ungdomar")).unwrap();
+    assert_eq!(response.total, 0);
+    assert_eq!(
+        response.did_you_mean.len(),
+        1,
+        "{:?}",
+        response.did_you_mean
+    );
+    assert_eq!(response.did_you_mean[0].suggestions, ["digitalisering"]);
+    let response = search(&index, &SearchRequest::new("digitalisering")).unwrap();
+    assert!(response.total > 2 && response.did_you_mean.is_empty());
+}
+
+/// Matches from a second field (as a field of compound parts will give) merge with the
+/// body's: a word both fields find is marked once.
+#[test]
+fn matches_from_several_fields_merge() {
+    use fynd::query::parse::parse;
+    use fynd::query::snippet::{positive_words, PassagePicker};
+    let body = "Ungdomar och integration. Integration av ungdomarna.";
+    let index = index_of("passages-merge", &[record("M1", body)]);
+    let reader = index.reader().unwrap();
+    let searcher = reader.searcher();
+    let node = parse("integration ungdomar", &["title", "body"])
+        .unwrap()
+        .unwrap();
+    let body_only = PassagePicker::new(&index, &searcher, Some(&node));
+    let words = positive_words(&node);
+    let both = PassagePicker::new(&index, &searcher, Some(&node)).with_field(
+        &index,
+        &searcher,
+        index.schema.title,
+        &words,
+    );
+    let single = body_only.pick(body);
+    let spaced = "Text med\u{a0}no-break\u{2003}space. Ungdomar\u{a0}och\nintegration.";
+    assert_eq!(body_only.pick(spaced).marked(), ["Ungdomar", "integration"]);
+    assert_eq!(
+        single.marked(),
+        ["Ungdomar", "integration", "Integration", "ungdomarna"]
+    );
+    assert_eq!(both.pick(body), single);
+    assert_eq!(both.matches(body).len(), 4);
+}
+
+/// Suggestions are words as the documents write them, not index stems: the index holds
+/// "kommun" for "Kommunerna", and the user is offered "kommunerna".
+#[test]
+fn suggestions_are_written_words_not_stems() {
+    let index = index_of(
+        "suggest-surface",
+        &[
+            record("S1", "Kommunerna samarbetar."),
+            record("S2", "Kommunerna igen."),
+        ],
+    );
+    let response = search(&index, &SearchRequest::new("komunerna")).unwrap();
+    assert_eq!(response.total, 0);
+    assert_eq!(response.did_you_mean[0].suggestions, ["kommunerna"]);
+}
