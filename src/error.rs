@@ -78,6 +78,11 @@ pub enum FyndError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// `fynd index --strict` met files it skipped or values it could not read.
+    Strict {
+        /// How many problems the summary lists.
+        problems: usize,
+    },
     /// The search library failed.
     Tantivy(tantivy::TantivyError),
 }
@@ -148,6 +153,10 @@ impl fmt::Display for FyndError {
                 " ".repeat(*position)
             ),
             FyndError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            FyndError::Strict { problems } => write!(
+                f,
+                "{problems} problems in the input (listed above) and --strict is on; everything else was indexed"
+            ),
             FyndError::Tantivy(err) => write!(f, "search index error: {err}"),
         }
     }

@@ -1,7 +1,7 @@
 //! The `fynd` command line: argument parsing and printing only; the work is in the library.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use fynd::index::{index_paths, FyndIndex, DEFAULT_WRITER_MEMORY};
+use fynd::index::{delete_records, index_paths_with, FyndIndex, IndexOptions};
 use fynd::output::export::{write_export, ExportFormat};
 use fynd::output::{json::write_json, progress::FileProgressBar, record_view, text};
 use fynd::query::filters::{facet_key, FacetFilter, PeriodFilter};
@@ -108,6 +108,33 @@ enum Command {
         /// Print the summary as one JSON object.
         #[arg(long)]
         json: bool,
+        /// Memory the index writer may use, in MB.
+        #[arg(long, default_value_t = 256)]
+        memory_mb: usize,
+        /// Commit after this many records, so a stopped run keeps its work.
+        #[arg(long, default_value_t = 10_000)]
+        commit_every: usize,
+        /// Keep the records of files that are gone from the indexed folders.
+        #[arg(long)]
+        no_prune: bool,
+        /// Skip files larger than this, in MB.
+        #[arg(long, default_value_t = 64)]
+        max_file_mb: u64,
+        /// Exit with an error when any file was skipped or any value could not be read.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Remove records from the index by id.
+    Delete {
+        /// Ids of the records to remove.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Index folder.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Search the index.
     Search {
@@ -193,9 +220,25 @@ fn run(cli: Cli) -> Result<(), FyndError> {
         })
     };
     match cli.command {
-        Command::Index { paths, index, json } => {
+        Command::Index {
+            paths,
+            index,
+            json,
+            memory_mb,
+            commit_every,
+            no_prune,
+            max_file_mb,
+            strict,
+        } => {
+            let options = IndexOptions {
+                memory_bytes: memory_mb.max(16) * 1024 * 1024,
+                commit_every: commit_every.max(1),
+                prune: !no_prune,
+                max_file_bytes: max_file_mb * 1024 * 1024,
+                ..IndexOptions::default()
+            };
             let mut progress = FileProgressBar::new();
-            let summary = index_paths(&index, &paths, DEFAULT_WRITER_MEMORY, &mut progress)?;
+            let summary = index_paths_with(&index, &paths, &options, &mut progress)?;
             if json {
                 written(write_json(&mut out, &summary))?;
             } else {
@@ -204,6 +247,19 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                     &summary,
                     &index.display().to_string(),
                 ))?;
+            }
+            let problems = summary.skipped.len() + summary.warnings.len();
+            if strict && problems > 0 {
+                written(out.flush())?;
+                return Err(FyndError::Strict { problems });
+            }
+        }
+        Command::Delete { ids, index, json } => {
+            let summary = delete_records(&index, &ids)?;
+            if json {
+                written(write_json(&mut out, &summary))?;
+            } else {
+                written(text::write_delete_summary(&mut out, &summary))?;
             }
         }
         Command::Search {

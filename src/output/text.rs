@@ -1,6 +1,6 @@
 //! Human-readable output: ranked hits with their metadata and passage, then facet counts.
 
-use crate::index::IndexSummary;
+use crate::index::{DeleteSummary, IndexSummary};
 use crate::query::snippet::Passage;
 use crate::query::values::ValueUsed;
 use crate::query::{FacetListing, Hit, SearchResponse};
@@ -236,11 +236,20 @@ pub fn write_index_summary(
 ) -> io::Result<()> {
     writeln!(
         out,
-        "Indexed {} of {} files into {index_dir}/; it now holds {} records.",
-        summary.records_written, summary.files_seen, summary.total_records
+        "Indexed {} files into {index_dir}/: {} added, {} updated, {} removed, {} unchanged.",
+        summary.files_seen,
+        summary.files_added,
+        summary.files_updated,
+        summary.files_removed,
+        summary.files_unchanged
+    )?;
+    writeln!(
+        out,
+        "{} records written, {} removed; the index holds {} records.",
+        summary.records_written, summary.records_removed, summary.total_records
     )?;
     if !summary.skipped.is_empty() {
-        writeln!(out, "Skipped {} files:", summary.skipped.len())?;
+        writeln!(out, "Skipped {}:", summary.skipped.len())?;
         for reason in &summary.skipped {
             writeln!(out, "  {reason}")?;
         }
@@ -250,6 +259,20 @@ pub fn write_index_summary(
         for warning in &summary.warnings {
             writeln!(out, "  {warning}")?;
         }
+    }
+    Ok(())
+}
+
+/// Writes what `fynd delete` did.
+pub fn write_delete_summary(out: &mut impl Write, summary: &DeleteSummary) -> io::Result<()> {
+    writeln!(
+        out,
+        "Removed {} records; the index holds {} records.",
+        summary.removed.len(),
+        summary.total_records
+    )?;
+    if !summary.not_found.is_empty() {
+        writeln!(out, "No record with id: {}", summary.not_found.join(", "))?;
     }
     Ok(())
 }
