@@ -4,8 +4,13 @@
 //! [`analysis`] (Swedish text → terms) → [`schema`] (record → index document) → [`index`]
 //! (writing) → [`query`] (searching) → [`output`] (text, JSON). A module only uses the ones
 //! before it.
+//!
+//! Beside the pipeline: [`corpus_gen`] (generated corpora for benchmarks) and [`bench`]
+//! (query benchmarks); they use the pipeline, nothing in it uses them.
 
 pub mod analysis;
+pub mod bench;
+pub mod corpus_gen;
 pub mod error;
 pub mod index;
 pub mod ingest;

@@ -1,9 +1,11 @@
 //! The `fynd` command line: argument parsing and printing only; the work is in the library.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use fynd::corpus_gen::{self, GenOptions};
 use fynd::index::{delete_records, index_paths_with, FyndIndex, IndexOptions};
 use fynd::output::export::{write_export, ExportFormat};
-use fynd::output::{json::write_json, progress::FileProgressBar, record_view, text};
+use fynd::output::progress::{CountProgressBar, FileProgressBar};
+use fynd::output::{json::write_json, record_view, text};
 use fynd::query::filters::{facet_key, FacetFilter, PeriodFilter};
 use fynd::query::range::{RangeField, RangeFilter};
 use fynd::query::sort::SortOrder;
@@ -181,6 +183,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Generate a realistic corpus of project documents for benchmarks (deterministic:
+    /// the same seed gives the same bytes).
+    GenCorpus {
+        /// Number of documents.
+        #[arg(long)]
+        docs: u64,
+        /// Output folder (documents under docs/, compound-part truth in truth.tsv).
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write the records as JSON Lines to this file (for loading other engines).
+        #[arg(long, value_name = "FILE")]
+        records: Option<PathBuf>,
+        /// Count distinct word forms over the generated text (uses memory at 1M documents).
+        #[arg(long)]
+        count_words: bool,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// List every value of one facet with its count, over all documents or those a query
     /// and filters match.
     Facets {
@@ -315,6 +342,33 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                     &record,
                     text::Highlight::for_stdout(),
                 ))?;
+            }
+        }
+        Command::GenCorpus {
+            docs,
+            out: folder,
+            seed,
+            records,
+            count_words,
+            threads,
+            json,
+        } => {
+            let options = GenOptions {
+                docs,
+                out: folder,
+                seed,
+                threads: threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+                records,
+                count_words,
+            };
+            let bar = CountProgressBar::new(docs, "generating");
+            let summary = corpus_gen::generate(&options, &|done| bar.set(done))?;
+            bar.finish();
+            if json {
+                written(write_json(&mut out, &summary))?;
+            } else {
+                written(summary.write_text(&mut out, &options.out))?;
             }
         }
         Command::Facets {

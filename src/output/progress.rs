@@ -46,3 +46,34 @@ impl IndexProgress for FileProgressBar {
         self.bar.finish_and_clear();
     }
 }
+
+/// A bar counting items of a known total (documents generated, queries run), drawn only
+/// when standard error is a terminal.
+pub struct CountProgressBar {
+    bar: ProgressBar,
+}
+
+impl CountProgressBar {
+    /// A bar for `total` items, labelled with what is being done.
+    pub fn new(total: u64, label: &str) -> CountProgressBar {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "{{spinner}} {label} [{{bar:30}}] {{pos}}/{{len}} ({{per_sec}}, {{eta}} left)"
+            ))
+            .expect("the template is valid")
+            .progress_chars("=> "),
+        );
+        CountProgressBar { bar }
+    }
+
+    /// Sets the number of items done.
+    pub fn set(&self, done: u64) {
+        self.bar.set_position(done);
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
