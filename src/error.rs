@@ -83,6 +83,15 @@ pub enum FyndError {
         /// How many problems the summary lists.
         problems: usize,
     },
+    /// A line of a `fynd bench` query file that cannot be read.
+    BadBenchQuery {
+        /// The query file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong, and what to write instead.
+        reason: String,
+    },
     /// The search library failed.
     Tantivy(tantivy::TantivyError),
 }
@@ -157,6 +166,9 @@ impl fmt::Display for FyndError {
                 f,
                 "{problems} problems in the input (listed above) and --strict is on; everything else was indexed"
             ),
+            FyndError::BadBenchQuery { path, line, reason } => {
+                write!(f, "{}:{line}: {reason}", path.display())
+            }
             FyndError::Tantivy(err) => write!(f, "search index error: {err}"),
         }
     }

@@ -1,6 +1,7 @@
 //! The `fynd` command line: argument parsing and printing only; the work is in the library.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use fynd::bench::{self, BenchOptions};
 use fynd::corpus_gen::{self, GenOptions};
 use fynd::index::{delete_records, index_paths_with, FyndIndex, IndexOptions};
 use fynd::output::export::{write_export, ExportFormat};
@@ -208,6 +209,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Time a mix of queries against an index: latency percentiles and queries per second
+    /// per class, index size and segment count.
+    Bench {
+        /// Index folder.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Query file (CLASS | QUERY | OPTION…); default: the built-in benches/queries.txt.
+        #[arg(long)]
+        queries: Option<PathBuf>,
+        /// Timed rounds over the whole mix.
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
+        /// Untimed warm-up rounds.
+        #[arg(long, default_value_t = 2)]
+        warmup: usize,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// List every value of one facet with its count, over all documents or those a query
     /// and filters match.
     Facets {
@@ -369,6 +389,28 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                 written(write_json(&mut out, &summary))?;
             } else {
                 written(summary.write_text(&mut out, &options.out))?;
+            }
+        }
+        Command::Bench {
+            index,
+            queries,
+            rounds,
+            warmup,
+            json,
+        } => {
+            let mix = bench::queries::load(queries.as_deref())?;
+            let index = FyndIndex::open(&index)?;
+            let options = BenchOptions {
+                warmup_rounds: warmup,
+                rounds: rounds.max(1),
+            };
+            let bar = CountProgressBar::new((mix.len() * options.rounds) as u64, "querying");
+            let report = bench::run(&index, &mix, options, &|done| bar.set(done as u64))?;
+            bar.finish();
+            if json {
+                written(write_json(&mut out, &report))?;
+            } else {
+                written(report.write_text(&mut out))?;
             }
         }
         Command::Facets {

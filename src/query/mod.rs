@@ -56,6 +56,9 @@ pub struct SearchRequest {
     pub facets: Vec<FacetKey>,
     /// Values to return per facet.
     pub facet_limit: usize,
+    /// Pick a best passage for each hit (off: `snippet` is empty, for benchmarks that time
+    /// passages as their own class).
+    pub passages: bool,
 }
 
 impl SearchRequest {
@@ -71,6 +74,7 @@ impl SearchRequest {
             sort: SortOrder::default(),
             facets: FacetKey::DEFAULT_COUNTED.to_vec(),
             facet_limit: 20,
+            passages: true,
         }
     }
 }
@@ -428,12 +432,25 @@ fn count_facets(
     Ok((total, counts))
 }
 
-/// Runs `request` against `index`.
+/// Runs `request` against `index`, on a reader of its last commit.
 pub fn search(index: &FyndIndex, request: &SearchRequest) -> Result<SearchResponse, FyndError> {
     let started = Instant::now();
-    let schema = &index.schema;
     let reader = index.reader()?;
-    let searcher = reader.searcher();
+    let mut response = search_with(index, &reader.searcher(), request)?;
+    response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(response)
+}
+
+/// Runs `request` on `searcher` (of `index`), so a long-running caller (a benchmark, a
+/// server) can keep one reader open across searches.
+pub fn search_with(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+) -> Result<SearchResponse, FyndError> {
+    let started = Instant::now();
+    let schema = &index.schema;
+    let searcher = searcher.clone();
     let prepared = Prepared::new(schema, &searcher, request)?;
     let (total, facet_counts) = count_facets(
         schema,
@@ -452,7 +469,11 @@ pub fn search(index: &FyndIndex, request: &SearchRequest) -> Result<SearchRespon
     for (score, address) in top_docs {
         let doc: TantivyDocument = searcher.doc(address)?;
         let record = schema.record_from(&doc)?;
-        let passage = picker.pick(&record.body);
+        let passage = if request.passages {
+            picker.pick(&record.body)
+        } else {
+            Passage::default()
+        };
         hits.push(Hit {
             years: record.years(),
             snippet: passage.to_html(),

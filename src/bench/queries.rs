@@ -1,0 +1,173 @@
+//! The query file of `fynd bench`: one query per line, `CLASS | QUERY | OPTION | …` (split at
+//! every `|`), where
+//! CLASS names the group it is timed in, QUERY is written as for `fynd search`, and each
+//! OPTION is one of `filter=KEY=VALUE`, `RANGEFIELD=RANGE` (`budget=>=5000000`,
+//! `start=[2023-01-01 TO 2023-12-31]`), `sort=ORDER`, `facets=KEY,KEY` (or `facets=none`),
+//! `limit=N`, `passages`. Every query counts the fund, region and year facets and returns
+//! the top 10 unless it says otherwise; passages are off unless asked for, so they can be
+//! timed as their own class. Blank lines and lines starting with `#` are skipped.
+
+use crate::error::FyndError;
+use crate::query::filters::{facet_key, FacetFilter};
+use crate::query::range::{RangeField, RangeFilter};
+use crate::query::sort::SortOrder;
+use crate::query::SearchRequest;
+use crate::schema::FacetKey;
+use std::path::Path;
+
+/// The default query mix, for generated corpora (`benches/queries.txt`).
+pub const DEFAULT_QUERIES: &str = include_str!("../../benches/queries.txt");
+
+/// One query of the mix.
+#[derive(Clone, Debug)]
+pub struct BenchQuery {
+    /// The class it is timed in.
+    pub class: String,
+    /// The line as written (for reports).
+    pub line: String,
+    /// The search it runs.
+    pub request: SearchRequest,
+}
+
+/// Facets every benchmark query counts unless it says otherwise: what the side-by-side
+/// asks of every engine.
+pub const BENCH_FACETS: [FacetKey; 3] = [FacetKey::Fund, FacetKey::Region, FacetKey::Year];
+
+/// Reads the query file at `path`, or the built-in default mix when there is none.
+pub fn load(path: Option<&Path>) -> Result<Vec<BenchQuery>, FyndError> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| FyndError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            parse(path, &text)
+        }
+        None => parse(Path::new("benches/queries.txt"), DEFAULT_QUERIES),
+    }
+}
+
+/// Reads a query file's text; `path` names it in errors.
+pub fn parse(path: &Path, text: &str) -> Result<Vec<BenchQuery>, FyndError> {
+    let mut queries = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |reason: String| FyndError::BadBenchQuery {
+            path: path.to_path_buf(),
+            line: i + 1,
+            reason,
+        };
+        let mut parts = line.split('|').map(str::trim);
+        let class = parts.next().unwrap_or_default();
+        let Some(query) = parts.next() else {
+            return Err(bad(
+                "write CLASS | QUERY [| OPTION]…, e.g. phrase | \"egen försörjning\"".into(),
+            ));
+        };
+        if class.is_empty() || class.contains(char::is_whitespace) {
+            return Err(bad(format!("the class must be one word, not {class:?}")));
+        }
+        let mut request = SearchRequest::new(query);
+        request.facets = BENCH_FACETS.to_vec();
+        request.passages = false;
+        let mut filters = Vec::new();
+        for option in parts {
+            let (key, value) = option.split_once('=').unwrap_or((option, ""));
+            match key {
+                "passages" => request.passages = true,
+                "filter" => filters.push(value.to_string()),
+                "sort" => request.sort = SortOrder::parse(value).map_err(|e| bad(e.to_string()))?,
+                "limit" => {
+                    request.limit = value
+                        .parse()
+                        .map_err(|_| bad(format!("limit needs a number, not {value:?}")))?
+                }
+                "facets" if value == "none" => request.facets.clear(),
+                "facets" => {
+                    request.facets = value
+                        .split(',')
+                        .map(facet_key)
+                        .collect::<Result<_, _>>()
+                        .map_err(|e| bad(e.to_string()))?
+                }
+                _ => match RangeField::parse(key) {
+                    Some(field) => request.ranges.push(
+                        RangeFilter::from_flag(field, value).map_err(|e| bad(e.to_string()))?,
+                    ),
+                    None => {
+                        return Err(bad(format!(
+                        "unknown option {option:?}: write filter=KEY=VALUE, budget=RANGE (or another number or date field), sort=ORDER, facets=KEYS, limit=N or passages"
+                    )))
+                    }
+                },
+            }
+        }
+        request.filters = FacetFilter::parse_all(&filters).map_err(|e| bad(e.to_string()))?;
+        queries.push(BenchQuery {
+            class: class.to_string(),
+            line: line.to_string(),
+            request,
+        });
+    }
+    if queries.is_empty() {
+        return Err(FyndError::BadBenchQuery {
+            path: path.to_path_buf(),
+            line: 0,
+            reason: "no queries in the file".into(),
+        });
+    }
+    Ok(queries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_mix_parses_and_covers_every_class_of_the_issue() {
+        let queries = parse(Path::new("benches/queries.txt"), DEFAULT_QUERIES).unwrap();
+        let mut classes: Vec<&str> = queries.iter().map(|q| q.class.as_str()).collect();
+        classes.dedup();
+        for class in [
+            "rare_word",
+            "common_word",
+            "compound",
+            "compound_part",
+            "phrase",
+            "boolean",
+            "facet_filter",
+            "range_filter",
+            "sorted",
+            "facet_counts",
+            "snippets",
+        ] {
+            assert!(classes.contains(&class), "no {class} queries");
+        }
+        assert!(queries
+            .iter()
+            .filter(|q| q.class == "snippets")
+            .all(|q| q.request.passages));
+        assert!(queries
+            .iter()
+            .filter(|q| q.class != "snippets")
+            .all(|q| !q.request.passages));
+    }
+
+    #[test]
+    fn options_become_the_request() {
+        let text = "x | samverkan | filter=fund=ESF+ | budget=>=5000000 | sort=start:desc | limit=3 | facets=none\n";
+        let q = &parse(Path::new("q"), text).unwrap()[0];
+        assert_eq!(q.request.query, "samverkan");
+        assert_eq!(q.request.filters.len(), 1);
+        assert_eq!(q.request.ranges.len(), 1);
+        assert_eq!(q.request.limit, 3);
+        assert!(q.request.facets.is_empty());
+        assert_eq!(q.request.sort.to_string(), "start:desc");
+        let err = parse(Path::new("q"), "# c\nx | y | colour=red\n").unwrap_err();
+        assert!(err.to_string().starts_with("q:2: unknown option"), "{err}");
+        assert!(parse(Path::new("q"), "just a line\n").is_err());
+    }
+}
