@@ -1,16 +1,28 @@
 //! The index on disk: opening or creating it with the Swedish analyzer registered, and
 //! writing records into it by id, so that indexing the same documents twice replaces them
 //! instead of adding duplicates.
+//!
+//! An indexing run has three steps: parse every file into records, learn the lexicon
+//! (compound parts, inflection table) from all records the index will hold
+//! ([`learn_lexicon`]), then rewrite the index with the analyzer over that lexicon and save
+//! the lexicon beside it ([`FyndIndex::rebuild`]), so that queries split and normalise
+//! words exactly as the documents were.
 
-use crate::analysis::{SwedishAnalyzer, ANALYZER_NAME};
+use crate::analysis::lexicon::{Chain, Lexicon};
+use crate::analysis::{
+    Analyzer, Stream, SwedishAnalyzer, ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME,
+};
 use crate::error::FyndError;
 use crate::ingest::{self, IngestError};
 use crate::record::ProjectRecord;
 use crate::schema::FyndSchema;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use tantivy::query::AllQuery;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// Memory the index writer may use before it flushes a segment.
 pub const DEFAULT_WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -23,6 +35,8 @@ pub struct FyndIndex {
     pub schema: FyndSchema,
     /// Where it lives.
     pub dir: PathBuf,
+    /// The lexicon the index was built with (the base lexicon for an index without one).
+    pub lexicon: Arc<Lexicon>,
 }
 
 impl FyndIndex {
@@ -66,14 +80,79 @@ impl FyndIndex {
                 dir: dir.to_path_buf(),
             });
         }
-        index
-            .tokenizers()
-            .register(ANALYZER_NAME, SwedishAnalyzer::default());
-        Ok(FyndIndex {
+        let lexicon = Lexicon::load(dir)
+            .map_err(|source| FyndError::Io {
+                path: dir.join(crate::analysis::lexicon::LEXICON_FILE),
+                source,
+            })?
+            .unwrap_or_else(Lexicon::base);
+        let mut fynd = FyndIndex {
             index,
             schema,
             dir: dir.to_path_buf(),
-        })
+            lexicon: Arc::new(Lexicon::default()),
+        };
+        fynd.use_lexicon(lexicon);
+        Ok(fynd)
+    }
+
+    /// Makes `lexicon` the one every field is analysed with from now on.
+    fn use_lexicon(&mut self, lexicon: Lexicon) {
+        self.lexicon = Arc::new(lexicon);
+        let tokenizers = self.index.tokenizers();
+        for (name, stream) in [
+            (ANALYZER_NAME, Stream::Words),
+            (PARTS_ANALYZER_NAME, Stream::Parts),
+            (FOLDED_ANALYZER_NAME, Stream::Folded),
+        ] {
+            tokenizers.register(name, SwedishAnalyzer::new(self.lexicon.clone(), stream));
+        }
+    }
+
+    /// The analysis chain of this index, for analysing queries the way its documents were.
+    pub fn analyzer(&self) -> Analyzer {
+        Analyzer::new(self.lexicon.clone())
+    }
+
+    /// Every record in the last commit, in index order.
+    pub fn stored_records(&self) -> Result<Vec<ProjectRecord>, FyndError> {
+        let searcher = self.reader()?.searcher();
+        let mut addresses: Vec<_> = searcher
+            .search(&AllQuery, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        addresses.sort();
+        addresses
+            .into_iter()
+            .map(|address| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(self.schema.record_from(&doc)?)
+            })
+            .collect()
+    }
+
+    /// Replaces the whole index by `records`: learns the lexicon from them (with `chain`),
+    /// analyses and writes every record with it, commits, and saves the lexicon.
+    pub fn rebuild(
+        &mut self,
+        records: &[ProjectRecord],
+        chain: Chain,
+        memory_bytes: usize,
+    ) -> Result<(), FyndError> {
+        self.use_lexicon(learn_lexicon(records, chain));
+        let mut writer = self.writer(memory_bytes)?;
+        writer.writer.delete_all_documents()?;
+        for record in records {
+            writer.upsert(record)?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.lexicon
+            .save(&self.dir)
+            .map_err(|source| FyndError::Io {
+                path: self.dir.clone(),
+                source,
+            })
     }
 
     /// A reader that sees the last commit.
@@ -127,6 +206,22 @@ impl RecordWriter<'_> {
     }
 }
 
+/// Learns the lexicon of a corpus from the text of its records: every word of title, body,
+/// owner and partner lists counted, and the inflection table learned from them. With
+/// [`Chain::Plain`] nothing is learned (the baseline chain does not use a lexicon).
+pub fn learn_lexicon(records: &[ProjectRecord], chain: Chain) -> Lexicon {
+    match chain {
+        Chain::Plain => Lexicon::plain(),
+        Chain::Full => Lexicon::learn(records.iter().flat_map(|record| {
+            [record.title.as_str(), record.body.as_str()]
+                .into_iter()
+                .chain(record.owner.as_deref())
+                .chain(record.partners.iter().map(String::as_str))
+                .chain(record.municipalities.iter().map(String::as_str))
+        })),
+    }
+}
+
 /// Told about progress while files are indexed, so a front end can draw a progress bar.
 pub trait IndexProgress {
     /// Indexing is about to read `files` files.
@@ -161,16 +256,19 @@ pub struct IndexSummary {
     pub total_records: u64,
 }
 
-/// Indexes every file under `roots` into the index at `dir`: parse, upsert by id, commit.
-/// A file that cannot be parsed is skipped and reported; it never stops the batch.
+/// Indexes every file under `roots` into the index at `dir`: parse all files, then rebuild
+/// the index from the new records and the earlier ones they do not replace (by id), with a
+/// lexicon learned from all of them. A file that cannot be parsed is skipped and reported;
+/// it never stops the batch.
 pub fn index_paths(
     dir: &Path,
     roots: &[PathBuf],
     memory_bytes: usize,
     progress: &mut dyn IndexProgress,
 ) -> Result<IndexSummary, FyndError> {
-    let index = FyndIndex::open_or_create(dir)?;
-    let mut writer = index.writer(memory_bytes)?;
+    let mut index = FyndIndex::open_or_create(dir)?;
+    // Fail early (before parsing) when another process holds the index.
+    drop(index.writer(memory_bytes)?);
     let (files, unreadable) = ingest::walk::collect_files(roots);
     let mut summary = IndexSummary {
         files_seen: files.len(),
@@ -187,6 +285,7 @@ pub fn index_paths(
         );
     }
     let mut first_seen: HashMap<String, String> = HashMap::new();
+    let mut records: Vec<ProjectRecord> = Vec::new();
     progress.start(files.len());
     for path in &files {
         match ingest::read_document(path) {
@@ -201,7 +300,8 @@ pub fn index_paths(
                         record.path, record.id, record.path
                     ));
                 }
-                writer.upsert(&record)?;
+                records.retain(|earlier| earlier.id != record.id);
+                records.push(record);
                 summary.records_written += 1;
             }
             Err(err) => summary.skipped.push(err.to_string()),
@@ -209,7 +309,14 @@ pub fn index_paths(
         progress.file_done(path);
     }
     progress.finish();
-    writer.commit()?;
+    let mut all: Vec<ProjectRecord> = index
+        .stored_records()?
+        .into_iter()
+        .filter(|stored| !first_seen.contains_key(&stored.id))
+        .collect();
+    all.extend(records);
+    let chain = index.lexicon.chain;
+    index.rebuild(&all, chain, memory_bytes)?;
     summary.total_records = index.num_records()?;
     Ok(summary)
 }

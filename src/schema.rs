@@ -2,7 +2,7 @@
 //! facets, which are numbers and dates for filtering and sorting, and how a record is
 //! turned into a tantivy document and back.
 
-use crate::analysis::ANALYZER_NAME;
+use crate::analysis::{ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME};
 use crate::record::{Date, ProjectRecord};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions,
@@ -129,6 +129,12 @@ pub struct FyndSchema {
     pub owner_text: Field,
     /// Partner organisations and municipalities as searchable text.
     pub partners: Field,
+    /// Compound parts of every text field ("samverkan" from "myndighetssamverkan"),
+    /// searched with a lower weight than whole words.
+    pub parts: Field,
+    /// Diacritic-folded terms of every text field, stopwords included: the lenient field
+    /// for queries typed without å/ä/ö and for queries of stopwords alone.
+    pub folded: Field,
     /// The whole record (without body) as JSON, for rebuilding hits and record views.
     pub record: Field,
     facets: Vec<(FacetKey, Field)>,
@@ -161,6 +167,13 @@ impl FyndSchema {
     /// Builds the schema every fynd index uses.
     pub fn build() -> FyndSchema {
         let mut builder = Schema::builder();
+        let analysed = |tokenizer: &str, option: IndexRecordOption| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(option),
+            )
+        };
         let swedish = |stored: bool| {
             let indexing = TextFieldIndexing::default()
                 .set_tokenizer(ANALYZER_NAME)
@@ -186,6 +199,17 @@ impl FyndSchema {
         let body = builder.add_text_field("body", swedish(true));
         let owner_text = builder.add_text_field("owner", swedish(false));
         let partners = builder.add_text_field("partners", swedish(false));
+        let parts = builder.add_text_field(
+            "parts",
+            analysed(PARTS_ANALYZER_NAME, IndexRecordOption::WithFreqs),
+        );
+        let folded = builder.add_text_field(
+            "folded",
+            analysed(
+                FOLDED_ANALYZER_NAME,
+                IndexRecordOption::WithFreqsAndPositions,
+            ),
+        );
         let record = builder.add_text_field("record", STORED);
         let facets = FacetKey::ALL
             .into_iter()
@@ -211,6 +235,8 @@ impl FyndSchema {
             body,
             owner_text,
             partners,
+            parts,
+            folded,
             record,
             facets,
             start,
@@ -255,6 +281,16 @@ impl FyndSchema {
         }
         for name in record.partners.iter().chain(&record.municipalities) {
             doc.add_text(self.partners, name);
+        }
+        // The parts and folded fields see every text field once.
+        let texts = [record.title.as_str(), record.body.as_str()]
+            .into_iter()
+            .chain(record.owner.as_deref())
+            .chain(record.partners.iter().map(String::as_str))
+            .chain(record.municipalities.iter().map(String::as_str));
+        for text in texts {
+            doc.add_text(self.parts, text);
+            doc.add_text(self.folded, text);
         }
         let without_body = ProjectRecord {
             body: String::new(),

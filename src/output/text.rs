@@ -62,6 +62,13 @@ pub fn write_search(
             response.took_ms
         )?;
     }
+    for correction in &response.corrections {
+        writeln!(
+            out,
+            "Also searched {:?} for {:?}, which no document has.",
+            correction.to, correction.from
+        )?;
+    }
     for (rank, hit) in response.hits.iter().enumerate() {
         writeln!(out)?;
         write_hit(out, rank + 1, hit, style)?;

@@ -115,6 +115,9 @@ pub struct SearchResponse {
     /// counted with every filter but its own, so the counts show what widening would give.
     #[serde(serialize_with = "facets_as_object")]
     pub facets: Vec<(FacetKey, Vec<FacetCount>)>,
+    /// Words of the query that matched nothing in the corpus and were also searched as
+    /// their one-letter correction (`{"from": …, "to": …}`); empty when none was needed.
+    pub corrections: Vec<build::Correction>,
 }
 
 fn facets_as_object<S: Serializer>(
@@ -132,6 +135,7 @@ fn facets_as_object<S: Serializer>(
 pub fn search(index: &FyndIndex, request: &SearchRequest) -> Result<SearchResponse, FyndError> {
     let started = Instant::now();
     let schema = &index.schema;
+    let mut corrections = Vec::new();
     let text_query: Box<dyn Query> = if request.query.trim().is_empty() {
         Box::new(AllQuery)
     } else {
@@ -143,7 +147,11 @@ pub fn search(index: &FyndIndex, request: &SearchRequest) -> Result<SearchRespon
             }
         })?;
         parsed
-            .and_then(|node| build::build(schema, &node))
+            .and_then(|node| {
+                let built = build::build(schema, &mut index.analyzer(), &node);
+                corrections = built.corrections;
+                built.query
+            })
             .unwrap_or_else(|| Box::new(EmptyQuery))
     };
 
@@ -240,5 +248,6 @@ pub fn search(index: &FyndIndex, request: &SearchRequest) -> Result<SearchRespon
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
         facets: facet_counts,
+        corrections,
     })
 }

@@ -23,7 +23,7 @@ impl Passage {
     /// The passage as HTML: text escaped, matches in `<mark>` elements.
     pub fn to_html(&self) -> String {
         self.render(
-            |text| escape_html(text),
+            escape_html,
             |text| format!("<mark>{}</mark>", escape_html(text)),
         )
     }
@@ -78,8 +78,9 @@ impl PassagePicker {
                 let shift = prefix.len();
                 return Passage {
                     text: format!("{prefix}{}{suffix}", snippet.fragment().replace('\n', " ")),
-                    highlights: snippet
-                        .highlighted()
+                    // Several terms can share one word (a compound and its completion):
+                    // highlight each stretch of text once.
+                    highlights: tantivy::snippet::collapse_overlapped_ranges(snippet.highlighted())
                         .iter()
                         .map(|r| r.start + shift..r.end + shift)
                         .collect(),
