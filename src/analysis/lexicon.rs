@@ -44,6 +44,9 @@ pub struct Lexicon {
     words: HashMap<String, u32>,
     /// Snowball stem → canonical stem, for stems that split one word's forms.
     stem_table: HashMap<String, String>,
+    /// Corpus count of all forms of a word, by canonical stem (derived, not saved).
+    #[serde(skip)]
+    family_counts: HashMap<String, u32>,
 }
 
 fn base_words() -> &'static [&'static str] {
@@ -103,11 +106,31 @@ impl Lexicon {
                 .filter(|w| !words.contains_key(*w)),
         );
         let stem_table = inflect::learn(vocabulary, &stemmer);
-        Lexicon {
+        let mut lexicon = Lexicon {
             chain: Chain::Full,
             words,
             stem_table,
+            family_counts: HashMap::new(),
+        };
+        lexicon.count_families();
+        lexicon
+    }
+
+    /// Sums the corpus counts of every form of each word (by canonical stem), so that
+    /// "myndighet" as a compound part is supported by "myndigheten", "myndigheterna", …
+    fn count_families(&mut self) {
+        if self.chain != Chain::Full {
+            return;
         }
+        let stemmer = SwedishStemmer::new();
+        let mut families: HashMap<String, u32> = HashMap::with_capacity(self.words.len());
+        for (word, count) in &self.words {
+            let stem = stemmer.stem(word);
+            *families
+                .entry(self.canonical_stem(&stem).to_string())
+                .or_insert(0) += count;
+        }
+        self.family_counts = families;
     }
 
     /// How often `word` occurred in the corpus (0 for a word never seen).
@@ -115,15 +138,26 @@ impl Lexicon {
         self.words.get(word).copied().unwrap_or(0)
     }
 
-    /// The evidence for `word` as a compound part: its corpus count, plus [`BASE_COUNT`]
-    /// when it is in the base lexicon.
+    /// The evidence for `word` as a compound part: its corpus count (or, when it is a
+    /// word of the corpus, the count of all its forms), plus [`BASE_COUNT`] when it is in
+    /// the base lexicon.
     pub fn count(&self, word: &str) -> u32 {
         let base = if base_words().binary_search(&word).is_ok() {
             BASE_COUNT
         } else {
             0
         };
-        self.corpus_count(word) + base
+        let own = self.corpus_count(word);
+        let family = if own > 0 {
+            let stem = SwedishStemmer::new().stem(word);
+            self.family_counts
+                .get(self.canonical_stem(&stem))
+                .copied()
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        own.max(family) + base
     }
 
     /// Number of distinct corpus words.
@@ -150,7 +184,8 @@ impl Lexicon {
     /// The corpus word one edit away (a letter deleted, inserted, replaced, or two
     /// neighbours swapped) from a lower-cased `word` of six letters or more that the corpus
     /// does not have; the most frequent one when there are several. `None` when the word is
-    /// known, short, or has no such neighbour.
+    /// known, short, or has no such neighbour; words that differ only by diacritics are
+    /// not corrections (the folded field finds those).
     pub fn correction(&self, word: &str) -> Option<String> {
         let chars: Vec<char> = word.chars().collect();
         if chars.len() < 6
@@ -163,10 +198,13 @@ impl Lexicon {
         let mut alphabet: Vec<char> = ('a'..='z').collect();
         alphabet.extend(['å', 'ä', 'ö', 'é']);
         let mut best: Option<(u32, String)> = None;
+        let folded = super::fold::fold(word);
         let mut consider = |candidate: Vec<char>| {
             let candidate: String = candidate.into_iter().collect();
             let count = self.corpus_count(&candidate);
+            // A word that differs only by å/ä/ö/é is the folded field's job, not a typo.
             if count > 0
+                && super::fold::fold(&candidate) != folded
                 && best
                     .as_ref()
                     .is_none_or(|(c, w)| count > *c || (count == *c && candidate < *w))
@@ -206,9 +244,12 @@ impl Lexicon {
     pub fn load(dir: &Path) -> std::io::Result<Option<Lexicon>> {
         let path = dir.join(LEXICON_FILE);
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err)),
+            Ok(bytes) => {
+                let mut lexicon: Lexicon = serde_json::from_slice(&bytes)
+                    .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
+                lexicon.count_families();
+                Ok(Some(lexicon))
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(err),
         }
@@ -258,6 +299,7 @@ mod tests {
         );
         assert_eq!(lexicon.correction("samverkan"), None);
         assert_eq!(lexicon.correction("läns"), None);
+        assert_eq!(lexicon.correction("jamtlands"), None);
         assert_eq!(lexicon.correction("helt okänd"), None);
     }
 
@@ -271,5 +313,6 @@ mod tests {
         assert_eq!(loaded.words, lexicon.words);
         assert_eq!(loaded.stem_table, lexicon.stem_table);
         assert_eq!(loaded.canonical_stem("myndighet"), "mynd");
+        assert_eq!(loaded.count("myndighet"), 3 + BASE_COUNT);
     }
 }

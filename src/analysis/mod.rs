@@ -167,18 +167,18 @@ impl Analyzer {
             decompound::split(&self.lexicon, lower)
         };
         let (parts, tail) = match split {
-            Some(parts) => (
-                parts
-                    .iter()
-                    .map(|part| {
-                        let stem = self.stemmer.stem(&part.lemma);
-                        self.lexicon.canonical_stem(&stem).to_string()
-                    })
-                    .collect(),
-                parts
-                    .last()
-                    .map(|last| lower[last.surface.clone()].to_string()),
-            ),
+            Some(parts) => {
+                let mut terms = Vec::new();
+                for part in &parts {
+                    self.part_terms(&part.lemma, 1, &mut terms);
+                }
+                (
+                    terms,
+                    parts
+                        .last()
+                        .map(|last| lower[last.surface.clone()].to_string()),
+                )
+            }
             None => (Vec::new(), None),
         };
         WordTerms {
@@ -187,6 +187,23 @@ impl Analyzer {
             folded,
             parts,
             tail,
+        }
+    }
+
+    /// The part term of `lemma`, and, when the part is a compound itself
+    /// ("kompetensförsörjning" in "kompetensförsörjningskedja"), the terms of its parts.
+    fn part_terms(&self, lemma: &str, depth: usize, terms: &mut Vec<String>) {
+        let stem = self.stemmer.stem(lemma);
+        let term = self.lexicon.canonical_stem(&stem).to_string();
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+        if depth < decompound::MAX_PARTS {
+            if let Some(parts) = decompound::split(&self.lexicon, lemma) {
+                for part in parts {
+                    self.part_terms(&part.lemma, depth + 1, terms);
+                }
+            }
         }
     }
 

@@ -33,6 +33,10 @@ pub const PARTS_BOOST: f32 = 0.3;
 /// ("myndighetssamverkan" finding "samverkan mellan myndigheter").
 pub const COMPOUND_PARTS_BOOST: f32 = 0.3;
 
+/// Weight of the one-letter correction of a word the corpus does not have: it finds the
+/// documents, below those that match a word as typed.
+pub const CORRECTION_BOOST: f32 = 0.5;
+
 /// Weight of a match in the diacritic-folded field ("jamtland" finding "Jämtlands").
 pub const FOLDED_BOOST: f32 = 0.2;
 
@@ -156,7 +160,16 @@ impl Builder<'_> {
                         .lexicon()
                         .correction(&text.trim().to_lowercase())
                     {
-                        clauses.extend(self.bare_clauses(&to, true));
+                        let corrected = self.bare_clauses(&to, true);
+                        if !corrected.is_empty() {
+                            clauses.push((
+                                tantivy::query::Occur::Should,
+                                Box::new(BoostQuery::new(
+                                    Box::new(BooleanQuery::new(corrected)),
+                                    CORRECTION_BOOST,
+                                )),
+                            ));
+                        }
                         self.corrections.push(Correction {
                             from: text.trim().to_string(),
                             to,

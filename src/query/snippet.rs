@@ -22,10 +22,9 @@ pub struct Passage {
 impl Passage {
     /// The passage as HTML: text escaped, matches in `<mark>` elements.
     pub fn to_html(&self) -> String {
-        self.render(
-            escape_html,
-            |text| format!("<mark>{}</mark>", escape_html(text)),
-        )
+        self.render(escape_html, |text| {
+            format!("<mark>{}</mark>", escape_html(text))
+        })
     }
 
     /// The passage with each match wrapped by `mark`, and the rest passed through `plain`.
