@@ -121,7 +121,7 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
             continue;
         }
         let suspended = after.starts_with('-')
-            && after[1..].starts_with(char::is_whitespace)
+            && after[1..].starts_with(|c: char| c.is_whitespace() || c == ',')
             && word.chars().all(char::is_alphabetic);
         out.push(Segment {
             text: Cow::Borrowed(word),
@@ -168,5 +168,10 @@ mod tests {
         let kinds: Vec<_> = segs.iter().map(|s| s.kind).collect();
         assert_eq!(kinds[0], SegmentKind::Suspended);
         assert!(kinds[1..].iter().all(|k| *k == SegmentKind::Word));
+        let kinds: Vec<_> = segments("gruv-, stål-, och pappersindustrin")
+            .iter()
+            .map(|s| s.kind)
+            .collect();
+        assert_eq!(kinds[..2], [SegmentKind::Suspended, SegmentKind::Suspended]);
     }
 }
