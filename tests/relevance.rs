@@ -148,11 +148,8 @@ const JUDGED: &[(&str, &[(&str, u8)])] = &[
 ];
 
 fn real_records() -> Vec<ProjectRecord> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/projektbanken-sample.json");
-    let rows: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    rows.iter()
+    common::sample_rows()
+        .iter()
         .map(|row| {
             let text = |key: &str| row[key].as_str().unwrap_or("").to_string();
             let id = text("ärende-id");

@@ -160,6 +160,20 @@ impl Lexicon {
         own.max(family) + base
     }
 
+    /// The corpus words and their counts, in no particular order.
+    pub fn words(&self) -> impl Iterator<Item = (&str, u32)> + Clone {
+        self.words
+            .iter()
+            .map(|(word, count)| (word.as_str(), *count))
+    }
+
+    /// The whole-word term of a lower-cased word as this lexicon's chain makes it: the
+    /// Snowball stem, mapped through the inflection table.
+    pub fn word_term(&self, stemmer: &SwedishStemmer, word: &str) -> String {
+        let stem = stemmer.stem(word);
+        self.canonical_stem(&stem).to_string()
+    }
+
     /// Number of distinct corpus words.
     pub fn len(&self) -> usize {
         self.words.len()

@@ -65,3 +65,9 @@ pub fn corpus_id(records: &[ProjectRecord], prefix: &str) -> String {
         .map(|r| r.id.clone())
         .unwrap()
 }
+
+/// The rows of `tests/data/projektbanken-sample.json` (300 real project records).
+pub fn sample_rows() -> Vec<serde_json::Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/projektbanken-sample.json");
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
