@@ -175,6 +175,7 @@ impl FyndIndex {
         Ok(RecordWriter {
             writer,
             schema: &self.schema,
+            analyzer: self.analyzer(),
         })
     }
 
@@ -188,6 +189,7 @@ impl FyndIndex {
 pub struct RecordWriter<'a> {
     writer: IndexWriter,
     schema: &'a FyndSchema,
+    analyzer: Analyzer,
 }
 
 impl RecordWriter<'_> {
@@ -195,7 +197,8 @@ impl RecordWriter<'_> {
     pub fn upsert(&mut self, record: &ProjectRecord) -> Result<(), FyndError> {
         self.writer
             .delete_term(Term::from_field_text(self.schema.id, &record.id));
-        self.writer.add_document(self.schema.document(record))?;
+        self.writer
+            .add_document(self.schema.document(record, &mut self.analyzer))?;
         Ok(())
     }
 
@@ -286,6 +289,7 @@ pub fn index_paths(
     }
     let mut first_seen: HashMap<String, String> = HashMap::new();
     let mut records: Vec<ProjectRecord> = Vec::new();
+    let mut slots: HashMap<String, usize> = HashMap::new();
     progress.start(files.len());
     for path in &files {
         match ingest::read_document(path) {
@@ -300,8 +304,14 @@ pub fn index_paths(
                         record.path, record.id, record.path
                     ));
                 }
-                records.retain(|earlier| earlier.id != record.id);
-                records.push(record);
+                // A later file with the same id replaces the earlier record.
+                match slots.get(&record.id) {
+                    Some(&slot) => records[slot] = record,
+                    None => {
+                        slots.insert(record.id.clone(), records.len());
+                        records.push(record);
+                    }
+                }
                 summary.records_written += 1;
             }
             Err(err) => summary.skipped.push(err.to_string()),

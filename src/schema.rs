@@ -2,12 +2,13 @@
 //! facets, which are numbers and dates for filtering and sorting, and how a record is
 //! turned into a tantivy document and back.
 
-use crate::analysis::{ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME};
+use crate::analysis::{tokens, Analyzer, ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME};
 use crate::record::{Date, ProjectRecord};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions,
     Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
 };
+use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{DateTime, TantivyDocument};
 
 /// A facet a researcher can count and filter by. The names are the keys accepted by
@@ -269,8 +270,10 @@ impl FyndSchema {
         }
     }
 
-    /// Turns a record into the document that is indexed for it.
-    pub fn document(&self, record: &ProjectRecord) -> TantivyDocument {
+    /// Turns a record into the document that is indexed for it. `analyzer` (the index's
+    /// own) makes the parts and folded terms of all text fields in one pass; the whole-word
+    /// fields are analysed by the tokenizer registered for them.
+    pub fn document(&self, record: &ProjectRecord, analyzer: &mut Analyzer) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &record.id);
         doc.add_text(self.path, &record.path);
@@ -289,8 +292,17 @@ impl FyndSchema {
             .chain(record.partners.iter().map(String::as_str))
             .chain(record.municipalities.iter().map(String::as_str));
         for text in texts {
-            doc.add_text(self.parts, text);
-            doc.add_text(self.folded, text);
+            let lenient = analyzer.lenient(text);
+            // Neither field is stored, so the pre-tokenized values need no text.
+            for (field, terms) in [(self.parts, lenient.parts), (self.folded, lenient.folded)] {
+                doc.add_pre_tokenized_text(
+                    field,
+                    PreTokenizedString {
+                        text: String::new(),
+                        tokens: tokens(terms).collect(),
+                    },
+                );
+            }
         }
         let without_body = ProjectRecord {
             body: String::new(),

@@ -31,6 +31,7 @@ use lexicon::{Chain, Lexicon};
 use lowercase::lowercase;
 use segment::{segments, SegmentKind};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -106,7 +107,33 @@ struct WordTerms {
 pub struct Analyzer {
     lexicon: Arc<Lexicon>,
     stemmer: stem::SwedishStemmer,
-    cache: HashMap<String, WordTerms>,
+    /// Memo: lower-cased word → index into `memo`.
+    cache: HashMap<String, usize, BuildHasherDefault<WordHasher>>,
+    memo: Vec<WordTerms>,
+}
+
+/// A fast hasher for the per-word memo (FxHash's multiply-rotate over 8-byte chunks). The
+/// memo is private and never sees adversarial keys chosen to collide, so a DoS-resistant
+/// hasher would only cost time on every word.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Clone for Analyzer {
@@ -121,7 +148,8 @@ impl Analyzer {
         Analyzer {
             lexicon,
             stemmer: stem::SwedishStemmer::new(),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
+            memo: Vec::new(),
         }
     }
 
@@ -137,14 +165,20 @@ impl Analyzer {
     }
 
     fn word_terms(&mut self, lower: &str) -> &WordTerms {
-        if !self.cache.contains_key(lower) {
-            if self.cache.len() >= CACHE_LIMIT {
-                self.cache.clear();
+        let slot = match self.cache.get(lower) {
+            Some(&slot) => slot,
+            None => {
+                if self.memo.len() >= CACHE_LIMIT {
+                    self.cache.clear();
+                    self.memo.clear();
+                }
+                let terms = self.compute(lower);
+                self.memo.push(terms);
+                self.cache.insert(lower.to_string(), self.memo.len() - 1);
+                self.memo.len() - 1
             }
-            let terms = self.compute(lower);
-            self.cache.insert(lower.to_string(), terms);
-        }
-        &self.cache[lower]
+        };
+        &self.memo[slot]
     }
 
     fn compute(&self, lower: &str) -> WordTerms {
@@ -212,6 +246,12 @@ impl Analyzer {
         self.run(text, [true, true, true])
     }
 
+    /// Only the parts and folded streams of [`Analyzer::analyze`] (what indexing needs
+    /// beside the whole words, in one pass).
+    pub fn lenient(&mut self, text: &str) -> Analysis {
+        self.run(text, [false, true, true])
+    }
+
     /// Only the whole-word stream of [`Analyzer::analyze`].
     pub fn words(&mut self, text: &str) -> Vec<AnalyzedTerm> {
         self.run(text, [true, false, false]).words
@@ -253,6 +293,7 @@ impl Analyzer {
                 [want_words, want_parts, want_folded],
             );
         }
+        let had_completions = !completions.is_empty();
         for (position, offset, completed) in completions {
             let terms = self.word_terms(&completed).clone();
             if want_words {
@@ -274,10 +315,8 @@ impl Analyzer {
                 }
             }
         }
-        if !out.parts.is_empty() {
+        if had_completions {
             out.parts.sort_by_key(|t| t.position);
-        }
-        if !out.words.is_empty() {
             out.words.sort_by_key(|t| t.position);
         }
         out
@@ -345,6 +384,17 @@ pub fn analyze(text: &str) -> Vec<AnalyzedTerm> {
     Analyzer::base().words(text)
 }
 
+/// Analysed terms as tantivy tokens (for tokenizers and pre-tokenized field values).
+pub fn tokens(terms: Vec<AnalyzedTerm>) -> impl Iterator<Item = Token> {
+    terms.into_iter().map(|term| Token {
+        offset_from: term.offset.start,
+        offset_to: term.offset.end,
+        position: term.position,
+        text: term.term,
+        position_length: 1,
+    })
+}
+
 /// Which stream of the chain a [`SwedishAnalyzer`] hands to tantivy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {
@@ -402,13 +452,7 @@ impl Tokenizer for SwedishAnalyzer {
             Stream::Parts => analysis.parts,
             Stream::Folded => analysis.folded,
         };
-        self.tokens.extend(terms.into_iter().map(|term| Token {
-            offset_from: term.offset.start,
-            offset_to: term.offset.end,
-            position: term.position,
-            text: term.term,
-            position_length: 1,
-        }));
+        self.tokens.extend(tokens(terms));
         SwedishTokenStream {
             tokens: &mut self.tokens,
             next: 0,
