@@ -29,10 +29,27 @@ fn a_part_finds_the_compounds_and_the_word_itself_ranks_first() {
         "Nytt projekt",
         "Projektet ska stärka flerlänssamverkan i regionen under två år.",
     ));
+    // One page per compound, holding that compound and not the word itself.
+    let compounds = [
+        "myndighetssamverkan",
+        "flerlänssamverkan",
+        "samverkansorgan",
+        "samverkansformerna",
+    ];
+    for compound in compounds {
+        records.push(page(
+            compound,
+            "Ord",
+            &format!("Här står {compound} ensamt."),
+        ));
+    }
     let (_dir, index) = index_of(&records, Chain::Full);
-    let found = ids(&run(&index, "samverkan", 20));
+    let found = ids(&run(&index, "samverkan", 30));
     for seed in ["000", "003", "004"] {
         assert!(found.contains(&corpus_id(&records, seed)), "seed {seed}");
+    }
+    for compound in compounds {
+        assert!(found.contains(&compound.to_string()), "{compound}");
     }
     let whole = found.iter().position(|id| id == "whole").unwrap();
     let compound = found.iter().position(|id| id == "compound").unwrap();
@@ -40,7 +57,7 @@ fn a_part_finds_the_compounds_and_the_word_itself_ranks_first() {
 
     // Without decompounding the compound page is not found at all.
     let (_dir, plain) = index_of(&records, Chain::Plain);
-    assert!(!ids(&run(&plain, "samverkan", 20)).contains(&"compound".to_string()));
+    assert!(!ids(&run(&plain, "samverkan", 30)).contains(&"compound".to_string()));
 }
 
 /// `myndighetssamverkan` ranks the documents that use the compound first (000, 003) and
