@@ -3,7 +3,8 @@
 //!
 //! A split is allowed when every part is a word the lexicon has seen often enough on its
 //! own ([`MIN_PART_COUNT`]), of at least [`MIN_PART_CHARS`] letters, and neither a
-//! stopword nor a derivational affix. Parts before the last may carry a linking morpheme
+//! stopword nor a derivational affix; a last part written like a suffix ("-ande",
+//! "-ingar") is never used. Parts before the last may carry a linking morpheme
 //! (-s-, -e-, -a-, -o-, -u-) or have dropped or changed a final vowel ("arbets" → arbete,
 //! "hälso" → hälsa, "skol" → skola); the last part may be inflected ("formerna" → form).
 //! Among the allowed splits, and the word left whole, the one with the highest geometric
@@ -36,6 +37,14 @@ const AFFIXES: [&str; 14] = [
     "vis", "lös",
 ];
 
+/// Endings that look like a last part ("nätverk|ande", "bygd|ens", "förbättr|ingar") but
+/// are derivational or inflectional suffixes; a last part written like this is never used.
+const SUFFIX_SURFACES: [&str; 25] = [
+    "ande", "andes", "andet", "ende", "endes", "ing", "ingar", "ingen", "ingens", "ning", "ningar",
+    "ningen", "else", "het", "heten", "heter", "lig", "liga", "ligt", "ella", "iska", "ens", "ers",
+    "ares", "tion",
+];
+
 /// One part of a split compound.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Part {
@@ -55,6 +64,10 @@ fn usable(lexicon: &Lexicon, lemma: &str) -> Option<u32> {
 
 /// The best-supported word a non-final part stands for, with its count.
 fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
+    // "för" in "förbättringar" is a prefix, not the verb "föra".
+    if is_stopword(surface) {
+        return None;
+    }
     let mut candidates: Vec<String> = vec![surface.to_string()];
     let mut chars = surface.chars();
     let last = chars.next_back();
@@ -77,6 +90,9 @@ fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
 
 /// The best-supported word a final (possibly inflected) part stands for, with its count.
 fn last_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
+    if SUFFIX_SURFACES.contains(&surface) {
+        return None;
+    }
     let mut candidates: Vec<String> = Vec::new();
     for ending in INFLECTIONS {
         if let Some(base) = surface.strip_suffix(ending) {
@@ -209,6 +225,8 @@ mod tests {
             "kommunerna",
             "utveckling",
             "projektet",
+            "förbättringar",
+            "nätverkande",
         ] {
             assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
         }

@@ -77,13 +77,20 @@ impl Lexicon {
         }
     }
 
-    /// Learns the lexicon from the texts of a corpus: counts every word, then learns the
-    /// inflection table from the corpus words and the base lexicon.
+    /// Learns the lexicon from the texts of a corpus: counts every word (except words
+    /// written in capitals, mostly acronyms), then learns the inflection table from the
+    /// corpus words and the base lexicon.
     pub fn learn<'a>(texts: impl IntoIterator<Item = &'a str>) -> Lexicon {
         let mut words: HashMap<String, u32> = HashMap::new();
         for text in texts {
             for segment in segments(text) {
                 if matches!(segment.kind, SegmentKind::Joined | SegmentKind::JoinedPart) {
+                    continue;
+                }
+                // Words in capitals are mostly acronyms ("SME", "ESF"): counted as words
+                // they would become compound parts ("livs|sme|dels").
+                if segment.text.chars().count() > 1 && !segment.text.chars().any(char::is_lowercase)
+                {
                     continue;
                 }
                 let word = lowercase(&segment.text);
