@@ -205,8 +205,8 @@ impl Lexicon {
     /// The corpus word one edit away (a letter deleted, inserted, replaced, or two
     /// neighbours swapped) from a lower-cased `word` of six letters or more that the corpus
     /// does not have; the most frequent one when there are several. `None` when the word is
-    /// known, short, or has no such neighbour; words that differ only by diacritics are
-    /// not corrections (the folded field finds those).
+    /// known (in this or another form), short, or has no such neighbour; words that differ
+    /// only by diacritics are not corrections (the folded field finds those).
     pub fn correction(&self, word: &str) -> Option<String> {
         let chars: Vec<char> = word.chars().collect();
         if chars.len() < 6
@@ -214,6 +214,12 @@ impl Lexicon {
             || self.corpus_count(word) > 0
             || is_stopword(word)
         {
+            return None;
+        }
+        // Another form of the word is in the corpus ("kommunen" where it has "kommuner"):
+        // the query finds it already, there is nothing to correct.
+        let stem = SwedishStemmer::new().stem(word);
+        if self.family_counts.contains_key(self.canonical_stem(&stem)) {
             return None;
         }
         let mut alphabet: Vec<char> = ('a'..='z').collect();
@@ -321,6 +327,12 @@ mod tests {
         assert_eq!(lexicon.correction("samverkan"), None);
         assert_eq!(lexicon.correction("läns"), None);
         assert_eq!(lexicon.correction("jamtlands"), None);
+        // Another form of a corpus word is found by stemming, not corrected.
+        let lexicon = Lexicon::learn(["kommuner och myndigheter"]);
+        assert_eq!(lexicon.correction("kommunen"), None);
+        assert_eq!(lexicon.correction("kommunar"), None);
+        assert_eq!(lexicon.correction("myndigheten"), None);
+        assert_eq!(lexicon.correction("kommunerr").as_deref(), Some("kommuner"));
         assert_eq!(lexicon.correction("helt okänd"), None);
     }
 
