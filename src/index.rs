@@ -1,8 +1,17 @@
 //! The index on disk: opening or creating it with the Swedish analyzer registered, and
 //! writing records into it by id, so that indexing the same documents twice replaces them
 //! instead of adding duplicates.
+//!
+//! The Swedish analysis depends on a lexicon learned from the corpus (compound parts, the
+//! inflection table), saved beside the index so queries analyse words exactly as the
+//! documents were. A new index (or `--rebuild`) first reads every file once to learn it
+//! ([`learn_lexicon`]); later, incremental runs analyse new and changed files with the saved
+//! lexicon, so that every record in the index was analysed the same way.
 
-use crate::analysis::{SwedishAnalyzer, ANALYZER_NAME};
+use crate::analysis::lexicon::{Chain, Lexicon, LexiconLearner};
+use crate::analysis::{
+    Analyzer, Stream, SwedishAnalyzer, ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME,
+};
 use crate::error::FyndError;
 use crate::ingest::{self, IngestError};
 use crate::manifest::{content_hash, fingerprint, FileEntry, FileState, Manifest, MANIFEST_FILE};
@@ -11,8 +20,11 @@ use crate::schema::FyndSchema;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use tantivy::query::AllQuery;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// Memory the index writer may use before it flushes a segment.
 pub const DEFAULT_WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -25,6 +37,8 @@ pub struct FyndIndex {
     pub schema: FyndSchema,
     /// Where it lives.
     pub dir: PathBuf,
+    /// The lexicon the index was built with (the base lexicon for an index without one).
+    pub lexicon: Arc<Lexicon>,
 }
 
 impl FyndIndex {
@@ -68,14 +82,79 @@ impl FyndIndex {
                 dir: dir.to_path_buf(),
             });
         }
-        index
-            .tokenizers()
-            .register(ANALYZER_NAME, SwedishAnalyzer::default());
-        Ok(FyndIndex {
+        let lexicon = Lexicon::load(dir)
+            .map_err(|source| FyndError::Io {
+                path: dir.join(crate::analysis::lexicon::LEXICON_FILE),
+                source,
+            })?
+            .unwrap_or_else(Lexicon::base);
+        let mut fynd = FyndIndex {
             index,
             schema,
             dir: dir.to_path_buf(),
-        })
+            lexicon: Arc::new(Lexicon::default()),
+        };
+        fynd.use_lexicon(lexicon);
+        Ok(fynd)
+    }
+
+    /// Makes `lexicon` the one every field is analysed with from now on.
+    fn use_lexicon(&mut self, lexicon: Lexicon) {
+        self.lexicon = Arc::new(lexicon);
+        let tokenizers = self.index.tokenizers();
+        for (name, stream) in [
+            (ANALYZER_NAME, Stream::Words),
+            (PARTS_ANALYZER_NAME, Stream::Parts),
+            (FOLDED_ANALYZER_NAME, Stream::Folded),
+        ] {
+            tokenizers.register(name, SwedishAnalyzer::new(self.lexicon.clone(), stream));
+        }
+    }
+
+    /// The analysis chain of this index, for analysing queries the way its documents were.
+    pub fn analyzer(&self) -> Analyzer {
+        Analyzer::new(self.lexicon.clone())
+    }
+
+    /// Every record in the last commit, in index order.
+    pub fn stored_records(&self) -> Result<Vec<ProjectRecord>, FyndError> {
+        let searcher = self.reader()?.searcher();
+        let mut addresses: Vec<_> = searcher
+            .search(&AllQuery, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        addresses.sort();
+        addresses
+            .into_iter()
+            .map(|address| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(self.schema.record_from(&doc)?)
+            })
+            .collect()
+    }
+
+    /// Replaces the whole index by `records`: learns the lexicon from them (with `chain`),
+    /// analyses and writes every record with it, commits, and saves the lexicon.
+    pub fn rebuild(
+        &mut self,
+        records: &[ProjectRecord],
+        chain: Chain,
+        memory_bytes: usize,
+    ) -> Result<(), FyndError> {
+        self.use_lexicon(learn_lexicon(records, chain));
+        let mut writer = self.writer(memory_bytes)?;
+        writer.writer.delete_all_documents()?;
+        for record in records {
+            writer.upsert(record)?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.lexicon
+            .save(&self.dir)
+            .map_err(|source| FyndError::Io {
+                path: self.dir.clone(),
+                source,
+            })
     }
 
     /// A reader that sees the last commit.
@@ -98,6 +177,7 @@ impl FyndIndex {
         Ok(RecordWriter {
             writer,
             schema: &self.schema,
+            analyzer: self.analyzer(),
         })
     }
 
@@ -111,6 +191,7 @@ impl FyndIndex {
 pub struct RecordWriter<'a> {
     writer: IndexWriter,
     schema: &'a FyndSchema,
+    analyzer: Analyzer,
 }
 
 impl RecordWriter<'_> {
@@ -118,7 +199,21 @@ impl RecordWriter<'_> {
     pub fn upsert(&mut self, record: &ProjectRecord) -> Result<(), FyndError> {
         self.writer
             .delete_term(Term::from_field_text(self.schema.id, &record.id));
-        self.writer.add_document(self.schema.document(record))?;
+        self.writer
+            .add_document(self.schema.document(record, &mut self.analyzer))?;
+        Ok(())
+    }
+
+    /// Adds an already built `document` for the record with `id`, replacing the record with
+    /// the same id if the index has one.
+    pub fn upsert_document(
+        &mut self,
+        id: &str,
+        document: TantivyDocument,
+    ) -> Result<(), FyndError> {
+        self.writer
+            .delete_term(Term::from_field_text(self.schema.id, id));
+        self.writer.add_document(document)?;
         Ok(())
     }
 
@@ -128,6 +223,12 @@ impl RecordWriter<'_> {
             .delete_term(Term::from_field_text(self.schema.id, id));
     }
 
+    /// Removes every record.
+    pub fn delete_all(&mut self) -> Result<(), FyndError> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
     /// Makes everything written so far durable and visible to new readers.
     pub fn commit(&mut self) -> Result<(), FyndError> {
         self.writer.commit()?;
@@ -135,10 +236,31 @@ impl RecordWriter<'_> {
     }
 }
 
+/// Learns the lexicon of a corpus from the text of its records: every word of title, body,
+/// owner and partner lists counted, and the inflection table learned from them. With
+/// [`Chain::Plain`] nothing is learned (the baseline chain does not use a lexicon).
+pub fn learn_lexicon(records: &[ProjectRecord], chain: Chain) -> Lexicon {
+    match chain {
+        Chain::Plain => Lexicon::plain(),
+        Chain::Full => Lexicon::learn(records.iter().flat_map(record_texts)),
+    }
+}
+
+/// The texts of a record the lexicon is learned from: title, body, owner, partners and
+/// municipalities.
+pub fn record_texts(record: &ProjectRecord) -> impl Iterator<Item = &str> {
+    [record.title.as_str(), record.body.as_str()]
+        .into_iter()
+        .chain(record.owner.as_deref())
+        .chain(record.partners.iter().map(String::as_str))
+        .chain(record.municipalities.iter().map(String::as_str))
+}
+
 /// Told about progress while files are indexed, so a front end can draw a progress bar.
 pub trait IndexProgress {
-    /// Indexing is about to read `files` files.
-    fn start(&mut self, files: usize);
+    /// A pass over `files` files begins: "learning" (reading the corpus for its lexicon) or
+    /// "indexing".
+    fn start(&mut self, phase: &str, files: usize);
     /// One more file was read.
     fn file_done(&mut self, path: &Path);
     /// All files are read; the final commit runs.
@@ -149,7 +271,7 @@ pub trait IndexProgress {
 pub struct NoProgress;
 
 impl IndexProgress for NoProgress {
-    fn start(&mut self, _files: usize) {}
+    fn start(&mut self, _phase: &str, _files: usize) {}
     fn file_done(&mut self, _path: &Path) {}
     fn finish(&mut self) {}
 }
@@ -168,6 +290,9 @@ pub struct IndexOptions {
     pub max_file_bytes: u64,
     /// Threads that read and parse files (the writer has its own).
     pub threads: usize,
+    /// Forget what the index holds and build it anew from the given paths, learning the
+    /// lexicon again.
+    pub rebuild: bool,
 }
 
 impl Default for IndexOptions {
@@ -178,6 +303,7 @@ impl Default for IndexOptions {
             prune: true,
             max_file_bytes: 64 * 1024 * 1024,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            rebuild: false,
         }
     }
 }
@@ -205,6 +331,8 @@ pub struct IndexSummary {
     pub warnings: Vec<String>,
     /// Commits made; everything up to the last one survives a crash.
     pub commits: usize,
+    /// Whether the lexicon was learned anew from the files (a new index, or `--rebuild`).
+    pub lexicon_learned: bool,
     /// Records in the index after the run.
     pub total_records: u64,
 }
@@ -234,17 +362,25 @@ enum FileOutcome {
         size: u64,
         modified_ns: u128,
     },
-    /// Read and parsed.
+    /// Read and parsed, with the index document of each record built.
     Parsed {
         key: PathBuf,
         state: FileState,
         entry: FileEntry,
         contents: ingest::FileContents,
+        documents: Vec<TantivyDocument>,
     },
 }
 
-/// Reads one file and compares it with the manifest; runs on the parsing threads.
-fn read_one(path: &Path, manifest: &Manifest, options: &IndexOptions) -> FileOutcome {
+/// Reads one file, compares it with the manifest and, when it is new or changed, parses it
+/// and builds its records' index documents; runs on the parsing threads.
+fn read_one(
+    path: &Path,
+    manifest: &Manifest,
+    options: &IndexOptions,
+    schema: &FyndSchema,
+    analyzer: &mut Analyzer,
+) -> FileOutcome {
     let shown = path.display().to_string();
     let key = std::fs::canonicalize(path).ok();
     let skipped = |reason: String| {
@@ -296,6 +432,11 @@ fn read_one(path: &Path, manifest: &Manifest, options: &IndexOptions) -> FileOut
     };
     match ingest::parse_bytes(&shown, &bytes) {
         Ok(contents) => FileOutcome::Parsed {
+            documents: contents
+                .documents
+                .iter()
+                .map(|parsed| schema.document(&parsed.record, analyzer))
+                .collect(),
             entry: FileEntry {
                 size,
                 modified_ns,
@@ -325,13 +466,11 @@ pub fn index_paths_with(
     options: &IndexOptions,
     progress: &mut dyn IndexProgress,
 ) -> Result<IndexSummary, FyndError> {
-    let index = FyndIndex::open_or_create(dir)?;
-    let mut writer = index.writer(options.memory_bytes)?;
-    let io_error = |source: std::io::Error| FyndError::Io {
-        path: dir.join(MANIFEST_FILE),
-        source,
-    };
-    let mut manifest = Manifest::load(dir).map_err(io_error)?;
+    let mut index = FyndIndex::open_or_create(dir)?;
+    // Fail at once, before any reading, while another process holds the index.
+    drop(index.writer(options.memory_bytes)?);
+    let io_error = |path: PathBuf| move |source: std::io::Error| FyndError::Io { path, source };
+    let mut manifest = Manifest::load(dir).map_err(io_error(dir.join(MANIFEST_FILE)))?;
     let (files, unreadable) = ingest::walk::collect_files(roots);
     let mut summary = IndexSummary {
         files_seen: files.len(),
@@ -347,29 +486,56 @@ pub fn index_paths_with(
             .to_string(),
         );
     }
-    progress.start(files.len());
+    let fresh = manifest.files.is_empty() && index.num_records()? == 0;
+    if (options.rebuild || fresh) && index.lexicon.chain == Chain::Full {
+        progress.start("learning", files.len());
+        let learner = learn_from_files(&files, options, progress);
+        index.use_lexicon(learner.finish());
+        index
+            .lexicon
+            .save(dir)
+            .map_err(io_error(dir.to_path_buf()))?;
+        summary.lexicon_learned = true;
+    }
+    let mut writer = index.writer(options.memory_bytes)?;
+    if options.rebuild {
+        writer.delete_all()?;
+        manifest = Manifest::default();
+    }
+    progress.start("indexing", files.len());
 
     let snapshot = manifest.clone();
+    let schema = &index.schema;
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut first_seen: HashMap<String, String> = HashMap::new();
     let mut since_commit = 0;
     let next = AtomicUsize::new(0);
     let threads = options.threads.max(1);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, FileOutcome)>(threads * 4);
-    std::thread::scope(|scope| -> Result<(), FyndError> {
+    let count_words = !summary.lexicon_learned && index.lexicon.chain == Chain::Full;
+    let new_words = std::thread::scope(|scope| -> Result<LexiconLearner, FyndError> {
+        let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads {
             let sender = sender.clone();
             let (files, next, snapshot) = (&files, &next, &snapshot);
-            scope.spawn(move || loop {
-                let at = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = files.get(at) else { break };
-                if sender
-                    .send((at, read_one(path, snapshot, options)))
-                    .is_err()
-                {
-                    break;
+            let mut analyzer = index.analyzer();
+            workers.push(scope.spawn(move || {
+                let mut learner = LexiconLearner::default();
+                loop {
+                    let at = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(at) else { break };
+                    let outcome = read_one(path, snapshot, options, schema, &mut analyzer);
+                    if let (true, FileOutcome::Parsed { contents, .. }) = (count_words, &outcome) {
+                        for parsed in &contents.documents {
+                            record_texts(&parsed.record).for_each(|t| learner.add(t));
+                        }
+                    }
+                    if sender.send((at, outcome)).is_err() {
+                        break;
+                    }
                 }
-            });
+                learner
+            }));
         }
         drop(sender);
         // Outcomes are applied in file order, so "the file read last wins" is well defined.
@@ -402,6 +568,7 @@ pub fn index_paths_with(
                         state,
                         entry,
                         contents,
+                        documents,
                     } => {
                         match state {
                             FileState::New => summary.files_added += 1,
@@ -421,7 +588,7 @@ pub fn index_paths_with(
                                 summary.records_removed += 1;
                             }
                         }
-                        for parsed in contents.documents {
+                        for (parsed, document) in contents.documents.into_iter().zip(documents) {
                             let record = parsed.record;
                             summary
                                 .warnings
@@ -434,7 +601,7 @@ pub fn index_paths_with(
                                     record.path, record.id
                                 ));
                             }
-                            writer.upsert(&record)?;
+                            writer.upsert_document(&record.id, document)?;
                             summary.records_written += 1;
                             since_commit += 1;
                         }
@@ -442,7 +609,9 @@ pub fn index_paths_with(
                         seen.insert(key);
                         if since_commit >= options.commit_every {
                             writer.commit()?;
-                            manifest.save(dir).map_err(io_error)?;
+                            manifest
+                                .save(dir)
+                                .map_err(io_error(dir.join(MANIFEST_FILE)))?;
                             summary.commits += 1;
                             since_commit = 0;
                         }
@@ -450,7 +619,11 @@ pub fn index_paths_with(
                 }
             }
         }
-        Ok(())
+        let mut total = LexiconLearner::default();
+        for worker in workers {
+            total.merge(worker.join().expect("a parsing thread panicked"));
+        }
+        Ok(total)
     })?;
     progress.finish();
 
@@ -477,10 +650,67 @@ pub fn index_paths_with(
         }
     }
     writer.commit()?;
-    manifest.save(dir).map_err(io_error)?;
+    manifest
+        .save(dir)
+        .map_err(io_error(dir.join(MANIFEST_FILE)))?;
     summary.commits += 1;
+    drop(writer);
+    if count_words && summary.records_written > 0 {
+        let mut lexicon = (*index.lexicon).clone();
+        lexicon.absorb(new_words);
+        index.use_lexicon(lexicon);
+        index
+            .lexicon
+            .save(dir)
+            .map_err(io_error(dir.to_path_buf()))?;
+    }
     summary.total_records = index.num_records()?;
     Ok(summary)
+}
+
+/// Reads every file once, on all threads, and counts the words of its records for the
+/// lexicon. Files that cannot be read are passed over here; the indexing pass reports them.
+fn learn_from_files(
+    files: &[PathBuf],
+    options: &IndexOptions,
+    progress: &mut dyn IndexProgress,
+) -> LexiconLearner {
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<usize>(options.threads.max(1) * 4);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..options.threads.max(1))
+            .map(|_| {
+                let (next, sender) = (&next, sender.clone());
+                scope.spawn(move || {
+                    let mut learner = LexiconLearner::default();
+                    loop {
+                        let at = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = files.get(at) else { break };
+                        let readable = std::fs::metadata(path)
+                            .is_ok_and(|m| m.len() <= options.max_file_bytes);
+                        if readable {
+                            if let Ok(contents) = ingest::read_file(path) {
+                                for parsed in &contents.documents {
+                                    record_texts(&parsed.record).for_each(|t| learner.add(t));
+                                }
+                            }
+                        }
+                        let _ = sender.send(at);
+                    }
+                    learner
+                })
+            })
+            .collect();
+        drop(sender);
+        for at in receiver {
+            progress.file_done(&files[at]);
+        }
+        let mut total = LexiconLearner::default();
+        for worker in workers {
+            total.merge(worker.join().expect("a learning thread panicked"));
+        }
+        total
+    })
 }
 
 /// What `fynd delete` did.

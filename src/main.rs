@@ -126,6 +126,9 @@ enum Command {
         /// Exit with an error when any file was skipped or any value could not be read.
         #[arg(long)]
         strict: bool,
+        /// Build the index anew from these paths: forget what it holds, learn the lexicon again.
+        #[arg(long)]
+        rebuild: bool,
     },
     /// Remove records from the index by id.
     Delete {
@@ -276,12 +279,14 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             no_prune,
             max_file_mb,
             strict,
+            rebuild,
         } => {
             let options = IndexOptions {
                 memory_bytes: memory_mb.max(16) * 1024 * 1024,
                 commit_every: commit_every.max(1),
                 prune: !no_prune,
                 max_file_bytes: max_file_mb * 1024 * 1024,
+                rebuild,
                 ..IndexOptions::default()
             };
             let mut progress = FileProgressBar::new();

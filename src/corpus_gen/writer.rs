@@ -65,7 +65,9 @@ struct LineRecord<'a> {
     owner: Option<&'a str>,
     years: Vec<i32>,
     start: Option<String>,
+    end: Option<String>,
     budget: Option<u64>,
+    granted: Option<u64>,
 }
 
 /// One finished block, for the ordered side files.
@@ -153,7 +155,9 @@ fn make_block(
                 owner: record.owner.as_deref(),
                 years: record.years(),
                 start: record.start.map(|d| d.to_string()),
+                end: record.end.map(|d| d.to_string()),
                 budget: record.budget,
+                granted: record.granted,
             };
             serde_json::to_writer(&mut output.records, &line).expect("serialises");
             output.records.push(b'\n');

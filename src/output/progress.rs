@@ -15,7 +15,7 @@ impl FileProgressBar {
         let bar = ProgressBar::new(0);
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} indexing [{bar:30}] {pos}/{len} files ({per_sec}, {eta} left) {wide_msg}",
+                "{spinner} {prefix} [{bar:30}] {pos}/{len} files ({per_sec}, {eta} left) {wide_msg}",
             )
             .expect("the template is valid")
             .progress_chars("=> "),
@@ -31,8 +31,11 @@ impl Default for FileProgressBar {
 }
 
 impl IndexProgress for FileProgressBar {
-    fn start(&mut self, files: usize) {
+    fn start(&mut self, phase: &str, files: usize) {
+        self.bar.set_prefix(phase.to_string());
+        self.bar.set_position(0);
         self.bar.set_length(files as u64);
+        self.bar.reset_eta();
     }
 
     fn file_done(&mut self, path: &Path) {

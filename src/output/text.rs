@@ -87,6 +87,13 @@ pub fn write_search(
             .collect();
         writeln!(out, "Did you mean: {}?", offers.join(", "))?;
     }
+    for correction in &response.corrections {
+        writeln!(
+            out,
+            "Also searched {:?} for {:?}, which no document has.",
+            correction.to, correction.from
+        )?;
+    }
     for (rank, hit) in response.hits.iter().enumerate() {
         writeln!(out)?;
         write_hit(out, response.offset + rank + 1, hit, style)?;

@@ -1,9 +1,13 @@
-//! From the parsed query to a tantivy query: each word is analysed with the same Swedish
-//! chain as the documents and looked up in every text field, title weighted highest.
+//! From the parsed query to a tantivy query: each word is analysed with the index's own
+//! Swedish chain (the same lexicon the documents were analysed with) and looked up in every
+//! text field, title weighted highest; then, with lower weights, among compound parts and
+//! in the diacritic-folded field. A long word the corpus never has gets its one-letter
+//! correction searched too, and the correction is reported.
 
 use super::parse::{Occur, QueryNode};
-use crate::analysis::analyze;
+use crate::analysis::{AnalyzedTerm, Analyzer, TermKind};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
+use serde::Serialize;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -20,6 +24,48 @@ pub const TEXT_FIELDS: [(&str, f32); 4] = [
 /// Weight of an exact id match for a bare word ("23-023-S06" finds that record first).
 const ID_BOOST: f32 = 10.0;
 
+/// Weight of a word found only inside a compound (the parts field): well below a whole-word
+/// match, so "samverkan" ranks documents with the word itself above those with
+/// "myndighetssamverkan" alone.
+pub const PARTS_BOOST: f32 = 0.3;
+
+/// Weight of a compound query word matched by all of its parts as separate words
+/// ("myndighetssamverkan" finding "samverkan mellan myndigheter").
+pub const COMPOUND_PARTS_BOOST: f32 = 0.3;
+
+/// Weight of the one-letter correction of a word the corpus does not have: it finds the
+/// documents, below those that match a word as typed.
+pub const CORRECTION_BOOST: f32 = 0.5;
+
+/// Weight of a match in the diacritic-folded field ("jamtland" finding "Jämtlands").
+pub const FOLDED_BOOST: f32 = 0.2;
+
+/// A word of the query replaced by its one-letter correction (the original is searched
+/// too), as reported in the human output and the JSON `corrections` list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    /// The word as typed.
+    pub from: String,
+    /// The corpus word searched for it.
+    pub to: String,
+}
+
+/// A built query and the corrections it used.
+pub struct Built {
+    /// The query; `None` when nothing in it is searchable (only punctuation, say).
+    pub query: Option<Box<dyn Query>>,
+    /// Words that were corrected, in query order.
+    pub corrections: Vec<Correction>,
+}
+
+struct Builder<'a> {
+    schema: &'a FyndSchema,
+    analyzer: &'a mut Analyzer,
+    corrections: Vec<Correction>,
+    /// Search stopwords as plain words (in the folded field): for a query of stopwords only.
+    stopwords_as_words: bool,
+}
+
 /// Field names allowed before a colon in a query: the text fields, `id`, and the facets.
 pub fn query_fields() -> Vec<&'static str> {
     let mut fields: Vec<&str> = TEXT_FIELDS.iter().map(|(name, _)| *name).collect();
@@ -32,91 +78,233 @@ pub fn query_fields() -> Vec<&'static str> {
     fields
 }
 
-/// Turns a parsed query into a tantivy query over `schema`. `None` when nothing in it is
-/// searchable (only punctuation, say).
-pub fn build(schema: &FyndSchema, node: &QueryNode) -> Option<Box<dyn Query>> {
-    match node {
-        QueryNode::Word { field, text, .. } | QueryNode::Phrase { field, text, .. } => {
-            field_query(schema, field.as_deref(), text)
-        }
-        QueryNode::Range { filter, .. } => Some(filter.query(schema)),
-        QueryNode::Any(options) => {
-            let clauses: Vec<_> = options
-                .iter()
-                .filter_map(|option| build(schema, option))
-                .map(|query| (tantivy::query::Occur::Should, query))
-                .collect();
-            (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
-        }
-        QueryNode::All(clauses) => {
-            let mut built: Vec<(tantivy::query::Occur, Box<dyn Query>)> = clauses
-                .iter()
-                .filter_map(|(occur, node)| {
-                    let occur = match occur {
-                        Occur::Must => tantivy::query::Occur::Must,
-                        Occur::MustNot => tantivy::query::Occur::MustNot,
-                    };
-                    build(schema, node).map(|query| (occur, query))
-                })
-                .collect();
-            if built.is_empty() {
-                return None;
-            }
-            if built
-                .iter()
-                .all(|(occur, _)| *occur == tantivy::query::Occur::MustNot)
-            {
-                built.push((tantivy::query::Occur::Must, Box::new(AllQuery)));
-            }
-            if built.len() == 1 {
-                return built.pop().map(|(_, query)| query);
-            }
-            Some(Box::new(BooleanQuery::new(built)))
-        }
+/// Turns a parsed query into a tantivy query over `schema`, analysing words with
+/// `analyzer` (the index's own). When every word is a stopword, they are searched as plain
+/// words instead of giving nothing.
+pub fn build(schema: &FyndSchema, analyzer: &mut Analyzer, node: &QueryNode) -> Built {
+    let mut builder = Builder {
+        schema,
+        analyzer,
+        corrections: Vec::new(),
+        stopwords_as_words: false,
+    };
+    let mut query = builder.node(node);
+    if query.is_none() {
+        builder.stopwords_as_words = true;
+        builder.corrections.clear();
+        query = builder.node(node);
+    }
+    Built {
+        query,
+        corrections: builder.corrections,
     }
 }
 
-fn field_query(schema: &FyndSchema, field: Option<&str>, text: &str) -> Option<Box<dyn Query>> {
-    match field {
-        None => {
-            let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = TEXT_FIELDS
-                .iter()
-                .filter_map(|(name, boost)| {
-                    let query = text_query(text_field(schema, name), text)?;
-                    Some((
-                        tantivy::query::Occur::Should,
-                        Box::new(BoostQuery::new(query, *boost)) as Box<dyn Query>,
-                    ))
-                })
-                .collect();
-            if clauses.is_empty() {
-                return None;
+impl Builder<'_> {
+    fn node(&mut self, node: &QueryNode) -> Option<Box<dyn Query>> {
+        match node {
+            QueryNode::Word { field, text, .. } => self.field_query(field.as_deref(), text, true),
+            QueryNode::Phrase { field, text, .. } => {
+                self.field_query(field.as_deref(), text, false)
             }
-            let id = TermQuery::new(
-                Term::from_field_text(schema.id, text.trim()),
-                IndexRecordOption::Basic,
-            );
-            clauses.push((
-                tantivy::query::Occur::Should,
-                Box::new(BoostQuery::new(Box::new(id), ID_BOOST)),
-            ));
-            Some(Box::new(BooleanQuery::new(clauses)))
-        }
-        Some("id") => Some(Box::new(TermQuery::new(
-            Term::from_field_text(schema.id, text.trim()),
-            IndexRecordOption::Basic,
-        ))),
-        Some(name) if TEXT_FIELDS.iter().any(|(text_name, _)| *text_name == name) => {
-            text_query(text_field(schema, name), text)
-        }
-        Some(name) => {
-            let key = FacetKey::parse(name)?;
-            Some(Box::new(TermQuery::new(
-                Term::from_facet(schema.facet(key), &facet_for(text.trim())),
-                IndexRecordOption::Basic,
-            )))
+            QueryNode::Range { filter, .. } => Some(filter.query(self.schema)),
+            QueryNode::Any(options) => {
+                let clauses: Vec<_> = options
+                    .iter()
+                    .filter_map(|option| self.node(option))
+                    .map(|query| (tantivy::query::Occur::Should, query))
+                    .collect();
+                (!clauses.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+            }
+            QueryNode::All(clauses) => {
+                let mut built: Vec<(tantivy::query::Occur, Box<dyn Query>)> = clauses
+                    .iter()
+                    .filter_map(|(occur, node)| {
+                        let occur = match occur {
+                            Occur::Must => tantivy::query::Occur::Must,
+                            Occur::MustNot => tantivy::query::Occur::MustNot,
+                        };
+                        self.node(node).map(|query| (occur, query))
+                    })
+                    .collect();
+                if built.is_empty() {
+                    return None;
+                }
+                if built
+                    .iter()
+                    .all(|(occur, _)| *occur == tantivy::query::Occur::MustNot)
+                {
+                    built.push((tantivy::query::Occur::Must, Box::new(AllQuery)));
+                }
+                if built.len() == 1 {
+                    return built.pop().map(|(_, query)| query);
+                }
+                Some(Box::new(BooleanQuery::new(built)))
+            }
         }
     }
+
+    fn field_query(
+        &mut self,
+        field: Option<&str>,
+        text: &str,
+        is_word: bool,
+    ) -> Option<Box<dyn Query>> {
+        let schema = self.schema;
+        match field {
+            None => {
+                let mut clauses = self.bare_clauses(text, is_word);
+                if is_word {
+                    if let Some(to) = self
+                        .analyzer
+                        .lexicon()
+                        .correction(&text.trim().to_lowercase())
+                    {
+                        let corrected = self.bare_clauses(&to, true);
+                        if !corrected.is_empty() {
+                            clauses.push((
+                                tantivy::query::Occur::Should,
+                                Box::new(BoostQuery::new(
+                                    Box::new(BooleanQuery::new(corrected)),
+                                    CORRECTION_BOOST,
+                                )),
+                            ));
+                        }
+                        self.corrections.push(Correction {
+                            from: text.trim().to_string(),
+                            to,
+                        });
+                    }
+                }
+                if clauses.is_empty() {
+                    return None;
+                }
+                let id = TermQuery::new(
+                    Term::from_field_text(schema.id, text.trim()),
+                    IndexRecordOption::Basic,
+                );
+                clauses.push((
+                    tantivy::query::Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(id), ID_BOOST)),
+                ));
+                Some(Box::new(BooleanQuery::new(clauses)))
+            }
+            Some("id") => Some(Box::new(TermQuery::new(
+                Term::from_field_text(schema.id, text.trim()),
+                IndexRecordOption::Basic,
+            ))),
+            Some(name) if TEXT_FIELDS.iter().any(|(text_name, _)| *text_name == name) => {
+                let words = query_words(&self.analyzer.analyze(text).words);
+                terms_query(text_field(schema, name), &words)
+            }
+            Some(name) => {
+                let key = FacetKey::parse(name)?;
+                Some(Box::new(TermQuery::new(
+                    Term::from_facet(schema.facet(key), &facet_for(text.trim())),
+                    IndexRecordOption::Basic,
+                )))
+            }
+        }
+    }
+
+    /// The alternatives one bare word (or phrase) is searched as: whole words in every text
+    /// field; for a single word also inside compounds and, for a compound, as its parts;
+    /// and in the folded field.
+    fn bare_clauses(
+        &mut self,
+        text: &str,
+        is_word: bool,
+    ) -> Vec<(tantivy::query::Occur, Box<dyn Query>)> {
+        let schema = self.schema;
+        let analysis = self.analyzer.analyze(text);
+        let words = query_words(&analysis.words);
+        let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
+        let mut should = |query: Box<dyn Query>, boost: f32| {
+            clauses.push((
+                tantivy::query::Occur::Should,
+                Box::new(BoostQuery::new(query, boost)),
+            ));
+        };
+        if words.is_empty() {
+            // Stopwords only: nothing, unless the whole query is stopwords.
+            if self.stopwords_as_words {
+                if let Some(query) = terms_query(schema.folded, &analysis.folded) {
+                    should(query, 1.0);
+                }
+            }
+            return clauses;
+        }
+        for (name, boost) in TEXT_FIELDS {
+            if let Some(query) = terms_query(text_field(schema, name), &words) {
+                should(query, boost);
+            }
+        }
+        if words.iter().any(|t| t.kind == TermKind::Joined) {
+            // An id or code ("ESF+") is searched exactly, not leniently.
+            return clauses;
+        }
+        if is_word && words.len() == 1 {
+            should(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(schema.parts, &words[0].term),
+                    IndexRecordOption::WithFreqs,
+                )),
+                PARTS_BOOST,
+            );
+            if analysis.parts.len() >= 2 {
+                let all_parts: Vec<(tantivy::query::Occur, Box<dyn Query>)> = analysis
+                    .parts
+                    .iter()
+                    .map(|part| {
+                        let anywhere: Vec<(tantivy::query::Occur, Box<dyn Query>)> = TEXT_FIELDS
+                            .iter()
+                            .map(|(name, _)| text_field(schema, name))
+                            .chain([schema.parts])
+                            .map(|field| {
+                                (
+                                    tantivy::query::Occur::Should,
+                                    Box::new(TermQuery::new(
+                                        Term::from_field_text(field, &part.term),
+                                        IndexRecordOption::WithFreqs,
+                                    )) as Box<dyn Query>,
+                                )
+                            })
+                            .collect();
+                        (
+                            tantivy::query::Occur::Must,
+                            Box::new(BooleanQuery::new(anywhere)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                should(Box::new(BooleanQuery::new(all_parts)), COMPOUND_PARTS_BOOST);
+            }
+        }
+        let folded: Vec<AnalyzedTerm> = analysis
+            .folded
+            .iter()
+            .filter(|t| words.iter().any(|w| w.position == t.position))
+            .cloned()
+            .collect();
+        if let Some(query) = terms_query(schema.folded, &folded) {
+            should(query, FOLDED_BOOST);
+        }
+        clauses
+    }
+}
+
+/// The whole-word terms a query searches for: an id or code kept whole replaces the words
+/// it was made of; completions of suspended compounds are left out (they stand at the
+/// same position as the word they complete).
+fn query_words(words: &[AnalyzedTerm]) -> Vec<AnalyzedTerm> {
+    let has_joined = words.iter().any(|t| t.kind == TermKind::Joined);
+    words
+        .iter()
+        .filter(|t| {
+            t.kind != TermKind::Completed && !(has_joined && t.kind == TermKind::JoinedPart)
+        })
+        .cloned()
+        .collect()
 }
 
 fn text_field(schema: &FyndSchema, name: &str) -> Field {
@@ -128,10 +316,9 @@ fn text_field(schema: &FyndSchema, name: &str) -> Field {
     }
 }
 
-/// One word or several: a term query for one analysed term, a phrase query for more (a
+/// One term or several: a term query for one analysed term, a phrase query for more (a
 /// word like "ESF-rådet" analyses to two terms that must stand together).
-fn text_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
-    let terms = analyze(text);
+fn terms_query(field: Field, terms: &[AnalyzedTerm]) -> Option<Box<dyn Query>> {
     match terms.len() {
         0 => None,
         1 => Some(Box::new(TermQuery::new(

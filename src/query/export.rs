@@ -72,7 +72,7 @@ pub fn export(
     let schema = &index.schema;
     let reader = index.reader()?;
     let searcher = reader.searcher();
-    let prepared = Prepared::new(schema, &searcher, request)?;
+    let prepared = Prepared::new(index, &searcher, request)?;
     let query = prepared.with_filters(schema, None);
     let mut hits = request.sort.all_docs(&searcher, &*query)?;
     let total = hits.len();

@@ -149,6 +149,9 @@ pub struct SearchResponse {
     pub ranges: Vec<String>,
     /// When the query finds nothing or little: indexed words close to the query's words.
     pub did_you_mean: Vec<Suggestion>,
+    /// Words of the query that matched nothing in the corpus and were also searched as
+    /// their one-letter correction (`{"from": …, "to": …}`); empty when none was needed.
+    pub corrections: Vec<build::Correction>,
 }
 
 fn facets_as_object<S: Serializer>(
@@ -173,16 +176,19 @@ pub(crate) struct Prepared {
     pub filters: Vec<FacetFilter>,
     /// How each typed facet value was matched.
     pub values_used: Vec<ValueUsed>,
+    /// Query words that matched nothing and were also searched as their correction.
+    pub corrections: Vec<build::Correction>,
     range_queries: Vec<Box<dyn Query>>,
 }
 
 impl Prepared {
-    /// Parses and builds `request` for `searcher`.
+    /// Parses and builds `request` for `searcher`, analysing words as `index` does.
     pub fn new(
-        schema: &FyndSchema,
+        index: &FyndIndex,
         searcher: &Searcher,
         request: &SearchRequest,
     ) -> Result<Prepared, FyndError> {
+        let schema = &index.schema;
         let mut known_values: HashMap<FacetKey, Vec<String>> = HashMap::new();
         let mut values_used = Vec::new();
         let mut lookup = |key: FacetKey, typed: &str| -> Result<ValueUsed, FyndError> {
@@ -235,9 +241,14 @@ impl Prepared {
             Some(node) => lift_facet_clauses(node.clone(), &mut filters),
             None => None,
         };
+        let mut corrections = Vec::new();
         let text_query: Box<dyn Query> = match &rest {
             _ if request.query.trim().is_empty() => Box::new(AllQuery),
-            Some(node) => build::build(schema, node).unwrap_or_else(|| Box::new(EmptyQuery)),
+            Some(node) => {
+                let built = build::build(schema, &mut index.analyzer(), node);
+                corrections = built.corrections;
+                built.query.unwrap_or_else(|| Box::new(EmptyQuery))
+            }
             None if parsed.is_some() => Box::new(AllQuery),
             None => Box::new(EmptyQuery),
         };
@@ -249,6 +260,7 @@ impl Prepared {
             parsed,
             filters,
             values_used,
+            corrections,
             range_queries,
         })
     }
@@ -451,7 +463,7 @@ pub fn search_with(
     let started = Instant::now();
     let schema = &index.schema;
     let searcher = searcher.clone();
-    let prepared = Prepared::new(schema, &searcher, request)?;
+    let prepared = Prepared::new(index, &searcher, request)?;
     let (total, facet_counts) = count_facets(
         schema,
         &searcher,
@@ -512,6 +524,7 @@ pub fn search_with(
         values_used: prepared.values_used,
         ranges: request.ranges.iter().map(ToString::to_string).collect(),
         did_you_mean,
+        corrections: prepared.corrections.clone(),
     })
 }
 
@@ -525,7 +538,7 @@ pub fn facet_values(
     let schema = &index.schema;
     let reader = index.reader()?;
     let searcher = reader.searcher();
-    let prepared = Prepared::new(schema, &searcher, request)?;
+    let prepared = Prepared::new(index, &searcher, request)?;
     let (total, mut counts) = count_facets(schema, &searcher, &prepared, &[key], usize::MAX)?;
     Ok(FacetListing {
         facet: key.name().to_string(),

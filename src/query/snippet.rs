@@ -88,25 +88,33 @@ pub struct TermMatcher {
 
 impl TermMatcher {
     /// A matcher for `words` (as typed in the query) in `field`, weighted by how rare each
-    /// term is in that field. `None` when the field has no analyzer.
+    /// term is in that field. A query word stands for its whole-word term and for its
+    /// compound parts, so "myndighetssamverkan" also marks "samverkan" and "myndigheter",
+    /// and over the parts field "samverkan" marks "samverkansformerna". `None` when the
+    /// field has no analyzer.
     pub fn new(
         index: &FyndIndex,
         searcher: &Searcher,
         field: Field,
         words: &[String],
     ) -> Option<TermMatcher> {
-        let mut analyzer = index.index.tokenizer_for_field(field).ok()?;
+        let analyzer = index.index.tokenizer_for_field(field).ok()?;
         let num_docs = searcher.num_docs().max(1) as f32;
         let mut weights = HashMap::new();
-        for word in words {
-            let mut stream = analyzer.token_stream(word);
-            while stream.advance() {
-                let term = stream.token().text.clone();
-                let doc_freq = searcher
-                    .doc_freq(&Term::from_field_text(field, &term))
-                    .unwrap_or(0) as f32;
-                let idf = (1.0 + (num_docs - doc_freq + 0.5) / (doc_freq + 0.5)).ln();
-                weights.insert(term, idf.max(0.01));
+        for query_field in [field, index.schema.body, index.schema.parts] {
+            let Ok(mut query_analyzer) = index.index.tokenizer_for_field(query_field) else {
+                continue;
+            };
+            for word in words {
+                let mut stream = query_analyzer.token_stream(word);
+                while stream.advance() {
+                    let term = stream.token().text.clone();
+                    let doc_freq = searcher
+                        .doc_freq(&Term::from_field_text(field, &term))
+                        .unwrap_or(0) as f32;
+                    let idf = (1.0 + (num_docs - doc_freq + 0.5) / (doc_freq + 0.5)).ln();
+                    weights.entry(term).or_insert(idf.max(0.01));
+                }
             }
         }
         Some(TermMatcher { analyzer, weights })
@@ -172,10 +180,14 @@ pub struct PassagePicker {
 }
 
 impl PassagePicker {
-    /// A picker for the words of `query` in the body text.
+    /// A picker for the words of `query` in the body text, as whole words or as parts of
+    /// compounds.
     pub fn new(index: &FyndIndex, searcher: &Searcher, query: Option<&QueryNode>) -> PassagePicker {
         let words = query.map(positive_words).unwrap_or_default();
-        PassagePicker::default().with_field(index, searcher, index.schema.body, &words)
+        // Whole words, and compounds that hold a query word as a part.
+        PassagePicker::default()
+            .with_field(index, searcher, index.schema.body, &words)
+            .with_field(index, searcher, index.schema.parts, &words)
     }
 
     /// Adds matches of `words` as `field` analyses them (for a field that indexes the same

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The side-by-side: one generated corpus and one query mix through fynd, Lucene, SQLite FTS5
+# and PostgreSQL full-text search, on this machine, one after the other; prints one table
+# (also saved as WORK/report.md).
+#
+#   benches/peers/run.sh [DOCS]          (default 100000)
+#
+# Environment: WORK (default target/peers/DOCS), ROUNDS (timed rounds, default 5), WARMUP
+# (default 2), SEED (default 1), ENGINES (default "fynd lucene sqlite postgres"), PGPORT
+# (default 54329). Needs: a Rust toolchain, python3; installs with apt-get when missing (as
+# root, or through sudo): time, liblucene8-java, hunspell-sv, default-jdk-headless,
+# postgresql. A peer that cannot be installed or run is named and left out; the others are
+# still reported. PostgreSQL runs as a throwaway cluster in WORK/pgdata listening on
+# 127.0.0.1 only, stopped when the script ends.
+set -uo pipefail
+
+DOCS=${1:-100000}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${WORK:-$ROOT/target/peers/$DOCS}
+ROUNDS=${ROUNDS:-5}
+WARMUP=${WARMUP:-2}
+SEED=${SEED:-1}
+ENGINES=${ENGINES:-fynd lucene sqlite postgres}
+PGPORT=${PGPORT:-54329}
+PEERS="$ROOT/benches/peers/peers.py"
+FYND="$ROOT/target/release/fynd"
+THREADS=$(nproc)
+mkdir -p "$WORK/ids"
+WORK=$(cd "$WORK" && pwd)
+
+say() { printf '\n== %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+APT_UPDATED=
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq || return 1; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+peak_rss() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
+now() { date +%s.%N; }
+elapsed() { python3 -c "print($2 - $1)"; }
+
+say "machine"
+{
+  echo "cores: $(nproc); memory: $(free -g | awk '/Mem:/ {print $2}') GB"
+  grep -m1 'model name' /proc/cpuinfo | sed 's/.*: /CPU: /'
+} | tee "$WORK/machine.txt" >&2
+
+[ -x /usr/bin/time ] || apt_install time || { echo "/usr/bin/time is missing and cannot be installed" >&2; exit 1; }
+
+say "building fynd (release)"
+(cd "$ROOT" && cargo build --release --quiet) || exit 1
+
+if [ ! -s "$WORK/gen.json" ] || [ ! -s "$WORK/records.jsonl" ]; then
+  say "generating $DOCS documents"
+  rm -rf "$WORK/corpus"
+  "$FYND" gen-corpus --docs "$DOCS" --out "$WORK/corpus" --seed "$SEED" \
+    --records "$WORK/records.jsonl" --json > "$WORK/gen.json" || exit 1
+fi
+RAW=$(python3 -c "import json; print(json.load(open('$WORK/gen.json'))['bytes'])")
+python3 "$PEERS" prepare "$WORK" "$WORK/records.jsonl" "$ROOT/benches/queries.txt" || exit 1
+PROBES=$(python3 -c "import json; print(' '.join(q['query'] for q in json.load(open('$WORK/peer-mix.json')) if q['class']=='compound_part'))")
+rm -f "$WORK"/result-*.json "$WORK"/rss-*.txt "$WORK"/ids/*
+
+run_fynd() {
+  rm -rf "$WORK/fynd-index"
+  local start end
+  start=$(now)
+  /usr/bin/time -v -o "$WORK/time-fynd.txt" "$FYND" index "$WORK/corpus/docs" \
+    --index "$WORK/fynd-index" --json > "$WORK/fynd-index.json" || return 1
+  end=$(now)
+  peak_rss "$WORK/time-fynd.txt" > "$WORK/rss-fynd.txt"
+  "$FYND" bench --index "$WORK/fynd-index" --rounds "$ROUNDS" --warmup "$WARMUP" --json \
+    > "$WORK/fynd-bench.json" || return 1
+  for p in $PROBES; do
+    "$FYND" search "$p" --index "$WORK/fynd-index" --format jsonl \
+      | python3 -c 'import sys, json; [print(json.loads(l)["id"]) for l in sys.stdin]' \
+      > "$WORK/ids/fynd-$p.txt" || return 1
+  done
+  python3 "$PEERS" fynd-result "$WORK" "$WORK/fynd-bench.json" "$(elapsed "$start" "$end")" "$WORK/fynd-index.json"
+}
+
+run_lucene() {
+  ls /usr/share/java/lucene-core-*.jar >/dev/null 2>&1 || apt_install liblucene8-java || return 1
+  [ -s /usr/share/hunspell/sv_SE.dic ] || apt_install hunspell-sv || return 1
+  command -v javac >/dev/null || apt_install default-jdk-headless || return 1
+  local cp="" jar
+  for jar in core analyzers-common facet queryparser; do
+    cp="$cp:$(ls /usr/share/java/lucene-$jar-[0-9]*.jar | sort -V | tail -1)"
+  done
+  cp=${cp#:}
+  # The hunspell word list without its affix flags: lower-case words of three letters or more.
+  tail -n +2 /usr/share/hunspell/sv_SE.dic | sed 's,/.*,,' | grep -E '^[a-zåäöéü]{3,}$' | sort -u > "$WORK/sv-words.txt"
+  mkdir -p "$WORK/java" && javac -d "$WORK/java" -cp "$cp" "$ROOT/benches/peers/LuceneBench.java" || return 1
+  rm -rf "$WORK/lucene-index"
+  /usr/bin/time -v -o "$WORK/time-lucene.txt" java -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
+    -cp "$WORK/java:$cp" LuceneBench "$WORK/records.tsv" "$WORK/sv-words.txt" "$WORK/lucene-index" \
+    "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" > "$WORK/result-lucene.json" || return 1
+  peak_rss "$WORK/time-lucene.txt" > "$WORK/rss-lucene.txt"
+}
+
+run_sqlite() {
+  /usr/bin/time -v -o "$WORK/time-sqlite.txt" python3 "$PEERS" sqlite "$WORK" "$ROUNDS" "$WARMUP" || return 1
+  peak_rss "$WORK/time-sqlite.txt" > "$WORK/rss-sqlite.txt"
+}
+
+run_postgres() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$bin" ]; then
+    apt_install postgresql || return 1
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+  local pgdata="$WORK/pgdata" user=""
+  rm -rf "$pgdata" && mkdir -p "$pgdata"
+  # initdb and postgres refuse to run as root: run them as the postgres user.
+  if [ "$(id -u)" = 0 ]; then chown postgres "$pgdata" && user="runuser -u postgres --"; fi
+  $user "$bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null || return 1
+  $user "$bin/pg_ctl" -D "$pgdata" -l "$WORK/pg.log" -w start -o \
+    "-c listen_addresses=127.0.0.1 -p $PGPORT -c unix_socket_directories=$pgdata -c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=1GB -c max_parallel_workers_per_gather=$THREADS -c max_worker_processes=$THREADS -c fsync=off -c synchronous_commit=off" \
+    >/dev/null || return 1
+  trap "$user '$bin/pg_ctl' -D '$pgdata' -m fast stop >/dev/null 2>&1" EXIT
+  local psql="$bin/psql -h 127.0.0.1 -p $PGPORT -U postgres -d postgres -q -v ON_ERROR_STOP=1"
+  python3 "$PEERS" pg-load "$WORK" && python3 "$PEERS" pg-bench "$WORK" "$ROUNDS" "$WARMUP" || return 1
+  local start end
+  start=$(now)
+  $psql -f "$WORK/pg-load.sql" > "$WORK/pg-load.log" || return 1
+  end=$(now)
+  $psql -f "$WORK/pg-bench.sql" > "$WORK/pg-bench.log" || return 1
+  python3 "$PEERS" pg-result "$WORK" "$(elapsed "$start" "$end")"
+  $user "$bin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null
+  trap - EXIT
+  rm -rf "$pgdata"
+}
+
+for engine in $ENGINES; do
+  say "$engine"
+  if ( "run_$engine" ); then
+    echo "$engine: done" >&2
+  else
+    echo "$engine: COULD NOT RUN here (see the messages above); left out of the table" >&2
+    echo "$engine" >> "$WORK/missing.txt"
+  fi
+done
+
+say "report"
+{
+  cat "$WORK/machine.txt"
+  echo "documents: $DOCS (seed $SEED), $ROUNDS timed rounds after $WARMUP warm-up rounds"
+  echo
+  python3 "$PEERS" report "$WORK" "$RAW" "$WORK/corpus/truth.tsv"
+  if [ -s "$WORK/missing.txt" ]; then echo; echo "Not run here: $(sort -u "$WORK/missing.txt" | tr '\n' ' ')"; fi
+} | tee "$WORK/report.md"
+rm -f "$WORK/missing.txt"

@@ -1,0 +1,385 @@
+//! The lexicon: what fynd has learned about the words of the indexed corpus. It holds how
+//! often each word occurs (the evidence for decompounding and the vocabulary for typo
+//! corrections) and the inflection table ([`super::inflect`]). It is learned when the
+//! corpus is indexed, saved in the index folder as [`LEXICON_FILE`] and loaded with the
+//! index, so that queries are analysed exactly as the documents were.
+
+use super::inflect;
+use super::lowercase::lowercase;
+use super::segment::{segments, SegmentKind};
+use super::stem::SwedishStemmer;
+use super::stopwords::is_stopword;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// File name of the saved lexicon inside an index folder.
+pub const LEXICON_FILE: &str = "fynd-lexicon.json";
+
+/// The built-in base lexicon as written in the repository (see the file's header).
+pub const BASE_LEXICON_FILE: &str = include_str!("base_lexicon_sv.txt");
+
+/// How many occurrences a base-lexicon word counts as, on top of its corpus count.
+pub const BASE_COUNT: u32 = 5;
+
+/// Which analysis chain an index was built with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Chain {
+    /// The whole Swedish chain: stopwords, stemming with inflection normalisation,
+    /// decompounding, diacritic folding.
+    #[default]
+    Full,
+    /// Lower-casing and Snowball stemming only: the baseline the relevance tests compare with.
+    Plain,
+}
+
+/// Words of the corpus with their counts, and the inflection table learned from them.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Lexicon {
+    /// The chain the index was built with.
+    pub chain: Chain,
+    /// Corpus words (lower-cased, letters only) and how often each occurs.
+    words: HashMap<String, u32>,
+    /// Snowball stem → canonical stem, for stems that split one word's forms.
+    stem_table: HashMap<String, String>,
+    /// Corpus count of all forms of a word, by canonical stem (derived, not saved).
+    #[serde(skip)]
+    family_counts: HashMap<String, u32>,
+}
+
+/// Counts the words of a corpus text by text, so a lexicon can be learned from more text
+/// than fits in memory at once, and by several threads (each with its own learner, merged).
+#[derive(Clone, Debug, Default)]
+pub struct LexiconLearner {
+    words: HashMap<String, u32>,
+}
+
+impl LexiconLearner {
+    /// Counts the words of one text.
+    pub fn add(&mut self, text: &str) {
+        for segment in segments(text) {
+            if matches!(segment.kind, SegmentKind::Joined | SegmentKind::JoinedPart) {
+                continue;
+            }
+            let word = lowercase(&segment.text);
+            if word.chars().count() < 2 || !word.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            match self.words.get_mut(word.as_ref()) {
+                Some(count) => *count += 1,
+                None => {
+                    self.words.insert(word.into_owned(), 1);
+                }
+            }
+        }
+    }
+
+    /// Adds the counts of another learner (e.g. another thread's).
+    pub fn merge(&mut self, other: LexiconLearner) {
+        for (word, count) in other.words {
+            *self.words.entry(word).or_insert(0) += count;
+        }
+    }
+
+    /// The lexicon of everything counted: the words, and the inflection table learned from
+    /// them and the base lexicon.
+    pub fn finish(self) -> Lexicon {
+        let words = self.words;
+        let stemmer = SwedishStemmer::new();
+        let vocabulary = words.keys().map(String::as_str).chain(
+            base_words()
+                .iter()
+                .copied()
+                .filter(|w| !words.contains_key(*w)),
+        );
+        let stem_table = inflect::learn(vocabulary, &stemmer);
+        let mut lexicon = Lexicon {
+            chain: Chain::Full,
+            words,
+            stem_table,
+            family_counts: HashMap::new(),
+        };
+        lexicon.count_families();
+        lexicon
+    }
+}
+
+fn base_words() -> &'static [&'static str] {
+    static BASE: OnceLock<Vec<&'static str>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut words: Vec<&str> = BASE_LEXICON_FILE
+            .lines()
+            .map(|line| line.split('|').next().unwrap_or("").trim())
+            .filter(|word| !word.is_empty())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
+    })
+}
+
+impl Lexicon {
+    /// The lexicon of an empty corpus: the base lexicon alone.
+    pub fn base() -> Lexicon {
+        Lexicon::learn(std::iter::empty::<&str>())
+    }
+
+    /// A lexicon for the plain baseline chain (no decompounding, no normalisation).
+    pub fn plain() -> Lexicon {
+        Lexicon {
+            chain: Chain::Plain,
+            ..Lexicon::default()
+        }
+    }
+
+    /// Learns the lexicon from the texts of a corpus: counts every word, then learns the
+    /// inflection table from the corpus words and the base lexicon.
+    pub fn learn<'a>(texts: impl IntoIterator<Item = &'a str>) -> Lexicon {
+        let mut learner = LexiconLearner::default();
+        for text in texts {
+            learner.add(text);
+        }
+        learner.finish()
+    }
+
+    /// Adds the word counts of more text (files indexed in a later, incremental run), so
+    /// compound splitting learns from them. The inflection table stays as it was learned:
+    /// whole-word terms of records already indexed keep meaning what they meant.
+    pub fn absorb(&mut self, learner: LexiconLearner) {
+        if self.chain != Chain::Full {
+            return;
+        }
+        for (word, count) in learner.words {
+            *self.words.entry(word).or_insert(0) += count;
+        }
+        self.count_families();
+    }
+
+    /// Sums the corpus counts of every form of each word (by canonical stem), so that
+    /// "myndighet" as a compound part is supported by "myndigheten", "myndigheterna", …
+    fn count_families(&mut self) {
+        if self.chain != Chain::Full {
+            return;
+        }
+        let stemmer = SwedishStemmer::new();
+        let mut families: HashMap<String, u32> = HashMap::with_capacity(self.words.len());
+        for (word, count) in &self.words {
+            let stem = stemmer.stem(word);
+            *families
+                .entry(self.canonical_stem(&stem).to_string())
+                .or_insert(0) += count;
+        }
+        self.family_counts = families;
+    }
+
+    /// How often `word` occurred in the corpus (0 for a word never seen).
+    pub fn corpus_count(&self, word: &str) -> u32 {
+        self.words.get(word).copied().unwrap_or(0)
+    }
+
+    /// The evidence for `word` as a compound part: its corpus count (or, when it is a
+    /// word of the corpus, the count of all its forms), plus [`BASE_COUNT`] when it is in
+    /// the base lexicon.
+    pub fn count(&self, word: &str) -> u32 {
+        let base = if base_words().binary_search(&word).is_ok() {
+            BASE_COUNT
+        } else {
+            0
+        };
+        let own = self.corpus_count(word);
+        let family = if own > 0 {
+            let stem = SwedishStemmer::new().stem(word);
+            self.family_counts
+                .get(self.canonical_stem(&stem))
+                .copied()
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        own.max(family) + base
+    }
+
+    /// The corpus words and their counts, in no particular order.
+    pub fn words(&self) -> impl Iterator<Item = (&str, u32)> + Clone {
+        self.words
+            .iter()
+            .map(|(word, count)| (word.as_str(), *count))
+    }
+
+    /// The whole-word term of a lower-cased word as this lexicon's chain makes it: the
+    /// Snowball stem, mapped through the inflection table.
+    pub fn word_term(&self, stemmer: &SwedishStemmer, word: &str) -> String {
+        let stem = stemmer.stem(word);
+        self.canonical_stem(&stem).to_string()
+    }
+
+    /// Number of distinct corpus words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether no corpus word is known.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The canonical stem for a Snowball stem (itself unless the inflection table joins it
+    /// with another).
+    pub fn canonical_stem<'a>(&'a self, stem: &'a str) -> &'a str {
+        self.stem_table.get(stem).map_or(stem, String::as_str)
+    }
+
+    /// Number of entries in the inflection table.
+    pub fn stem_table_len(&self) -> usize {
+        self.stem_table.len()
+    }
+
+    /// The corpus word one edit away (a letter deleted, inserted, replaced, or two
+    /// neighbours swapped) from a lower-cased `word` of six letters or more that the corpus
+    /// does not have; the most frequent one when there are several. `None` when the word is
+    /// known (in this or another form), short, or has no such neighbour; words that differ
+    /// only by diacritics are not corrections (the folded field finds those).
+    pub fn correction(&self, word: &str) -> Option<String> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < 6
+            || !chars.iter().all(|c| c.is_alphabetic())
+            || self.corpus_count(word) > 0
+            || is_stopword(word)
+        {
+            return None;
+        }
+        // Another form of the word is in the corpus ("kommunen" where it has "kommuner"):
+        // the query finds it already, there is nothing to correct.
+        let stem = SwedishStemmer::new().stem(word);
+        if self.family_counts.contains_key(self.canonical_stem(&stem)) {
+            return None;
+        }
+        let mut alphabet: Vec<char> = ('a'..='z').collect();
+        alphabet.extend(['å', 'ä', 'ö', 'é']);
+        let mut best: Option<(u32, String)> = None;
+        let folded = super::fold::fold(word);
+        let mut consider = |candidate: Vec<char>| {
+            let candidate: String = candidate.into_iter().collect();
+            let count = self.corpus_count(&candidate);
+            // A word that differs only by å/ä/ö/é is the folded field's job, not a typo.
+            if count > 0
+                && super::fold::fold(&candidate) != folded
+                && best
+                    .as_ref()
+                    .is_none_or(|(c, w)| count > *c || (count == *c && candidate < *w))
+            {
+                best = Some((count, candidate));
+            }
+        };
+        for i in 0..chars.len() {
+            let mut deleted = chars.clone();
+            deleted.remove(i);
+            consider(deleted);
+            if i + 1 < chars.len() {
+                let mut swapped = chars.clone();
+                swapped.swap(i, i + 1);
+                consider(swapped);
+            }
+            for &letter in &alphabet {
+                if letter != chars[i] {
+                    let mut replaced = chars.clone();
+                    replaced[i] = letter;
+                    consider(replaced);
+                }
+            }
+        }
+        for i in 0..=chars.len() {
+            for &letter in &alphabet {
+                let mut inserted = chars.clone();
+                inserted.insert(i, letter);
+                consider(inserted);
+            }
+        }
+        best.map(|(_, word)| word)
+    }
+
+    /// Reads the lexicon saved in index folder `dir`; `None` when there is none (an index
+    /// written before lexicons existed, or by hand through `upsert` only).
+    pub fn load(dir: &Path) -> std::io::Result<Option<Lexicon>> {
+        let path = dir.join(LEXICON_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let mut lexicon: Lexicon = serde_json::from_slice(&bytes)
+                    .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
+                lexicon.count_families();
+                Ok(Some(lexicon))
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Writes the lexicon into index folder `dir` (atomically: a temporary file renamed
+    /// over the old one), with sorted keys so the file is reproducible.
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        #[derive(Serialize)]
+        struct Sorted<'a> {
+            chain: Chain,
+            words: BTreeMap<&'a str, u32>,
+            stem_table: BTreeMap<&'a str, &'a str>,
+        }
+        let sorted = Sorted {
+            chain: self.chain,
+            words: self.words.iter().map(|(w, c)| (w.as_str(), *c)).collect(),
+            stem_table: self
+                .stem_table
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        };
+        let json = serde_json::to_vec(&sorted).map_err(std::io::Error::other)?;
+        let tmp = dir.join(format!("{LEXICON_FILE}.tmp"));
+        std::fs::write(&tmp, json)?;
+        std::fs::rename(&tmp, dir.join(LEXICON_FILE))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_counts_and_corrects_one_letter_typos_to_corpus_words() {
+        let lexicon = Lexicon::learn([
+            "Myndighetssamverkan och myndighetssamverkan.",
+            "Samverkan i Jämtlands län, 23-023-S06.",
+        ]);
+        assert_eq!(lexicon.corpus_count("myndighetssamverkan"), 2);
+        assert_eq!(lexicon.corpus_count("s06"), 0);
+        assert_eq!(lexicon.count("kompetens"), BASE_COUNT);
+        assert_eq!(
+            lexicon.correction("myndighetsamverkan").as_deref(),
+            Some("myndighetssamverkan")
+        );
+        assert_eq!(lexicon.correction("samverkan"), None);
+        assert_eq!(lexicon.correction("läns"), None);
+        assert_eq!(lexicon.correction("jamtlands"), None);
+        // Another form of a corpus word is found by stemming, not corrected.
+        let lexicon = Lexicon::learn(["kommuner och myndigheter"]);
+        assert_eq!(lexicon.correction("kommunen"), None);
+        assert_eq!(lexicon.correction("kommunar"), None);
+        assert_eq!(lexicon.correction("myndigheten"), None);
+        assert_eq!(lexicon.correction("kommunerr").as_deref(), Some("kommuner"));
+        assert_eq!(lexicon.correction("helt okänd"), None);
+    }
+
+    #[test]
+    fn saved_and_loaded_lexicons_are_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Lexicon::load(dir.path()).unwrap().is_none());
+        let lexicon = Lexicon::learn(["myndigheten myndigheternas myndighet"]);
+        lexicon.save(dir.path()).unwrap();
+        let loaded = Lexicon::load(dir.path()).unwrap().unwrap();
+        assert_eq!(loaded.words, lexicon.words);
+        assert_eq!(loaded.stem_table, lexicon.stem_table);
+        assert_eq!(loaded.canonical_stem("myndighet"), "mynd");
+        assert_eq!(loaded.count("myndighet"), 3 + BASE_COUNT);
+    }
+}
