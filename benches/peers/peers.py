@@ -543,7 +543,7 @@ def main():
         fynd_result(*sys.argv[2:6])
     elif cmd == "pg-result":
         pg_result(*sys.argv[2:4])
-    if cmd == "prepare":
+    elif cmd == "prepare":
         prepare(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "sqlite":
         sqlite_bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

@@ -43,6 +43,7 @@ say "machine"
 {
   echo "cores: $(nproc); memory: $(free -g | awk '/Mem:/ {print $2}') GB"
   grep -m1 'model name' /proc/cpuinfo | sed 's/.*: /CPU: /'
+  echo "load average at the start (other work on the machine): $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$WORK/machine.txt" >&2
 
 [ -x /usr/bin/time ] || apt_install time || { echo "/usr/bin/time is missing and cannot be installed" >&2; exit 1; }
@@ -113,7 +114,8 @@ run_postgres() {
   local pgdata="$WORK/pgdata" user=""
   rm -rf "$pgdata" && mkdir -p "$pgdata"
   # initdb and postgres refuse to run as root: run them as the postgres user.
-  if [ "$(id -u)" = 0 ]; then chown postgres "$pgdata" && user="runuser -u postgres --"; fi
+  : > "$WORK/pg.log"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$pgdata" "$WORK/pg.log" && user="runuser -u postgres --"; fi
   $user "$bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null || return 1
   $user "$bin/pg_ctl" -D "$pgdata" -l "$WORK/pg.log" -w start -o \
     "-c listen_addresses=127.0.0.1 -p $PGPORT -c unix_socket_directories=$pgdata -c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=1GB -c max_parallel_workers_per_gather=$THREADS -c max_worker_processes=$THREADS -c fsync=off -c synchronous_commit=off" \
@@ -125,7 +127,7 @@ run_postgres() {
   start=$(now)
   $psql -f "$WORK/pg-load.sql" > "$WORK/pg-load.log" || return 1
   end=$(now)
-  $psql -f "$WORK/pg-bench.sql" > "$WORK/pg-bench.log" || return 1
+  $psql -At -f "$WORK/pg-bench.sql" > "$WORK/pg-bench.log" || return 1
   python3 "$PEERS" pg-result "$WORK" "$(elapsed "$start" "$end")"
   $user "$bin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null
   trap - EXIT
@@ -145,6 +147,7 @@ done
 say "report"
 {
   cat "$WORK/machine.txt"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "documents: $DOCS (seed $SEED), $ROUNDS timed rounds after $WARMUP warm-up rounds"
   echo
   python3 "$PEERS" report "$WORK" "$RAW" "$WORK/corpus/truth.tsv"
