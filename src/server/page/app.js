@@ -15,7 +15,14 @@ const LABELS = {
     loading: "Söker…", placeholder: "Sök i projekten, t.ex. samverkan",
     fund: "Fond", region: "Region", programme_area: "Programområde", year: "År",
     owner: "Projektägare", specific_objective: "Specifikt mål", nuts2: "NUTS 2", shape: "Dokumenttyp",
-    text: "Text",
+    text: "Text", id: "Id", diarienummer: "Diarienummer", title: "Titel", path: "Fil",
+    country: "Land", programme_cci: "Program CCI", intervention_type: "Insatstyp",
+    owner_org_number: "Organisationsnummer", project_phase: "Projektfas", start: "Startdatum",
+    end: "Slutdatum", published: "Publicerad", years: "År", budget: "Budget (kr)",
+    granted: "Beviljat stöd (kr)", cofinancing_rate: "Medfinansieringsgrad (%)",
+    participants: "Deltagare", strategic_importance: "Strategisk betydelse", partners: "Partner",
+    municipalities: "Kommuner", secondary_themes: "Sekundärteman", extra: "Övrigt",
+    date: "ÅÅÅÅ-MM-DD",
   },
   en: {
     skip: "Skip to results", query: "Search words", search: "Search", from: "From", to: "To",
@@ -29,7 +36,14 @@ const LABELS = {
     loading: "Searching…", placeholder: "Search the projects, e.g. samverkan",
     fund: "Fund", region: "Region", programme_area: "Programme area", year: "Year",
     owner: "Project owner", specific_objective: "Specific objective", nuts2: "NUTS 2", shape: "Document type",
-    text: "Text",
+    text: "Text", id: "Id", diarienummer: "Case number", title: "Title", path: "File",
+    country: "Country", programme_cci: "Programme CCI", intervention_type: "Intervention type",
+    owner_org_number: "Organisation number", project_phase: "Project phase", start: "Start",
+    end: "End", published: "Published", years: "Years", budget: "Budget (SEK)",
+    granted: "Granted support (SEK)", cofinancing_rate: "Co-financing rate (%)",
+    participants: "Participants", strategic_importance: "Strategic importance", partners: "Partners",
+    municipalities: "Municipalities", secondary_themes: "Secondary themes", extra: "Other",
+    date: "YYYY-MM-DD",
   },
 };
 const PAGE = 10;
@@ -102,6 +116,7 @@ function applyLabels(s) {
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = LABELS[s.lang][node.dataset.t];
   $("lang").textContent = LABELS[s.lang].lang;
   $("q").placeholder = LABELS[s.lang].placeholder;
+  $("from").placeholder = $("to").placeholder = LABELS[s.lang].date;
   $("facets").setAttribute("aria-label", LABELS[s.lang].facets);
 }
 
@@ -165,7 +180,10 @@ function renderRecord(s, record) {
   for (const [key, value] of Object.entries(record)) {
     if (key === "body" || value === null || value === "" || (Array.isArray(value) && !value.length)) continue;
     if (typeof value === "object" && !Array.isArray(value) && !Object.keys(value).length) continue;
-    const text = Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : String(value);
+    const text = Array.isArray(value) ? value.join(", ")
+      : typeof value === "object" ? Object.entries(value).map(([k, v]) => `${k}: ${v}`).join("; ")
+      : typeof value === "number" && value >= 10000 ? value.toLocaleString("sv-SE")
+      : String(value);
     rows.append(el("dt", {}, t(key) || key.replace(/_/g, " ")), el("dd", {}, text));
   }
   box.replaceChildren(back, el("h2", {}, record.title || record.id), rows, el("div", { class: "body" }, record.body || ""));
@@ -190,6 +208,7 @@ async function render() {
       if (mine !== generation) return;
       $("results").hidden = true;
       renderRecord(s, record);
+      document.body.dataset.rendered = location.search;
       return;
     }
     $("record").hidden = true;
@@ -201,8 +220,12 @@ async function render() {
     if (mine !== generation) return;
     renderFacets(s, r.facets);
     renderHits(s, r);
+    document.body.dataset.rendered = location.search;
   } catch (err) {
-    if (mine === generation) showError(err);
+    if (mine === generation) {
+      showError(err);
+      document.body.dataset.rendered = location.search;
+    }
   }
 }
 
