@@ -1,5 +1,5 @@
-//! Server load: builds an index of 100 000 generated records (once; kept in the build's
-//! scratch folder; the records of `tests/common`'s generator, since the corpus generator of
+//! Server load: builds an index of 100 000 generated records (bodies of about 1.5 kB; once;
+//! kept in the build's scratch folder; the records of `tests/common`'s generator, since the corpus generator of
 //! issue 6 had not landed), starts `fynd serve`'s server in this process on 127.0.0.1 (a free
 //! port), and runs 200 concurrent clients for 30 s, each on its own keep-alive connection,
 //! each sending a mix of searches (words, phrases, OR, facet filters, ranges, sorting,
@@ -14,8 +14,6 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::RecordGenerator;
-use fynd::index::FyndIndex;
 use fynd::server::{RunningServer, ServerConfig};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -126,7 +124,7 @@ fn main() {
     let clients = env_number("FYND_LOAD_CLIENTS", 200);
     let seconds = env_number("FYND_LOAD_SECONDS", 30);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-load-{records}"));
-    build_index(&dir, records);
+    common::bench_index(&dir, records);
     let config = ServerConfig {
         port: 0,
         ..ServerConfig::new(&dir)
@@ -192,25 +190,4 @@ fn main() {
         );
         std::process::exit(1);
     }
-}
-
-fn build_index(dir: &Path, count: usize) {
-    if let Ok(index) = FyndIndex::open(dir) {
-        if index.num_records().ok() == Some(count as u64) {
-            return;
-        }
-    }
-    let _ = std::fs::remove_dir_all(dir);
-    let started = Instant::now();
-    let index = FyndIndex::open_or_create(dir).expect("index");
-    let mut writer = index.writer(256 * 1024 * 1024).expect("writer");
-    let mut generator = RecordGenerator::default();
-    for i in 0..count {
-        writer.upsert(&generator.record(i)).expect("upsert");
-    }
-    writer.commit().expect("commit");
-    eprintln!(
-        "built an index of {count} records in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
 }

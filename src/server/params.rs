@@ -49,19 +49,9 @@ pub struct Params {
     pub format: String,
 }
 
-const RANGE_PARAMETERS: [&str; 7] = [
-    "budget",
-    "granted",
-    "participants",
-    "cofinancing_rate",
-    "start",
-    "end",
-    "published",
-];
-
 fn allowed(endpoint: Endpoint) -> Vec<&'static str> {
     let mut names = vec!["q", "filter", "from", "to"];
-    names.extend(RANGE_PARAMETERS);
+    names.extend(RangeField::ALL.map(RangeField::name));
     match endpoint {
         Endpoint::Search => names.extend(["sort", "limit", "offset", "facets", "facet_limit"]),
         Endpoint::Facets => {}
