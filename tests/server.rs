@@ -428,3 +428,41 @@ fn no_index_is_503_until_one_is_built_then_new_commits_are_seen() {
     let health = get(addr, "/healthz").json();
     assert_eq!(health["records"].as_u64().unwrap(), before + 1);
 }
+
+#[test]
+fn a_new_lexicon_is_picked_up_and_an_unchanged_index_is_not_reopened() {
+    use fynd::analysis::lexicon::{Chain, Lexicon};
+    use fynd::server::IndexHolder;
+    use std::sync::Arc;
+    let lexicon = |l: &Lexicon| serde_json::to_value(l).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = FyndIndex::open_or_create(dir.path()).unwrap();
+    let one = [common::page(
+        "a",
+        "Kvarnar",
+        "Kvarnstenar mal mjöl i bygden.",
+    )];
+    index
+        .rebuild(&one, Chain::Full, DEFAULT_WRITER_MEMORY)
+        .unwrap();
+    let holder = IndexHolder::new(dir.path());
+    let first = holder.get().unwrap();
+    holder.refresh();
+    assert!(
+        Arc::ptr_eq(&first, &holder.get().unwrap()),
+        "nothing changed"
+    );
+
+    index
+        .rebuild(
+            &common::corpus_records(),
+            Chain::Full,
+            DEFAULT_WRITER_MEMORY,
+        )
+        .unwrap();
+    holder.refresh();
+    let second = holder.get().unwrap();
+    let on_disk = Lexicon::load(dir.path()).unwrap().unwrap();
+    assert_eq!(lexicon(&second.lexicon), lexicon(&on_disk));
+    assert_ne!(lexicon(&first.lexicon), lexicon(&second.lexicon));
+}
