@@ -19,7 +19,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::io::{self, Write};
-use std::sync::Arc;
 
 /// Bytes an export gathers before it sends them as one chunk.
 const EXPORT_CHUNK: usize = 64 * 1024;
@@ -183,13 +182,11 @@ async fn api_export(
         "json" => (ExportFormat::Json, "application/json", "json"),
         _ => (ExportFormat::Csv, "text/csv; charset=utf-8", "csv"),
     };
-    let index: Arc<FyndIndex> = state.index.get()?;
     // Parse and order the hits first, so that a bad query is still a 400 answer; then stream.
     let request = params.request;
     let hits = with_index(&state, move |index| export::export(index, &request, false)).await?;
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(EXPORT_QUEUE);
     tokio::task::spawn_blocking(move || {
-        let _index = index;
         let mut out = ChunkWriter {
             sender,
             buffer: Vec::with_capacity(EXPORT_CHUNK),
