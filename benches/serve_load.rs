@@ -50,8 +50,8 @@ fn request_mix(count: usize) -> Vec<String> {
     paths
 }
 
-/// One client: sends requests on one keep-alive connection until `until`; returns the
-/// latency of each (µs) and the failures.
+/// One client: sends requests on one keep-alive connection until `until` (at least one);
+/// returns the latency of each (µs) and the failures.
 fn client(
     addr: SocketAddr,
     paths: &[String],
@@ -62,7 +62,10 @@ fn client(
     let mut failures = Vec::new();
     let mut conn: Option<(TcpStream, BufReader<TcpStream>)> = None;
     let mut n = start;
-    while Instant::now() < until {
+    // At least one request, then until the deadline.
+    let mut first = true;
+    while first || Instant::now() < until {
+        first = false;
         let path = &paths[n % paths.len()];
         n += 1;
         if conn.is_none() {
@@ -134,12 +137,7 @@ fn main() {
     let paths = request_mix(records);
     // Warm up the page cache and check every request of the mix once.
     for path in &paths {
-        let (ok, failed) = client(
-            addr,
-            std::slice::from_ref(path),
-            0,
-            Instant::now() + Duration::from_millis(1),
-        );
+        let (ok, failed) = client(addr, std::slice::from_ref(path), 0, Instant::now());
         assert!(failed.is_empty() && ok.len() == 1, "{path}: {failed:?}");
     }
     println!(
