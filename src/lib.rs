@@ -9,7 +9,6 @@ pub mod analysis;
 pub mod error;
 pub mod index;
 pub mod ingest;
-pub mod manifest;
 pub mod output;
 pub mod query;
 pub mod record;
