@@ -7,6 +7,8 @@ language, and saves screenshots. Exits non-zero on any failure.
 Usage: drive.py BASE_URL SCREENSHOT_DIR
 """
 import base64
+import csv
+import io
 import json
 import os
 import socket
@@ -171,6 +173,13 @@ def main():
         check(after["facets"][f"fund={fund['value']}"][0] == fund["count"], "the fund facet keeps its own counts (multi-select)")
         check("filter=fund%3A" in after["url"], f"the filter is in the URL: {after['url']}")
         b.shot("search.png")
+
+        # The CSV link exports the hits of this search (header + one row per hit).
+        href = b.js("return document.getElementById('export').href")
+        with urllib.request.urlopen(href, timeout=30) as answer:
+            rows = list(csv.reader(io.StringIO(answer.read().decode())))
+        check(href.startswith(BASE + "/api/export?format=csv&") and "filter=fund%3A" in href, f"export link follows the search: {href}")
+        check(len(rows) == fund["count"] + 1, f"the export has the {fund['count']} filtered hits")
 
         # Open a record, check its metadata, go back with the browser's back button.
         title = after["hits"][0]["title"]
