@@ -2,8 +2,8 @@
 //!
 //! The modules follow the data: [`ingest`] (files → [`record::ProjectRecord`]) →
 //! [`analysis`] (Swedish text → terms) → [`schema`] (record → index document) → [`index`]
-//! (writing) → [`query`] (searching) → [`output`] (text, JSON). A module only uses the ones
-//! before it.
+//! (writing) → [`query`] (searching) → [`output`] (text, JSON) and [`server`] (HTTP). A module
+//! only uses the ones before it.
 
 pub mod analysis;
 pub mod error;
@@ -13,5 +13,6 @@ pub mod output;
 pub mod query;
 pub mod record;
 pub mod schema;
+pub mod server;
 
 pub use error::FyndError;
