@@ -13,11 +13,9 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::RecordGenerator;
-use fynd::index::FyndIndex;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -29,7 +27,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("export-memory-{count}"));
-    build_index(&dir, count);
+    common::bench_index(&dir, count);
     let time = Path::new("/usr/bin/time");
     if !time.exists() {
         eprintln!("/usr/bin/time is missing (apt-get install time); cannot measure peak memory");
@@ -148,29 +146,4 @@ fn sample_child_memory(parent: u32) -> Sampled {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     peaks
-}
-
-/// Writes `count` generated records into `dir` unless it already holds exactly that many.
-/// Bodies are made longer (about 1.5 kB) so loading each document costs what a real one does.
-fn build_index(dir: &PathBuf, count: usize) {
-    if let Ok(index) = FyndIndex::open(dir) {
-        if index.num_records().ok() == Some(count as u64) {
-            return;
-        }
-    }
-    let _ = std::fs::remove_dir_all(dir);
-    let started = Instant::now();
-    let index = FyndIndex::open_or_create(dir).expect("index");
-    let mut writer = index.writer(256 * 1024 * 1024).expect("writer");
-    let mut generator = RecordGenerator::default();
-    for i in 0..count {
-        let mut record = generator.record(i);
-        record.body = [record.body.as_str(); 6].join("\n\n");
-        writer.upsert(&record).expect("upsert");
-    }
-    writer.commit().expect("commit");
-    eprintln!(
-        "built an index of {count} records in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
 }

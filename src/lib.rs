@@ -2,8 +2,8 @@
 //!
 //! The modules follow the data: [`ingest`] (files → [`record::ProjectRecord`]) →
 //! [`analysis`] (Swedish text → terms) → [`schema`] (record → index document) → [`index`]
-//! (writing) → [`query`] (searching) → [`output`] (text, JSON). A module only uses the ones
-//! before it.
+//! (writing) → [`query`] (searching) → [`output`] (text, JSON) and [`server`] (HTTP). A module
+//! only uses the ones before it.
 //!
 //! Beside the pipeline: [`corpus_gen`] (generated corpora for benchmarks) and [`bench`]
 //! (query benchmarks); they use the pipeline, nothing in it uses them.
@@ -14,10 +14,10 @@ pub mod corpus_gen;
 pub mod error;
 pub mod index;
 pub mod ingest;
-pub mod manifest;
 pub mod output;
 pub mod query;
 pub mod record;
 pub mod schema;
+pub mod server;
 
 pub use error::FyndError;

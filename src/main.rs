@@ -7,10 +7,11 @@ use fynd::index::{delete_records, index_paths_with, FyndIndex, IndexOptions};
 use fynd::output::export::{write_export, ExportFormat};
 use fynd::output::progress::{CountProgressBar, FileProgressBar};
 use fynd::output::{json::write_json, record_view, text};
-use fynd::query::filters::{facet_key, FacetFilter, PeriodFilter};
-use fynd::query::range::{RangeField, RangeFilter};
-use fynd::query::sort::SortOrder;
-use fynd::query::{export, facet_values, lookup, search, SearchRequest};
+use fynd::query::filters::facet_key;
+use fynd::query::options::SearchOptions;
+use fynd::query::range::RangeField;
+use fynd::query::{export, facet_values, lookup, search};
+use fynd::server::ServerConfig;
 use fynd::FyndError;
 use std::io::Write;
 use std::path::PathBuf;
@@ -67,7 +68,7 @@ struct FilterArgs {
 }
 
 impl FilterArgs {
-    fn request(&self, query: String) -> Result<SearchRequest, FyndError> {
+    fn options(&self, query: String) -> SearchOptions {
         let flags = [
             (RangeField::Budget, &self.budget),
             (RangeField::Granted, &self.granted),
@@ -77,15 +78,18 @@ impl FilterArgs {
             (RangeField::End, &self.end),
             (RangeField::Published, &self.published),
         ];
-        let mut request = SearchRequest::new(&query);
-        request.filters = FacetFilter::parse_all(&self.filters)?;
-        request.period = PeriodFilter::parse(self.from.as_deref(), self.to.as_deref())?;
-        for (field, text) in flags {
-            if let Some(text) = text {
-                request.ranges.push(RangeFilter::from_flag(field, text)?);
-            }
+        SearchOptions {
+            query,
+            filters: self.filters.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            ranges: flags
+                .into_iter()
+                .filter_map(|(field, text)| text.clone().map(|text| (field, text)))
+                .collect(),
+            sort: None,
+            facets: None,
         }
-        Ok(request)
     }
 }
 
@@ -246,6 +250,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the HTTP JSON API and the search page (read-only) until Ctrl-C.
+    Serve {
+        /// Index folder.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = 7700)]
+        port: u16,
+    },
 }
 
 fn main() -> ExitCode {
@@ -325,15 +341,12 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             json,
             format,
         } => {
-            let mut request = filter.request(query)?;
-            request.facets = facets
-                .iter()
-                .filter(|name| !name.trim().is_empty())
-                .map(|name| facet_key(name))
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut options = filter.options(query);
+            options.sort = Some(sort);
+            options.facets = Some(facets);
+            let mut request = options.request()?;
             request.facet_limit = facet_limit;
             request.offset = offset;
-            request.sort = SortOrder::parse(&sort)?;
             let index = FyndIndex::open(&filter.index)?;
             let style = text::Highlight::for_stdout();
             if let Some(format) = format {
@@ -425,7 +438,7 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             json,
         } => {
             let key = facet_key(&key)?;
-            let request = filter.request(query)?;
+            let request = filter.options(query).request()?;
             let index = FyndIndex::open(&filter.index)?;
             let listing = facet_values(&index, &request, key)?;
             if json {
@@ -433,6 +446,15 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             } else {
                 written(text::write_facet_listing(&mut out, &listing))?;
             }
+        }
+        Command::Serve { index, bind, port } => {
+            drop(out);
+            let config = ServerConfig {
+                bind,
+                port,
+                ..ServerConfig::new(&index)
+            };
+            return fynd::server::run(&config);
         }
     }
     written(out.flush())

@@ -65,7 +65,7 @@ fn search_prints_ranked_projects_with_their_metadata_and_passage() {
         "23-023-S06 · ESF+ · ESF Nationellt · 2023-10-02 – 2024-10-02",
         "MYNDIGHETEN FÖR YRKESHÖGSKOLAN",
         "published 2016-08-25",
-        "samordning av myndighetssamverkan",
+        "myndighetssamverkan.…",
         "fund: ESF+ (",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");

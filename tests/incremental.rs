@@ -222,7 +222,7 @@ fn a_run_killed_half_way_keeps_what_it_committed_and_a_rerun_completes() {
         .unwrap();
     // Wait for the first commit (the manifest is written right after it), then SIGKILL.
     let started = Instant::now();
-    while !index.join(fynd::manifest::MANIFEST_FILE).exists() {
+    while !index.join(fynd::index::manifest::MANIFEST_FILE).exists() {
         assert!(
             started.elapsed() < Duration::from_secs(120),
             "no commit within two minutes"

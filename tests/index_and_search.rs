@@ -271,11 +271,14 @@ fn hits_carry_metadata_and_a_highlighted_passage() {
         .iter()
         .map(|r| &top.passage.text[r.clone()])
         .collect();
+    // The compound, and words holding one of its parts ("myndigheters", "samverkansorgan").
     assert!(
         !marked.is_empty()
-            && marked
-                .iter()
-                .all(|m| m.eq_ignore_ascii_case("myndighetssamverkan"))
+            && marked.iter().all(|m| {
+                let m = m.to_lowercase();
+                m.contains("myndighet") || m.contains("samverk")
+            }),
+        "{marked:?}"
     );
     assert!(response.hits.windows(2).all(|w| w[0].score >= w[1].score));
 }

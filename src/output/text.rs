@@ -255,17 +255,30 @@ pub fn write_index_summary(
         "{} records written, {} removed; the index holds {} records.",
         summary.records_written, summary.records_removed, summary.total_records
     )?;
-    if !summary.skipped.is_empty() {
-        writeln!(out, "Skipped {}:", summary.skipped.len())?;
-        for reason in &summary.skipped {
-            writeln!(out, "  {reason}")?;
-        }
+    write_capped(out, "Skipped", &summary.skipped)?;
+    write_capped(out, "Warnings", &summary.warnings)?;
+    Ok(())
+}
+
+/// Lines of a summary list shown before the rest is only counted.
+const SUMMARY_LINES: usize = 10;
+
+/// Writes a titled list, the first [`SUMMARY_LINES`] in full and a count of the rest
+/// (`--json` has them all), so a first run over a large collection stays readable.
+fn write_capped(out: &mut impl Write, title: &str, lines: &[String]) -> io::Result<()> {
+    if lines.is_empty() {
+        return Ok(());
     }
-    if !summary.warnings.is_empty() {
-        writeln!(out, "{} warnings:", summary.warnings.len())?;
-        for warning in &summary.warnings {
-            writeln!(out, "  {warning}")?;
-        }
+    writeln!(out, "{title} ({}):", lines.len())?;
+    for line in lines.iter().take(SUMMARY_LINES) {
+        writeln!(out, "  {line}")?;
+    }
+    if lines.len() > SUMMARY_LINES {
+        writeln!(
+            out,
+            "  … and {} more (fynd index --json lists them all)",
+            lines.len() - SUMMARY_LINES
+        )?;
     }
     Ok(())
 }
@@ -282,4 +295,31 @@ pub fn write_delete_summary(out: &mut impl Write, summary: &DeleteSummary) -> io
         writeln!(out, "No record with id: {}", summary.not_found.join(", "))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_problem_lists_are_cut_with_a_count_of_the_rest() {
+        let summary = IndexSummary {
+            files_seen: 2,
+            files_added: 2,
+            records_written: 30,
+            total_records: 30,
+            warnings: (1..=25)
+                .map(|n| format!("a.csv:{n}: no description"))
+                .collect(),
+            skipped: vec!["b.bin: looks like a binary file".to_string()],
+            ..IndexSummary::default()
+        };
+        let mut out = Vec::new();
+        write_index_summary(&mut out, &summary, "index").unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Skipped (1):\n  b.bin: looks like a binary file\n"));
+        assert!(text.contains("Warnings (25):\n  a.csv:1: no description\n"));
+        assert!(text.contains("  a.csv:10: no description\n  … and 15 more"));
+        assert!(!text.contains("a.csv:11:"));
+    }
 }

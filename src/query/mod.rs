@@ -8,6 +8,7 @@ pub mod facets;
 pub mod fields;
 pub mod filters;
 pub mod lookup;
+pub mod options;
 pub mod parse;
 pub mod range;
 pub mod snippet;

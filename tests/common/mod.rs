@@ -272,3 +272,28 @@ pub fn sample_rows() -> Vec<serde_json::Value> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/projektbanken-sample.json");
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
+
+/// For the benchmarks: writes `count` generated records into `dir` unless it already holds exactly that many.
+/// Bodies are made longer (about 1.5 kB) so loading each document costs what a real one does.
+pub fn bench_index(dir: &Path, count: usize) {
+    if let Ok(index) = FyndIndex::open(dir) {
+        if index.num_records().ok() == Some(count as u64) {
+            return;
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    let started = std::time::Instant::now();
+    let index = FyndIndex::open_or_create(dir).expect("index");
+    let mut writer = index.writer(256 * 1024 * 1024).expect("writer");
+    let mut generator = RecordGenerator::default();
+    for i in 0..count {
+        let mut record = generator.record(i);
+        record.body = [record.body.as_str(); 6].join("\n\n");
+        writer.upsert(&record).expect("upsert");
+    }
+    writer.commit().expect("commit");
+    eprintln!(
+        "built an index of {count} records in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+}

@@ -1,0 +1,262 @@
+//! The index on disk: opening or creating it with the Swedish analyzer registered, and
+//! writing records into it by id, so that indexing the same documents twice replaces them
+//! instead of adding duplicates. The indexing run (files → records → index, incremental
+//! and parallel) is in [`run`]; what it was built from is in [`manifest`].
+//!
+//! The Swedish analysis depends on a lexicon learned from the corpus (compound parts, the
+//! inflection table), saved beside the index so queries analyse words exactly as the
+//! documents were. A new index (or `--rebuild`) first reads every file once to learn it
+//! ([`learn_lexicon`]); later, incremental runs analyse new and changed files with the saved
+//! lexicon, so that every record in the index was analysed the same way.
+
+use crate::analysis::lexicon::{Chain, Lexicon};
+use crate::analysis::{
+    Analyzer, Stream, SwedishAnalyzer, ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME,
+};
+use crate::error::FyndError;
+use crate::record::ProjectRecord;
+use crate::schema::FyndSchema;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tantivy::collector::DocSetCollector;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::AllQuery;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub mod manifest;
+mod run;
+
+pub use run::{
+    delete_records, index_paths, index_paths_with, DeleteSummary, IndexOptions, IndexProgress,
+    IndexSummary, NoProgress,
+};
+
+/// Memory the index writer may use before it flushes a segment.
+pub const DEFAULT_WRITER_MEMORY: usize = 128 * 1024 * 1024;
+
+/// An opened fynd index and the schema handles to work with it.
+pub struct FyndIndex {
+    /// The tantivy index.
+    pub index: Index,
+    /// Field handles.
+    pub schema: FyndSchema,
+    /// Where it lives.
+    pub dir: PathBuf,
+    /// The lexicon the index was built with (the base lexicon for an index without one).
+    pub lexicon: Arc<Lexicon>,
+}
+
+impl FyndIndex {
+    /// Opens an existing index for searching; a missing one is a [`FyndError::NoIndex`]
+    /// that tells the user how to build it.
+    pub fn open(dir: &Path) -> Result<FyndIndex, FyndError> {
+        if !dir.join("meta.json").is_file() {
+            return Err(FyndError::NoIndex {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let index = Index::open_in_dir(dir)?;
+        FyndIndex::wrap(index, dir)
+    }
+
+    /// Opens the index in `dir`, creating the folder and an empty index if there is none.
+    pub fn open_or_create(dir: &Path) -> Result<FyndIndex, FyndError> {
+        std::fs::create_dir_all(dir).map_err(|source| FyndError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let directory = MmapDirectory::open(dir).map_err(|err| FyndError::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other(err.to_string()),
+        })?;
+        let index = Index::open_or_create(directory, FyndSchema::build().schema).map_err(
+            |err| match err {
+                tantivy::TantivyError::SchemaError(_) => FyndError::IncompatibleIndex {
+                    dir: dir.to_path_buf(),
+                },
+                other => FyndError::Tantivy(other),
+            },
+        )?;
+        FyndIndex::wrap(index, dir)
+    }
+
+    fn wrap(index: Index, dir: &Path) -> Result<FyndIndex, FyndError> {
+        let schema = FyndSchema::build();
+        if index.schema() != schema.schema {
+            return Err(FyndError::IncompatibleIndex {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let lexicon = Lexicon::load(dir)
+            .map_err(|source| FyndError::Io {
+                path: dir.join(crate::analysis::lexicon::LEXICON_FILE),
+                source,
+            })?
+            .unwrap_or_else(Lexicon::base);
+        let mut fynd = FyndIndex {
+            index,
+            schema,
+            dir: dir.to_path_buf(),
+            lexicon: Arc::new(Lexicon::default()),
+        };
+        fynd.use_lexicon(lexicon);
+        Ok(fynd)
+    }
+
+    /// Makes `lexicon` the one every field is analysed with from now on.
+    fn use_lexicon(&mut self, lexicon: Lexicon) {
+        self.lexicon = Arc::new(lexicon);
+        let tokenizers = self.index.tokenizers();
+        for (name, stream) in [
+            (ANALYZER_NAME, Stream::Words),
+            (PARTS_ANALYZER_NAME, Stream::Parts),
+            (FOLDED_ANALYZER_NAME, Stream::Folded),
+        ] {
+            tokenizers.register(name, SwedishAnalyzer::new(self.lexicon.clone(), stream));
+        }
+    }
+
+    /// The analysis chain of this index, for analysing queries the way its documents were.
+    pub fn analyzer(&self) -> Analyzer {
+        Analyzer::new(self.lexicon.clone())
+    }
+
+    /// Every record in the last commit, in index order.
+    pub fn stored_records(&self) -> Result<Vec<ProjectRecord>, FyndError> {
+        let searcher = self.reader()?.searcher();
+        let mut addresses: Vec<_> = searcher
+            .search(&AllQuery, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        addresses.sort();
+        addresses
+            .into_iter()
+            .map(|address| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(self.schema.record_from(&doc)?)
+            })
+            .collect()
+    }
+
+    /// Replaces the whole index by `records`: learns the lexicon from them (with `chain`),
+    /// analyses and writes every record with it, commits, and saves the lexicon.
+    pub fn rebuild(
+        &mut self,
+        records: &[ProjectRecord],
+        chain: Chain,
+        memory_bytes: usize,
+    ) -> Result<(), FyndError> {
+        self.use_lexicon(learn_lexicon(records, chain));
+        let mut writer = self.writer(memory_bytes)?;
+        writer.writer.delete_all_documents()?;
+        for record in records {
+            writer.upsert(record)?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.lexicon
+            .save(&self.dir)
+            .map_err(|source| FyndError::Io {
+                path: self.dir.clone(),
+                source,
+            })
+    }
+
+    /// A reader that sees the last commit.
+    pub fn reader(&self) -> Result<IndexReader, FyndError> {
+        Ok(self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
+    }
+
+    /// The writer; fails with [`FyndError::IndexLocked`] while another process writes.
+    pub fn writer(&self, memory_bytes: usize) -> Result<RecordWriter<'_>, FyndError> {
+        let writer = self.index.writer(memory_bytes).map_err(|err| match err {
+            tantivy::TantivyError::LockFailure(..) => FyndError::IndexLocked {
+                dir: self.dir.clone(),
+            },
+            other => FyndError::Tantivy(other),
+        })?;
+        Ok(RecordWriter {
+            writer,
+            schema: &self.schema,
+            analyzer: self.analyzer(),
+        })
+    }
+
+    /// Number of records in the last commit.
+    pub fn num_records(&self) -> Result<u64, FyndError> {
+        Ok(self.reader()?.searcher().num_docs())
+    }
+}
+
+/// Writes records into the index, replacing any earlier record with the same id.
+pub struct RecordWriter<'a> {
+    writer: IndexWriter,
+    schema: &'a FyndSchema,
+    analyzer: Analyzer,
+}
+
+impl RecordWriter<'_> {
+    /// Adds `record`, replacing the record with the same id if the index has one.
+    pub fn upsert(&mut self, record: &ProjectRecord) -> Result<(), FyndError> {
+        self.writer
+            .delete_term(Term::from_field_text(self.schema.id, &record.id));
+        self.writer
+            .add_document(self.schema.document(record, &mut self.analyzer))?;
+        Ok(())
+    }
+
+    /// Adds an already built `document` for the record with `id`, replacing the record with
+    /// the same id if the index has one.
+    pub fn upsert_document(
+        &mut self,
+        id: &str,
+        document: TantivyDocument,
+    ) -> Result<(), FyndError> {
+        self.writer
+            .delete_term(Term::from_field_text(self.schema.id, id));
+        self.writer.add_document(document)?;
+        Ok(())
+    }
+
+    /// Removes the record with `id`, if there is one.
+    pub fn delete(&mut self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.schema.id, id));
+    }
+
+    /// Removes every record.
+    pub fn delete_all(&mut self) -> Result<(), FyndError> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes everything written so far durable and visible to new readers.
+    pub fn commit(&mut self) -> Result<(), FyndError> {
+        self.writer.commit()?;
+        Ok(())
+    }
+}
+
+/// Learns the lexicon of a corpus from the text of its records: every word of title, body,
+/// owner and partner lists counted, and the inflection table learned from them. With
+/// [`Chain::Plain`] nothing is learned (the baseline chain does not use a lexicon).
+pub fn learn_lexicon(records: &[ProjectRecord], chain: Chain) -> Lexicon {
+    match chain {
+        Chain::Plain => Lexicon::plain(),
+        Chain::Full => Lexicon::learn(records.iter().flat_map(record_texts)),
+    }
+}
+
+/// The texts of a record the lexicon is learned from: title, body, owner, partners and
+/// municipalities.
+pub fn record_texts(record: &ProjectRecord) -> impl Iterator<Item = &str> {
+    [record.title.as_str(), record.body.as_str()]
+        .into_iter()
+        .chain(record.owner.as_deref())
+        .chain(record.partners.iter().map(String::as_str))
+        .chain(record.municipalities.iter().map(String::as_str))
+}

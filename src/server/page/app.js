@@ -1,0 +1,242 @@
+// fynd's search page: the state lives in the URL (shareable, back button works); every
+// change pushes a new URL and renders from it by calling the JSON API of `fynd serve`.
+"use strict";
+
+const LABELS = {
+  sv: {
+    skip: "Hoppa till resultaten", query: "Sökord", search: "Sök", from: "Från", to: "Till",
+    sort: "Sortera", relevance: "Relevans", start_desc: "Start, senaste först",
+    start_asc: "Start, äldsta först", end_desc: "Slut, senaste först",
+    budget_desc: "Budget, störst först", budget_asc: "Budget, minst först",
+    export: "Exportera CSV", prev: "← Föregående", next: "Nästa →", lang: "English",
+    hits: (n, a, b) => n === 0 ? "Inga träffar" : `${n} träffar, visar ${a}–${b}`,
+    page: (p, n) => `Sida ${p} av ${n}`, back: "← Tillbaka till träffarna",
+    facets: "Facetter", clear: "Rensa filter", didyoumean: "Menade du",
+    loading: "Söker…", placeholder: "Sök i projekten, t.ex. samverkan",
+    fund: "Fond", region: "Region", programme_area: "Programområde", year: "År",
+    owner: "Projektägare", specific_objective: "Specifikt mål", nuts2: "NUTS 2", shape: "Dokumenttyp",
+    text: "Text", id: "Id", diarienummer: "Diarienummer", title: "Titel", path: "Fil",
+    country: "Land", programme_cci: "Program CCI", intervention_type: "Insatstyp",
+    owner_org_number: "Organisationsnummer", project_phase: "Projektfas", start: "Startdatum",
+    end: "Slutdatum", published: "Publicerad", years: "År", budget: "Budget (kr)",
+    granted: "Beviljat stöd (kr)", cofinancing_rate: "Medfinansieringsgrad (%)",
+    participants: "Deltagare", strategic_importance: "Strategisk betydelse", partners: "Partner",
+    municipalities: "Kommuner", secondary_themes: "Sekundärteman", extra: "Övrigt",
+    date: "ÅÅÅÅ-MM-DD",
+  },
+  en: {
+    skip: "Skip to results", query: "Search words", search: "Search", from: "From", to: "To",
+    sort: "Sort", relevance: "Relevance", start_desc: "Start, latest first",
+    start_asc: "Start, earliest first", end_desc: "End, latest first",
+    budget_desc: "Budget, largest first", budget_asc: "Budget, smallest first",
+    export: "Export CSV", prev: "← Previous", next: "Next →", lang: "Svenska",
+    hits: (n, a, b) => n === 0 ? "No hits" : `${n} hits, showing ${a}–${b}`,
+    page: (p, n) => `Page ${p} of ${n}`, back: "← Back to the hits",
+    facets: "Facets", clear: "Clear filters", didyoumean: "Did you mean",
+    loading: "Searching…", placeholder: "Search the projects, e.g. samverkan",
+    fund: "Fund", region: "Region", programme_area: "Programme area", year: "Year",
+    owner: "Project owner", specific_objective: "Specific objective", nuts2: "NUTS 2", shape: "Document type",
+    text: "Text", id: "Id", diarienummer: "Case number", title: "Title", path: "File",
+    country: "Country", programme_cci: "Programme CCI", intervention_type: "Intervention type",
+    owner_org_number: "Organisation number", project_phase: "Project phase", start: "Start",
+    end: "End", published: "Published", years: "Years", budget: "Budget (SEK)",
+    granted: "Granted support (SEK)", cofinancing_rate: "Co-financing rate (%)",
+    participants: "Participants", strategic_importance: "Strategic importance", partners: "Partners",
+    municipalities: "Municipalities", secondary_themes: "Secondary themes", extra: "Other",
+    date: "YYYY-MM-DD",
+  },
+};
+const PAGE = 10;
+const $ = (id) => document.getElementById(id);
+
+function readState() {
+  const p = new URLSearchParams(location.search);
+  return {
+    q: p.get("q") || "",
+    filters: p.getAll("filter").map((f) => [f.slice(0, f.indexOf(":")), f.slice(f.indexOf(":") + 1)]),
+    from: p.get("from") || "",
+    to: p.get("to") || "",
+    sort: p.get("sort") || "relevance",
+    offset: Math.max(0, parseInt(p.get("offset") || "0", 10) || 0),
+    id: p.get("id") || "",
+    lang: p.get("lang") === "en" ? "en" : "sv",
+  };
+}
+
+function stateParams(s, withPage) {
+  const p = new URLSearchParams();
+  p.set("q", s.q);
+  for (const [k, v] of s.filters) p.append("filter", `${k}:${v}`);
+  if (s.from) p.set("from", s.from);
+  if (s.to) p.set("to", s.to);
+  if (s.sort && s.sort !== "relevance") p.set("sort", s.sort);
+  if (withPage && s.offset) p.set("offset", String(s.offset));
+  return p;
+}
+
+function go(change) {
+  const s = Object.assign(readState(), change);
+  const p = stateParams(s, true);
+  if (s.id) p.set("id", s.id);
+  if (s.lang === "en") p.set("lang", "en");
+  history.pushState(null, "", "?" + p.toString());
+  render();
+}
+
+function t(key) { return LABELS[readState().lang][key]; }
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+
+async function api(path) {
+  const answer = await fetch(path);
+  const body = await answer.json();
+  if (!answer.ok) {
+    const where = body.position !== undefined ? ` (${body.parameter || ""}, position ${body.position + 1})` : "";
+    throw new Error((body.error || answer.statusText) + where);
+  }
+  return body;
+}
+
+function showError(err) {
+  $("error").hidden = !err;
+  $("error").textContent = err ? err.message : "";
+}
+
+function applyLabels(s) {
+  document.documentElement.lang = s.lang;
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = LABELS[s.lang][node.dataset.t];
+  $("lang").textContent = LABELS[s.lang].lang;
+  $("q").placeholder = LABELS[s.lang].placeholder;
+  $("from").placeholder = $("to").placeholder = LABELS[s.lang].date;
+  $("facets").setAttribute("aria-label", LABELS[s.lang].facets);
+}
+
+function formatMeta(hit) {
+  const parts = [hit.fund, hit.region, hit.owner].filter(Boolean);
+  if (hit.start || hit.end) parts.push(`${hit.start || "…"} – ${hit.end || "…"}`);
+  else if (hit.published) parts.push(hit.published);
+  if (hit.budget) parts.push(`${hit.budget.toLocaleString("sv-SE")} kr`);
+  parts.push(hit.id);
+  return parts.join(" · ");
+}
+
+function renderFacets(s, facets) {
+  const box = $("facets");
+  box.replaceChildren();
+  if (s.filters.length) box.append(el("button", { type: "button", class: "facet clear", onclick: () => go({ filters: [], offset: 0 }) }, t("clear")));
+  for (const [key, values] of Object.entries(facets)) {
+    if (!values.length) continue;
+    const list = el("ul", {});
+    for (const { value, count } of values) {
+      const on = s.filters.some(([k, v]) => k === key && v === value);
+      const toggle = () => {
+        const filters = on ? s.filters.filter(([k, v]) => !(k === key && v === value)) : s.filters.concat([[key, value]]);
+        go({ filters, offset: 0, id: "" });
+      };
+      list.append(el("li", {}, el("button", { type: "button", class: "facet", "aria-pressed": String(on), "data-facet": key, "data-value": value, onclick: toggle },
+        el("span", { class: "value" }, value), el("span", { class: "count" }, count))));
+    }
+    box.append(el("h2", {}, t(key) || key), list);
+  }
+}
+
+function renderHits(s, r) {
+  const a = r.total ? r.offset + 1 : 0;
+  const b = r.offset + r.hits.length;
+  $("summary").textContent = LABELS[s.lang].hits(r.total, a, b);
+  if (r.did_you_mean && r.did_you_mean.length) {
+    const words = r.did_you_mean.flatMap((d) => d.suggestions.slice(0, 2));
+    $("summary").append(` · ${t("didyoumean")}: ${words.join(", ")}?`);
+  }
+  const list = $("hits");
+  list.replaceChildren();
+  for (const hit of r.hits) {
+    const link = el("a", { href: "?" + new URLSearchParams({ id: hit.id }), class: "open" }, hit.title || hit.id);
+    link.addEventListener("click", (e) => { e.preventDefault(); go({ id: hit.id }); });
+    const snippet = el("p", { class: "snippet" });
+    snippet.innerHTML = hit.snippet; // escaped by the server, matches in <mark>
+    list.append(el("li", { class: "hit" }, el("h3", {}, link), el("p", { class: "meta" }, formatMeta(hit)), snippet));
+  }
+  const pages = Math.max(1, Math.ceil(r.total / PAGE));
+  $("page").textContent = LABELS[s.lang].page(Math.floor(r.offset / PAGE) + 1, pages);
+  $("prev").disabled = r.offset === 0;
+  $("next").disabled = r.offset + PAGE >= r.total;
+}
+
+function renderRecord(s, record) {
+  const box = $("record");
+  const back = el("a", { href: "#", class: "back" }, t("back"));
+  back.addEventListener("click", (e) => { e.preventDefault(); go({ id: "" }); });
+  const rows = el("dl", {});
+  for (const [key, value] of Object.entries(record)) {
+    if (key === "body" || value === null || value === "" || (Array.isArray(value) && !value.length)) continue;
+    if (typeof value === "object" && !Array.isArray(value) && !Object.keys(value).length) continue;
+    const text = Array.isArray(value) ? value.join(", ")
+      : typeof value === "object" ? Object.entries(value).map(([k, v]) => `${k}: ${v}`).join("; ")
+      : typeof value === "number" && value >= 10000 ? value.toLocaleString("sv-SE")
+      : String(value);
+    rows.append(el("dt", {}, t(key) || key.replace(/_/g, " ")), el("dd", {}, text));
+  }
+  box.replaceChildren(back, el("h2", {}, record.title || record.id), rows, el("div", { class: "body" }, record.body || ""));
+  box.hidden = false;
+  box.focus();
+}
+
+let generation = 0;
+async function render() {
+  const s = readState();
+  const mine = ++generation;
+  applyLabels(s);
+  $("q").value = s.q;
+  $("from").value = s.from;
+  $("to").value = s.to;
+  $("sort").value = s.sort;
+  $("export").href = "api/export?format=csv&" + stateParams(s, false).toString();
+  try {
+    showError(null);
+    if (s.id) {
+      const record = await api("api/records/" + encodeURIComponent(s.id));
+      if (mine !== generation) return;
+      $("results").hidden = true;
+      renderRecord(s, record);
+      document.body.dataset.rendered = location.search;
+      return;
+    }
+    $("record").hidden = true;
+    $("results").hidden = false;
+    const p = stateParams(s, true);
+    p.set("limit", String(PAGE));
+    p.set("facet_limit", "15");
+    const r = await api("api/search?" + p.toString());
+    if (mine !== generation) return;
+    renderFacets(s, r.facets);
+    renderHits(s, r);
+    document.body.dataset.rendered = location.search;
+  } catch (err) {
+    if (mine === generation) {
+      showError(err);
+      document.body.dataset.rendered = location.search;
+    }
+  }
+}
+
+$("search").addEventListener("submit", (e) => {
+  e.preventDefault();
+  go({ q: $("q").value, from: $("from").value.trim(), to: $("to").value.trim(), offset: 0, id: "" });
+});
+for (const id of ["from", "to"]) $(id).addEventListener("change", () => go({ [id]: $(id).value.trim(), offset: 0, id: "" }));
+$("sort").addEventListener("change", () => go({ sort: $("sort").value, offset: 0, id: "" }));
+$("prev").addEventListener("click", () => go({ offset: Math.max(0, readState().offset - PAGE) }));
+$("next").addEventListener("click", () => go({ offset: readState().offset + PAGE }));
+$("lang").addEventListener("click", () => go({ lang: readState().lang === "en" ? "sv" : "en" }));
+window.addEventListener("popstate", render);
+render();
