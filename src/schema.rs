@@ -132,9 +132,9 @@ pub struct FyndSchema {
     pub id: Field,
     /// Source path, exact.
     pub path: Field,
-    /// Title, Swedish-analysed, stored for snippets.
+    /// Title, Swedish-analysed.
     pub title: Field,
-    /// Running text, Swedish-analysed, stored for snippets.
+    /// Running text, Swedish-analysed.
     pub body: Field,
     /// Owner organisation as searchable text.
     pub owner_text: Field,
@@ -146,7 +146,8 @@ pub struct FyndSchema {
     /// Diacritic-folded terms of every text field, stopwords included: the lenient field
     /// for queries typed without å/ä/ö and for queries of stopwords alone.
     pub folded: Field,
-    /// The whole record (without body) as JSON, for rebuilding hits and record views.
+    /// The whole record as JSON, for rebuilding hits, passages and record views: the one
+    /// stored copy of the text.
     pub record: Field,
     facets: Vec<(FacetKey, Field)>,
     /// Start date (indexed, fast).
@@ -186,17 +187,8 @@ impl FyndSchema {
                     .set_index_option(option),
             )
         };
-        let swedish = |stored: bool| {
-            let indexing = TextFieldIndexing::default()
-                .set_tokenizer(ANALYZER_NAME)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-            let options = TextOptions::default().set_indexing_options(indexing);
-            if stored {
-                options.set_stored()
-            } else {
-                options
-            }
-        };
+        // Not stored: the record field holds the whole record, title and body included.
+        let swedish = || analysed(ANALYZER_NAME, IndexRecordOption::WithFreqsAndPositions);
         let date = || {
             DateOptions::default()
                 .set_indexed()
@@ -207,10 +199,10 @@ impl FyndSchema {
 
         let id = builder.add_text_field("id", STRING | STORED);
         let path = builder.add_text_field("path", STRING | STORED);
-        let title = builder.add_text_field("title", swedish(true));
-        let body = builder.add_text_field("body", swedish(true));
-        let owner_text = builder.add_text_field("owner", swedish(false));
-        let partners = builder.add_text_field("partners", swedish(false));
+        let title = builder.add_text_field("title", swedish());
+        let body = builder.add_text_field("body", swedish());
+        let owner_text = builder.add_text_field("owner", swedish());
+        let partners = builder.add_text_field("partners", swedish());
         let parts = builder.add_text_field(
             "parts",
             analysed(PARTS_ANALYZER_NAME, IndexRecordOption::WithFreqs),
@@ -282,30 +274,38 @@ impl FyndSchema {
     }
 
     /// Turns a record into the document that is indexed for it. `analyzer` (the index's
-    /// own) makes the parts and folded terms of all text fields in one pass; the whole-word
-    /// fields are analysed by the tokenizer registered for them.
+    /// own) analyses each text once, into the whole-word terms of its field and the parts
+    /// and folded terms of every text field, all handed to tantivy pre-tokenized.
     pub fn document(&self, record: &ProjectRecord, analyzer: &mut Analyzer) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &record.id);
         doc.add_text(self.path, &record.path);
-        doc.add_text(self.title, &record.title);
-        doc.add_text(self.body, &record.body);
-        if let Some(owner) = &record.owner {
-            doc.add_text(self.owner_text, owner);
-        }
-        for name in record.partners.iter().chain(&record.municipalities) {
-            doc.add_text(self.partners, name);
-        }
-        // The parts and folded fields see every text field once.
-        let texts = [record.title.as_str(), record.body.as_str()]
-            .into_iter()
-            .chain(record.owner.as_deref())
-            .chain(record.partners.iter().map(String::as_str))
-            .chain(record.municipalities.iter().map(String::as_str));
-        for text in texts {
-            let lenient = analyzer.lenient(text);
-            // Neither field is stored, so the pre-tokenized values need no text.
-            for (field, terms) in [(self.parts, lenient.parts), (self.folded, lenient.folded)] {
+        let texts = [
+            (self.title, record.title.as_str()),
+            (self.body, record.body.as_str()),
+        ]
+        .into_iter()
+        .chain(
+            record
+                .owner
+                .as_deref()
+                .map(|owner| (self.owner_text, owner)),
+        )
+        .chain(
+            record
+                .partners
+                .iter()
+                .chain(&record.municipalities)
+                .map(|name| (self.partners, name.as_str())),
+        );
+        for (field, text) in texts {
+            let analysis = analyzer.analyze(text);
+            // None of these fields is stored, so the pre-tokenized values need no text.
+            for (field, terms) in [
+                (field, analysis.words),
+                (self.parts, analysis.parts),
+                (self.folded, analysis.folded),
+            ] {
                 doc.add_pre_tokenized_text(
                     field,
                     PreTokenizedString {
@@ -315,11 +315,7 @@ impl FyndSchema {
                 );
             }
         }
-        let without_body = ProjectRecord {
-            body: String::new(),
-            ..record.clone()
-        };
-        let json = serde_json::to_string(&without_body).expect("a record always serialises");
+        let json = serde_json::to_string(record).expect("a record always serialises");
         doc.add_text(self.record, &json);
         for (key, field) in &self.facets {
             for value in key.values(record) {
@@ -355,12 +351,13 @@ impl FyndSchema {
 
     /// Rebuilds the record a stored document was made from.
     pub fn record_from(&self, doc: &TantivyDocument) -> tantivy::Result<ProjectRecord> {
-        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
-        let mut record: ProjectRecord = serde_json::from_str(text(self.record)).map_err(|err| {
+        let json = doc
+            .get_first(self.record)
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        serde_json::from_str(json).map_err(|err| {
             tantivy::TantivyError::InternalError(format!("stored record does not parse: {err}"))
-        })?;
-        record.body = text(self.body).to_string();
-        Ok(record)
+        })
     }
 }
 

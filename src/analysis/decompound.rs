@@ -55,11 +55,49 @@ pub struct Part {
 }
 
 fn usable(lexicon: &Lexicon, lemma: &str) -> Option<u32> {
-    if lemma.chars().count() < MIN_PART_CHARS || is_stopword(lemma) || AFFIXES.contains(&lemma) {
+    // The lookup first: most candidates are no word at all, and it is one hash probe.
+    let count = lexicon.count(lemma);
+    if count < MIN_PART_COUNT
+        || lemma.chars().count() < MIN_PART_CHARS
+        || is_stopword(lemma)
+        || AFFIXES.contains(&lemma)
+    {
         return None;
     }
-    let count = lexicon.count(lemma);
-    (count >= MIN_PART_COUNT).then_some(count)
+    Some(count)
+}
+
+/// The best-supported candidate lemma seen so far: highest count, then the
+/// alphabetically first. Candidates are written into one reused buffer, so the search
+/// allocates only for a lemma that wins.
+#[derive(Default)]
+struct BestLemma {
+    buffer: String,
+    best: Option<(String, u32)>,
+}
+
+impl BestLemma {
+    /// Considers `self.buffer` as a candidate.
+    fn consider(&mut self, lexicon: &Lexicon) {
+        let Some(count) = usable(lexicon, &self.buffer) else {
+            return;
+        };
+        let better = match &self.best {
+            None => true,
+            Some((lemma, best)) => count > *best || (count == *best && self.buffer < *lemma),
+        };
+        if better {
+            self.best = Some((self.buffer.clone(), count));
+        }
+    }
+
+    /// Considers `stem` followed by `ending`.
+    fn candidate(&mut self, lexicon: &Lexicon, stem: &str, ending: &str) {
+        self.buffer.clear();
+        self.buffer.push_str(stem);
+        self.buffer.push_str(ending);
+        self.consider(lexicon);
+    }
 }
 
 /// The best-supported word a non-final part stands for, with its count.
@@ -68,24 +106,25 @@ fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
     if is_stopword(surface) {
         return None;
     }
-    let mut candidates: Vec<String> = vec![surface.to_string()];
+    let mut best = BestLemma::default();
+    best.candidate(lexicon, surface, "");
     let mut chars = surface.chars();
     let last = chars.next_back();
     let stem = chars.as_str();
     match last {
         Some('s') => {
-            candidates.push(stem.to_string());
-            candidates.push(format!("{stem}e"));
+            best.candidate(lexicon, stem, "");
+            best.candidate(lexicon, stem, "e");
         }
         Some('e' | 'a' | 'o' | 'u') => {
-            candidates.push(stem.to_string());
-            candidates.push(format!("{stem}a"));
+            best.candidate(lexicon, stem, "");
+            best.candidate(lexicon, stem, "a");
         }
         _ => {}
     }
-    candidates.push(format!("{surface}a"));
-    candidates.push(format!("{surface}e"));
-    best(lexicon, candidates)
+    best.candidate(lexicon, surface, "a");
+    best.candidate(lexicon, surface, "e");
+    best.best
 }
 
 /// The best-supported word a final (possibly inflected) part stands for, with its count.
@@ -93,23 +132,16 @@ fn last_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
     if SUFFIX_SURFACES.contains(&surface) {
         return None;
     }
-    let mut candidates: Vec<String> = Vec::new();
+    let mut best = BestLemma::default();
     for ending in INFLECTIONS {
         if let Some(base) = surface.strip_suffix(ending) {
-            candidates.push(base.to_string());
+            best.candidate(lexicon, base, "");
             if !ending.is_empty() {
-                candidates.push(format!("{base}a"));
+                best.candidate(lexicon, base, "a");
             }
         }
     }
-    best(lexicon, candidates)
-}
-
-fn best(lexicon: &Lexicon, candidates: Vec<String>) -> Option<(String, u32)> {
-    candidates
-        .into_iter()
-        .filter_map(|lemma| usable(lexicon, &lemma).map(|count| (lemma, count)))
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+    best.best
 }
 
 /// Splits a lower-cased `word` into parts, or `None` when it is better left whole.

@@ -4,6 +4,7 @@
 //! corpus is indexed, saved in the index folder as [`LEXICON_FILE`] and loaded with the
 //! index, so that queries are analysed exactly as the documents were.
 
+use super::fasthash::FastMap;
 use super::inflect;
 use super::lowercase::lowercase;
 use super::segment::{segments, SegmentKind};
@@ -36,24 +37,68 @@ pub enum Chain {
 }
 
 /// Words of the corpus with their counts, and the inflection table learned from them.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Lexicon {
     /// The chain the index was built with.
     pub chain: Chain,
-    /// Corpus words (lower-cased, letters only) and how often each occurs.
-    words: HashMap<String, u32>,
+    /// Corpus words (lower-cased, letters only) and base-lexicon words, with what the
+    /// chain asks of each: its corpus count and its evidence as a compound part.
+    words: FastMap<Box<str>, WordStats>,
+    /// How many entries of `words` occur in the corpus (the rest are base words only).
+    corpus_words: usize,
     /// Snowball stem → canonical stem, for stems that split one word's forms.
     stem_table: HashMap<String, String>,
     /// Corpus count of all forms of a word, by canonical stem (derived, not saved).
-    #[serde(skip)]
-    family_counts: HashMap<String, u32>,
+    family_counts: FastMap<String, u32>,
+}
+
+/// What the lexicon knows of one word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct WordStats {
+    /// Occurrences in the corpus.
+    own: u32,
+    /// The word's support as a compound part ([`Lexicon::count`]), derived when the
+    /// lexicon is learned or loaded, so that decompounding, which asks for it for every
+    /// candidate part of every new word, pays one hash lookup.
+    evidence: u32,
+}
+
+/// The lexicon as saved in the index folder.
+#[derive(Deserialize)]
+struct SavedLexicon {
+    chain: Chain,
+    words: BTreeMap<String, u32>,
+    stem_table: BTreeMap<String, String>,
+}
+
+/// The lexicon serialises as it is saved: the chain, the corpus words with their counts
+/// and the inflection table, with sorted keys so the file is reproducible.
+impl Serialize for Lexicon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Sorted<'a> {
+            chain: Chain,
+            words: BTreeMap<&'a str, u32>,
+            stem_table: BTreeMap<&'a str, &'a str>,
+        }
+        Sorted {
+            chain: self.chain,
+            words: self.words().collect(),
+            stem_table: self
+                .stem_table
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// Counts the words of a corpus text by text, so a lexicon can be learned from more text
 /// than fits in memory at once, and by several threads (each with its own learner, merged).
 #[derive(Clone, Debug, Default)]
 pub struct LexiconLearner {
-    words: HashMap<String, u32>,
+    words: FastMap<String, u32>,
 }
 
 impl LexiconLearner {
@@ -95,14 +140,7 @@ impl LexiconLearner {
                 .filter(|w| !words.contains_key(*w)),
         );
         let stem_table = inflect::learn(vocabulary, &stemmer);
-        let mut lexicon = Lexicon {
-            chain: Chain::Full,
-            words,
-            stem_table,
-            family_counts: HashMap::new(),
-        };
-        lexicon.count_families();
-        lexicon
+        Lexicon::from_counts(Chain::Full, words, stem_table)
     }
 }
 
@@ -144,6 +182,36 @@ impl Lexicon {
         learner.finish()
     }
 
+    /// A lexicon of `chain` from corpus word counts and an inflection table, with the
+    /// derived figures computed.
+    fn from_counts(
+        chain: Chain,
+        counts: impl IntoIterator<Item = (String, u32)>,
+        stem_table: HashMap<String, String>,
+    ) -> Lexicon {
+        let counts = counts.into_iter();
+        let mut words: FastMap<Box<str>, WordStats> = FastMap::default();
+        words.reserve(counts.size_hint().0 + base_words().len());
+        for (word, own) in counts {
+            words.insert(
+                word.into_boxed_str(),
+                WordStats {
+                    own,
+                    ..WordStats::default()
+                },
+            );
+        }
+        let mut lexicon = Lexicon {
+            chain,
+            words,
+            corpus_words: 0,
+            stem_table,
+            family_counts: FastMap::default(),
+        };
+        lexicon.derive();
+        lexicon
+    }
+
     /// Adds the word counts of more text (files indexed in a later, incremental run), so
     /// compound splitting learns from them. The inflection table stays as it was learned:
     /// whole-word terms of records already indexed keep meaning what they meant.
@@ -152,60 +220,86 @@ impl Lexicon {
             return;
         }
         for (word, count) in learner.words {
-            *self.words.entry(word).or_insert(0) += count;
+            match self.words.get_mut(word.as_str()) {
+                Some(stats) => stats.own += count,
+                None => {
+                    self.words.insert(
+                        word.into_boxed_str(),
+                        WordStats {
+                            own: count,
+                            evidence: 0,
+                        },
+                    );
+                }
+            }
         }
-        self.count_families();
+        self.derive();
     }
 
-    /// Sums the corpus counts of every form of each word (by canonical stem), so that
-    /// "myndighet" as a compound part is supported by "myndigheten", "myndigheterna", …
-    fn count_families(&mut self) {
+    /// Computes what is derived from the counts: the corpus count of every form of each
+    /// word (by canonical stem), so that "myndighet" as a compound part is supported by
+    /// "myndigheten", "myndigheterna", …; and from it each word's evidence as a part.
+    fn derive(&mut self) {
+        self.corpus_words = self.words.values().filter(|s| s.own > 0).count();
         if self.chain != Chain::Full {
             return;
         }
         let stemmer = SwedishStemmer::new();
-        let mut families: HashMap<String, u32> = HashMap::with_capacity(self.words.len());
-        for (word, count) in &self.words {
+        // Every base word is an entry, so a part from the base lexicon alone is one lookup.
+        self.words.retain(|_, stats| stats.own > 0);
+        for &word in base_words() {
+            self.words.entry(word.into()).or_default();
+        }
+        let mut families: FastMap<String, u32> = FastMap::default();
+        families.reserve(self.corpus_words);
+        // The canonical stem of each corpus word, in the map's iteration order (the map is
+        // not changed between the two passes, so the order is the same).
+        let mut stems: Vec<String> = Vec::with_capacity(self.corpus_words);
+        for (word, stats) in &self.words {
+            if stats.own == 0 {
+                continue;
+            }
             let stem = stemmer.stem(word);
-            *families
-                .entry(self.canonical_stem(&stem).to_string())
-                .or_insert(0) += count;
+            let canonical = self.canonical_stem(&stem).to_string();
+            *families.entry(canonical.clone()).or_insert(0) += stats.own;
+            stems.push(canonical);
+        }
+        let mut stems = stems.into_iter();
+        for (word, stats) in self.words.iter_mut() {
+            let base = if base_words().binary_search(&word.as_ref()).is_ok() {
+                BASE_COUNT
+            } else {
+                0
+            };
+            let family = if stats.own > 0 {
+                let stem = stems.next().expect("one stem per corpus word");
+                families.get(&stem).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            stats.evidence = stats.own.max(family) + base;
         }
         self.family_counts = families;
     }
 
     /// How often `word` occurred in the corpus (0 for a word never seen).
     pub fn corpus_count(&self, word: &str) -> u32 {
-        self.words.get(word).copied().unwrap_or(0)
+        self.words.get(word).map_or(0, |stats| stats.own)
     }
 
     /// The evidence for `word` as a compound part: its corpus count (or, when it is a
     /// word of the corpus, the count of all its forms), plus [`BASE_COUNT`] when it is in
     /// the base lexicon.
     pub fn count(&self, word: &str) -> u32 {
-        let base = if base_words().binary_search(&word).is_ok() {
-            BASE_COUNT
-        } else {
-            0
-        };
-        let own = self.corpus_count(word);
-        let family = if own > 0 {
-            let stem = SwedishStemmer::new().stem(word);
-            self.family_counts
-                .get(self.canonical_stem(&stem))
-                .copied()
-                .unwrap_or(0)
-        } else {
-            0
-        };
-        own.max(family) + base
+        self.words.get(word).map_or(0, |stats| stats.evidence)
     }
 
     /// The corpus words and their counts, in no particular order.
     pub fn words(&self) -> impl Iterator<Item = (&str, u32)> + Clone {
         self.words
             .iter()
-            .map(|(word, count)| (word.as_str(), *count))
+            .filter(|(_, stats)| stats.own > 0)
+            .map(|(word, stats)| (word.as_ref(), stats.own))
     }
 
     /// The whole-word term of a lower-cased word as this lexicon's chain makes it: the
@@ -217,12 +311,12 @@ impl Lexicon {
 
     /// Number of distinct corpus words.
     pub fn len(&self) -> usize {
-        self.words.len()
+        self.corpus_words
     }
 
     /// Whether no corpus word is known.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.corpus_words == 0
     }
 
     /// The canonical stem for a Snowball stem (itself unless the inflection table joins it
@@ -306,10 +400,13 @@ impl Lexicon {
         let path = dir.join(LEXICON_FILE);
         match std::fs::read(&path) {
             Ok(bytes) => {
-                let mut lexicon: Lexicon = serde_json::from_slice(&bytes)
+                let saved: SavedLexicon = serde_json::from_slice(&bytes)
                     .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
-                lexicon.count_families();
-                Ok(Some(lexicon))
+                Ok(Some(Lexicon::from_counts(
+                    saved.chain,
+                    saved.words,
+                    saved.stem_table.into_iter().collect(),
+                )))
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(err),
@@ -319,22 +416,7 @@ impl Lexicon {
     /// Writes the lexicon into index folder `dir` (atomically: a temporary file renamed
     /// over the old one), with sorted keys so the file is reproducible.
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        #[derive(Serialize)]
-        struct Sorted<'a> {
-            chain: Chain,
-            words: BTreeMap<&'a str, u32>,
-            stem_table: BTreeMap<&'a str, &'a str>,
-        }
-        let sorted = Sorted {
-            chain: self.chain,
-            words: self.words.iter().map(|(w, c)| (w.as_str(), *c)).collect(),
-            stem_table: self
-                .stem_table
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
-        };
-        let json = serde_json::to_vec(&sorted).map_err(std::io::Error::other)?;
+        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
         let tmp = dir.join(format!("{LEXICON_FILE}.tmp"));
         std::fs::write(&tmp, json)?;
         std::fs::rename(&tmp, dir.join(LEXICON_FILE))

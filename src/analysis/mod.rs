@@ -19,6 +19,7 @@
 //! `folded` field). [`SwedishAnalyzer`] hands one stream to tantivy per field.
 
 pub mod decompound;
+pub mod fasthash;
 pub mod fold;
 pub mod inflect;
 pub mod lexicon;
@@ -27,11 +28,10 @@ pub mod segment;
 pub mod stem;
 pub mod stopwords;
 
+use fasthash::FastMap;
 use lexicon::{Chain, Lexicon};
 use lowercase::lowercase;
 use segment::{segments, SegmentKind};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -108,32 +108,8 @@ pub struct Analyzer {
     lexicon: Arc<Lexicon>,
     stemmer: stem::SwedishStemmer,
     /// Memo: lower-cased word → index into `memo`.
-    cache: HashMap<String, usize, BuildHasherDefault<WordHasher>>,
+    cache: FastMap<String, usize>,
     memo: Vec<WordTerms>,
-}
-
-/// A fast hasher for the per-word memo (FxHash's multiply-rotate over 8-byte chunks). The
-/// memo is private and never sees adversarial keys chosen to collide, so a DoS-resistant
-/// hasher would only cost time on every word.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        for &byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 impl Clone for Analyzer {
@@ -148,7 +124,7 @@ impl Analyzer {
         Analyzer {
             lexicon,
             stemmer: stem::SwedishStemmer::new(),
-            cache: HashMap::default(),
+            cache: FastMap::default(),
             memo: Vec::new(),
         }
     }

@@ -5,14 +5,14 @@
 //! The list is `stopwords_sv.txt` next to this file: the Snowball project's Swedish stop
 //! list (snowballstem.org, algorithms/swedish/stop.txt, BSD licence), one word a line.
 
-use std::collections::HashSet;
+use super::fasthash::FastSet;
 use std::sync::OnceLock;
 
 /// The shipped stop list, as written in the repository.
 pub const STOPWORD_FILE: &str = include_str!("stopwords_sv.txt");
 
-fn set() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn set() -> &'static FastSet<&'static str> {
+    static SET: OnceLock<FastSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| {
         STOPWORD_FILE
             .lines()

@@ -39,7 +39,9 @@ impl IndexProgress for NoProgress {
 pub struct IndexOptions {
     /// Memory the tantivy writer may use before it flushes a segment.
     pub memory_bytes: usize,
-    /// Records written between commits; a stopped run keeps everything up to its last commit.
+    /// Records written between commits (at least; once more than four times this many are
+    /// written, a batch is a quarter of what is written so far); a stopped run keeps
+    /// everything up to its last commit.
     pub commit_every: usize,
     /// Remove the records of files that were indexed from the walked folders before and are
     /// gone now.
@@ -256,6 +258,8 @@ pub fn index_paths_with(
         summary.lexicon_learned = true;
     }
     let mut writer = index.writer(options.memory_bytes)?;
+    // Nothing in the index yet: a record's id needs no delete unless this run saw it before.
+    let empty = fresh || options.rebuild;
     if options.rebuild {
         writer.delete_all()?;
         manifest = Manifest::default();
@@ -351,21 +355,28 @@ pub fn index_paths_with(
                             summary
                                 .warnings
                                 .extend(parsed.warnings.iter().map(ToString::to_string));
-                            if let Some(earlier) =
-                                first_seen.insert(record.id.clone(), record.path.clone())
-                            {
+                            let earlier = first_seen.insert(record.id.clone(), record.path.clone());
+                            if let Some(earlier) = &earlier {
                                 summary.warnings.push(format!(
                                     "{}: same id {} as a record in {earlier}; the later one is kept",
                                     record.path, record.id
                                 ));
                             }
-                            writer.upsert_document(&record.id, document)?;
+                            if empty && earlier.is_none() {
+                                writer.add_document(document)?;
+                            } else {
+                                writer.upsert_document(&record.id, document)?;
+                            }
                             summary.records_written += 1;
                             since_commit += 1;
                         }
                         manifest.files.insert(key.clone(), entry);
                         seen.insert(key);
-                        if since_commit >= options.commit_every {
+                        // Batches grow with the index (a quarter of what is written so
+                        // far), so that saving the manifest after each commit stays a
+                        // bounded share of a large run.
+                        let batch = options.commit_every.max(summary.records_written / 4);
+                        if since_commit >= batch {
                             writer.commit()?;
                             manifest
                                 .save(dir)
