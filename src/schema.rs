@@ -2,13 +2,12 @@
 //! facets, which are numbers and dates for filtering and sorting, and how a record is
 //! turned into a tantivy document and back.
 
-use crate::analysis::{tokens, Analyzer, ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME};
+use crate::analysis::{ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME};
 use crate::record::{Date, ProjectRecord};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions,
     Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
 };
-use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{DateTime, TantivyDocument};
 
 /// A facet a researcher can count and filter by. The names are the keys accepted by
@@ -273,10 +272,10 @@ impl FyndSchema {
         }
     }
 
-    /// Turns a record into the document that is indexed for it. `analyzer` (the index's
-    /// own) analyses each text once, into the whole-word terms of its field and the parts
-    /// and folded terms of every text field, all handed to tantivy pre-tokenized.
-    pub fn document(&self, record: &ProjectRecord, analyzer: &mut Analyzer) -> TantivyDocument {
+    /// Turns a record into the document that is indexed for it. Each text goes into its
+    /// own field (whole words) and into the parts and folded fields; the index's Swedish
+    /// tokenizers analyse it once for all three (see `analysis::recent`).
+    pub fn document(&self, record: &ProjectRecord) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &record.id);
         doc.add_text(self.path, &record.path);
@@ -299,21 +298,9 @@ impl FyndSchema {
                 .map(|name| (self.partners, name.as_str())),
         );
         for (field, text) in texts {
-            let analysis = analyzer.analyze(text);
-            // None of these fields is stored, so the pre-tokenized values need no text.
-            for (field, terms) in [
-                (field, analysis.words),
-                (self.parts, analysis.parts),
-                (self.folded, analysis.folded),
-            ] {
-                doc.add_pre_tokenized_text(
-                    field,
-                    PreTokenizedString {
-                        text: String::new(),
-                        tokens: tokens(terms).collect(),
-                    },
-                );
-            }
+            doc.add_text(field, text);
+            doc.add_text(self.parts, text);
+            doc.add_text(self.folded, text);
         }
         let json = serde_json::to_string(record).expect("a record always serialises");
         doc.add_text(self.record, &json);

@@ -50,6 +50,15 @@ pub struct Lexicon {
     stem_table: HashMap<String, String>,
     /// Corpus count of all forms of a word, by canonical stem (derived, not saved).
     family_counts: FastMap<String, u32>,
+    /// Tells this lexicon's contents apart from every other's in this process (new with
+    /// every change), so analyses made with it can be shared between tokenizers.
+    id: u64,
+}
+
+/// A process-wide unique lexicon id.
+fn fresh_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// What the lexicon knows of one word.
@@ -168,6 +177,7 @@ impl Lexicon {
     pub fn plain() -> Lexicon {
         Lexicon {
             chain: Chain::Plain,
+            id: fresh_id(),
             ..Lexicon::default()
         }
     }
@@ -207,6 +217,7 @@ impl Lexicon {
             corpus_words: 0,
             stem_table,
             family_counts: FastMap::default(),
+            id: 0,
         };
         lexicon.derive();
         lexicon
@@ -240,6 +251,7 @@ impl Lexicon {
     /// word (by canonical stem), so that "myndighet" as a compound part is supported by
     /// "myndigheten", "myndigheterna", …; and from it each word's evidence as a part.
     fn derive(&mut self) {
+        self.id = fresh_id();
         self.corpus_words = self.words.values().filter(|s| s.own > 0).count();
         if self.chain != Chain::Full {
             return;
@@ -307,6 +319,11 @@ impl Lexicon {
     pub fn word_term(&self, stemmer: &SwedishStemmer, word: &str) -> String {
         let stem = stemmer.stem(word);
         self.canonical_stem(&stem).to_string()
+    }
+
+    /// This lexicon's id: two lexicons with the same id analyse every text alike.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Number of distinct corpus words.

@@ -24,6 +24,7 @@ pub mod fold;
 pub mod inflect;
 pub mod lexicon;
 pub mod lowercase;
+mod recent;
 pub mod segment;
 pub mod stem;
 pub mod stopwords;
@@ -375,11 +376,11 @@ pub fn tokens(terms: Vec<AnalyzedTerm>) -> impl Iterator<Item = Token> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {
     /// Whole words (title, body, owner, partners).
-    Words,
+    Words = 0,
     /// Compound parts (the parts field).
-    Parts,
+    Parts = 1,
     /// Folded forms (the folded field).
-    Folded,
+    Folded = 2,
 }
 
 /// The Swedish chain as a tantivy tokenizer for one [`Stream`], registered under
@@ -416,19 +417,22 @@ impl Tokenizer for SwedishAnalyzer {
     type TokenStream<'a> = SwedishTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SwedishTokenStream<'a> {
-        self.tokens.clear();
-        let want = match self.stream {
-            Stream::Words => [true, false, false],
-            Stream::Parts => [false, true, false],
-            Stream::Folded => [false, false, true],
+        let slot = self.stream as usize;
+        let lexicon = self.analyzer.lexicon.id();
+        self.tokens = match recent::take(lexicon, text, slot) {
+            Some(tokens) => tokens,
+            None => {
+                let analysis = self.analyzer.analyze(text);
+                let mut streams = [
+                    Some(tokens(analysis.words).collect()),
+                    Some(tokens(analysis.parts).collect()),
+                    Some(tokens(analysis.folded).collect()),
+                ];
+                let wanted = streams[slot].take().unwrap_or_default();
+                recent::keep(lexicon, text, streams);
+                wanted
+            }
         };
-        let analysis = self.analyzer.run(text, want);
-        let terms = match self.stream {
-            Stream::Words => analysis.words,
-            Stream::Parts => analysis.parts,
-            Stream::Folded => analysis.folded,
-        };
-        self.tokens.extend(tokens(terms));
         SwedishTokenStream {
             tokens: &mut self.tokens,
             next: 0,
@@ -537,5 +541,40 @@ mod tests {
             seen.push(stream.token().text.clone());
         }
         assert_eq!(seen, terms("Myndigheternas samverkan"));
+    }
+
+    #[test]
+    fn tokenizers_of_one_text_share_one_analysis_but_never_across_lexicons() {
+        let text = "Företagssamverkan i Jämtlands län";
+        let stream_terms = |analyzer: &mut SwedishAnalyzer| {
+            let mut stream = analyzer.token_stream(text);
+            let mut seen = Vec::new();
+            while stream.advance() {
+                seen.push(stream.token().text.clone());
+            }
+            seen
+        };
+        let base = Arc::new(Lexicon::base());
+        // A corpus where "företag" is rare against the whole word: no split.
+        let mut corpus = "företagssamverkan ".repeat(200);
+        corpus.push_str("företag");
+        let learned = Arc::new(Lexicon::learn([corpus.as_str()]));
+        for lexicon in [&base, &learned, &base] {
+            let expected = Analyzer::new(lexicon.clone()).analyze(text);
+            let expected_terms = |terms: &[AnalyzedTerm]| -> Vec<String> {
+                terms.iter().map(|t| t.term.clone()).collect()
+            };
+            let mut words = SwedishAnalyzer::new(lexicon.clone(), Stream::Words);
+            let mut parts = SwedishAnalyzer::new(lexicon.clone(), Stream::Parts);
+            let mut folded = SwedishAnalyzer::new(lexicon.clone(), Stream::Folded);
+            assert_eq!(stream_terms(&mut words), expected_terms(&expected.words));
+            assert_eq!(stream_terms(&mut parts), expected_terms(&expected.parts));
+            assert_eq!(stream_terms(&mut folded), expected_terms(&expected.folded));
+            // Asked again, after the kept streams were taken: analysed again, same terms.
+            assert_eq!(stream_terms(&mut parts), expected_terms(&expected.parts));
+        }
+        let parts_with =
+            |lexicon: &Arc<Lexicon>| Analyzer::new(lexicon.clone()).analyze(text).parts;
+        assert_ne!(parts_with(&base), parts_with(&learned));
     }
 }

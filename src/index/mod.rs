@@ -187,7 +187,6 @@ impl FyndIndex {
         Ok(RecordWriter {
             writer,
             schema: &self.schema,
-            analyzer: self.analyzer(),
         })
     }
 
@@ -201,7 +200,6 @@ impl FyndIndex {
 pub struct RecordWriter<'a> {
     writer: IndexWriter,
     schema: &'a FyndSchema,
-    analyzer: Analyzer,
 }
 
 impl RecordWriter<'_> {
@@ -209,8 +207,7 @@ impl RecordWriter<'_> {
     pub fn upsert(&mut self, record: &ProjectRecord) -> Result<(), FyndError> {
         self.writer
             .delete_term(Term::from_field_text(self.schema.id, &record.id));
-        self.writer
-            .add_document(self.schema.document(record, &mut self.analyzer))?;
+        self.writer.add_document(self.schema.document(record))?;
         Ok(())
     }
 

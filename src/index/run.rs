@@ -5,7 +5,6 @@
 use super::manifest::{content_hash, fingerprint, FileEntry, FileState, Manifest, MANIFEST_FILE};
 use super::{record_texts, FyndIndex, DEFAULT_WRITER_MEMORY};
 use crate::analysis::lexicon::{Chain, LexiconLearner};
-use crate::analysis::Analyzer;
 use crate::error::FyndError;
 use crate::ingest::{self, IngestError};
 use crate::schema::FyndSchema;
@@ -139,7 +138,6 @@ fn read_one(
     manifest: &Manifest,
     options: &IndexOptions,
     schema: &FyndSchema,
-    analyzer: &mut Analyzer,
 ) -> FileOutcome {
     let shown = path.display().to_string();
     let key = std::fs::canonicalize(path).ok();
@@ -195,7 +193,7 @@ fn read_one(
             documents: contents
                 .documents
                 .iter()
-                .map(|parsed| schema.document(&parsed.record, analyzer))
+                .map(|parsed| schema.document(&parsed.record))
                 .collect(),
             entry: FileEntry {
                 size,
@@ -280,13 +278,12 @@ pub fn index_paths_with(
         for _ in 0..threads {
             let sender = sender.clone();
             let (files, next, snapshot) = (&files, &next, &snapshot);
-            let mut analyzer = index.analyzer();
             workers.push(scope.spawn(move || {
                 let mut learner = LexiconLearner::default();
                 loop {
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(at) else { break };
-                    let outcome = read_one(path, snapshot, options, schema, &mut analyzer);
+                    let outcome = read_one(path, snapshot, options, schema);
                     if let (true, FileOutcome::Parsed { contents, .. }) = (count_words, &outcome) {
                         for parsed in &contents.documents {
                             record_texts(&parsed.record).for_each(|t| learner.add(t));
