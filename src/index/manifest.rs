@@ -5,11 +5,15 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Name of the manifest file inside the index folder.
-pub const MANIFEST_FILE: &str = "fynd-manifest.json";
+/// Name of the manifest file inside the index folder: JSON, zstd-compressed (paths and
+/// hashes of a million files compress about five to one).
+pub const MANIFEST_FILE: &str = "fynd-manifest.json.zst";
+
+/// Name of the manifest as indexes written before compression saved it (plain JSON);
+/// still read.
+pub const LEGACY_MANIFEST_FILE: &str = "fynd-manifest.json";
 
 /// What was indexed from one file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,11 +49,20 @@ pub enum FileState {
 impl Manifest {
     /// Reads the manifest of the index in `dir`; an index without one has an empty manifest.
     pub fn load(dir: &Path) -> std::io::Result<Manifest> {
-        match std::fs::read(dir.join(MANIFEST_FILE)) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(std::io::Error::other),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
-            Err(err) => Err(err),
-        }
+        let bytes = match std::fs::read(dir.join(MANIFEST_FILE)) {
+            Ok(compressed) => zstd::decode_all(compressed.as_slice())?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                match std::fs::read(dir.join(LEGACY_MANIFEST_FILE)) {
+                    Ok(bytes) => bytes,
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                        return Ok(Manifest::default())
+                    }
+                    Err(err) => return Err(err),
+                }
+            }
+            Err(err) => return Err(err),
+        };
+        serde_json::from_slice(&bytes).map_err(std::io::Error::other)
     }
 
     /// Writes the manifest atomically: to a temporary file, synced, then renamed over the
@@ -57,10 +70,16 @@ impl Manifest {
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
         let target = dir.join(MANIFEST_FILE);
         let temporary = dir.join(format!("{MANIFEST_FILE}.tmp"));
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(&serde_json::to_vec(self).map_err(std::io::Error::other)?)?;
+        let file = std::fs::File::create(&temporary)?;
+        let mut encoder = zstd::Encoder::new(file, crate::analysis::lexicon::ZSTD_LEVEL)?;
+        serde_json::to_writer(&mut encoder, self).map_err(std::io::Error::other)?;
+        let file = encoder.finish()?;
         file.sync_all()?;
-        std::fs::rename(&temporary, &target)
+        std::fs::rename(&temporary, &target)?;
+        match std::fs::remove_file(dir.join(LEGACY_MANIFEST_FILE)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
+            _ => Ok(()),
+        }
     }
 
     /// How the file at canonical `path`, with `size` and `modified_ns`, compares with what was
@@ -165,6 +184,31 @@ mod tests {
         );
         let dir = tempfile::tempdir().unwrap();
         manifest.save(dir.path()).unwrap();
+        assert_eq!(Manifest::load(dir.path()).unwrap(), manifest);
+    }
+
+    #[test]
+    fn a_manifest_saved_as_plain_json_by_an_older_fynd_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = Manifest::default();
+        manifest.files.insert(
+            PathBuf::from("/x/a.txt"),
+            FileEntry {
+                size: 3,
+                modified_ns: 10,
+                hash: content_hash(b"hej"),
+                ids: vec!["1".into()],
+            },
+        );
+        std::fs::write(
+            dir.path().join(LEGACY_MANIFEST_FILE),
+            serde_json::to_vec(&manifest).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(Manifest::load(dir.path()).unwrap(), manifest);
+        manifest.save(dir.path()).unwrap();
+        assert!(!dir.path().join(LEGACY_MANIFEST_FILE).exists());
+        assert!(dir.path().join(MANIFEST_FILE).is_file());
         assert_eq!(Manifest::load(dir.path()).unwrap(), manifest);
     }
 }
