@@ -10,6 +10,7 @@ use super::parse::{Occur, QueryNode};
 use crate::index::FyndIndex;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Mutex;
 use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
@@ -82,7 +83,9 @@ pub struct TermMatch {
 
 /// Finds the query's terms in text the way one field analyses it.
 pub struct TermMatcher {
-    analyzer: TextAnalyzer,
+    /// One analyzer for every text this matcher reads, so its memo of analysed words
+    /// carries over from hit to hit (common words are decompounded once per query).
+    analyzer: Mutex<TextAnalyzer>,
     weights: HashMap<String, f32>,
 }
 
@@ -117,7 +120,10 @@ impl TermMatcher {
                 }
             }
         }
-        Some(TermMatcher { analyzer, weights })
+        Some(TermMatcher {
+            analyzer: Mutex::new(analyzer),
+            weights,
+        })
     }
 
     /// Every word of `text` that matches one of the terms, in order.
@@ -125,7 +131,10 @@ impl TermMatcher {
         if self.weights.is_empty() {
             return Vec::new();
         }
-        let mut analyzer = self.analyzer.clone();
+        let mut analyzer = self
+            .analyzer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut stream = analyzer.token_stream(text);
         let mut found = Vec::new();
         while stream.advance() {
