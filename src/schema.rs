@@ -142,8 +142,10 @@ pub struct FyndSchema {
     /// Compound parts of every text field ("samverkan" from "myndighetssamverkan"),
     /// searched with a lower weight than whole words.
     pub parts: Field,
-    /// Diacritic-folded terms of every text field, stopwords included: the lenient field
-    /// for queries typed without å/ä/ö and for queries of stopwords alone.
+    /// Diacritic-folded terms of the words of every text field that have diacritics, and
+    /// stopwords: the lenient field for queries typed without å/ä/ö and for queries of
+    /// stopwords alone. Words without diacritics are their own folded form (in the
+    /// whole-word fields), so they are not indexed twice; no positions are kept.
     pub folded: Field,
     /// The whole record as JSON, for rebuilding hits, passages and record views: the one
     /// stored copy of the text.
@@ -206,12 +208,10 @@ impl FyndSchema {
             "parts",
             analysed(PARTS_ANALYZER_NAME, IndexRecordOption::WithFreqs),
         );
+        // No positions: the folded field is the lenient fallback, matched word by word.
         let folded = builder.add_text_field(
             "folded",
-            analysed(
-                FOLDED_ANALYZER_NAME,
-                IndexRecordOption::WithFreqsAndPositions,
-            ),
+            analysed(FOLDED_ANALYZER_NAME, IndexRecordOption::WithFreqs),
         );
         let record = builder.add_text_field("record", STORED);
         let facets = FacetKey::ALL

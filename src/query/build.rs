@@ -5,6 +5,7 @@
 //! correction searched too, and the correction is reported.
 
 use super::parse::{Occur, QueryNode};
+use crate::analysis::fold::fold;
 use crate::analysis::{AnalyzedTerm, Analyzer, TermKind};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
 use serde::Serialize;
@@ -229,7 +230,9 @@ impl Builder<'_> {
         if words.is_empty() {
             // Stopwords only: nothing, unless the whole query is stopwords.
             if self.stopwords_as_words {
-                if let Some(query) = terms_query(schema.folded, &analysis.folded) {
+                let stopwords: Vec<String> =
+                    analysis.folded.iter().map(|t| t.term.clone()).collect();
+                if let Some(query) = all_of(schema.folded, &stopwords) {
                     should(query, 1.0);
                 }
             }
@@ -280,16 +283,75 @@ impl Builder<'_> {
                 should(Box::new(BooleanQuery::new(all_parts)), COMPOUND_PARTS_BOOST);
             }
         }
-        let folded: Vec<AnalyzedTerm> = analysis
-            .folded
-            .iter()
-            .filter(|t| words.iter().any(|w| w.position == t.position))
-            .cloned()
-            .collect();
-        if let Some(query) = terms_query(schema.folded, &folded) {
-            should(query, FOLDED_BOOST);
+        // A quoted phrase is matched as written: the lenient match keeps no word order.
+        if is_word {
+            if let Some(query) = lenient_query(schema, &words) {
+                should(query, FOLDED_BOOST);
+            }
         }
         clauses
+    }
+}
+
+/// The lenient match of the query's words: each word's folded form ("jamtland" for
+/// "Jämtlands" or "jamtland") in the folded field, where words with diacritics have it,
+/// or in the whole-word fields, where a word without diacritics is its own folded form.
+/// Several words must all match, anywhere (the folded field keeps no positions). For one
+/// word typed without diacritics the whole-word fields are left out: the exact clauses
+/// search them already.
+fn lenient_query(schema: &FyndSchema, words: &[AnalyzedTerm]) -> Option<Box<dyn Query>> {
+    let per_word: Vec<Box<dyn Query>> = words
+        .iter()
+        .map(|word| {
+            let folded = fold(&word.term);
+            let mut fields = vec![schema.folded];
+            if words.len() > 1 || folded != word.term {
+                fields.extend(TEXT_FIELDS.iter().map(|(name, _)| text_field(schema, name)));
+            }
+            let alternatives: Vec<(tantivy::query::Occur, Box<dyn Query>)> = fields
+                .into_iter()
+                .map(|field| {
+                    (
+                        tantivy::query::Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, &folded),
+                            IndexRecordOption::WithFreqs,
+                        )) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+        })
+        .collect();
+    must_all(per_word)
+}
+
+/// Every one of `terms` in `field`, anywhere (for a field without positions).
+fn all_of(field: Field, terms: &[String]) -> Option<Box<dyn Query>> {
+    must_all(
+        terms
+            .iter()
+            .map(|term| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>
+            })
+            .collect(),
+    )
+}
+
+/// A query that needs all of `queries`: the one itself, or their conjunction.
+fn must_all(mut queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match queries.len() {
+        0 => None,
+        1 => queries.pop(),
+        _ => Some(Box::new(BooleanQuery::new(
+            queries
+                .into_iter()
+                .map(|query| (tantivy::query::Occur::Must, query))
+                .collect(),
+        ))),
     }
 }
 
