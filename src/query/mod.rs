@@ -536,11 +536,20 @@ pub fn facet_values(
     request: &SearchRequest,
     key: FacetKey,
 ) -> Result<FacetListing, FyndError> {
-    let schema = &index.schema;
     let reader = index.reader()?;
-    let searcher = reader.searcher();
-    let prepared = Prepared::new(index, &searcher, request)?;
-    let (total, mut counts) = count_facets(schema, &searcher, &prepared, &[key], usize::MAX)?;
+    facet_values_with(index, &reader.searcher(), request, key)
+}
+
+/// [`facet_values`] on `searcher` (of `index`), for a caller that keeps one reader open.
+pub fn facet_values_with(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    key: FacetKey,
+) -> Result<FacetListing, FyndError> {
+    let schema = &index.schema;
+    let prepared = Prepared::new(index, searcher, request)?;
+    let (total, mut counts) = count_facets(schema, searcher, &prepared, &[key], usize::MAX)?;
     Ok(FacetListing {
         facet: key.name().to_string(),
         query: request.query.clone(),
