@@ -24,6 +24,8 @@ pub mod params;
 use crate::analysis::lexicon::LEXICON_FILE;
 use crate::error::FyndError;
 use crate::index::FyndIndex;
+use crate::query::facets;
+use crate::schema::FacetKey;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -102,6 +104,12 @@ impl OpenIndex {
         self.reader.searcher()
     }
 
+    /// Reads what the first query of a new commit would otherwise read (the facet values
+    /// of its new segments), so that query is not slower than the rest.
+    fn warm(&self) {
+        let _ = facets::warm(&self.searcher(), &FacetKey::DEFAULT_COUNTED);
+    }
+
     /// Which reader and which of its loads `searcher` comes from, as `OPEN.GENERATION`: the
     /// `x-fynd-reader` header of a search answer, so tests (and operators) can see that
     /// requests share one reader and that a commit was loaded into it.
@@ -174,7 +182,9 @@ impl IndexHolder {
         let reader = index.reader().ok()?;
         self.opens.fetch_add(1, Ordering::Relaxed);
         let id = NEXT_OPEN.fetch_add(1, Ordering::Relaxed);
-        Some(Arc::new(OpenIndex { id, index, reader }))
+        let open = OpenIndex { id, index, reader };
+        open.warm();
+        Some(Arc::new(open))
     }
 
     /// Brings the reader up to the folder's last commit: nothing when nothing changed, a
@@ -191,6 +201,7 @@ impl IndexHolder {
                 let ok = open.reader.reload().is_ok();
                 if ok {
                     self.reloads.fetch_add(1, Ordering::Relaxed);
+                    open.warm();
                 }
                 ok
             }
