@@ -227,6 +227,10 @@ pub struct FacetCounterSegment {
     tables: Vec<(Arc<SegmentFacets>, Vec<u64>)>,
 }
 
+/// What one segment counted: its hits, and per key the segment's table with a count per
+/// ordinal (names are looked up once, when the segments are merged).
+pub type SegmentCounts = (usize, Vec<(Arc<SegmentFacets>, Vec<u64>)>);
+
 impl Collector for FacetCounter {
     type Fruit = CountedFacets;
     type Child = FacetCounterSegment;
@@ -252,14 +256,23 @@ impl Collector for FacetCounter {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<CountedFacets>) -> tantivy::Result<CountedFacets> {
+    fn merge_fruits(&self, fruits: Vec<SegmentCounts>) -> tantivy::Result<CountedFacets> {
         let mut total = 0;
-        let mut merged = vec![HashMap::new(); self.keys.len()];
-        for (hits, counts) in fruits {
+        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.keys.len()];
+        for (hits, tables) in fruits {
             total += hits;
-            for (into, from) in merged.iter_mut().zip(counts) {
-                for (value, count) in from {
-                    *into.entry(value).or_insert(0) += count;
+            for (into, (table, counts)) in merged.iter_mut().zip(tables) {
+                // The last slot counts documents without a value: never reported.
+                for (name, count) in table.names.iter().zip(counts) {
+                    if count == 0 {
+                        continue;
+                    }
+                    match into.get_mut(name.as_str()) {
+                        Some(sum) => *sum += count,
+                        None => {
+                            into.insert(name.clone(), count);
+                        }
+                    }
                 }
             }
         }
@@ -292,7 +305,7 @@ impl FacetCounterSegment {
 }
 
 impl SegmentCollector for FacetCounterSegment {
-    type Fruit = CountedFacets;
+    type Fruit = SegmentCounts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.hits += 1;
@@ -306,21 +319,8 @@ impl SegmentCollector for FacetCounterSegment {
         }
     }
 
-    fn harvest(self) -> CountedFacets {
-        let counts = self
-            .tables
-            .into_iter()
-            .map(|(table, counts)| {
-                table
-                    .names
-                    .iter()
-                    .zip(counts)
-                    .filter(|(_, count)| *count > 0)
-                    .map(|(name, count)| (name.clone(), count))
-                    .collect()
-            })
-            .collect();
-        (self.hits, counts)
+    fn harvest(self) -> SegmentCounts {
+        (self.hits, self.tables)
     }
 }
 
