@@ -466,3 +466,122 @@ fn a_new_lexicon_is_picked_up_and_an_unchanged_index_is_not_reopened() {
     assert_eq!(lexicon(&second.lexicon), lexicon(&on_disk));
     assert_ne!(lexicon(&first.lexicon), lexicon(&second.lexicon));
 }
+
+/// The server keeps one reader: many searches are answered by the same reader (same
+/// `x-fynd-reader` tag, one open in `/healthz`), and a commit made by another writer after
+/// the server started is seen by the very next request (no polling).
+#[test]
+fn one_reader_serves_every_request_and_a_new_commit_is_seen_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    index_paths(
+        &index_dir,
+        &[corpus_dir()],
+        DEFAULT_WRITER_MEMORY,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let server = start(&index_dir);
+    let addr = server.addr;
+    let tag = |answer: &Answer| answer.header("x-fynd-reader").unwrap().to_string();
+
+    let first = get(addr, "/api/search?q=samverkan");
+    assert_eq!(first.status, 200, "{}", first.body);
+    let first_tag = tag(&first);
+    for query in ["samverkan", "kompetens", "kvarnstenar", "fund:ESF", ""] {
+        for _ in 0..4 {
+            let answer = get(addr, &format!("/api/search?q={}", enc(query)));
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            assert_eq!(
+                tag(&answer),
+                first_tag,
+                "a request was answered by another reader"
+            );
+        }
+    }
+    get(addr, "/api/records/23-032-S03");
+    get(addr, "/api/facets/fund?q=samverkan");
+    get(addr, "/api/export?q=samverkan");
+    let health = get(addr, "/healthz").json();
+    assert_eq!(health["reader"]["opens"], 1, "{health}");
+    assert_eq!(health["reader"]["reloads"], 0, "{health}");
+    assert_eq!(get(addr, "/api/search?q=kvarnstenar").json()["total"], 0);
+
+    // A commit by another writer (as `fynd index` in its own process would make it).
+    let extra = dir.path().join("extra");
+    std::fs::create_dir_all(&extra).unwrap();
+    std::fs::write(
+        extra.join("ny.txt"),
+        "Kvarnstensprojektet\n\nEn förstudie om kvarnstenar i bygden.\n",
+    )
+    .unwrap();
+    index_paths(
+        &index_dir,
+        &[corpus_dir(), extra],
+        DEFAULT_WRITER_MEMORY,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let next = get(addr, "/api/search?q=kvarnstenar");
+    assert_eq!(next.json()["total"], 1, "{}", next.body);
+    // An incremental run with new records also saves a grown lexicon, which changes how
+    // queries are analysed: the index is opened once more with it, and that one reader then
+    // answers every request again.
+    let next_tag = tag(&next);
+    assert_ne!(next_tag, first_tag);
+    for query in ["kvarnstenar", "samverkan", "kompetens"] {
+        for _ in 0..4 {
+            let answer = get(addr, &format!("/api/search?q={}", enc(query)));
+            assert_eq!(
+                tag(&answer),
+                next_tag,
+                "a request was answered by another reader"
+            );
+        }
+    }
+    let health = get(addr, "/healthz").json();
+    assert_eq!(health["reader"]["opens"], 2, "{health}");
+    assert!(
+        health["reader"]["reloads"].as_u64().unwrap() <= 1,
+        "{health}"
+    );
+    assert_eq!(get(addr, "/api/search?q=kvarnstenar").json()["total"], 1);
+}
+
+/// The holder itself: `get` hands out the same opened index and reader until the folder
+/// changes; a new commit reloads that reader in place.
+#[test]
+fn the_holder_reloads_in_place_and_does_not_reopen_per_get() {
+    use fynd::server::IndexHolder;
+    use std::sync::Arc;
+    let dir = corpus_index();
+    let holder = IndexHolder::new(dir.path());
+    let first = holder.get().unwrap();
+    let before = first.searcher().num_docs();
+    for _ in 0..50 {
+        assert!(Arc::ptr_eq(&first, &holder.get().unwrap()));
+    }
+    assert_eq!(holder.stats().opens, 1);
+    assert_eq!(holder.stats().reloads, 0);
+
+    let index = FyndIndex::open(dir.path()).unwrap();
+    let mut writer = index.writer(DEFAULT_WRITER_MEMORY).unwrap();
+    writer
+        .upsert(&common::page(
+            "ny-1",
+            "Kvarnar",
+            "Kvarnstenar mal mjöl i bygden.",
+        ))
+        .unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+
+    let after = holder.get().unwrap();
+    assert!(
+        Arc::ptr_eq(&first, &after),
+        "a commit alone must not re-open the index"
+    );
+    assert_eq!(after.searcher().num_docs(), before + 1);
+    assert_eq!(holder.stats().opens, 1);
+    assert_eq!(holder.stats().reloads, 1);
+}

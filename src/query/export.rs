@@ -69,9 +69,19 @@ pub fn export(
     request: &SearchRequest,
     passages: bool,
 ) -> Result<HitStream, FyndError> {
-    let schema = &index.schema;
     let reader = index.reader()?;
-    let searcher = reader.searcher();
+    export_with(index, &reader.searcher(), request, passages)
+}
+
+/// [`export`] on `searcher` (of `index`), for a caller that keeps one reader open.
+pub fn export_with(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    passages: bool,
+) -> Result<HitStream, FyndError> {
+    let schema = &index.schema;
+    let searcher = searcher.clone();
     let prepared = Prepared::new(index, &searcher, request)?;
     let query = prepared.with_filters(schema, None);
     let mut hits = request.sort.all_docs(&searcher, &*query)?;

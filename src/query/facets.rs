@@ -2,8 +2,12 @@
 
 use crate::schema::FacetKey;
 use serde::Serialize;
-use tantivy::collector::{FacetCollector, FacetCounts};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
+use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// One facet value and the number of matching documents that have it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -30,6 +34,301 @@ pub fn sorted_counts(key: FacetKey, counts: &FacetCounts, limit: usize) -> Vec<F
             value: facet.to_path().concat(),
             count,
         })
+        .collect();
+    if key == FacetKey::Year {
+        values.sort_by(|a, b| a.value.cmp(&b.value));
+    } else {
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    }
+    values.truncate(limit);
+    values
+}
+
+/// Facet values of every document of one segment, read once from the facet column and kept
+/// (segments never change; deleted documents never reach a collector): counting then costs
+/// an array read per hit instead of a column lookup (a binary search in the column's
+/// optional index) and a dictionary lookup per value per query, which was most of a
+/// query's time in the profile of `fynd bench`.
+pub struct SegmentFacets {
+    /// The value of each ordinal, as a `--filter` names it.
+    names: Vec<String>,
+    /// Values per document.
+    ords: DocOrds,
+}
+
+/// Facet ordinals per document.
+enum DocOrds {
+    /// At most one value per document: the ordinal, or [`NO_VALUE`].
+    Single(Vec<u32>),
+    /// Any number: document `d` has `ords[offsets[d]..offsets[d + 1]]`.
+    Multi { offsets: Vec<u32>, ords: Vec<u32> },
+}
+
+/// Ordinal of "no value" in [`DocOrds::Single`]: counted in a slot past the real values.
+const NO_VALUE: u32 = u32::MAX;
+
+impl SegmentFacets {
+    /// Reads facet `key` of every document of `segment`.
+    pub fn read(segment: &SegmentReader, key: FacetKey) -> tantivy::Result<SegmentFacets> {
+        let reader = segment.facet_reader(&field_name(key))?;
+        let mut names = Vec::with_capacity(reader.num_facets());
+        let mut facet = Facet::root();
+        for ord in 0..reader.num_facets() as u64 {
+            reader.facet_from_ord(ord, &mut facet)?;
+            names.push(facet.to_path().concat());
+        }
+        let max_doc = segment.max_doc();
+        let mut single = Vec::with_capacity(max_doc as usize);
+        let mut offsets = Vec::new();
+        let mut multi = Vec::new();
+        for doc in 0..max_doc {
+            let mut values = reader.facet_ords(doc);
+            let first = values.next();
+            let second = values.next();
+            if second.is_some() && offsets.is_empty() {
+                // The first document with two values: switch to the general layout.
+                offsets = Vec::with_capacity(max_doc as usize + 1);
+                offsets.push(0u32);
+                for &ord in &single {
+                    if ord != NO_VALUE {
+                        multi.push(ord);
+                    }
+                    offsets.push(multi.len() as u32);
+                }
+            }
+            if offsets.is_empty() {
+                single.push(first.map_or(NO_VALUE, |ord| ord as u32));
+            } else {
+                multi.extend(
+                    first
+                        .into_iter()
+                        .chain(second)
+                        .chain(values)
+                        .map(|o| o as u32),
+                );
+                offsets.push(multi.len() as u32);
+            }
+        }
+        let ords = if offsets.is_empty() {
+            DocOrds::Single(single)
+        } else {
+            DocOrds::Multi {
+                offsets,
+                ords: multi,
+            }
+        };
+        Ok(SegmentFacets { names, ords })
+    }
+
+    /// Bytes held, for the cache's bound.
+    fn bytes(&self) -> usize {
+        let ords = match &self.ords {
+            DocOrds::Single(ords) => ords.len() * 4,
+            DocOrds::Multi { offsets, ords } => (offsets.len() + ords.len()) * 4,
+        };
+        ords + self.names.iter().map(|n| n.len() + 24).sum::<usize>()
+    }
+}
+
+fn field_name(key: FacetKey) -> String {
+    format!("facet_{}", key.name())
+}
+
+/// Bytes of [`SegmentFacets`] the process keeps before it forgets the least recently used
+/// (segments merged away are never asked for again).
+const CACHE_BYTES: usize = 512 * 1024 * 1024;
+
+type CacheKey = (SegmentId, FacetKey);
+
+#[derive(Default)]
+struct FacetCache {
+    tables: HashMap<CacheKey, (Arc<SegmentFacets>, u64)>,
+    bytes: usize,
+    tick: u64,
+}
+
+fn cache() -> &'static Mutex<FacetCache> {
+    static CACHE: OnceLock<Mutex<FacetCache>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The facet values of `key` in `segment`, read once per segment and process.
+pub fn segment_facets(
+    segment: &SegmentReader,
+    key: FacetKey,
+) -> tantivy::Result<Arc<SegmentFacets>> {
+    let id = (segment.segment_id(), key);
+    {
+        let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+        cache.tick += 1;
+        let tick = cache.tick;
+        if let Some((table, used)) = cache.tables.get_mut(&id) {
+            *used = tick;
+            return Ok(table.clone());
+        }
+    }
+    // Read outside the lock: other queries go on meanwhile.
+    let table = Arc::new(SegmentFacets::read(segment, key)?);
+    let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+    cache.tick += 1;
+    let tick = cache.tick;
+    if let Some((old, _)) = cache.tables.insert(id, (table.clone(), tick)) {
+        cache.bytes -= old.bytes();
+    }
+    cache.bytes += table.bytes();
+    while cache.bytes > CACHE_BYTES && cache.tables.len() > 1 {
+        let oldest = cache
+            .tables
+            .iter()
+            .filter(|(key, _)| **key != id)
+            .min_by_key(|(_, (_, used))| *used)
+            .map(|(key, _)| *key);
+        match oldest.and_then(|key| cache.tables.remove(&key)) {
+            Some((old, _)) => cache.bytes -= old.bytes(),
+            None => break,
+        }
+    }
+    Ok(table)
+}
+
+/// Reads the facet tables of `keys` for every segment of `searcher` ahead of the first
+/// query (a server calls it when it loads a commit).
+pub fn warm(searcher: &Searcher, keys: &[FacetKey]) -> tantivy::Result<()> {
+    for segment in searcher.segment_readers() {
+        for key in keys {
+            segment_facets(segment, *key)?;
+        }
+    }
+    Ok(())
+}
+
+/// Counts the matching documents and the values of several facets in one pass: what a
+/// [`tantivy::collector::Count`] and one [`FacetCollector`] per facet in a
+/// `MultiCollector` give, with the same counts (a document counts once per distinct value,
+/// as `FacetCollector` counts it), read from [`SegmentFacets`].
+pub struct FacetCounter {
+    keys: Vec<FacetKey>,
+}
+
+impl FacetCounter {
+    /// Counts `keys` (and the hits).
+    pub fn new(keys: Vec<FacetKey>) -> FacetCounter {
+        FacetCounter { keys }
+    }
+}
+
+/// What [`FacetCounter`] found: the number of hits, and for each key (in order) the count
+/// of every value that occurs in a hit.
+pub type CountedFacets = (usize, Vec<HashMap<String, u64>>);
+
+/// [`FacetCounter`] in one segment.
+pub struct FacetCounterSegment {
+    hits: usize,
+    tables: Vec<(Arc<SegmentFacets>, Vec<u64>)>,
+}
+
+/// What one segment counted: its hits, and per key the segment's table with a count per
+/// ordinal (names are looked up once, when the segments are merged).
+pub type SegmentCounts = (usize, Vec<(Arc<SegmentFacets>, Vec<u64>)>);
+
+impl Collector for FacetCounter {
+    type Fruit = CountedFacets;
+    type Child = FacetCounterSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<FacetCounterSegment> {
+        let tables = self
+            .keys
+            .iter()
+            .map(|key| {
+                let table = segment_facets(segment, *key)?;
+                let slots = table.names.len() + 1;
+                Ok((table, vec![0u64; slots]))
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(FacetCounterSegment { hits: 0, tables })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentCounts>) -> tantivy::Result<CountedFacets> {
+        let mut total = 0;
+        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.keys.len()];
+        for (hits, tables) in fruits {
+            total += hits;
+            for (into, (table, counts)) in merged.iter_mut().zip(tables) {
+                // The last slot counts documents without a value: never reported.
+                for (name, count) in table.names.iter().zip(counts) {
+                    if count == 0 {
+                        continue;
+                    }
+                    match into.get_mut(name.as_str()) {
+                        Some(sum) => *sum += count,
+                        None => {
+                            into.insert(name.clone(), count);
+                        }
+                    }
+                }
+            }
+        }
+        Ok((total, merged))
+    }
+}
+
+impl FacetCounterSegment {
+    #[inline]
+    fn count(&mut self, doc: DocId) {
+        for (table, counts) in &mut self.tables {
+            match &table.ords {
+                DocOrds::Single(ords) => {
+                    let ord = ords[doc as usize];
+                    // NO_VALUE lands in the extra last slot, which is never reported.
+                    let slot = (ord as usize).min(counts.len() - 1);
+                    counts[slot] += 1;
+                }
+                DocOrds::Multi { offsets, ords } => {
+                    let range = offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize;
+                    let mut previous = u32::MAX;
+                    for &ord in &ords[range] {
+                        counts[ord as usize] += u64::from(ord != previous);
+                        previous = ord;
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl SegmentCollector for FacetCounterSegment {
+    type Fruit = SegmentCounts;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.hits += 1;
+        self.count(doc);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.hits += docs.len();
+        for &doc in docs {
+            self.count(doc);
+        }
+    }
+
+    fn harvest(self) -> SegmentCounts {
+        (self.hits, self.tables)
+    }
+}
+
+/// [`sorted_counts`] for counts made by [`FacetCounter`]: the same order and cut.
+pub fn sorted_values(key: FacetKey, counts: HashMap<String, u64>, limit: usize) -> Vec<FacetCount> {
+    let mut values: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
         .collect();
     if key == FacetKey::Year {
         values.sort_by(|a, b| a.value.cmp(&b.value));

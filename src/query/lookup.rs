@@ -18,7 +18,16 @@ const SIMILAR_IDS: usize = 5;
 /// the closest ids.
 pub fn find_record(index: &FyndIndex, id: &str) -> Result<ProjectRecord, FyndError> {
     let reader = index.reader()?;
-    let searcher = reader.searcher();
+    find_record_with(index, &reader.searcher(), id)
+}
+
+/// [`find_record`] on `searcher` (of `index`), for a caller that keeps one reader open.
+pub fn find_record_with(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    id: &str,
+) -> Result<ProjectRecord, FyndError> {
+    let searcher = searcher.clone();
     let id = id.trim();
     if let Some(record) = by_exact_id(index, &searcher, id)? {
         return Ok(record);

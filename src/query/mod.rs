@@ -31,7 +31,6 @@ use sort::SortOrder;
 use std::collections::HashMap;
 use std::time::Instant;
 use suggest::Suggestion;
-use tantivy::collector::{Count, MultiCollector};
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query};
 use tantivy::{Searcher, TantivyDocument};
 use values::ValueUsed;
@@ -420,29 +419,44 @@ fn count_facets(
     limit: usize,
 ) -> Result<(usize, FacetCounts), FyndError> {
     let full_query = prepared.with_filters(schema, None);
-    let mut collectors = MultiCollector::new();
-    let count_handle = collectors.add_collector(Count);
-    let shared: Vec<_> = keys
-        .iter()
-        .filter(|key| !prepared.is_filtered(**key))
-        .map(|key| (*key, collectors.add_collector(facets::collector(*key))))
-        .collect();
-    let mut fruits = searcher.search(&*full_query, &collectors)?;
-    let total = count_handle.extract(&mut fruits);
-    let mut counts: FacetCounts = shared
+    let shared = facets::FacetCounter::new(unfiltered_keys(prepared, keys));
+    let (total, counted) = searcher.search(&*full_query, &shared)?;
+    let counts = finish_facets(schema, searcher, prepared, keys, limit, counted)?;
+    Ok((total, counts))
+}
+
+/// The facets of `keys` counted in the main pass (those without a filter).
+fn unfiltered_keys(prepared: &Prepared, keys: &[FacetKey]) -> Vec<FacetKey> {
+    keys.iter()
+        .copied()
+        .filter(|key| !prepared.is_filtered(*key))
+        .collect()
+}
+
+/// The counts of the main pass (`counted`, for [`unfiltered_keys`]) sorted and cut, with
+/// each filtered facet counted in a pass of its own; in the order of `keys`.
+fn finish_facets(
+    schema: &FyndSchema,
+    searcher: &Searcher,
+    prepared: &Prepared,
+    keys: &[FacetKey],
+    limit: usize,
+    counted: Vec<HashMap<String, u64>>,
+) -> Result<FacetCounts, FyndError> {
+    let mut counts: FacetCounts = unfiltered_keys(prepared, keys)
         .into_iter()
-        .map(|(key, handle)| {
-            let counts = handle.extract(&mut fruits);
-            (key, facets::sorted_counts(key, &counts, limit))
-        })
+        .zip(counted)
+        .map(|(key, values)| (key, facets::sorted_values(key, values, limit)))
         .collect();
     for key in keys.iter().filter(|key| prepared.is_filtered(**key)) {
         let query = prepared.with_filters(schema, Some(*key));
-        let collected = searcher.search(&*query, &facets::collector(*key))?;
-        counts.push((*key, facets::sorted_counts(*key, &collected, limit)));
+        let (_, mut collected) =
+            searcher.search(&*query, &facets::FacetCounter::new(vec![*key]))?;
+        let values = collected.pop().unwrap_or_default();
+        counts.push((*key, facets::sorted_values(*key, values, limit)));
     }
     counts.sort_by_key(|(key, _)| keys.iter().position(|k| k == key));
-    Ok((total, counts))
+    Ok(counts)
 }
 
 /// Runs `request` against `index`, on a reader of its last commit.
@@ -465,27 +479,34 @@ pub fn search_with(
     let schema = &index.schema;
     let searcher = searcher.clone();
     let prepared = Prepared::new(index, &searcher, request)?;
-    let (total, facet_counts) = count_facets(
+    // One pass over the hits gives the page, the total and the unfiltered facets' counts.
+    let full_query = prepared.with_filters(schema, None);
+    let (top_docs, (total, counted)) = request.sort.top_docs_and(
+        &searcher,
+        &*full_query,
+        request.limit,
+        request.offset,
+        facets::FacetCounter::new(unfiltered_keys(&prepared, &request.facets)),
+    )?;
+    let facet_counts = finish_facets(
         schema,
         &searcher,
         &prepared,
         &request.facets,
         request.facet_limit,
+        counted,
     )?;
-    let full_query = prepared.with_filters(schema, None);
-    let top_docs = request
-        .sort
-        .top_docs(&searcher, &*full_query, request.limit, request.offset)?;
 
-    let picker = PassagePicker::new(index, &searcher, prepared.parsed.as_ref());
+    let picker = request
+        .passages
+        .then(|| PassagePicker::new(index, &searcher, prepared.parsed.as_ref()));
     let mut hits = Vec::with_capacity(top_docs.len());
     for (score, address) in top_docs {
         let doc: TantivyDocument = searcher.doc(address)?;
         let record = schema.record_from(&doc)?;
-        let passage = if request.passages {
-            picker.pick(&record.body)
-        } else {
-            Passage::default()
+        let passage = match &picker {
+            Some(picker) => picker.pick(&record.body),
+            None => Passage::default(),
         };
         hits.push(Hit {
             years: record.years(),
@@ -536,11 +557,20 @@ pub fn facet_values(
     request: &SearchRequest,
     key: FacetKey,
 ) -> Result<FacetListing, FyndError> {
-    let schema = &index.schema;
     let reader = index.reader()?;
-    let searcher = reader.searcher();
-    let prepared = Prepared::new(index, &searcher, request)?;
-    let (total, mut counts) = count_facets(schema, &searcher, &prepared, &[key], usize::MAX)?;
+    facet_values_with(index, &reader.searcher(), request, key)
+}
+
+/// [`facet_values`] on `searcher` (of `index`), for a caller that keeps one reader open.
+pub fn facet_values_with(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    key: FacetKey,
+) -> Result<FacetListing, FyndError> {
+    let schema = &index.schema;
+    let prepared = Prepared::new(index, searcher, request)?;
+    let (total, mut counts) = count_facets(schema, searcher, &prepared, &[key], usize::MAX)?;
     Ok(FacetListing {
         facet: key.name().to_string(),
         query: request.query.clone(),

@@ -14,6 +14,28 @@ use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentOrdinal, SegmentReader};
 
+/// The sort key of a field order: the field's value (read leniently as u64, a monotonic
+/// mapping for dates and decimals; a segment where no document has the field has no column:
+/// every value is missing, and missing values come last), then relevance.
+macro_rules! field_key {
+    ($field:expr, $order:expr) => {{
+        let name = $field.name();
+        let by_field = move |segment: &SegmentReader| {
+            let column = segment
+                .fast_fields()
+                .u64_lenient(name)
+                .ok()
+                .flatten()
+                .map(|(column, _)| column);
+            move |doc: DocId| column.as_ref().and_then(|column| column.first(doc))
+        };
+        ((by_field, $order), (SortBySimilarityScore, Order::Desc))
+    }};
+}
+
+/// A page of hits, each with its relevance score.
+pub type Page = Vec<(Score, DocAddress)>;
+
 /// What hits are ordered by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortKey {
@@ -92,31 +114,61 @@ impl SortOrder {
             }
             SortKey::Field(field) => field,
         };
-        let name = field.name();
-        // The column read leniently as u64 (a monotonic mapping for dates and decimals); a
-        // segment where no document has the field has no column: every value is missing.
-        let by_field = move |segment: &SegmentReader| {
-            let column = segment
-                .fast_fields()
-                .u64_lenient(name)
-                .ok()
-                .flatten()
-                .map(|(column, _)| column);
-            move |doc: DocId| column.as_ref().and_then(|column| column.first(doc))
-        };
-        let order = if self.descending {
-            Order::Desc
-        } else {
-            Order::Asc
-        };
-        let hits = searcher.search(
-            query,
-            &top.order_by(((by_field, order), (SortBySimilarityScore, Order::Desc))),
-        )?;
+        let hits = searcher.search(query, &top.order_by(field_key!(field, self.order())))?;
         Ok(hits
             .into_iter()
             .map(|((_, score), address)| (score, address))
             .collect())
+    }
+
+    /// [`SortOrder::top_docs`] and what `also` collects: in one pass over the hits (one
+    /// evaluation of the query instead of two) for every order but best-first relevance,
+    /// whose top-k pass prunes; the hits, scores and order are those of `top_docs`.
+    pub fn top_docs_and<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        limit: usize,
+        offset: usize,
+        also: C,
+    ) -> tantivy::Result<(Page, C::Fruit)> {
+        if limit == 0 {
+            return Ok((Vec::new(), searcher.search(query, &also)?));
+        }
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        let field = match self.key {
+            SortKey::Relevance if self.descending => {
+                // Kept as two passes: the best-first top-k skips blocks that cannot enter the
+                // page (block-max WAND), and its scores are summed in another order than a
+                // full scoring pass gives, so fusing would change scores in their last bits.
+                let hits = searcher.search(query, &top.order_by_score())?;
+                return Ok((hits, searcher.search(query, &also)?));
+            }
+            SortKey::Relevance => {
+                return searcher.search(
+                    query,
+                    &(top.order_by((SortBySimilarityScore, Order::Asc)), also),
+                );
+            }
+            SortKey::Field(field) => field,
+        };
+        let (hits, fruit) = searcher.search(
+            query,
+            &(top.order_by(field_key!(field, self.order())), also),
+        )?;
+        let hits = hits
+            .into_iter()
+            .map(|((_, score), address)| (score, address))
+            .collect();
+        Ok((hits, fruit))
+    }
+
+    fn order(&self) -> Order {
+        if self.descending {
+            Order::Desc
+        } else {
+            Order::Asc
+        }
     }
 }
 

@@ -3,13 +3,12 @@
 
 use super::errors::ApiError;
 use super::params::{self, Endpoint};
-use super::{page, AppState};
-use crate::index::FyndIndex;
+use super::{page, AppState, OpenIndex};
 use crate::output::export::{write_export, ExportFormat};
 use crate::output::record_view::record_json;
 use crate::output::text::Highlight;
 use crate::query::filters::facet_key;
-use crate::query::{export, facet_values, lookup, search};
+use crate::query::{export, facet_values_with, lookup, search_with};
 use crate::FyndError;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, Request, State};
@@ -19,6 +18,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::io::{self, Write};
+
+/// Header of a search answer naming the reader that answered it ([`OpenIndex::reader_tag`]).
+pub const READER_HEADER: &str = "x-fynd-reader";
 
 /// Bytes an export gathers before it sends them as one chunk.
 const EXPORT_CHUNK: usize = 64 * 1024;
@@ -90,10 +92,10 @@ async fn style_css() -> Response {
     asset("text/css; charset=utf-8", page::STYLE_CSS)
 }
 
-/// Runs `work` with the current index on a blocking thread.
+/// Runs `work` with the current index and its shared reader on a blocking thread.
 async fn with_index<T: Send + 'static>(
     state: &AppState,
-    work: impl FnOnce(&FyndIndex) -> Result<T, FyndError> + Send + 'static,
+    work: impl FnOnce(&OpenIndex) -> Result<T, FyndError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let index = state.index.get()?;
     tokio::task::spawn_blocking(move || work(&index))
@@ -104,8 +106,15 @@ async fn with_index<T: Send + 'static>(
 
 async fn healthz(State(state): State<AppState>) -> Result<Response, ApiError> {
     let dir = state.index.get()?.dir.display().to_string();
-    let records = with_index(&state, |index| index.num_records()).await?;
-    Ok(Json(serde_json::json!({"status": "ok", "index": dir, "records": records})).into_response())
+    let records = with_index(&state, |index| Ok(index.searcher().num_docs())).await?;
+    let reader = state.index.stats();
+    Ok(Json(serde_json::json!({
+        "status": "ok",
+        "index": dir,
+        "records": records,
+        "reader": reader,
+    }))
+    .into_response())
 }
 
 async fn api_search(
@@ -113,8 +122,13 @@ async fn api_search(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = params::parse(raw.as_deref(), Endpoint::Search)?;
-    let response = with_index(&state, move |index| search(index, &params.request)).await?;
-    Ok(Json(response).into_response())
+    let (response, tag) = with_index(&state, move |index| {
+        let searcher = index.searcher();
+        let response = search_with(index, &searcher, &params.request)?;
+        Ok((response, index.reader_tag(&searcher)))
+    })
+    .await?;
+    Ok(([(READER_HEADER, tag)], Json(response)).into_response())
 }
 
 async fn api_record(
@@ -124,7 +138,10 @@ async fn api_record(
     if id.chars().count() > params::MAX_VALUE_CHARS {
         return Err(ApiError::bad_parameter("id", "id too long"));
     }
-    let record = with_index(&state, move |index| lookup::find_record(index, &id)).await?;
+    let record = with_index(&state, move |index| {
+        lookup::find_record_with(index, &index.searcher(), &id)
+    })
+    .await?;
     Ok(Json(record_json(&record)).into_response())
 }
 
@@ -140,7 +157,7 @@ async fn api_facets(
     })?;
     let params = params::parse(raw.as_deref(), Endpoint::Facets)?;
     let listing = with_index(&state, move |index| {
-        facet_values(index, &params.request, key)
+        facet_values_with(index, &index.searcher(), &params.request, key)
     })
     .await?;
     Ok(Json(listing).into_response())
@@ -184,7 +201,10 @@ async fn api_export(
     };
     // Parse and order the hits first, so that a bad query is still a 400 answer; then stream.
     let request = params.request;
-    let hits = with_index(&state, move |index| export::export(index, &request, false)).await?;
+    let hits = with_index(&state, move |index| {
+        export::export_with(index, &index.searcher(), &request, false)
+    })
+    .await?;
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(EXPORT_QUEUE);
     tokio::task::spawn_blocking(move || {
         let mut out = ChunkWriter {

@@ -7,10 +7,14 @@
 //! blocking threads ([`handlers`]), and answers errors as JSON ([`errors`]). The page
 //! ([`page`]) is HTML, CSS and JavaScript embedded at compile time: no build step, no CDN.
 //!
-//! Every search opens a reader on the index's last commit, so data committed by
-//! `fynd index` is seen at once; [`IndexHolder`] also re-opens the index when its files
-//! change (the lexicon `fynd-lexicon.json` above all, which decides how queries are
-//! analysed), and answers 503 while there is no index.
+//! The server keeps one [`IndexReader`] (and the index's lexicon and analyzer) for every
+//! request, in an [`OpenIndex`] held by [`IndexHolder`]: opening a reader per request
+//! re-opens every segment and cost seconds under load. Before each request, and every
+//! [`RELOAD_INTERVAL`] in the background, the holder looks at the index folder (it reads the
+//! small `meta.json` and stats the lexicon `fynd-lexicon.json`): a new commit by `fynd index`
+//! reloads the reader in place (segments that did not change are kept), so the next request
+//! sees it; a new lexicon, which decides how queries are analysed, re-opens the index with
+//! it. While there is no index, the API answers 503.
 
 pub mod errors;
 pub mod handlers;
@@ -20,17 +24,22 @@ pub mod params;
 use crate::analysis::lexicon::LEXICON_FILE;
 use crate::error::FyndError;
 use crate::index::FyndIndex;
+use crate::query::facets;
+use crate::schema::FacetKey;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
+use tantivy::{IndexReader, Searcher};
 
 /// Longest a request may take before it is answered 503 (an export's streamed body is not
 /// counted: only the time until its first byte).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How often the index folder is checked for a new commit or lexicon.
+/// How often the index folder is checked in the background for a new commit or lexicon
+/// (each request checks too).
 pub const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
 
 /// How to run the server.
@@ -58,14 +67,81 @@ impl ServerConfig {
     }
 }
 
-/// Size and modification time of the files whose change means the index must be re-opened.
-type Stamp = Vec<Option<(SystemTime, u64)>>;
+/// Identity, size and modification time of a file (`None`: missing).
+type FileStamp = Option<(u64, SystemTime, u64)>;
 
-/// The opened index, re-opened when `fynd index` changes it; `None` while there is none.
+/// What the holder last saw of the index folder: the bytes of `meta.json` (a commit always
+/// rewrites it, and comparing its few kilobytes is exact where a timestamp is not) and the
+/// stamp of the lexicon file.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Seen {
+    meta: Option<Vec<u8>>,
+    lexicon: FileStamp,
+}
+
+fn file_stamp(path: &Path) -> FileStamp {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.ino(), meta.modified().ok()?, meta.len()))
+}
+
+/// Numbers every [`OpenIndex`] of the process, so that a reader can be told from another.
+static NEXT_OPEN: AtomicU64 = AtomicU64::new(1);
+
+/// An opened index with the one reader every request shares.
+pub struct OpenIndex {
+    /// Unique in the process: a new number means a new reader was opened.
+    pub id: u64,
+    /// The index, its schema and the lexicon queries are analysed with.
+    pub index: FyndIndex,
+    /// The reader, reloaded in place when a new commit appears.
+    pub reader: IndexReader,
+}
+
+impl OpenIndex {
+    /// A searcher on the last commit the reader has loaded (cheap: no file is opened).
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Reads what the first query of a new commit would otherwise read (the facet values
+    /// of its new segments), so that query is not slower than the rest.
+    fn warm(&self) {
+        let _ = facets::warm(&self.searcher(), &FacetKey::DEFAULT_COUNTED);
+    }
+
+    /// Which reader and which of its loads `searcher` comes from, as `OPEN.GENERATION`: the
+    /// `x-fynd-reader` header of a search answer, so tests (and operators) can see that
+    /// requests share one reader and that a commit was loaded into it.
+    pub fn reader_tag(&self, searcher: &Searcher) -> String {
+        format!("{}.{}", self.id, searcher.generation().generation_id())
+    }
+}
+
+impl std::ops::Deref for OpenIndex {
+    type Target = FyndIndex;
+    fn deref(&self) -> &FyndIndex {
+        &self.index
+    }
+}
+
+/// How often the holder opened the index and reloaded its reader, for tests and `/healthz`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReaderStats {
+    /// Times the index was opened with a new reader (the first open and every new lexicon).
+    pub opens: u64,
+    /// Times the reader was reloaded in place for a new commit.
+    pub reloads: u64,
+}
+
+/// The opened index and its reader, reloaded when `fynd index` changes it; `None` while
+/// there is none.
 pub struct IndexHolder {
     dir: PathBuf,
-    current: RwLock<Option<Arc<FyndIndex>>>,
-    stamp: Mutex<Stamp>,
+    current: RwLock<Option<Arc<OpenIndex>>>,
+    seen: Mutex<Seen>,
+    opens: AtomicU64,
+    reloads: AtomicU64,
 }
 
 impl IndexHolder {
@@ -75,45 +151,94 @@ impl IndexHolder {
         let holder = IndexHolder {
             dir: dir.to_path_buf(),
             current: RwLock::new(None),
-            stamp: Mutex::new(Vec::new()),
+            seen: Mutex::new(Seen::default()),
+            opens: AtomicU64::new(0),
+            reloads: AtomicU64::new(0),
         };
         holder.refresh();
         holder
     }
 
-    fn stamp(&self) -> Stamp {
-        ["meta.json", LEXICON_FILE]
-            .iter()
-            .map(|name| {
-                let meta = std::fs::metadata(self.dir.join(name)).ok()?;
-                Some((meta.modified().ok()?, meta.len()))
-            })
-            .collect()
-    }
-
-    /// Re-opens the index when its commit or lexicon file changed since the last look.
-    pub fn refresh(&self) {
-        let stamp = self.stamp();
-        let mut last = self.stamp.lock().unwrap_or_else(|e| e.into_inner());
-        if *last == stamp && !last.is_empty() {
-            return;
+    fn look(&self) -> Seen {
+        Seen {
+            meta: std::fs::read(self.dir.join("meta.json")).ok(),
+            lexicon: file_stamp(&self.dir.join(LEXICON_FILE)),
         }
-        let opened = FyndIndex::open(&self.dir).ok().map(Arc::new);
-        let failed = opened.is_none();
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = opened;
-        // A failed open (an index being created) is tried again on the next look.
-        *last = if failed { Vec::new() } else { stamp };
     }
 
-    /// The index as last opened.
-    pub fn get(&self) -> Result<Arc<FyndIndex>, FyndError> {
+    fn current(&self) -> Option<Arc<OpenIndex>> {
         self.current
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
-            .ok_or_else(|| FyndError::NoIndex {
-                dir: self.dir.clone(),
-            })
+    }
+
+    fn set_current(&self, open: Option<Arc<OpenIndex>>) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = open;
+    }
+
+    fn open(&self) -> Option<Arc<OpenIndex>> {
+        let index = FyndIndex::open(&self.dir).ok()?;
+        let reader = index.reader().ok()?;
+        self.opens.fetch_add(1, Ordering::Relaxed);
+        let id = NEXT_OPEN.fetch_add(1, Ordering::Relaxed);
+        let open = OpenIndex { id, index, reader };
+        open.warm();
+        Some(Arc::new(open))
+    }
+
+    /// Brings the reader up to the folder's last commit: nothing when nothing changed, a
+    /// reload in place for a new commit, a new open for a new lexicon (or a first index).
+    pub fn refresh(&self) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let now = self.look();
+        if now.meta.is_some() && *seen == now {
+            return;
+        }
+        let current = self.current();
+        let reloaded = match &current {
+            Some(open) if now.meta.is_some() && now.lexicon == seen.lexicon => {
+                let ok = open.reader.reload().is_ok();
+                if ok {
+                    self.reloads.fetch_add(1, Ordering::Relaxed);
+                    open.warm();
+                }
+                ok
+            }
+            _ => false,
+        };
+        if !reloaded {
+            match self.open() {
+                Some(opened) => self.set_current(Some(opened)),
+                // A commit that cannot be opened (an index being rewritten): keep answering
+                // from the one we have until the folder changes again.
+                None if now.meta.is_some() && current.is_some() => {}
+                None => {
+                    // No index, or one being created: tried again on the next look.
+                    self.set_current(None);
+                    *seen = Seen::default();
+                    return;
+                }
+            }
+        }
+        *seen = now;
+    }
+
+    /// The index with its reader on the folder's last commit (looked at first, so a commit
+    /// finished before this call is seen).
+    pub fn get(&self) -> Result<Arc<OpenIndex>, FyndError> {
+        self.refresh();
+        self.current().ok_or_else(|| FyndError::NoIndex {
+            dir: self.dir.clone(),
+        })
+    }
+
+    /// How often the index was opened and its reader reloaded so far.
+    pub fn stats(&self) -> ReaderStats {
+        ReaderStats {
+            opens: self.opens.load(Ordering::Relaxed),
+            reloads: self.reloads.load(Ordering::Relaxed),
+        }
     }
 }
 

@@ -1,0 +1,112 @@
+//! The query module's fast facet counting and its one-pass page-and-counts agree with
+//! tantivy's own collectors: `FacetCounter` gives what `Count` plus one `FacetCollector`
+//! per facet give (on a multi-segment index with deleted documents, for every facet,
+//! multi-valued `year` included), and `top_docs_and` gives `top_docs`'s hits in every order.
+
+mod common;
+
+use common::{generated_index, generated_records, open};
+use fynd::index::FyndIndex;
+use fynd::query::facets::{self, FacetCounter};
+use fynd::query::sort::{SortKey, SortOrder};
+use fynd::schema::FacetKey;
+use tantivy::collector::Count;
+use tantivy::query::{AllQuery, Query, QueryParser};
+
+fn queries(index: &fynd::index::FyndIndex) -> Vec<Box<dyn Query>> {
+    let parser = QueryParser::for_index(&index.index, vec![index.schema.body]);
+    let mut queries: Vec<Box<dyn Query>> = vec![Box::new(AllQuery)];
+    for text in [
+        "projekt",
+        "samverkan OR kompetens",
+        "utveckling",
+        "nothingmatchesthis",
+    ] {
+        queries.push(parser.parse_query(text).unwrap());
+    }
+    queries
+}
+
+#[test]
+fn facet_counter_counts_as_tantivys_collectors_do() {
+    // Three commits, the last replacing records of the first: several segments, some with
+    // deleted documents.
+    let records = generated_records();
+    let dir = tempfile::tempdir().unwrap();
+    let index = FyndIndex::open_or_create(dir.path()).unwrap();
+    let mut writer = index.writer(50_000_000).unwrap();
+    let half = records.len() / 2;
+    for (n, record) in records.iter().enumerate() {
+        writer.upsert(record).unwrap();
+        if n == half {
+            writer.commit().unwrap();
+        }
+    }
+    writer.commit().unwrap();
+    for record in records.iter().take(25) {
+        writer.upsert(record).unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+    let reader = index.reader().unwrap();
+    let searcher = reader.searcher();
+    assert!(searcher.segment_readers().len() > 1);
+    assert!(searcher.segment_readers().iter().any(|s| s.has_deletes()));
+    for query in queries(&index) {
+        let (total, counted) = searcher
+            .search(&*query, &FacetCounter::new(FacetKey::ALL.to_vec()))
+            .unwrap();
+        assert_eq!(total, searcher.search(&*query, &Count).unwrap());
+        for (key, counts) in FacetKey::ALL.iter().zip(counted) {
+            let expected = searcher.search(&*query, &facets::collector(*key)).unwrap();
+            let expected = facets::sorted_counts(*key, &expected, usize::MAX);
+            let got = facets::sorted_values(*key, counts, usize::MAX);
+            assert_eq!(got, expected, "{key:?} for {query:?}");
+        }
+    }
+    // Asked again, from the per-segment cache: the same.
+    let query = AllQuery;
+    let first = searcher
+        .search(&query, &FacetCounter::new(vec![FacetKey::Year]))
+        .unwrap();
+    let again = searcher
+        .search(&query, &FacetCounter::new(vec![FacetKey::Year]))
+        .unwrap();
+    assert_eq!(first, again);
+}
+
+#[test]
+fn one_pass_pages_are_the_pages_of_top_docs() {
+    let (dir, _) = generated_index();
+    let index = open(dir);
+    let reader = index.reader().unwrap();
+    let searcher = reader.searcher();
+    let orders = [
+        SortOrder::default(),
+        SortOrder {
+            key: SortKey::Relevance,
+            descending: false,
+        },
+        SortOrder::parse("start:desc").unwrap(),
+        SortOrder::parse("budget").unwrap(),
+        SortOrder::parse("end:asc").unwrap(),
+    ];
+    for query in queries(&index) {
+        for order in orders {
+            for (limit, offset) in [(10, 0), (7, 13), (0, 0)] {
+                let alone = order.top_docs(&searcher, &*query, limit, offset).unwrap();
+                let (page, (total, _)) = order
+                    .top_docs_and(
+                        &searcher,
+                        &*query,
+                        limit,
+                        offset,
+                        FacetCounter::new(vec![FacetKey::Fund]),
+                    )
+                    .unwrap();
+                assert_eq!(page, alone, "{order:?} {limit} {offset} {query:?}");
+                assert_eq!(total, searcher.search(&*query, &Count).unwrap());
+            }
+        }
+    }
+}
