@@ -8,6 +8,7 @@
 //! joined and all of them are mapped to the shortest. Only stems that actually split in
 //! the vocabulary are in the table, so it stays small.
 
+use super::fasthash::FastSet;
 use super::stem::SwedishStemmer;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -24,23 +25,44 @@ pub const MIN_BASE_CHARS: usize = 4;
 
 /// Groups of forms in `vocabulary` that share a base under [`INFLECTIONS`], with the
 /// Snowball stems of the forms; each group is the forms of one candidate word.
+///
+/// Only bases with two forms or more are kept. They are found from the words themselves
+/// (each word's candidate bases, each base's forms looked up in a set of the vocabulary),
+/// so memory stays proportional to the vocabulary, not to every candidate base of every
+/// word (a million-document corpus has millions of words).
 pub fn form_groups<'a>(
     vocabulary: impl Iterator<Item = &'a str>,
 ) -> BTreeMap<String, Vec<&'a str>> {
+    let words: Vec<&'a str> = vocabulary
+        .filter(|word| word.chars().all(char::is_alphabetic))
+        .collect();
+    let present: FastSet<&'a str> = words.iter().copied().collect();
     let mut groups: BTreeMap<String, Vec<&'a str>> = BTreeMap::new();
-    for word in vocabulary {
-        if !word.chars().all(char::is_alphabetic) {
-            continue;
-        }
+    let mut candidate = String::new();
+    let mut forms: Vec<&'a str> = Vec::with_capacity(INFLECTIONS.len());
+    for &word in &words {
         for ending in INFLECTIONS {
-            if let Some(base) = word.strip_suffix(ending) {
-                if base.chars().count() >= MIN_BASE_CHARS {
-                    groups.entry(base.to_string()).or_default().push(word);
+            let Some(base) = word.strip_suffix(ending) else {
+                continue;
+            };
+            if base.chars().count() < MIN_BASE_CHARS {
+                continue;
+            }
+            forms.clear();
+            for other in INFLECTIONS {
+                candidate.clear();
+                candidate.push_str(base);
+                candidate.push_str(other);
+                if let Some(&form) = present.get(candidate.as_str()) {
+                    forms.push(form);
                 }
+            }
+            // Each base once: from its first form.
+            if forms.len() >= 2 && forms[0] == word {
+                groups.insert(base.to_string(), forms.clone());
             }
         }
     }
-    groups.retain(|_, forms| forms.len() >= 2);
     groups
 }
 
