@@ -266,8 +266,12 @@ pub fn index_paths_with(
 
     let snapshot = manifest.clone();
     let schema = &index.schema;
+    // Files that were in the manifest before this run and are gone now are pruned; when the
+    // manifest was empty there are none, and the (large) set of files seen is not kept.
+    let prune = options.prune && !snapshot.files.is_empty();
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut first_seen: HashMap<String, String> = HashMap::new();
+    // Record id → the file (its number in `files`) that gave it first in this run.
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
     let mut since_commit = 0;
     let next = AtomicUsize::new(0);
     let threads = options.threads.max(1);
@@ -304,11 +308,14 @@ pub fn index_paths_with(
             waiting.insert(at, outcome);
             while let Some(outcome) = waiting.remove(&expected) {
                 progress.file_done(&files[expected]);
+                let file_number = expected;
                 expected += 1;
                 match outcome {
                     FileOutcome::Skipped(err, key) => {
                         summary.skipped.push(err.to_string());
-                        seen.extend(key);
+                        if prune {
+                            seen.extend(key);
+                        }
                     }
                     FileOutcome::Unchanged {
                         key,
@@ -320,7 +327,9 @@ pub fn index_paths_with(
                             entry.size = size;
                             entry.modified_ns = modified_ns;
                         }
-                        seen.insert(key);
+                        if prune {
+                            seen.insert(key);
+                        }
                     }
                     FileOutcome::Parsed {
                         key,
@@ -352,11 +361,13 @@ pub fn index_paths_with(
                             summary
                                 .warnings
                                 .extend(parsed.warnings.iter().map(ToString::to_string));
-                            let earlier = first_seen.insert(record.id.clone(), record.path.clone());
-                            if let Some(earlier) = &earlier {
+                            let earlier = first_seen.insert(record.id.clone(), file_number);
+                            if let Some(earlier) = earlier {
                                 summary.warnings.push(format!(
-                                    "{}: same id {} as a record in {earlier}; the later one is kept",
-                                    record.path, record.id
+                                    "{}: same id {} as a record in {}; the later one is kept",
+                                    record.path,
+                                    record.id,
+                                    files[earlier].display()
                                 ));
                             }
                             if empty && earlier.is_none() {
@@ -367,8 +378,10 @@ pub fn index_paths_with(
                             summary.records_written += 1;
                             since_commit += 1;
                         }
-                        manifest.files.insert(key.clone(), entry);
-                        seen.insert(key);
+                        if prune {
+                            seen.insert(key.clone());
+                        }
+                        manifest.files.insert(key, entry);
                         // Batches grow with the index (a quarter of what is written so
                         // far), so that saving the manifest after each commit stays a
                         // bounded share of a large run.
@@ -393,7 +406,7 @@ pub fn index_paths_with(
     })?;
     progress.finish();
 
-    if options.prune {
+    if prune {
         for root in roots
             .iter()
             .filter_map(|root| std::fs::canonicalize(root).ok())
