@@ -55,8 +55,9 @@ pub struct Part {
 }
 
 fn usable(lexicon: &Lexicon, lemma: &str) -> Option<u32> {
-    // The lookup first: most candidates are no word at all, and it is one hash probe.
-    let count = lexicon.count(lemma);
+    // The lookup first: most candidates are no word at all, and the part filter rejects
+    // most of those without touching the lexicon's table.
+    let count = lexicon.part_count(lemma);
     if count < MIN_PART_COUNT
         || lemma.chars().count() < MIN_PART_CHARS
         || is_stopword(lemma)

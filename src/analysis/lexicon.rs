@@ -4,9 +4,11 @@
 //! corpus is indexed, saved in the index folder as [`LEXICON_FILE`] and loaded with the
 //! index, so that queries are analysed exactly as the documents were.
 
+use super::decompound::{MIN_PART_CHARS, MIN_PART_COUNT};
 use super::fasthash::FastMap;
 use super::inflect;
 use super::lowercase::lowercase;
+use super::part_filter::PartFilter;
 use super::segment::{segments, SegmentKind};
 use super::stem::SwedishStemmer;
 use super::stopwords::is_stopword;
@@ -61,6 +63,9 @@ pub struct Lexicon {
     /// Tells this lexicon's contents apart from every other's in this process (new with
     /// every change), so analyses made with it can be shared between tokenizers.
     id: u64,
+    /// The words that can be compound parts, for rejecting candidates without a lookup
+    /// (derived, not saved).
+    part_filter: PartFilter,
 }
 
 /// A process-wide unique lexicon id.
@@ -226,6 +231,7 @@ impl Lexicon {
             stem_table,
             family_counts: FastMap::default(),
             id: 0,
+            part_filter: PartFilter::default(),
         };
         lexicon.derive();
         lexicon
@@ -300,6 +306,10 @@ impl Lexicon {
             stats.evidence = stats.own.max(family) + base;
         }
         self.family_counts = families;
+        let parts = self.words.iter().filter(|(word, stats)| {
+            stats.evidence >= MIN_PART_COUNT && word.chars().count() >= MIN_PART_CHARS
+        });
+        self.part_filter = PartFilter::new(parts.map(|(word, _)| word.as_ref()), self.words.len());
     }
 
     /// How often `word` occurred in the corpus (0 for a word never seen).
@@ -312,6 +322,17 @@ impl Lexicon {
     /// the base lexicon.
     pub fn count(&self, word: &str) -> u32 {
         self.words.get(word).map_or(0, |stats| stats.evidence)
+    }
+
+    /// [`Lexicon::count`] for a candidate compound part: 0, without a lookup, for most
+    /// words that cannot be a part (fewer than [`MIN_PART_CHARS`] letters or less
+    /// evidence than [`MIN_PART_COUNT`]).
+    pub fn part_count(&self, word: &str) -> u32 {
+        if self.part_filter.may_contain(word) {
+            self.count(word)
+        } else {
+            0
+        }
     }
 
     /// The corpus words and their counts, in no particular order.

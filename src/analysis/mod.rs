@@ -24,6 +24,7 @@ pub mod fold;
 pub mod inflect;
 pub mod lexicon;
 pub mod lowercase;
+pub mod part_filter;
 mod recent;
 pub mod segment;
 pub mod stem;
