@@ -62,13 +62,19 @@ fn break_line(out: &mut String, paragraph: bool) {
 
 /// True when the text is an HTML page (a doctype, an `<html>` or `<body>` element near the top).
 pub fn looks_like(text: &str) -> bool {
-    let head: String = text
-        .trim_start()
-        .chars()
-        .take(2048)
-        .collect::<String>()
-        .to_lowercase();
-    head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<body")
+    // The first 2 048 characters, compared without regard to ASCII case and without a
+    // lower-cased copy: every file is asked this, twice when a new index learns its lexicon.
+    let text = text.trim_start();
+    let end = text
+        .char_indices()
+        .nth(2048)
+        .map_or(text.len(), |(at, _)| at);
+    let head = &text.as_bytes()[..end];
+    let starts =
+        |tag: &[u8]| head.len() >= tag.len() && head[..tag.len()].eq_ignore_ascii_case(tag);
+    starts(b"<!doctype html")
+        || starts(b"<html")
+        || head.windows(5).any(|w| w.eq_ignore_ascii_case(b"<body"))
 }
 
 /// A page read as text.
@@ -223,5 +229,17 @@ mod tests {
         );
         assert!(looks_like(page));
         assert!(!looks_like("Diarienummer:\n23-023-S06"));
+    }
+
+    #[test]
+    fn pages_are_told_apart_from_records_in_any_case() {
+        assert!(looks_like("\n  <!DOCTYPE HTML>\n<title>x</title>"));
+        assert!(looks_like("<HTML lang=\"sv\">"));
+        assert!(looks_like("<meta charset=\"utf-8\">\n<BODY class=\"x\">"));
+        // Only the first 2 048 characters are looked at ("å" is two bytes).
+        let late = format!("{}<body>", "å".repeat(2048));
+        assert!(!looks_like(&late));
+        assert!(looks_like(&format!("{}<body>", "å".repeat(2043))));
+        assert!(!looks_like("Ägare:\nHTML-skolan i Umeå"));
     }
 }
