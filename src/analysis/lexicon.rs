@@ -306,10 +306,15 @@ impl Lexicon {
             stats.evidence = stats.own.max(family) + base;
         }
         self.family_counts = families;
-        let parts = self.words.iter().filter(|(word, stats)| {
-            stats.evidence >= MIN_PART_COUNT && word.chars().count() >= MIN_PART_CHARS
-        });
-        self.part_filter = PartFilter::new(parts.map(|(word, _)| word.as_ref()), self.words.len());
+        let parts: Vec<&str> = self
+            .words
+            .iter()
+            .filter(|(word, stats)| {
+                stats.evidence >= MIN_PART_COUNT && word.chars().count() >= MIN_PART_CHARS
+            })
+            .map(|(word, _)| word.as_ref())
+            .collect();
+        self.part_filter = PartFilter::new(parts.iter().copied(), parts.len());
     }
 
     /// How often `word` occurred in the corpus (0 for a word never seen).
