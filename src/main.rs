@@ -139,6 +139,10 @@ enum Command {
         /// Build the index anew from these paths: forget what it holds, learn the lexicon again.
         #[arg(long)]
         rebuild: bool,
+        /// Learn a new index's lexicon from at most this many files, spread evenly over a
+        /// larger corpus; 0 learns from every file.
+        #[arg(long, default_value_t = fynd::index::DEFAULT_LEXICON_SAMPLE)]
+        lexicon_sample: usize,
     },
     /// Remove records from the index by id.
     Delete {
@@ -302,6 +306,7 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             max_file_mb,
             strict,
             rebuild,
+            lexicon_sample,
         } => {
             let options = IndexOptions {
                 memory_bytes: memory_mb.max(16) * 1024 * 1024,
@@ -309,6 +314,7 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                 prune: !no_prune,
                 max_file_bytes: max_file_mb * 1024 * 1024,
                 rebuild,
+                lexicon_sample,
                 ..IndexOptions::default()
             };
             let mut progress = FileProgressBar::new();

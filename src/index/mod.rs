@@ -5,7 +5,8 @@
 //!
 //! The Swedish analysis depends on a lexicon learned from the corpus (compound parts, the
 //! inflection table), saved beside the index so queries analyse words exactly as the
-//! documents were. A new index (or `--rebuild`) first reads every file once to learn it
+//! documents were. A new index (or `--rebuild`) first reads the files (an even sample of a
+//! large corpus) once to learn it
 //! ([`learn_lexicon`]); later, incremental runs analyse new and changed files with the saved
 //! lexicon, so that every record in the index was analysed the same way.
 
@@ -31,7 +32,7 @@ mod run;
 
 pub use run::{
     delete_records, index_paths, index_paths_with, DeleteSummary, IndexOptions, IndexProgress,
-    IndexSummary, NoProgress,
+    IndexSummary, NoProgress, DEFAULT_LEXICON_SAMPLE,
 };
 
 /// Memory the index writer may use before it flushes a segment.

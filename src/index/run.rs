@@ -52,7 +52,17 @@ pub struct IndexOptions {
     /// Forget what the index holds and build it anew from the given paths, learning the
     /// lexicon again.
     pub rebuild: bool,
+    /// Files the lexicon of a new index is learned from, at most: a larger corpus is learned
+    /// from this many files spread evenly over it, so that a million files are not read
+    /// twice. `0` learns from every file.
+    pub lexicon_sample: usize,
 }
+
+/// Files a new index's lexicon is learned from by default. A hundred thousand documents
+/// (a few hundred MB of text) hold every word common enough to be a useful compound part;
+/// learning from more would double the reading of a large build for words seen a few
+/// times in ten million. Smaller corpora are learned from every file.
+pub const DEFAULT_LEXICON_SAMPLE: usize = 100_000;
 
 impl Default for IndexOptions {
     fn default() -> IndexOptions {
@@ -63,6 +73,7 @@ impl Default for IndexOptions {
             max_file_bytes: 64 * 1024 * 1024,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             rebuild: false,
+            lexicon_sample: DEFAULT_LEXICON_SAMPLE,
         }
     }
 }
@@ -92,6 +103,9 @@ pub struct IndexSummary {
     pub commits: usize,
     /// Whether the lexicon was learned anew from the files (a new index, or `--rebuild`).
     pub lexicon_learned: bool,
+    /// Files the lexicon was learned from: all files, or an even sample of a large corpus
+    /// ([`IndexOptions::lexicon_sample`]); 0 when it was not learned in this run.
+    pub lexicon_files: usize,
     /// Records in the index after the run.
     pub total_records: u64,
 }
@@ -246,8 +260,10 @@ pub fn index_paths_with(
     }
     let fresh = manifest.files.is_empty() && index.num_records()? == 0;
     if (options.rebuild || fresh) && index.lexicon.chain == Chain::Full {
-        progress.start("learning", files.len());
-        let learner = learn_from_files(&files, options, progress);
+        let sample = lexicon_sample(&files, options.lexicon_sample);
+        progress.start("learning", sample.len());
+        let learner = learn_from_files(&sample, options, progress);
+        summary.lexicon_files = sample.len();
         index.use_lexicon(learner.finish());
         index
             .lexicon
@@ -445,6 +461,17 @@ pub fn index_paths_with(
     }
     summary.total_records = index.num_records()?;
     Ok(summary)
+}
+
+/// The files a lexicon is learned from: all of `files` when there are at most `limit` (or
+/// `limit` is 0), else `limit` of them spread evenly, the first and the last included.
+fn lexicon_sample(files: &[PathBuf], limit: usize) -> Vec<PathBuf> {
+    if limit == 0 || files.len() <= limit {
+        return files.to_vec();
+    }
+    (0..limit)
+        .map(|i| files[i * (files.len() - 1) / (limit - 1).max(1)].clone())
+        .collect()
 }
 
 /// Reads every file once, on all threads, and counts the words of its records for the

@@ -255,6 +255,13 @@ pub fn write_index_summary(
         "{} records written, {} removed; the index holds {} records.",
         summary.records_written, summary.records_removed, summary.total_records
     )?;
+    if summary.lexicon_learned && summary.lexicon_files < summary.files_seen {
+        writeln!(
+            out,
+            "The lexicon was learned from {} of the {} files, spread evenly (--lexicon-sample 0 reads them all).",
+            summary.lexicon_files, summary.files_seen
+        )?;
+    }
     write_capped(out, "Skipped", &summary.skipped)?;
     write_capped(out, "Warnings", &summary.warnings)?;
     Ok(())

@@ -11,7 +11,7 @@ use crate::schema::{facet_for, FacetKey, FyndSchema};
 use serde::Serialize;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 /// Text fields a bare word is looked up in, with their weights: a match in the title
 /// counts twice a match in the body; partner names count half.
@@ -62,6 +62,9 @@ pub struct Built {
 struct Builder<'a> {
     schema: &'a FyndSchema,
     analyzer: &'a mut Analyzer,
+    /// The index searched, to tell a word the lexicon lacks (it may be learned from a
+    /// sample of the corpus) from a word the corpus lacks.
+    searcher: Option<&'a Searcher>,
     corrections: Vec<Correction>,
     /// Search stopwords as plain words (in the folded field): for a query of stopwords only.
     stopwords_as_words: bool,
@@ -81,11 +84,18 @@ pub fn query_fields() -> Vec<&'static str> {
 
 /// Turns a parsed query into a tantivy query over `schema`, analysing words with
 /// `analyzer` (the index's own). When every word is a stopword, they are searched as plain
-/// words instead of giving nothing.
-pub fn build(schema: &FyndSchema, analyzer: &mut Analyzer, node: &QueryNode) -> Built {
+/// words instead of giving nothing. With a `searcher`, a word the index holds is never
+/// corrected, even when the lexicon does not know it.
+pub fn build(
+    schema: &FyndSchema,
+    analyzer: &mut Analyzer,
+    searcher: Option<&Searcher>,
+    node: &QueryNode,
+) -> Built {
     let mut builder = Builder {
         schema,
         analyzer,
+        searcher,
         corrections: Vec::new(),
         stopwords_as_words: false,
     };
@@ -157,11 +167,11 @@ impl Builder<'_> {
             None => {
                 let mut clauses = self.bare_clauses(text, is_word);
                 if is_word {
-                    if let Some(to) = self
+                    let correction = self
                         .analyzer
                         .lexicon()
-                        .correction(&text.trim().to_lowercase())
-                    {
+                        .correction(&text.trim().to_lowercase());
+                    if let Some(to) = correction.filter(|_| !self.in_index(text)) {
                         let corrected = self.bare_clauses(&to, true);
                         if !corrected.is_empty() {
                             clauses.push((
@@ -207,6 +217,21 @@ impl Builder<'_> {
                 )))
             }
         }
+    }
+
+    /// Whether every whole-word term of `text` is in some text field of the index.
+    fn in_index(&mut self, text: &str) -> bool {
+        let Some(searcher) = self.searcher else {
+            return false;
+        };
+        let words = query_words(&self.analyzer.analyze(text).words);
+        !words.is_empty()
+            && words.iter().all(|word| {
+                TEXT_FIELDS.iter().any(|(name, _)| {
+                    let term = Term::from_field_text(text_field(self.schema, name), &word.term);
+                    searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+                })
+            })
     }
 
     /// The alternatives one bare word (or phrase) is searched as: whole words in every text

@@ -245,7 +245,7 @@ impl Prepared {
         let text_query: Box<dyn Query> = match &rest {
             _ if request.query.trim().is_empty() => Box::new(AllQuery),
             Some(node) => {
-                let built = build::build(schema, &mut index.analyzer(), node);
+                let built = build::build(schema, &mut index.analyzer(), Some(searcher), node);
                 corrections = built.corrections;
                 built.query.unwrap_or_else(|| Box::new(EmptyQuery))
             }
