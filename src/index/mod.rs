@@ -28,6 +28,7 @@ use tantivy::{
 };
 
 pub mod manifest;
+mod merge;
 mod run;
 
 pub use run::{
@@ -185,6 +186,7 @@ impl FyndIndex {
             },
             other => FyndError::Tantivy(other),
         })?;
+        writer.set_merge_policy(Box::new(merge::BoundedMergePolicy::default()));
         Ok(RecordWriter {
             writer,
             schema: &self.schema,
