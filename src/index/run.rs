@@ -421,6 +421,10 @@ pub fn index_paths_with(
         Ok(total)
     })?;
     progress.finish();
+    // What only the reading needed goes before the last commit, when the writer flushes
+    // every thread's segment at once (a million files' paths and ids are 0.15 GB).
+    drop(first_seen);
+    drop(files);
 
     if prune {
         for root in roots
@@ -444,12 +448,11 @@ pub fn index_paths_with(
             }
         }
     }
-    writer.commit()?;
+    writer.commit_last()?;
     manifest
         .save(dir)
         .map_err(io_error(dir.join(MANIFEST_FILE)))?;
     summary.commits += 1;
-    drop(writer);
     if count_words && summary.records_written > 0 {
         let mut lexicon = (*index.lexicon).clone();
         lexicon.absorb(new_words);
