@@ -39,6 +39,16 @@ fn a_large_corpus_learns_its_lexicon_from_a_sample_and_still_finds_every_word() 
     assert_eq!(sampled.lexicon_files, 40);
     assert!(sampled.files_seen > 40);
     assert_eq!(sampled.total_records, full.total_records);
+    // The summary says so, and how to read every file instead.
+    let said = |summary: &IndexSummary| {
+        let mut out = Vec::new();
+        fynd::output::text::write_index_summary(&mut out, summary, "index").unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let told = format!("learned from 40 of the {} files", sampled.files_seen);
+    assert!(said(&sampled).contains(&told), "{}", said(&sampled));
+    assert!(said(&sampled).contains("--lexicon-sample 0"));
+    assert!(!said(&full).contains("learned from"), "{}", said(&full));
 
     let full = FyndIndex::open(&root.join("full")).unwrap();
     let sampled = FyndIndex::open(&root.join("sampled")).unwrap();
