@@ -262,21 +262,78 @@ impl Collector for FacetCounter {
         for (hits, tables) in fruits {
             total += hits;
             for (into, (table, counts)) in merged.iter_mut().zip(tables) {
-                // The last slot counts documents without a value: never reported.
-                for (name, count) in table.names.iter().zip(counts) {
-                    if count == 0 {
-                        continue;
-                    }
-                    match into.get_mut(name.as_str()) {
-                        Some(sum) => *sum += count,
-                        None => {
-                            into.insert(name.clone(), count);
-                        }
-                    }
-                }
+                merge_counts(into, &table, counts);
             }
         }
         Ok((total, merged))
+    }
+}
+
+impl SegmentFacets {
+    /// Adds one to the count (in `counts`, one slot per ordinal and one more) of every
+    /// distinct value `doc` has.
+    #[inline]
+    pub fn count(&self, doc: DocId, counts: &mut [u64]) {
+        match &self.ords {
+            DocOrds::Single(ords) => {
+                let ord = ords[doc as usize];
+                // NO_VALUE lands in the extra last slot, which is never reported.
+                let slot = (ord as usize).min(counts.len() - 1);
+                counts[slot] += 1;
+            }
+            DocOrds::Multi { offsets, ords } => {
+                let range = offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize;
+                let mut previous = u32::MAX;
+                for &ord in &ords[range] {
+                    counts[ord as usize] += u64::from(ord != previous);
+                    previous = ord;
+                }
+            }
+        }
+    }
+
+    /// Whether `doc` has a value whose ordinal `accepted` marks (one flag per ordinal).
+    #[inline]
+    pub fn has_any(&self, doc: DocId, accepted: &[bool]) -> bool {
+        match &self.ords {
+            DocOrds::Single(ords) => accepted
+                .get(ords[doc as usize] as usize)
+                .copied()
+                .unwrap_or(false),
+            DocOrds::Multi { offsets, ords } => {
+                let range = offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize;
+                ords[range].iter().any(|&ord| accepted[ord as usize])
+            }
+        }
+    }
+
+    /// One flag per ordinal: whether its value is one of `values`.
+    pub fn flags(&self, values: &[String]) -> Vec<bool> {
+        self.names
+            .iter()
+            .map(|name| values.contains(name))
+            .collect()
+    }
+
+    /// A zero count per ordinal, and one for documents without a value.
+    pub fn zero_counts(&self) -> Vec<u64> {
+        vec![0; self.names.len() + 1]
+    }
+}
+
+/// Adds per-segment counts (one per ordinal of each segment's table) into counts by value.
+pub fn merge_counts(into: &mut HashMap<String, u64>, table: &SegmentFacets, counts: Vec<u64>) {
+    // The last slot counts documents without a value: never reported.
+    for (name, count) in table.names.iter().zip(counts) {
+        if count == 0 {
+            continue;
+        }
+        match into.get_mut(name.as_str()) {
+            Some(sum) => *sum += count,
+            None => {
+                into.insert(name.clone(), count);
+            }
+        }
     }
 }
 
@@ -284,22 +341,7 @@ impl FacetCounterSegment {
     #[inline]
     fn count(&mut self, doc: DocId) {
         for (table, counts) in &mut self.tables {
-            match &table.ords {
-                DocOrds::Single(ords) => {
-                    let ord = ords[doc as usize];
-                    // NO_VALUE lands in the extra last slot, which is never reported.
-                    let slot = (ord as usize).min(counts.len() - 1);
-                    counts[slot] += 1;
-                }
-                DocOrds::Multi { offsets, ords } => {
-                    let range = offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize;
-                    let mut previous = u32::MAX;
-                    for &ord in &ords[range] {
-                        counts[ord as usize] += u64::from(ord != previous);
-                        previous = ord;
-                    }
-                }
-            }
+            table.count(doc, counts);
         }
     }
 }

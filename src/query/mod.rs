@@ -11,6 +11,7 @@ pub mod lookup;
 pub mod options;
 pub mod parse;
 pub mod range;
+mod sideways;
 pub mod snippet;
 pub mod sort;
 pub mod suggest;
@@ -268,9 +269,14 @@ impl Prepared {
     /// The query with every filter, or (for counting a filtered facet) with every filter
     /// except the one on `skip`.
     pub fn with_filters(&self, schema: &FyndSchema, skip: Option<FacetKey>) -> Box<dyn Query> {
+        self.with_filters_except(schema, skip.as_slice())
+    }
+
+    /// The query with every filter but those on `skip`.
+    fn with_filters_except(&self, schema: &FyndSchema, skip: &[FacetKey]) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, self.text_query.box_clone())];
-        for filter in self.filters.iter().filter(|f| Some(f.key) != skip) {
+        for filter in self.filters.iter().filter(|f| !skip.contains(&f.key)) {
             clauses.push((Occur::Must, filter.query(schema)));
         }
         for query in &self.range_queries {
@@ -421,7 +427,15 @@ fn count_facets(
     let full_query = prepared.with_filters(schema, None);
     let shared = facets::FacetCounter::new(unfiltered_keys(prepared, keys));
     let (total, counted) = searcher.search(&*full_query, &shared)?;
-    let counts = finish_facets(schema, searcher, prepared, keys, limit, counted)?;
+    let counts = finish_facets(
+        schema,
+        searcher,
+        prepared,
+        keys,
+        limit,
+        counted,
+        HashMap::new(),
+    )?;
     Ok((total, counts))
 }
 
@@ -434,7 +448,8 @@ fn unfiltered_keys(prepared: &Prepared, keys: &[FacetKey]) -> Vec<FacetKey> {
 }
 
 /// The counts of the main pass (`counted`, for [`unfiltered_keys`]) sorted and cut, with
-/// each filtered facet counted in a pass of its own; in the order of `keys`.
+/// each filtered facet taken from `precounted` or counted in a pass of its own; in the
+/// order of `keys`.
 fn finish_facets(
     schema: &FyndSchema,
     searcher: &Searcher,
@@ -442,6 +457,7 @@ fn finish_facets(
     keys: &[FacetKey],
     limit: usize,
     counted: Vec<HashMap<String, u64>>,
+    mut precounted: HashMap<FacetKey, HashMap<String, u64>>,
 ) -> Result<FacetCounts, FyndError> {
     let mut counts: FacetCounts = unfiltered_keys(prepared, keys)
         .into_iter()
@@ -449,10 +465,15 @@ fn finish_facets(
         .map(|(key, values)| (key, facets::sorted_values(key, values, limit)))
         .collect();
     for key in keys.iter().filter(|key| prepared.is_filtered(**key)) {
-        let query = prepared.with_filters(schema, Some(*key));
-        let (_, mut collected) =
-            searcher.search(&*query, &facets::FacetCounter::new(vec![*key]))?;
-        let values = collected.pop().unwrap_or_default();
+        let values = match precounted.remove(key) {
+            Some(values) => values,
+            None => {
+                let query = prepared.with_filters(schema, Some(*key));
+                let (_, mut collected) =
+                    searcher.search(&*query, &facets::FacetCounter::new(vec![*key]))?;
+                collected.pop().unwrap_or_default()
+            }
+        };
         counts.push((*key, facets::sorted_values(*key, values, limit)));
     }
     counts.sort_by_key(|(key, _)| keys.iter().position(|k| k == key));
@@ -480,14 +501,40 @@ pub fn search_with(
     let searcher = searcher.clone();
     let prepared = Prepared::new(index, &searcher, request)?;
     // One pass over the hits gives the page, the total and the unfiltered facets' counts.
-    let full_query = prepared.with_filters(schema, None);
-    let (top_docs, (total, counted)) = request.sort.top_docs_and(
-        &searcher,
-        &*full_query,
-        request.limit,
-        request.offset,
-        facets::FacetCounter::new(unfiltered_keys(&prepared, &request.facets)),
-    )?;
+    // A filtered facet that is counted is counted in that pass too (drill-sideways): the
+    // query runs without its filter, which each hit is checked against instead.
+    let sideways: Vec<(FacetKey, Vec<String>)> = request
+        .facets
+        .iter()
+        .filter_map(|key| {
+            let mut filters = prepared.filters.iter().filter(|f| f.key == *key);
+            let filter = filters.next()?;
+            filters
+                .next()
+                .is_none()
+                .then(|| (*key, filter.values.clone()))
+        })
+        .collect();
+    let skip: Vec<FacetKey> = sideways.iter().map(|(key, _)| *key).collect();
+    let query = prepared.with_filters_except(schema, &skip);
+    let also = facets::FacetCounter::new(unfiltered_keys(&prepared, &request.facets));
+    let (top_docs, (total, counted), sideways_counts) = if sideways.is_empty() {
+        let (page, fruit) =
+            request
+                .sort
+                .top_docs_and(&searcher, &*query, request.limit, request.offset, also)?;
+        (page, fruit, Vec::new())
+    } else {
+        request.sort.top_docs_sideways(
+            &searcher,
+            &*query,
+            request.limit,
+            request.offset,
+            also,
+            sideways.clone(),
+        )?
+    };
+    let precounted = skip.into_iter().zip(sideways_counts).collect();
     let facet_counts = finish_facets(
         schema,
         &searcher,
@@ -495,6 +542,7 @@ pub fn search_with(
         &request.facets,
         request.facet_limit,
         counted,
+        precounted,
     )?;
 
     let picker = request

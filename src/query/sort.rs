@@ -5,8 +5,11 @@
 
 use super::fields;
 use super::range::RangeField;
+use super::sideways::Sideways;
 use crate::error::FyndError;
+use crate::schema::FacetKey;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fmt;
 use tantivy::collector::sort_key::SortBySimilarityScore;
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
@@ -34,6 +37,9 @@ macro_rules! field_key {
 }
 
 /// A page of hits, each with its relevance score.
+/// Counts of each drill-sideways facet, by value, in the order of its filters.
+pub type SidewaysCounts = Vec<HashMap<String, u64>>;
+
 pub type Page = Vec<(Score, DocAddress)>;
 
 /// What hits are ordered by.
@@ -156,6 +162,47 @@ impl SortOrder {
             .map(|((_, score), address)| (score, address))
             .collect();
         Ok((hits, fruit))
+    }
+
+    /// [`SortOrder::top_docs_and`] with drill-sideways `filters` (facet and accepted values)
+    /// checked per hit instead of being part of `query`: the page and what `also` collects
+    /// come from the hits that pass them all, and each filtered facet is also counted over
+    /// the hits that pass the other filters (see [`super::sideways`]).
+    pub fn top_docs_sideways<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        limit: usize,
+        offset: usize,
+        also: C,
+        filters: Vec<(FacetKey, Vec<String>)>,
+    ) -> tantivy::Result<(Page, C::Fruit, SidewaysCounts)> {
+        if limit == 0 {
+            let (fruit, sideways) = searcher.search(query, &Sideways::new(also, filters))?;
+            return Ok((Vec::new(), fruit, sideways));
+        }
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        let field = match self.key {
+            SortKey::Relevance => {
+                let collector = Sideways::new(
+                    (top.order_by((SortBySimilarityScore, self.order())), also),
+                    filters,
+                );
+                let ((hits, fruit), sideways) = searcher.search(query, &collector)?;
+                return Ok((hits, fruit, sideways));
+            }
+            SortKey::Field(field) => field,
+        };
+        let collector = Sideways::new(
+            (top.order_by(field_key!(field, self.order())), also),
+            filters,
+        );
+        let ((hits, fruit), sideways) = searcher.search(query, &collector)?;
+        let hits = hits
+            .into_iter()
+            .map(|((_, score), address)| (score, address))
+            .collect();
+        Ok((hits, fruit, sideways))
     }
 
     fn order(&self) -> Order {
