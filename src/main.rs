@@ -241,6 +241,9 @@ enum Command {
         /// Untimed warm-up rounds.
         #[arg(long, default_value_t = 2)]
         warmup: usize,
+        /// Threads each query may use (default: one per core, as `fynd search` does).
+        #[arg(long)]
+        threads: Option<usize>,
         /// Print the report as one JSON object.
         #[arg(long)]
         json: bool,
@@ -426,10 +429,14 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             queries,
             rounds,
             warmup,
+            threads,
             json,
         } => {
             let mix = bench::queries::load(queries.as_deref())?;
-            let index = FyndIndex::open(&index)?;
+            let mut index = FyndIndex::open(&index)?;
+            if let Some(threads) = threads {
+                index.set_search_threads(threads.max(1))?;
+            }
             let options = BenchOptions {
                 warmup_rounds: warmup,
                 rounds: rounds.max(1),

@@ -9,8 +9,10 @@
 // with decompounding added). Facets: SortedSetDocValuesFacetCounts over fund, region, year.
 //
 // The JVM is warmed before timing: the warm-up rounds asked for and at least 15 s of queries.
+// With QUERY_THREADS > 1 each query is spread over that many threads (IndexSearcher with an
+// executor, collector managers), as fynd spreads a query over its segments.
 //
-// Usage: java -cp ... LuceneBench RECORDS.tsv DICT.txt INDEX_DIR SPECS.tsv ROUNDS WARMUP IDS_DIR THREADS
+// Usage: java -cp ... LuceneBench RECORDS.tsv DICT.txt INDEX_DIR SPECS.tsv ROUNDS WARMUP IDS_DIR THREADS [QUERY_THREADS]
 
 import java.io.*;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +69,7 @@ public class LuceneBench {
         int warmup = Integer.parseInt(args[5]);
         Path idsDir = Paths.get(args[6]);
         int threads = Integer.parseInt(args[7]);
+        int queryThreads = args.length > 8 ? Integer.parseInt(args[8]) : 1;
 
         CharArraySet dict = new CharArraySet(200_000, true);
         for (String w : Files.readAllLines(dictPath, StandardCharsets.UTF_8)) if (!w.isEmpty()) dict.add(w);
@@ -110,7 +113,8 @@ public class LuceneBench {
 
         // Queries.
         DirectoryReader reader = DirectoryReader.open(FSDirectory.open(indexDir));
-        IndexSearcher searcher = new IndexSearcher(reader);
+        ExecutorService queryPool = queryThreads > 1 ? Executors.newFixedThreadPool(queryThreads) : null;
+        IndexSearcher searcher = queryPool != null ? new IndexSearcher(reader, queryPool) : new IndexSearcher(reader);
         SortedSetDocValuesReaderState state = new DefaultSortedSetDocValuesReaderState(reader);
         List<String[]> spec = new ArrayList<>();
         for (String l : Files.readAllLines(specs, StandardCharsets.UTF_8)) {
@@ -165,6 +169,7 @@ public class LuceneBench {
             .append(",\"index_seconds\":").append(indexSeconds)
             .append(",\"index_bytes\":").append(indexBytes)
             .append(",\"segments\":").append(reader.leaves().size())
+            .append(",\"query_threads\":").append(queryThreads)
             .append(",\"times\":{");
         boolean first = true;
         for (var e : times.entrySet()) {
@@ -186,6 +191,7 @@ public class LuceneBench {
         }
         json.append("}}");
         System.out.println(json);
+        if (queryPool != null) queryPool.shutdown();
     }
 
     static void addAll(IndexWriter writer, FacetsConfig config, List<String> lines) throws IOException {
@@ -257,10 +263,14 @@ public class LuceneBench {
     /** Top 10 ids and titles, the total count, and fund/region/year counts. */
     static long run(IndexSearcher searcher, SortedSetDocValuesReaderState state, FacetsConfig config,
                     Query q, Sort sort) throws IOException {
-        FacetsCollector fc = new FacetsCollector();
-        TopDocs top = sort == null
-            ? FacetsCollector.search(searcher, q, 10, fc)
-            : FacetsCollector.search(searcher, q, 10, sort, fc);
+        // One pass: the top 10 and every hit for the facets, each slice of segments on the
+        // searcher's executor when it has one (exact totals: no early termination).
+        CollectorManager<?, ? extends TopDocs> topManager = sort == null
+            ? TopScoreDocCollector.createSharedManager(10, null, Integer.MAX_VALUE)
+            : TopFieldCollector.createSharedManager(sort, 10, null, Integer.MAX_VALUE);
+        Object[] results = searcher.search(q, new MultiCollectorManager(topManager, new FacetsCollectorManager()));
+        TopDocs top = (TopDocs) results[0];
+        FacetsCollector fc = (FacetsCollector) results[1];
         long total = 0;
         for (FacetsCollector.MatchingDocs m : fc.getMatchingDocs()) total += m.totalHits;
         for (ScoreDoc sd : top.scoreDocs) {

@@ -7,7 +7,8 @@
 #
 # Environment: WORK (default target/peers/DOCS), ROUNDS (timed rounds, default 5), WARMUP
 # (default 2), SEED (default 1), ENGINES (default "fynd lucene sqlite postgres"), PGPORT
-# (default 54329). Needs: a Rust toolchain, python3; installs with apt-get when missing (as
+# (default 54329), QUERY_THREADS (threads one query may use in fynd and Lucene, default: the
+# cores; PostgreSQL gets as many parallel workers; SQLite has one thread). Needs: a Rust toolchain, python3; installs with apt-get when missing (as
 # root, or through sudo): time, liblucene8-java, hunspell-sv, default-jdk-headless,
 # postgresql. A peer that cannot be installed or run is named and left out; the others are
 # still reported. PostgreSQL runs as a throwaway cluster in WORK/pgdata listening on
@@ -25,6 +26,7 @@ PGPORT=${PGPORT:-54329}
 PEERS="$ROOT/benches/peers/peers.py"
 FYND="$ROOT/target/release/fynd"
 THREADS=$(nproc)
+QUERY_THREADS=${QUERY_THREADS:-$THREADS}
 mkdir -p "$WORK/ids"
 WORK=$(cd "$WORK" && pwd)
 
@@ -70,7 +72,8 @@ run_fynd() {
     --index "$WORK/fynd-index" --json > "$WORK/fynd-index.json" || return 1
   end=$(now)
   peak_rss "$WORK/time-fynd.txt" > "$WORK/rss-fynd.txt"
-  "$FYND" bench --index "$WORK/fynd-index" --rounds "$ROUNDS" --warmup "$WARMUP" --json \
+  "$FYND" bench --index "$WORK/fynd-index" --rounds "$ROUNDS" --warmup "$WARMUP" \
+    --threads "$QUERY_THREADS" --json \
     > "$WORK/fynd-bench.json" || return 1
   for p in $PROBES; do
     "$FYND" search "$p" --index "$WORK/fynd-index" --format jsonl \
@@ -95,7 +98,8 @@ run_lucene() {
   rm -rf "$WORK/lucene-index"
   /usr/bin/time -v -o "$WORK/time-lucene.txt" java -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
     -cp "$WORK/java:$cp" LuceneBench "$WORK/records.tsv" "$WORK/sv-words.txt" "$WORK/lucene-index" \
-    "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" > "$WORK/result-lucene.json" || return 1
+    "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" "$QUERY_THREADS" \
+    > "$WORK/result-lucene.json" || return 1
   peak_rss "$WORK/time-lucene.txt" > "$WORK/rss-lucene.txt"
 }
 
@@ -148,7 +152,7 @@ say "report"
 {
   cat "$WORK/machine.txt"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "documents: $DOCS (seed $SEED), $ROUNDS timed rounds after $WARMUP warm-up rounds"
+  echo "documents: $DOCS (seed $SEED), $ROUNDS timed rounds after $WARMUP warm-up rounds; one query at a time, on up to $QUERY_THREADS threads (SQLite: 1)"
   echo
   python3 "$PEERS" report "$WORK" "$RAW" "$WORK/corpus/truth.tsv"
   if [ -s "$WORK/missing.txt" ]; then echo; echo "Not run here: $(sort -u "$WORK/missing.txt" | tr '\n' ' ')"; fi

@@ -73,6 +73,8 @@ pub struct BenchReport {
     pub warmup_rounds: usize,
     /// Timed passes.
     pub rounds: usize,
+    /// Threads each query could use.
+    pub threads: usize,
     /// Per class, in the order of the query file.
     pub classes: Vec<ClassReport>,
 }
@@ -147,6 +149,7 @@ pub fn run(
         text_terms,
         warmup_rounds: options.warmup_rounds,
         rounds: options.rounds,
+        threads: index.search_threads(),
         classes: classes
             .into_iter()
             .map(|(class, mut times, hits, queries)| {
@@ -181,8 +184,15 @@ impl BenchReport {
         )?;
         writeln!(
             out,
-            "{} warm-up and {} timed rounds; one query at a time on one thread",
-            self.warmup_rounds, self.rounds
+            "{} warm-up and {} timed rounds; one query at a time, on {} {}",
+            self.warmup_rounds,
+            self.rounds,
+            self.threads,
+            if self.threads == 1 {
+                "thread"
+            } else {
+                "threads"
+            }
         )?;
         writeln!(
             out,

@@ -548,36 +548,17 @@ pub fn search_with(
     let picker = request
         .passages
         .then(|| PassagePicker::new(index, &searcher, prepared.parsed.as_ref()));
-    let mut hits = Vec::with_capacity(top_docs.len());
-    for (score, address) in top_docs {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let record = schema.record_from(&doc)?;
-        let passage = match &picker {
-            Some(picker) => picker.pick(&record.body),
-            None => Passage::default(),
-        };
-        hits.push(Hit {
-            years: record.years(),
-            snippet: passage.to_html(),
-            passage,
-            id: record.id,
-            path: record.path,
-            title: record.title,
-            score,
-            shape: record.shape,
-            fund: record.fund,
-            region: record.region,
-            nuts2: record.nuts2,
-            programme_area: record.programme_area,
-            specific_objective: record.specific_objective,
-            owner: record.owner,
-            start: record.start,
-            end: record.end,
-            published: record.published,
-            budget: record.budget,
-            granted: record.granted,
-        });
-    }
+    // Each hit's stored record (and passage) is read in its own task: with the search
+    // threads (`FyndIndex::set_search_threads`) ten hits are read on every core.
+    let hits = searcher
+        .index()
+        .search_executor()
+        .map(
+            |(score, address)| Ok(hit(schema, &searcher, picker.as_ref(), score, address)),
+            top_docs.into_iter(),
+        )?
+        .into_iter()
+        .collect::<Result<Vec<Hit>, FyndError>>()?;
     let did_you_mean = if total <= suggest::FEW_HITS {
         suggest::suggest(index, &searcher, prepared.parsed.as_ref(), total)?
     } else {
@@ -595,6 +576,43 @@ pub fn search_with(
         ranges: request.ranges.iter().map(ToString::to_string).collect(),
         did_you_mean,
         corrections: prepared.corrections.clone(),
+    })
+}
+
+/// The hit at `address`: its stored record, and its best passage when `picker` is given.
+fn hit(
+    schema: &FyndSchema,
+    searcher: &Searcher,
+    picker: Option<&PassagePicker>,
+    score: tantivy::Score,
+    address: tantivy::DocAddress,
+) -> Result<Hit, FyndError> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let record = schema.record_from(&doc)?;
+    let passage = match picker {
+        Some(picker) => picker.pick(&record.body),
+        None => Passage::default(),
+    };
+    Ok(Hit {
+        years: record.years(),
+        snippet: passage.to_html(),
+        passage,
+        id: record.id,
+        path: record.path,
+        title: record.title,
+        score,
+        shape: record.shape,
+        fund: record.fund,
+        region: record.region,
+        nuts2: record.nuts2,
+        programme_area: record.programme_area,
+        specific_objective: record.specific_objective,
+        owner: record.owner,
+        start: record.start,
+        end: record.end,
+        published: record.published,
+        budget: record.budget,
+        granted: record.granted,
     })
 }
 

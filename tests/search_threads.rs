@@ -1,0 +1,68 @@
+//! A search spread over several threads (one share of the segments each, the default on a
+//! machine with more than one core) answers exactly as one thread does: the same page in
+//! the same order with the same scores, the same totals, facet counts and passages. The
+//! corpus is made by `fynd gen-corpus`, whose words the default bench mix is written for.
+
+mod common;
+
+use fynd::bench::queries;
+use fynd::corpus_gen::{generate, GenOptions};
+use fynd::index::{default_search_threads, index_paths_with, FyndIndex, IndexOptions, NoProgress};
+use fynd::query::search;
+
+fn answers(index: &FyndIndex) -> Vec<serde_json::Value> {
+    queries::load(None)
+        .unwrap()
+        .iter()
+        .map(|query| {
+            let response = search(index, &query.request).unwrap();
+            let mut value = serde_json::to_value(response).unwrap();
+            value.as_object_mut().unwrap().remove("took_ms");
+            value
+        })
+        .collect()
+}
+
+#[test]
+fn every_query_of_the_bench_mix_answers_the_same_on_one_thread_and_on_three() {
+    let root = common::scratch_dir("search-threads");
+    let corpus = root.join("corpus");
+    let gen = GenOptions {
+        docs: 1_200,
+        out: corpus.clone(),
+        seed: 5,
+        threads: 2,
+        records: None,
+        count_words: false,
+    };
+    generate(&gen, &|_| {}).unwrap();
+    let dir = root.join("index");
+    let options = IndexOptions {
+        commit_every: 300,
+        ..IndexOptions::default()
+    };
+    index_paths_with(&dir, &[corpus], &options, &mut NoProgress).unwrap();
+
+    let mut index = common::open(&dir);
+    assert_eq!(index.search_threads(), default_search_threads());
+    let segments = index.index.searchable_segment_ids().unwrap().len();
+    assert!(segments >= 3, "{segments} segments");
+    index.set_search_threads(1).unwrap();
+    assert_eq!(index.search_threads(), 1);
+    let one = answers(&index);
+    index.set_search_threads(3).unwrap();
+    assert_eq!(index.search_threads(), 3);
+    let three = answers(&index);
+
+    assert_eq!(one.len(), three.len());
+    let mut with_hits = 0;
+    for (a, b) in one.iter().zip(&three) {
+        assert_eq!(a, b, "query {}", a["query"]);
+        with_hits += usize::from(a["hits"].as_array().is_some_and(|h| h.len() > 1));
+    }
+    assert!(
+        with_hits * 10 >= one.len() * 9,
+        "{with_hits} of {} queries have a page of hits",
+        one.len()
+    );
+}
