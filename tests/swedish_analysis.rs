@@ -61,11 +61,39 @@ fn a_part_finds_the_compounds_and_the_word_itself_ranks_first() {
 }
 
 /// `myndighetssamverkan` ranks the documents that use the compound first (000, 003) and
-/// still finds, lower, seed 004, which says "samverkan mellan myndigheter" instead.
+/// still finds, lower, seed 004, which says "samverkan mellan myndigheter" instead, and a
+/// page whose parts stand inside other compounds ("Folkhälsomyndigheten",
+/// "samverkansorgan"), as they do when the compound is part of a longer one.
 #[test]
 fn a_compound_ranks_its_own_documents_first_and_finds_its_parts_lower() {
-    let records = corpus_records();
+    let mut records = corpus_records();
+    records.push(page(
+        "parts-as-words",
+        "Nytt projekt",
+        "Här ska samverkan mellan olika myndigheter prövas.",
+    ));
+    records.push(page(
+        "parts-in-compounds",
+        "Nytt projekt",
+        "Här ska Folkhälsomyndigheten och ett nytt samverkansorgan prövas.",
+    ));
     let (_dir, index) = index_of(&records, Chain::Full);
+    let everything = ids(&run(&index, "myndighetssamverkan", 100));
+    assert!(
+        everything.contains(&"parts-as-words".to_string()),
+        "{everything:?}"
+    );
+    assert!(
+        everything.contains(&"parts-in-compounds".to_string()),
+        "{everything:?}"
+    );
+    // Both pages hold the two parts, as the index sees them.
+    for word in ["myndighet", "samverkan"] {
+        let found = ids(&run(&index, word, 100));
+        for id in ["parts-as-words", "parts-in-compounds"] {
+            assert!(found.contains(&id.to_string()), "{word}: {found:?}");
+        }
+    }
     let found = ids(&run(&index, "myndighetssamverkan", 20));
     let with_compound = [corpus_id(&records, "000"), corpus_id(&records, "003")];
     assert!(found.len() > 2, "{found:?}");

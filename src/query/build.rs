@@ -31,7 +31,8 @@ const ID_BOOST: f32 = 10.0;
 pub const PARTS_BOOST: f32 = 0.3;
 
 /// Weight of a compound query word matched by all of its parts as separate words
-/// ("myndighetssamverkan" finding "samverkan mellan myndigheter").
+/// ("myndighetssamverkan" finding "samverkan mellan myndigheter"), or by all of them inside
+/// compounds ("livsmedel" finding "livsmedelsbranschen").
 pub const COMPOUND_PARTS_BOOST: f32 = 0.3;
 
 /// Weight of the one-letter correction of a word the corpus does not have: it finds the
@@ -235,8 +236,8 @@ impl Builder<'_> {
     }
 
     /// The alternatives one bare word (or phrase) is searched as: whole words in every text
-    /// field; for a single word also inside compounds and, for a compound, as its parts;
-    /// and in the folded field.
+    /// field; for a single word also inside compounds and, for a compound, as its parts
+    /// written as words; and in the folded field.
     fn bare_clauses(
         &mut self,
         text: &str,
@@ -246,26 +247,20 @@ impl Builder<'_> {
         let analysis = self.analyzer.analyze(text);
         let words = query_words(&analysis.words);
         let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
-        let mut should = |query: Box<dyn Query>, boost: f32| {
-            clauses.push((
-                tantivy::query::Occur::Should,
-                Box::new(BoostQuery::new(query, boost)),
-            ));
-        };
         if words.is_empty() {
             // Stopwords only: nothing, unless the whole query is stopwords.
             if self.stopwords_as_words {
                 let stopwords: Vec<String> =
                     analysis.folded.iter().map(|t| t.term.clone()).collect();
                 if let Some(query) = all_of(schema.folded, &stopwords) {
-                    should(query, 1.0);
+                    clauses.push(should(query, 1.0));
                 }
             }
             return clauses;
         }
         for (name, boost) in TEXT_FIELDS {
             if let Some(query) = terms_query(text_field(schema, name), &words) {
-                should(query, boost);
+                clauses.push(should(query, boost));
             }
         }
         if words.iter().any(|t| t.kind == TermKind::Joined) {
@@ -273,29 +268,25 @@ impl Builder<'_> {
             return clauses;
         }
         if is_word && words.len() == 1 {
-            should(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(schema.parts, &words[0].term),
-                    IndexRecordOption::WithFreqs,
-                )),
+            clauses.push(should(
+                term_query(schema.parts, &words[0].term),
                 PARTS_BOOST,
-            );
+            ));
             if analysis.parts.len() >= 2 {
+                // All parts as words of their own, each in some text field; and, below,
+                // all parts inside compounds. Not each part in either: that conjunction of
+                // five-list unions, each filling and scoring a window of its lists at every
+                // seek, was nearly all of a compound query's time at a million documents.
                 let all_parts: Vec<(tantivy::query::Occur, Box<dyn Query>)> = analysis
                     .parts
                     .iter()
                     .map(|part| {
                         let anywhere: Vec<(tantivy::query::Occur, Box<dyn Query>)> = TEXT_FIELDS
                             .iter()
-                            .map(|(name, _)| text_field(schema, name))
-                            .chain([schema.parts])
-                            .map(|field| {
+                            .map(|(name, _)| {
                                 (
                                     tantivy::query::Occur::Should,
-                                    Box::new(TermQuery::new(
-                                        Term::from_field_text(field, &part.term),
-                                        IndexRecordOption::WithFreqs,
-                                    )) as Box<dyn Query>,
+                                    term_query(text_field(schema, name), &part.term),
                                 )
                             })
                             .collect();
@@ -305,17 +296,53 @@ impl Builder<'_> {
                         )
                     })
                     .collect();
-                should(Box::new(BooleanQuery::new(all_parts)), COMPOUND_PARTS_BOOST);
+                clauses.push(should(
+                    Box::new(BooleanQuery::new(all_parts)),
+                    COMPOUND_PARTS_BOOST,
+                ));
+                // Every part inside compounds: the compound within a longer one
+                // ("livsmedel" in "livsmedelsbranschen", split flat). One posting list per
+                // part, so a conjunction of plain term lists, cheap to seek.
+                let all_inside: Vec<(tantivy::query::Occur, Box<dyn Query>)> = analysis
+                    .parts
+                    .iter()
+                    .map(|part| {
+                        (
+                            tantivy::query::Occur::Must,
+                            term_query(schema.parts, &part.term),
+                        )
+                    })
+                    .collect();
+                clauses.push(should(
+                    Box::new(BooleanQuery::new(all_inside)),
+                    COMPOUND_PARTS_BOOST,
+                ));
             }
         }
         // A quoted phrase is matched as written: the lenient match keeps no word order.
         if is_word {
             if let Some(query) = lenient_query(schema, &words) {
-                should(query, FOLDED_BOOST);
+                clauses.push(should(query, FOLDED_BOOST));
             }
         }
         clauses
     }
+}
+
+/// An optional clause of `query` weighted by `boost`.
+fn should(query: Box<dyn Query>, boost: f32) -> (tantivy::query::Occur, Box<dyn Query>) {
+    (
+        tantivy::query::Occur::Should,
+        Box::new(BoostQuery::new(query, boost)),
+    )
+}
+
+/// `term` in `field`, scored by its frequency.
+fn term_query(field: Field, term: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, term),
+        IndexRecordOption::WithFreqs,
+    ))
 }
 
 /// The lenient match of the query's words: each word's folded form ("jamtland" for
