@@ -8,9 +8,10 @@
 
 use super::parse::{Occur, QueryNode};
 use crate::index::FyndIndex;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::Arc;
 use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
@@ -83,10 +84,24 @@ pub struct TermMatch {
 
 /// Finds the query's terms in text the way one field analyses it.
 pub struct TermMatcher {
-    /// One analyzer for every text this matcher reads, so its memo of analysed words
-    /// carries over from hit to hit (common words are decompounded once per query).
-    analyzer: Mutex<TextAnalyzer>,
+    /// The field's analyzer, copied once into each thread that reads texts for it.
+    analyzer: TextAnalyzer,
+    /// The lexicon it analyses with (its address) and the field: which warm analyzer of
+    /// the thread to use.
+    key: (usize, Field),
     weights: HashMap<String, f32>,
+}
+
+/// Per thread, the analyzers passages were picked with, by field, and the lexicon they
+/// belong to. Their memos of analysed words stay warm from hit to hit and from query to
+/// query (the search threads live as long as the index), so a body's words are
+/// decompounded once, not once per query: cold memos were most of a passage's time.
+/// Only one lexicon's analyzers are kept; each holds that lexicon, so its address is not
+/// reused while they live.
+type WarmAnalyzers = Option<(usize, HashMap<Field, TextAnalyzer>)>;
+
+thread_local! {
+    static WARM: RefCell<WarmAnalyzers> = const { RefCell::new(None) };
 }
 
 impl TermMatcher {
@@ -121,7 +136,8 @@ impl TermMatcher {
             }
         }
         Some(TermMatcher {
-            analyzer: Mutex::new(analyzer),
+            analyzer,
+            key: (Arc::as_ptr(&index.lexicon) as usize, field),
             weights,
         })
     }
@@ -131,23 +147,30 @@ impl TermMatcher {
         if self.weights.is_empty() {
             return Vec::new();
         }
-        let mut analyzer = self
-            .analyzer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut stream = analyzer.token_stream(text);
-        let mut found = Vec::new();
-        while stream.advance() {
-            let token = stream.token();
-            if let Some(weight) = self.weights.get(&token.text) {
-                found.push(TermMatch {
-                    range: token.offset_from..token.offset_to,
-                    term: token.text.clone(),
-                    weight: *weight,
-                });
+        let (lexicon, field) = self.key;
+        WARM.with(|warm| {
+            let mut warm = warm.borrow_mut();
+            if warm.as_ref().is_none_or(|(current, _)| *current != lexicon) {
+                *warm = Some((lexicon, HashMap::new()));
             }
-        }
-        found
+            let analyzers = &mut warm.as_mut().expect("set above").1;
+            let analyzer = analyzers
+                .entry(field)
+                .or_insert_with(|| self.analyzer.clone());
+            let mut stream = analyzer.token_stream(text);
+            let mut found = Vec::new();
+            while stream.advance() {
+                let token = stream.token();
+                if let Some(weight) = self.weights.get(&token.text) {
+                    found.push(TermMatch {
+                        range: token.offset_from..token.offset_to,
+                        term: token.text.clone(),
+                        weight: *weight,
+                    });
+                }
+            }
+            found
+        })
     }
 }
 
