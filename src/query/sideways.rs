@@ -5,7 +5,9 @@
 //! passes them all goes on to the page, the total and the other counts, and is counted in
 //! every filtered facet; a hit that fails exactly one is counted in that facet only.
 
-use super::facets::{merge_counts, segment_facets, SegmentFacets};
+use super::facets::{
+    count_run, merge_counts, segment_facets, segment_pack, sum_runs, FacetPack, SegmentFacets,
+};
 use crate::schema::FacetKey;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,6 +39,10 @@ pub struct SegmentFilter {
 pub struct SidewaysSegment<S> {
     inner: S,
     filters: Vec<SegmentFilter>,
+    /// Every filter's facet packed (lane i for filter i), when they all fit: one read per
+    /// hit instead of one per filter. The counts are then difference arrays until the
+    /// harvest.
+    pack: Option<Arc<FacetPack>>,
 }
 
 impl<C: Collector> Collector for Sideways<C> {
@@ -59,10 +65,15 @@ impl<C: Collector> Collector for Sideways<C> {
                     table,
                 })
             })
-            .collect::<tantivy::Result<_>>()?;
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let keys: Vec<FacetKey> = self.filters.iter().map(|(key, _)| *key).collect();
+        let tables: Vec<&SegmentFacets> = filters.iter().map(|f| &*f.table).collect();
+        let pack =
+            segment_pack(segment, &keys, &tables)?.filter(|pack| pack.holds_all(filters.len()));
         Ok(SidewaysSegment {
             inner: self.inner.for_segment(ordinal, segment)?,
             filters,
+            pack,
         })
     }
 
@@ -90,6 +101,37 @@ impl<S: SegmentCollector> SegmentCollector for SidewaysSegment<S> {
     type Fruit = (S::Fruit, Vec<(Arc<SegmentFacets>, Vec<u64>)>);
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(pack) = &self.pack {
+            let word = pack.word(doc);
+            let mut failed = None;
+            for (at, filter) in self.filters.iter().enumerate() {
+                let (first, len) = pack.lane_run(word, at);
+                let accepted = filter
+                    .accepted
+                    .get(first..first + len)
+                    .is_some_and(|flags| flags.iter().any(|&flag| flag));
+                if !accepted {
+                    if failed.is_some() {
+                        return;
+                    }
+                    failed = Some(at);
+                }
+            }
+            match failed {
+                Some(at) => {
+                    let (first, len) = pack.lane_run(word, at);
+                    count_run(&mut self.filters[at].counts, first, len);
+                }
+                None => {
+                    for (at, filter) in self.filters.iter_mut().enumerate() {
+                        let (first, len) = pack.lane_run(word, at);
+                        count_run(&mut filter.counts, first, len);
+                    }
+                    self.inner.collect(doc, score);
+                }
+            }
+            return;
+        }
         let mut failed = None;
         for (at, filter) in self.filters.iter().enumerate() {
             if !filter.table.has_any(doc, &filter.accepted) {
@@ -113,7 +155,12 @@ impl<S: SegmentCollector> SegmentCollector for SidewaysSegment<S> {
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
+    fn harvest(mut self) -> Self::Fruit {
+        if self.pack.is_some() {
+            for filter in &mut self.filters {
+                sum_runs(&mut filter.counts);
+            }
+        }
         (
             self.inner.harvest(),
             self.filters
