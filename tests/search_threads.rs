@@ -6,8 +6,7 @@
 mod common;
 
 use fynd::bench::queries;
-use fynd::corpus_gen::{generate, GenOptions};
-use fynd::index::{default_search_threads, index_paths_with, FyndIndex, IndexOptions, NoProgress};
+use fynd::index::{default_search_threads, FyndIndex};
 use fynd::query::search;
 
 fn answers(index: &FyndIndex) -> Vec<serde_json::Value> {
@@ -25,24 +24,7 @@ fn answers(index: &FyndIndex) -> Vec<serde_json::Value> {
 
 #[test]
 fn every_query_of_the_bench_mix_answers_the_same_on_one_thread_and_on_three() {
-    let root = common::scratch_dir("search-threads");
-    let corpus = root.join("corpus");
-    let gen = GenOptions {
-        docs: 1_200,
-        out: corpus.clone(),
-        seed: 5,
-        threads: 2,
-        records: None,
-        count_words: false,
-    };
-    generate(&gen, &|_| {}).unwrap();
-    let dir = root.join("index");
-    let options = IndexOptions {
-        commit_every: 300,
-        ..IndexOptions::default()
-    };
-    index_paths_with(&dir, &[corpus], &options, &mut NoProgress).unwrap();
-
+    let dir = common::generated_corpus_index("search-threads", 1_200, 5, 300);
     let mut index = common::open(&dir);
     assert_eq!(index.search_threads(), default_search_threads());
     let segments = index.index.searchable_segment_ids().unwrap().len();

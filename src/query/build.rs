@@ -4,6 +4,7 @@
 //! in the diacritic-folded field. A long word the corpus never has gets its one-letter
 //! correction searched too, and the correction is reported.
 
+use super::all_words::AllWordsQuery;
 use super::parse::{Occur, QueryNode};
 use crate::analysis::fold::fold;
 use crate::analysis::{AnalyzedTerm, Analyzer, TermKind};
@@ -273,31 +274,25 @@ impl Builder<'_> {
                 PARTS_BOOST,
             ));
             if analysis.parts.len() >= 2 {
-                // All parts as words of their own, each in some text field; and, below,
-                // all parts inside compounds. Not each part in either: that conjunction of
-                // five-list unions, each filling and scoring a window of its lists at every
-                // seek, was nearly all of a compound query's time at a million documents.
-                let all_parts: Vec<(tantivy::query::Occur, Box<dyn Query>)> = analysis
+                // All parts as words of their own, each in some text field (read into bit
+                // sets, see `all_words`); and, below, all parts inside compounds. Not each
+                // part in either: that conjunction of five-list unions, each filling and
+                // scoring a window of its lists at every seek, was nearly all of a compound
+                // query's time at a million documents.
+                let all_parts: Vec<Vec<Term>> = analysis
                     .parts
                     .iter()
                     .map(|part| {
-                        let anywhere: Vec<(tantivy::query::Occur, Box<dyn Query>)> = TEXT_FIELDS
+                        TEXT_FIELDS
                             .iter()
                             .map(|(name, _)| {
-                                (
-                                    tantivy::query::Occur::Should,
-                                    term_query(text_field(schema, name), &part.term),
-                                )
+                                Term::from_field_text(text_field(schema, name), &part.term)
                             })
-                            .collect();
-                        (
-                            tantivy::query::Occur::Must,
-                            Box::new(BooleanQuery::new(anywhere)) as Box<dyn Query>,
-                        )
+                            .collect()
                     })
                     .collect();
                 clauses.push(should(
-                    Box::new(BooleanQuery::new(all_parts)),
+                    Box::new(AllWordsQuery::new(all_parts)),
                     COMPOUND_PARTS_BOOST,
                 ));
                 // Every part inside compounds: the compound within a longer one
@@ -421,7 +416,8 @@ fn query_words(words: &[AnalyzedTerm]) -> Vec<AnalyzedTerm> {
         .collect()
 }
 
-fn text_field(schema: &FyndSchema, name: &str) -> Field {
+/// The field of text field `name` (of [`TEXT_FIELDS`]).
+pub fn text_field(schema: &FyndSchema, name: &str) -> Field {
     match name {
         "title" => schema.title,
         "owner" => schema.owner_text,

@@ -2,6 +2,7 @@
 //! passages and facet counts. Parsing ([`parse`]) and query building ([`build`]) are
 //! separate from filtering ([`filters`]), counting ([`facets`]) and passages ([`snippet`]).
 
+pub mod all_words;
 pub mod build;
 pub mod export;
 pub mod facets;

@@ -297,3 +297,29 @@ pub fn bench_index(dir: &Path, count: usize) {
         started.elapsed().as_secs_f64()
     );
 }
+
+/// An index of `docs` documents made by `fynd gen-corpus` (seed `seed`) in scratch folder
+/// `name`, committed every `commit_every` records so that it has several segments; the
+/// index folder.
+pub fn generated_corpus_index(name: &str, docs: u64, seed: u64, commit_every: usize) -> PathBuf {
+    use fynd::corpus_gen::{generate, GenOptions};
+    use fynd::index::{index_paths_with, IndexOptions};
+    let root = scratch_dir(name);
+    let corpus = root.join("corpus");
+    let gen = GenOptions {
+        docs,
+        out: corpus.clone(),
+        seed,
+        threads: 2,
+        records: None,
+        count_words: false,
+    };
+    generate(&gen, &|_| {}).unwrap();
+    let dir = root.join("index");
+    let options = IndexOptions {
+        commit_every,
+        ..IndexOptions::default()
+    };
+    index_paths_with(&dir, &[corpus], &options, &mut NoProgress).unwrap();
+    dir
+}
