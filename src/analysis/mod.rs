@@ -155,16 +155,6 @@ impl Analyzer {
         &self.lexicon
     }
 
-    /// Forgets the words this thread's analyzers worked out, so the next text is analysed
-    /// from scratch: for measuring what the first sight of a word costs.
-    pub fn forget_words() {
-        MEMO.with(|memo| {
-            let mut memo = memo.borrow_mut();
-            memo.index.clear();
-            memo.terms.clear();
-        });
-    }
-
     /// `with` applied to the terms of `lower`, worked out once per thread and lexicon.
     fn word_terms<R>(&self, lower: &str, with: impl FnOnce(&WordTerms) -> R) -> R {
         MEMO.with(|memo| {
