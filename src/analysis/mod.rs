@@ -110,23 +110,9 @@ struct WordTerms {
 pub struct Analyzer {
     lexicon: Arc<Lexicon>,
     stemmer: stem::SwedishStemmer,
-}
-
-/// What a thread's analyzers worked out for the words they saw, for one lexicon. Kept per
-/// thread, not per analyzer: tantivy clones a field's tokenizer for every segment it writes,
-/// so a memo of the analyzer started cold at every segment, and each text field had one of
-/// its own; a million documents re-analysed their common words some thirty times over.
-#[derive(Default)]
-struct Memo {
-    /// The lexicon the terms were made with.
-    lexicon: u64,
-    /// Lower-cased word → index into `terms`.
-    index: FastMap<String, usize>,
-    terms: Vec<WordTerms>,
-}
-
-thread_local! {
-    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
+    /// Memo: lower-cased word → index into `memo`.
+    cache: FastMap<String, usize>,
+    memo: Vec<WordTerms>,
 }
 
 impl Clone for Analyzer {
@@ -141,6 +127,8 @@ impl Analyzer {
         Analyzer {
             lexicon,
             stemmer: stem::SwedishStemmer::new(),
+            cache: FastMap::default(),
+            memo: Vec::new(),
         }
     }
 
@@ -155,32 +143,21 @@ impl Analyzer {
         &self.lexicon
     }
 
-    /// `with` applied to the terms of `lower`, worked out once per thread and lexicon.
-    fn word_terms<R>(&self, lower: &str, with: impl FnOnce(&WordTerms) -> R) -> R {
-        MEMO.with(|memo| {
-            let mut memo = memo.borrow_mut();
-            let lexicon = self.lexicon.id();
-            if memo.lexicon != lexicon {
-                memo.index.clear();
-                memo.terms.clear();
-                memo.lexicon = lexicon;
-            }
-            let slot = match memo.index.get(lower) {
-                Some(&slot) => slot,
-                None => {
-                    if memo.terms.len() >= CACHE_LIMIT {
-                        memo.index.clear();
-                        memo.terms.clear();
-                    }
-                    let terms = self.compute(lower);
-                    memo.terms.push(terms);
-                    let slot = memo.terms.len() - 1;
-                    memo.index.insert(lower.to_string(), slot);
-                    slot
+    fn word_terms(&mut self, lower: &str) -> &WordTerms {
+        let slot = match self.cache.get(lower) {
+            Some(&slot) => slot,
+            None => {
+                if self.memo.len() >= CACHE_LIMIT {
+                    self.cache.clear();
+                    self.memo.clear();
                 }
-            };
-            with(&memo.terms[slot])
-        })
+                let terms = self.compute(lower);
+                self.memo.push(terms);
+                self.cache.insert(lower.to_string(), self.memo.len() - 1);
+                self.memo.len() - 1
+            }
+        };
+        &self.memo[slot]
     }
 
     fn compute(&self, lower: &str) -> WordTerms {
@@ -292,19 +269,18 @@ impl Analyzer {
             } else {
                 TermKind::Word
             };
-            self.word_terms(&lower, |terms| {
-                push_word(
-                    &mut out,
-                    terms,
-                    seg,
-                    kind,
-                    [want_words, want_parts, want_folded],
-                )
-            });
+            let terms = self.word_terms(&lower);
+            push_word(
+                &mut out,
+                terms,
+                seg,
+                kind,
+                [want_words, want_parts, want_folded],
+            );
         }
         let had_completions = !completions.is_empty();
         for (position, offset, completed) in completions {
-            let terms = self.word_terms(&completed, WordTerms::clone);
+            let terms = self.word_terms(&completed).clone();
             if want_words {
                 out.words.push(AnalyzedTerm {
                     term: terms.word,
@@ -339,7 +315,7 @@ impl Analyzer {
                 SegmentKind::Suspended => continue,
                 SegmentKind::Word if CONJUNCTIONS.contains(&lower.as_ref()) => continue,
                 SegmentKind::Word => {
-                    let tail = self.word_terms(&lower, |terms| terms.tail.clone())?;
+                    let tail = self.word_terms(&lower).tail.clone()?;
                     return Some(format!("{suspended}{tail}"));
                 }
                 _ => return None,
