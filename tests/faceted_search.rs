@@ -91,6 +91,28 @@ fn multi_select_counts_show_what_widening_would_give() {
         assert_eq!(as_map(&response.facets[1].1), fund_counts, "{query:?}");
         assert_eq!(as_map(&response.facets[2].1), area_counts, "{query:?}");
 
+        // With sidebar counts off (what a plain filtered query in another engine counts,
+        // and what the side-by-side benchmark compares), every facet counts the hits: the
+        // page and total are unchanged, and region and fund show only the chosen values.
+        let mut over_hits = request.clone();
+        over_hits.sidebar_counts = false;
+        let plain = search(&index, &over_hits).unwrap();
+        assert_eq!(plain.total, response.total, "{query:?}");
+        assert_eq!(plain.hits.len(), response.hits.len(), "{query:?}");
+        let hit_ids = |r: &fynd::query::SearchResponse| -> Vec<String> {
+            r.hits.iter().map(|h| h.id.clone()).collect()
+        };
+        assert_eq!(hit_ids(&plain), hit_ids(&response), "{query:?}");
+        for (n, key) in request.facets.iter().enumerate() {
+            assert_eq!(plain.facets[n].0, *key);
+            assert_eq!(
+                as_map(&plain.facets[n].1),
+                counts(hits.iter().copied(), *key),
+                "{query:?} {key:?}"
+            );
+        }
+        assert!(as_map(&plain.facets[0].1).len() <= 2, "{query:?}");
+
         // The same choice written in the query counts the same way.
         let mut written = request.clone();
         written.query = format!("{query} (region:\"Övre Norrland\" OR region:skane) fond:ESF+");

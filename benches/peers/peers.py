@@ -16,7 +16,9 @@ Queries are written as for `fynd search` (benches/queries.txt); this file transl
 into FTS5 MATCH expressions and PostgreSQL tsquery text; Lucene's classic query parser reads
 fynd's syntax as it is. Every engine does the same work per query: top 10 ids and titles
 (by its own relevance, or by the sort field), the total count, and fund, region and year
-counts. Classes facet_counts and snippets are fynd's own (no peer does them here).
+counts (a filtered facet counted over the hits, as a plain filtered query does). Classes
+facet_counts, facet_sidebar (drill-sideways counts of the filtered facet) and snippets are
+fynd's own (no peer does them here).
 """
 import datetime
 import json
@@ -26,7 +28,7 @@ import sqlite3
 import sys
 import time
 
-PEER_CLASSES_SKIPPED = {"facet_counts", "snippets"}
+PEER_CLASSES_SKIPPED = {"facet_counts", "facet_sidebar", "snippets"}
 EPOCH = datetime.date(1970, 1, 1)
 
 

@@ -3,7 +3,8 @@
 //! CLASS names the group it is timed in, QUERY is written as for `fynd search`, and each
 //! OPTION is one of `filter=KEY=VALUE`, `RANGEFIELD=RANGE` (`budget=>=5000000`,
 //! `start=[2023-01-01 TO 2023-12-31]`), `sort=ORDER`, `facets=KEY,KEY` (or `facets=none`),
-//! `limit=N`, `passages`. Every query counts the fund, region and year facets and returns
+//! `counts=sidebar` or `counts=hits` (a filtered facet counted without its own filter, the
+//! default, or over the hits like every other facet), `limit=N`, `passages`. Every query counts the fund, region and year facets and returns
 //! the top 10 unless it says otherwise; passages are off unless asked for, so they can be
 //! timed as their own class. Blank lines and lines starting with `#` are skipped.
 
@@ -78,6 +79,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BenchQuery>, FyndError> {
             let (key, value) = option.split_once('=').unwrap_or((option, ""));
             match key {
                 "passages" => request.passages = true,
+                "counts" => {
+                    request.sidebar_counts = match value {
+                        "sidebar" => true,
+                        "hits" => false,
+                        _ => {
+                            return Err(bad(format!(
+                                "counts is sidebar (a filtered facet counted without its own filter) or hits (every facet over the hits), not {value:?}"
+                            )))
+                        }
+                    }
+                }
                 "filter" => filters.push(value.to_string()),
                 "sort" => request.sort = SortOrder::parse(value).map_err(|e| bad(e.to_string()))?,
                 "limit" => {
@@ -99,7 +111,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BenchQuery>, FyndError> {
                     ),
                     None => {
                         return Err(bad(format!(
-                        "unknown option {option:?}: write filter=KEY=VALUE, budget=RANGE (or another number or date field), sort=ORDER, facets=KEYS, limit=N or passages"
+                        "unknown option {option:?}: write filter=KEY=VALUE, budget=RANGE (or another number or date field), sort=ORDER, facets=KEYS, counts=sidebar|hits, limit=N or passages"
                     )))
                     }
                 },
@@ -139,6 +151,7 @@ mod tests {
             "phrase",
             "boolean",
             "facet_filter",
+            "facet_sidebar",
             "range_filter",
             "sorted",
             "facet_counts",
@@ -154,12 +167,24 @@ mod tests {
             .iter()
             .filter(|q| q.class != "snippets")
             .all(|q| !q.request.passages));
+        // The peers count over the filtered hits; the sidebar way is fynd's own class.
+        for q in &queries {
+            let filtered = !q.request.filters.is_empty();
+            match q.class.as_str() {
+                "facet_filter" => assert!(filtered && !q.request.sidebar_counts, "{}", q.line),
+                "facet_sidebar" => assert!(filtered && q.request.sidebar_counts, "{}", q.line),
+                _ => {}
+            }
+        }
     }
 
     #[test]
     fn options_become_the_request() {
-        let text = "x | samverkan | filter=fund=ESF+ | budget=>=5000000 | sort=start:desc | limit=3 | facets=none\n";
-        let q = &parse(Path::new("q"), text).unwrap()[0];
+        let text = "x | samverkan | filter=fund=ESF+ | budget=>=5000000 | sort=start:desc | limit=3 | facets=none\ny | samverkan | filter=fund=ESF+ | counts=hits\n";
+        let parsed = parse(Path::new("q"), text).unwrap();
+        assert!(parsed[0].request.sidebar_counts);
+        assert!(!parsed[1].request.sidebar_counts);
+        let q = &parsed[0];
         assert_eq!(q.request.query, "samverkan");
         assert_eq!(q.request.filters.len(), 1);
         assert_eq!(q.request.ranges.len(), 1);

@@ -61,6 +61,11 @@ pub struct SearchRequest {
     /// Pick a best passage for each hit (off: `snippet` is empty, for benchmarks that time
     /// passages as their own class).
     pub passages: bool,
+    /// Count a filtered facet the sidebar way, with every filter but its own, so its counts
+    /// show what widening would give (on by default). Off, every facet is counted over the
+    /// hits themselves: what a plain filtered query in another engine counts, which the
+    /// side-by-side benchmark compares.
+    pub sidebar_counts: bool,
 }
 
 impl SearchRequest {
@@ -77,6 +82,7 @@ impl SearchRequest {
             facets: FacetKey::DEFAULT_COUNTED.to_vec(),
             facet_limit: 20,
             passages: true,
+            sidebar_counts: true,
         }
     }
 }
@@ -137,7 +143,8 @@ pub struct SearchResponse {
     /// This page of hits, best first.
     pub hits: Vec<Hit>,
     /// Counts per facet over all matching documents; a facet the user filtered on is
-    /// counted with every filter but its own, so the counts show what widening would give.
+    /// counted with every filter but its own, so the counts show what widening would give
+    /// (unless the request turned sidebar counts off).
     #[serde(serialize_with = "facets_as_object")]
     pub facets: Vec<(FacetKey, Vec<FacetCount>)>,
     /// The order of the hits, as `--sort` takes it (`relevance:desc`, `start:asc`, …).
@@ -181,6 +188,8 @@ pub(crate) struct Prepared {
     /// Query words that matched nothing and were also searched as their correction.
     pub corrections: Vec<build::Correction>,
     range_queries: Vec<Box<dyn Query>>,
+    /// Whether filtered facets are counted the sidebar way (see [`SearchRequest`]).
+    sidebar_counts: bool,
 }
 
 impl Prepared {
@@ -264,6 +273,7 @@ impl Prepared {
             values_used,
             corrections,
             range_queries,
+            sidebar_counts: request.sidebar_counts,
         })
     }
 
@@ -293,6 +303,11 @@ impl Prepared {
     /// True when a filter is set on facet `key`.
     pub fn is_filtered(&self, key: FacetKey) -> bool {
         self.filters.iter().any(|f| f.key == key)
+    }
+
+    /// True when facet `key` is counted the sidebar way: filtered, with sidebar counts on.
+    fn counts_sideways(&self, key: FacetKey) -> bool {
+        self.sidebar_counts && self.is_filtered(key)
     }
 }
 
@@ -440,11 +455,12 @@ fn count_facets(
     Ok((total, counts))
 }
 
-/// The facets of `keys` counted in the main pass (those without a filter).
+/// The facets of `keys` counted over the hits in the main pass: those without a filter,
+/// or all of them when sidebar counts are off.
 fn unfiltered_keys(prepared: &Prepared, keys: &[FacetKey]) -> Vec<FacetKey> {
     keys.iter()
         .copied()
-        .filter(|key| !prepared.is_filtered(*key))
+        .filter(|key| !prepared.counts_sideways(*key))
         .collect()
 }
 
@@ -465,7 +481,7 @@ fn finish_facets(
         .zip(counted)
         .map(|(key, values)| (key, facets::sorted_values(key, values, limit)))
         .collect();
-    for key in keys.iter().filter(|key| prepared.is_filtered(**key)) {
+    for key in keys.iter().filter(|key| prepared.counts_sideways(**key)) {
         let values = match precounted.remove(key) {
             Some(values) => values,
             None => {
@@ -507,6 +523,7 @@ pub fn search_with(
     let sideways: Vec<(FacetKey, Vec<String>)> = request
         .facets
         .iter()
+        .filter(|key| prepared.counts_sideways(**key))
         .filter_map(|key| {
             let mut filters = prepared.filters.iter().filter(|f| f.key == *key);
             let filter = filters.next()?;
