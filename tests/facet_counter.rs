@@ -1,7 +1,8 @@
 //! The query module's fast facet counting and its one-pass page-and-counts agree with
 //! tantivy's own collectors: `FacetCounter` gives what `Count` plus one `FacetCollector`
 //! per facet give (on a multi-segment index with deleted documents, for every facet,
-//! multi-valued `year` included, packed or not), and `top_docs_and` gives `top_docs`'s hits in every order.
+//! multi-valued `year` included, packed or not; for queries matching most of a segment,
+//! whose counts are taken from the segment's totals, and the others), and `top_docs_and` gives `top_docs`'s hits in every order.
 
 mod common;
 
@@ -52,6 +53,9 @@ fn facet_counter_counts_as_tantivys_collectors_do() {
     let searcher = reader.searcher();
     assert!(searcher.segment_readers().len() > 1);
     assert!(searcher.segment_readers().iter().any(|s| s.has_deletes()));
+    // Segments without deletes count a query that matches most of them (AllQuery, say)
+    // from their totals, less the documents it misses.
+    assert!(searcher.segment_readers().iter().any(|s| !s.has_deletes()));
     // Every key at once (some packed in one word per document, the rest counted from their
     // own tables), the bench's three (all packed), and small sets.
     let key_sets: [&[FacetKey]; 4] = [

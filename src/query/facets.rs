@@ -54,6 +54,10 @@ pub struct SegmentFacets {
     names: Vec<String>,
     /// Values per document.
     ords: DocOrds,
+    /// The counts of every document of the segment (as [`SegmentFacets::count`] gives
+    /// them): a query that matches most of a segment counts the documents it misses and
+    /// takes them from these.
+    totals: Vec<u64>,
 }
 
 /// Facet ordinals per document.
@@ -117,7 +121,17 @@ impl SegmentFacets {
                 ords: multi,
             }
         };
-        Ok(SegmentFacets { names, ords })
+        let mut table = SegmentFacets {
+            names,
+            ords,
+            totals: Vec::new(),
+        };
+        let mut totals = table.zero_counts();
+        for doc in 0..max_doc {
+            table.count(doc, &mut totals);
+        }
+        table.totals = totals;
+        Ok(table)
     }
 
     /// Bytes held, for the cache's bound.
@@ -126,7 +140,7 @@ impl SegmentFacets {
             DocOrds::Single(ords) => ords.len() * 4,
             DocOrds::Multi { offsets, ords } => (offsets.len() + ords.len()) * 4,
         };
-        ords + self.names.iter().map(|n| n.len() + 24).sum::<usize>()
+        ords + self.totals.len() * 8 + self.names.iter().map(|n| n.len() + 24).sum::<usize>()
     }
 }
 
@@ -425,7 +439,12 @@ pub type CountedFacets = (usize, Vec<HashMap<String, u64>>);
 
 /// [`FacetCounter`] in one segment.
 pub struct FacetCounterSegment {
-    hits: usize,
+    /// The hits, in order; counted at the harvest, in one tight loop per key.
+    docs: Vec<DocId>,
+    max_doc: DocId,
+    /// Whether every document of the segment is alive, so that counting the documents a
+    /// query misses and taking them from the segment's totals gives the hits' counts.
+    complete: bool,
     /// Per key, in order: its table and its counts (for packed keys, a difference array
     /// until the harvest).
     tables: Vec<(Arc<SegmentFacets>, Vec<u64>)>,
@@ -466,7 +485,9 @@ impl Collector for FacetCounter {
             })
             .collect();
         Ok(FacetCounterSegment {
-            hits: 0,
+            docs: take_buffer(),
+            max_doc: segment.max_doc(),
+            complete: !segment.has_deletes(),
             tables,
             pack,
             loose,
@@ -560,44 +581,123 @@ pub fn merge_counts(into: &mut HashMap<String, u64>, table: &SegmentFacets, coun
 }
 
 impl FacetCounterSegment {
-    #[inline]
-    fn count(&mut self, doc: DocId) {
+    /// Counts the values of `docs` into the tables' counts (difference arrays for packed
+    /// keys).
+    fn count_docs(&mut self, docs: &[DocId]) {
         if let Some(pack) = &self.pack {
-            let word = pack.words[doc as usize];
             for lane in &pack.lanes {
-                let (first, len) = FacetPack::run(word, lane);
-                count_run(&mut self.tables[lane.table].1, first, len);
+                count_lane(&pack.words, lane, docs, &mut self.tables[lane.table].1);
+            }
+            for lane in &pack.lanes {
+                sum_runs(&mut self.tables[lane.table].1);
             }
         }
         for &t in &self.loose {
             let (table, counts) = &mut self.tables[t];
-            table.count(doc, counts);
+            for &doc in docs {
+                table.count(doc, counts);
+            }
         }
     }
+}
+
+/// Counts the runs of one pack lane for `docs` into the difference array `diffs`. Four
+/// interleaved copies of the array: hits in a row often share a value, and adding into one
+/// slot after another waits for the store before it.
+fn count_lane(words: &[u32], lane: &Lane, docs: &[DocId], diffs: &mut [u64]) {
+    const COPIES: usize = 4;
+    let n = diffs.len();
+    let mut copies = vec![0i32; n * COPIES];
+    let (slots, rest) = copies.split_at_mut(n * (COPIES - 1));
+    let (a, slots) = slots.split_at_mut(n);
+    let (b, c) = slots.split_at_mut(n);
+    let d = rest;
+    let add = |copy: &mut [i32], doc: DocId| {
+        let (first, len) = FacetPack::run(words[doc as usize], lane);
+        copy[first] += 1;
+        copy[first + len] -= 1;
+    };
+    let mut quads = docs.chunks_exact(COPIES);
+    for quad in quads.by_ref() {
+        add(a, quad[0]);
+        add(b, quad[1]);
+        add(c, quad[2]);
+        add(d, quad[3]);
+    }
+    for &doc in quads.remainder() {
+        add(a, doc);
+    }
+    for (slot, diff) in diffs.iter_mut().enumerate() {
+        let sum = copies[slot] + copies[n + slot] + copies[2 * n + slot] + copies[3 * n + slot];
+        *diff = diff.wrapping_add(sum as i64 as u64);
+    }
+}
+
+thread_local! {
+    /// Document lists of finished segment collectors on this thread, kept for the next
+    /// ones: a fresh list of a few hundred kilobytes per segment and query is fresh pages
+    /// from the system each time, which cost more than the counting they serve.
+    static BUFFERS: std::cell::RefCell<Vec<Vec<DocId>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty document list, with the capacity of one used before on this thread.
+fn take_buffer() -> Vec<DocId> {
+    BUFFERS.with(|buffers| buffers.borrow_mut().pop().unwrap_or_default())
+}
+
+/// Gives `buffer` back for reuse on this thread (a few are kept).
+fn give_buffer(mut buffer: Vec<DocId>) {
+    buffer.clear();
+    BUFFERS.with(|buffers| {
+        let mut buffers = buffers.borrow_mut();
+        if buffers.len() < 4 {
+            buffers.push(buffer);
+        }
+    });
+}
+
+/// The documents of `0..max_doc` not in `docs` (sorted, distinct), in a reused list.
+fn complement(docs: &[DocId], max_doc: DocId) -> Vec<DocId> {
+    let mut missed = take_buffer();
+    let mut next = 0;
+    for &doc in docs {
+        missed.extend(next..doc);
+        next = doc + 1;
+    }
+    missed.extend(next..max_doc);
+    missed
 }
 
 impl SegmentCollector for FacetCounterSegment {
     type Fruit = SegmentCounts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.hits += 1;
-        self.count(doc);
+        self.docs.push(doc);
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        self.hits += docs.len();
-        for &doc in docs {
-            self.count(doc);
-        }
+        self.docs.extend_from_slice(docs);
     }
 
     fn harvest(mut self) -> SegmentCounts {
-        if let Some(pack) = &self.pack {
-            for lane in &pack.lanes {
-                sum_runs(&mut self.tables[lane.table].1);
+        let docs = std::mem::take(&mut self.docs);
+        let hits = docs.len();
+        // A query matching most of the segment: count the documents it misses, fewer.
+        if self.complete && hits > self.max_doc as usize / 2 {
+            let missed = complement(&docs, self.max_doc);
+            self.count_docs(&missed);
+            give_buffer(missed);
+            for (table, counts) in &mut self.tables {
+                for (count, total) in counts.iter_mut().zip(&table.totals) {
+                    // The reported slots are exact; the unreported ones may wrap.
+                    *count = total.wrapping_sub(*count);
+                }
             }
+        } else {
+            self.count_docs(&docs);
         }
-        (self.hits, self.tables)
+        give_buffer(docs);
+        (hits, self.tables)
     }
 }
 
