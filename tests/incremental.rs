@@ -142,6 +142,65 @@ fn only_what_changed_is_read_and_what_vanished_is_removed() {
 }
 
 #[test]
+#[cfg(unix)]
+fn a_folder_reached_through_a_link_is_the_same_files() {
+    // A researcher indexes a collection, then points `fynd index` at it through a linked
+    // folder, a linked file and a path with `..` in it: files are known by their canonical
+    // paths, so nothing is read twice, duplicated or taken for vanished.
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("samling").join("2024");
+    std::fs::create_dir_all(&docs).unwrap();
+    for n in 0..12 {
+        write(&docs, n, 1);
+    }
+    let index = tmp.path().join("index");
+    let first = run(&docs, &index);
+    assert_eq!(first.files_added, 12);
+
+    let linked_folder = tmp.path().join("genväg");
+    std::os::unix::fs::symlink(&docs, &linked_folder).unwrap();
+    let through_link = run(&linked_folder, &index);
+    assert_eq!(
+        (through_link.files_unchanged, through_link.files_added),
+        (12, 0)
+    );
+    assert_eq!(through_link.files_removed, 0);
+
+    let dotted = tmp
+        .path()
+        .join("samling")
+        .join("..")
+        .join("samling")
+        .join("2024");
+    let through_dots = run(&dotted, &index);
+    assert_eq!(
+        (through_dots.files_unchanged, through_dots.files_added),
+        (12, 0)
+    );
+
+    // A linked file is its target: changed through the link, it is re-read as a change.
+    let linked_file = tmp.path().join("p00003-länk.txt");
+    std::os::unix::fs::symlink(docs.join("p00003.txt"), &linked_file).unwrap();
+    write(&docs, 3, 2);
+    let options = IndexOptions {
+        memory_bytes: 50_000_000,
+        prune: false,
+        ..IndexOptions::default()
+    };
+    let file_run = index_paths_with(
+        &index,
+        std::slice::from_ref(&linked_file),
+        &options,
+        &mut NoProgress,
+    )
+    .unwrap();
+    assert_eq!((file_run.files_updated, file_run.files_added), (1, 0));
+    assert_eq!(all_ids(&index).len(), 12);
+    let id = record(3, 2).id;
+    assert_eq!(title_of(&index, &id), Some(record(3, 2).title));
+}
+
+#[test]
 fn delete_removes_records_by_id() {
     let dir = tempfile::tempdir().unwrap();
     let (docs, index) = (dir.path().join("docs"), dir.path().join("index"));
