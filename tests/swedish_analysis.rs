@@ -109,6 +109,37 @@ fn a_compound_ranks_its_own_documents_first_and_finds_its_parts_lower() {
 /// "Folkhälsomyndigheten" (002), `samordningsförbund` finds "samordningsförbunden" and
 /// "samordningsförbundens" (003). Each is checked on a page that has only that compound,
 /// and on the seed it comes from.
+/// `landsbygdsutveckling` finds "utveckling av landsbygden": a compound asks for the parts
+/// it is first split into (landsbygd, utveckling) written as words, not also for the parts
+/// of those parts ("land", "bygd"), which the page does not have as words.
+#[test]
+fn a_compound_whose_part_is_a_compound_finds_its_parts_written_apart() {
+    let mut records = corpus_records();
+    records.push(page(
+        "apart",
+        "Nytt projekt",
+        "Projektet stödjer utveckling av landsbygden i länet.",
+    ));
+    records.push(page(
+        "compound",
+        "Nytt projekt",
+        "Projektet stödjer landsbygdsutveckling i länet.",
+    ));
+    let (_dir, index) = index_of(&records, Chain::Full);
+    // As the index's lexicon splits it: two parts, the first a compound itself.
+    let analyzer = index.analyzer();
+    let top = analyzer.top_parts("landsbygdsutveckling");
+    assert_eq!(top.len(), 2, "{top:?}");
+    let mut analyzer = index.analyzer();
+    let every_level = analyzer.analyze("landsbygdsutveckling").parts;
+    assert!(every_level.len() > top.len(), "{every_level:?}");
+    let found = ids(&run(&index, "landsbygdsutveckling", 100));
+    assert!(found.contains(&"apart".to_string()), "{found:?}");
+    // Below the page that has the compound itself.
+    let at = |id: &str| found.iter().position(|found| found == id).unwrap();
+    assert!(at("compound") < at("apart"), "{found:?}");
+}
+
 #[test]
 fn parts_find_compounds_with_linking_morphemes_and_inflected_last_parts() {
     let mut records = corpus_records();

@@ -143,6 +143,29 @@ impl Analyzer {
         &self.lexicon
     }
 
+    /// The terms of the parts a compound word is first split into ("landsbyg" and
+    /// "utveckling" for "landsbygdsutveckling"), without the parts of those parts ("land",
+    /// "bygd"), which the parts stream also holds: what a query means when it asks for a
+    /// compound's parts. Empty for a word that is no compound.
+    pub fn top_parts(&self, word: &str) -> Vec<String> {
+        let lower = lowercase(word);
+        if self.lexicon.chain == Chain::Plain || stopwords::is_stopword(&lower) {
+            return Vec::new();
+        }
+        let Some(parts) = decompound::split(&self.lexicon, &lower) else {
+            return Vec::new();
+        };
+        let mut terms: Vec<String> = Vec::new();
+        for part in parts {
+            let stem = self.stemmer.stem(&part.lemma);
+            let term = self.lexicon.canonical_stem(&stem).to_string();
+            if !terms.contains(&term) {
+                terms.push(term);
+            }
+        }
+        terms
+    }
+
     fn word_terms(&mut self, lower: &str) -> &WordTerms {
         let slot = match self.cache.get(lower) {
             Some(&slot) => slot,

@@ -273,21 +273,24 @@ impl Builder<'_> {
                 term_query(schema.parts, &words[0].term),
                 PARTS_BOOST,
             ));
-            if analysis.parts.len() >= 2 {
+            // The parts the compound is first split into: "landsbygdsutveckling" asks for
+            // "landsbygd" and "utveckling", not also for "land" and "bygd" (the parts
+            // stream holds those too). Asking for every level's parts missed "utveckling
+            // av landsbygden", and the nested parts' lists (five for
+            // "energieffektivisering", with "isa" and "ring") were most of the time.
+            let top = self.analyzer.top_parts(&text[words[0].offset.clone()]);
+            if top.len() >= 2 {
                 // All parts as words of their own, each in some text field (read into bit
                 // sets, see `all_words`); and, below, all parts inside compounds. Not each
                 // part in either: that conjunction of five-list unions, each filling and
                 // scoring a window of its lists at every seek, was nearly all of a compound
                 // query's time at a million documents.
-                let all_parts: Vec<Vec<Term>> = analysis
-                    .parts
+                let all_parts: Vec<Vec<Term>> = top
                     .iter()
                     .map(|part| {
                         TEXT_FIELDS
                             .iter()
-                            .map(|(name, _)| {
-                                Term::from_field_text(text_field(schema, name), &part.term)
-                            })
+                            .map(|(name, _)| Term::from_field_text(text_field(schema, name), part))
                             .collect()
                     })
                     .collect();
@@ -298,15 +301,9 @@ impl Builder<'_> {
                 // Every part inside compounds: the compound within a longer one
                 // ("livsmedel" in "livsmedelsbranschen", split flat). One posting list per
                 // part, so a conjunction of plain term lists, cheap to seek.
-                let all_inside: Vec<(tantivy::query::Occur, Box<dyn Query>)> = analysis
-                    .parts
+                let all_inside: Vec<(tantivy::query::Occur, Box<dyn Query>)> = top
                     .iter()
-                    .map(|part| {
-                        (
-                            tantivy::query::Occur::Must,
-                            term_query(schema.parts, &part.term),
-                        )
-                    })
+                    .map(|part| (tantivy::query::Occur::Must, term_query(schema.parts, part)))
                     .collect();
                 clauses.push(should(
                     Box::new(BooleanQuery::new(all_inside)),
