@@ -12,6 +12,9 @@
 // With QUERY_THREADS > 1 each query is spread over that many threads (IndexSearcher with an
 // executor, collector managers), as fynd spreads a query over its segments.
 //
+// With the environment variable QUERY_ONLY=1 it indexes nothing: it times the queries again
+// on the index already in INDEX_DIR (a further pass of run.sh's PASSES), and writes no ids.
+//
 // Usage: java -cp ... LuceneBench RECORDS.tsv DICT.txt INDEX_DIR SPECS.tsv ROUNDS WARMUP IDS_DIR THREADS [QUERY_THREADS]
 
 import java.io.*;
@@ -78,41 +81,46 @@ public class LuceneBench {
         FacetsConfig config = new FacetsConfig();
         config.setMultiValued("year", true);
 
-        // Index.
-        long t0 = System.nanoTime();
-        Directory dir = FSDirectory.open(indexDir);
-        IndexWriterConfig iwc = new IndexWriterConfig(analyzer);
-        iwc.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
-        iwc.setRAMBufferSizeMB(256);
-        IndexWriter writer = new IndexWriter(dir, iwc);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Future<?>> pending = new ArrayList<>();
+        boolean queryOnly = "1".equals(System.getenv("QUERY_ONLY"));
         long docs = 0;
-        try (BufferedReader in = Files.newBufferedReader(records, StandardCharsets.UTF_8)) {
-            List<String> batch = new ArrayList<>();
-            String line;
-            while ((line = in.readLine()) != null) {
-                batch.add(line);
-                docs++;
-                if (batch.size() == 1000) {
-                    final List<String> b = batch;
-                    pending.add(pool.submit(() -> { addAll(writer, config, b); return null; }));
-                    batch = new ArrayList<>();
-                    if (pending.size() > threads * 4) { pending.remove(0).get(); }
+        double indexSeconds = 0;
+        if (!queryOnly) {
+            // Index.
+            long t0 = System.nanoTime();
+            Directory dir = FSDirectory.open(indexDir);
+            IndexWriterConfig iwc = new IndexWriterConfig(analyzer);
+            iwc.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+            iwc.setRAMBufferSizeMB(256);
+            IndexWriter writer = new IndexWriter(dir, iwc);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> pending = new ArrayList<>();
+            try (BufferedReader in = Files.newBufferedReader(records, StandardCharsets.UTF_8)) {
+                List<String> batch = new ArrayList<>();
+                String line;
+                while ((line = in.readLine()) != null) {
+                    batch.add(line);
+                    docs++;
+                    if (batch.size() == 1000) {
+                        final List<String> b = batch;
+                        pending.add(pool.submit(() -> { addAll(writer, config, b); return null; }));
+                        batch = new ArrayList<>();
+                        if (pending.size() > threads * 4) { pending.remove(0).get(); }
+                    }
                 }
+                final List<String> b = batch;
+                pending.add(pool.submit(() -> { addAll(writer, config, b); return null; }));
             }
-            final List<String> b = batch;
-            pending.add(pool.submit(() -> { addAll(writer, config, b); return null; }));
+            for (Future<?> f : pending) f.get();
+            pool.shutdown();
+            writer.commit();
+            writer.close();
+            indexSeconds = (System.nanoTime() - t0) / 1e9;
         }
-        for (Future<?> f : pending) f.get();
-        pool.shutdown();
-        writer.commit();
-        writer.close();
-        double indexSeconds = (System.nanoTime() - t0) / 1e9;
         long indexBytes = dirBytes(indexDir);
 
         // Queries.
         DirectoryReader reader = DirectoryReader.open(FSDirectory.open(indexDir));
+        if (queryOnly) docs = reader.numDocs();
         ExecutorService queryPool = queryThreads > 1 ? Executors.newFixedThreadPool(queryThreads) : null;
         IndexSearcher searcher = queryPool != null ? new IndexSearcher(reader, queryPool) : new IndexSearcher(reader);
         SortedSetDocValuesReaderState state = new DefaultSortedSetDocValuesReaderState(reader);
@@ -152,7 +160,7 @@ public class LuceneBench {
         // Every id matching each compound-part query, for recall.
         Files.createDirectories(idsDir);
         for (int i = 0; i < spec.size(); i++) {
-            if (!spec.get(i)[0].equals("compound_part")) continue;
+            if (queryOnly || !spec.get(i)[0].equals("compound_part")) continue;
             List<Integer> docIds = new ArrayList<>();
             searcher.search(queries.get(i), new SimpleCollector() {
                 int base;

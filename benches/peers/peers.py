@@ -419,6 +419,44 @@ def percentile(values, q):
     return v[min(max(rank, 1), len(v)) - 1]
 
 
+def class_stats(result):
+    """Per class (p50, p99, mean hits) of one engine's result: given by fynd, computed from
+    the timings for the others."""
+    if "stats" in result:
+        return {c: tuple(v) for c, v in result["stats"].items()}
+    return {
+        c: (percentile(t, 0.5), percentile(t, 0.99), result.get("hits", {}).get(c, 0) / len(t))
+        for c, t in result["times"].items()
+    }
+
+
+def pass_files(work, name):
+    """The further query passes of engine `name` (run.sh's PASSES), in pass order."""
+    found = []
+    for entry in os.listdir(work):
+        prefix = "result-%s-pass" % name
+        if entry.startswith(prefix) and entry.endswith(".json"):
+            found.append((int(entry[len(prefix):-len(".json")]), os.path.join(work, entry)))
+    return [path for _, path in sorted(found)]
+
+
+def median(values):
+    """The middle value; the mean of the two middle values for an even count."""
+    v = sorted(values)
+    mid = len(v) // 2
+    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+
+
+def median_over_passes(passes):
+    """Each class's p50 and p99 as the median over the query passes (one pass: itself), so
+    one slow stretch of a shared machine does not decide a class."""
+    merged = {}
+    for c in passes[0]:
+        runs = [p[c] for p in passes if c in p]
+        merged[c] = (median([r[0] for r in runs]), median([r[1] for r in runs]), runs[0][2])
+    return merged
+
+
 def report(work, raw_bytes, truth_path):
     raw_bytes = int(raw_bytes)
     engines = []
@@ -427,11 +465,10 @@ def report(work, raw_bytes, truth_path):
         if os.path.exists(path):
             r = json.load(open(path))
             r["engine"] = name
-            if "stats" not in r:
-                r["stats"] = {
-                    c: (percentile(t, 0.5), percentile(t, 0.99), r.get("hits", {}).get(c, 0) / len(t))
-                    for c, t in r["times"].items()
-                }
+            r["passes"] = [class_stats(r)] + [
+                class_stats(json.load(open(p))) for p in pass_files(work, name)
+            ]
+            r["stats"] = median_over_passes(r["passes"])
             rss = os.path.join(work, "rss-%s.txt" % name)
             if os.path.exists(rss):
                 r["peak_rss_kb"] = int(open(rss).read().split()[0])
@@ -504,6 +541,22 @@ def report(work, raw_bytes, truth_path):
             else:
                 ratios.append("—")
         print("| %s | %s | %s |" % (c, " | ".join(cells), " | ".join(ratios)))
+    lucene = next((r for r in engines if r["engine"] == "lucene"), None)
+    if fynd and lucene and min(len(fynd["passes"]), len(lucene["passes"])) > 1:
+        n = min(len(fynd["passes"]), len(lucene["passes"]))
+        print()
+        print("fynd/lucene p50, p99 in each query pass (the engines took turns):")
+        print()
+        print("| class | " + " | ".join("pass %d" % (i + 1) for i in range(n)) + " |")
+        print("|" + "---|" * (1 + n))
+        for c in classes:
+            if c not in fynd["stats"] or c not in lucene["stats"]:
+                continue
+            cells = []
+            for i in range(n):
+                f, o = fynd["passes"][i].get(c), lucene["passes"][i].get(c)
+                cells.append("—" if not f or not o else "%s, %s" % (ratio(f[0], o[0]), ratio(f[1], o[1])))
+            print("| %s | %s |" % (c, " | ".join(cells)))
     print()
     print("Mean hits per query (same corpus, same queries; engines analyse differently):")
     print()
@@ -517,8 +570,9 @@ def report(work, raw_bytes, truth_path):
         print("| %s | %s |" % (c, " | ".join(row)))
 
 
-def fynd_result(work, bench_json, index_seconds, index_json):
-    """result-fynd.json from `fynd bench --json` and the indexing run."""
+def fynd_result(work, bench_json, index_seconds, index_json, out="result-fynd.json"):
+    """result-fynd.json (or `out`, for a further query pass) from `fynd bench --json` and
+    the indexing run."""
     bench = json.load(open(bench_json))
     indexed = json.load(open(index_json))
     result = {
@@ -529,7 +583,7 @@ def fynd_result(work, bench_json, index_seconds, index_json):
         "segments": bench["segments"],
         "stats": {c["class"]: (c["p50_ms"], c["p99_ms"], c["mean_hits"]) for c in bench["classes"]},
     }
-    json.dump(result, open(os.path.join(work, "result-fynd.json"), "w"))
+    json.dump(result, open(os.path.join(work, out), "w"))
 
 
 def pg_result(work, index_seconds):
@@ -542,7 +596,7 @@ def pg_result(work, index_seconds):
 def main():
     cmd = sys.argv[1]
     if cmd == "fynd-result":
-        fynd_result(*sys.argv[2:6])
+        fynd_result(*sys.argv[2:7])
     elif cmd == "pg-result":
         pg_result(*sys.argv[2:4])
     elif cmd == "prepare":

@@ -6,7 +6,9 @@
 #   benches/peers/run.sh [DOCS]          (default 100000)
 #
 # Environment: WORK (default target/peers/DOCS), ROUNDS (timed rounds, default 5), WARMUP
-# (default 2), SEED (default 1), ENGINES (default "fynd lucene sqlite postgres"), PGPORT
+# (default 2), PASSES (query passes per engine, default 1: after indexing, fynd and Lucene
+# time their queries again, taking turns, and the table gives each class's median over the
+# passes, so a slow stretch of a shared machine falls on both), SEED (default 1), ENGINES (default "fynd lucene sqlite postgres"), PGPORT
 # (default 54329), QUERY_THREADS (threads one query may use in fynd and Lucene, default: the
 # cores; PostgreSQL gets as many parallel workers; SQLite has one thread). Needs: a Rust toolchain, python3; installs with apt-get when missing (as
 # root, or through sudo): time, liblucene8-java, hunspell-sv, default-jdk-headless,
@@ -20,6 +22,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-$ROOT/target/peers/$DOCS}
 ROUNDS=${ROUNDS:-5}
 WARMUP=${WARMUP:-2}
+PASSES=${PASSES:-1}
 SEED=${SEED:-1}
 ENGINES=${ENGINES:-fynd lucene sqlite postgres}
 PGPORT=${PGPORT:-54329}
@@ -83,21 +86,42 @@ run_fynd() {
   python3 "$PEERS" fynd-result "$WORK" "$WORK/fynd-bench.json" "$(elapsed "$start" "$end")" "$WORK/fynd-index.json"
 }
 
-run_lucene() {
-  ls /usr/share/java/lucene-core-*.jar >/dev/null 2>&1 || apt_install liblucene8-java || return 1
-  [ -s /usr/share/hunspell/sv_SE.dic ] || apt_install hunspell-sv || return 1
-  command -v javac >/dev/null || apt_install default-jdk-headless || return 1
+# A further query pass on fynd's index: result-fynd-passN.json.
+pass_fynd() {
+  "$FYND" bench --index "$WORK/fynd-index" --rounds "$ROUNDS" --warmup "$WARMUP" \
+    --threads "$QUERY_THREADS" --json > "$WORK/fynd-bench-pass$1.json" || return 1
+  python3 "$PEERS" fynd-result "$WORK" "$WORK/fynd-bench-pass$1.json" 0 "$WORK/fynd-index.json" \
+    "result-fynd-pass$1.json"
+}
+
+lucene_classpath() {
   local cp="" jar
   for jar in core analyzers-common facet queryparser; do
     cp="$cp:$(ls /usr/share/java/lucene-$jar-[0-9]*.jar | sort -V | tail -1)"
   done
-  cp=${cp#:}
+  echo "$WORK/java:${cp#:}"
+}
+
+# A further query pass on Lucene's index (a new JVM, warmed again): result-lucene-passN.json.
+pass_lucene() {
+  QUERY_ONLY=1 java -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
+    -cp "$(lucene_classpath)" LuceneBench "$WORK/records.tsv" "$WORK/sv-words.txt" "$WORK/lucene-index" \
+    "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" "$QUERY_THREADS" \
+    > "$WORK/result-lucene-pass$1.json" || return 1
+}
+
+run_lucene() {
+  ls /usr/share/java/lucene-core-*.jar >/dev/null 2>&1 || apt_install liblucene8-java || return 1
+  [ -s /usr/share/hunspell/sv_SE.dic ] || apt_install hunspell-sv || return 1
+  command -v javac >/dev/null || apt_install default-jdk-headless || return 1
+  local cp
+  cp=$(lucene_classpath)
   # The hunspell word list without its affix flags: lower-case words of three letters or more.
   tail -n +2 /usr/share/hunspell/sv_SE.dic | sed 's,/.*,,' | grep -E '^[a-zåäöéü]{3,}$' | sort -u > "$WORK/sv-words.txt"
   mkdir -p "$WORK/java" && javac -d "$WORK/java" -cp "$cp" "$ROOT/benches/peers/LuceneBench.java" || return 1
   rm -rf "$WORK/lucene-index"
   /usr/bin/time -v -o "$WORK/time-lucene.txt" java -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
-    -cp "$WORK/java:$cp" LuceneBench "$WORK/records.tsv" "$WORK/sv-words.txt" "$WORK/lucene-index" \
+    -cp "$cp" LuceneBench "$WORK/records.tsv" "$WORK/sv-words.txt" "$WORK/lucene-index" \
     "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" "$QUERY_THREADS" \
     > "$WORK/result-lucene.json" || return 1
   peak_rss "$WORK/time-lucene.txt" > "$WORK/rss-lucene.txt"
@@ -148,11 +172,22 @@ for engine in $ENGINES; do
   fi
 done
 
+# Further query passes, the engines taking turns, on the indexes just built.
+for pass in $(seq 2 "$PASSES"); do
+  for engine in $ENGINES; do
+    case $engine in fynd|lucene) ;; *) continue ;; esac
+    [ -s "$WORK/result-$engine.json" ] || continue
+    say "$engine: query pass $pass of $PASSES"
+    "pass_$engine" "$pass" || echo "$engine: query pass $pass failed; the table uses the passes that ran" >&2
+  done
+done
+
 say "report"
 {
   cat "$WORK/machine.txt"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "documents: $DOCS (seed $SEED), $ROUNDS timed rounds after $WARMUP warm-up rounds; one query at a time, on up to $QUERY_THREADS threads (SQLite: 1)"
+  if [ "$PASSES" -gt 1 ]; then echo "query passes: $PASSES, fynd and Lucene taking turns; latencies are each class's median over the passes"; fi
   echo
   python3 "$PEERS" report "$WORK" "$RAW" "$WORK/corpus/truth.tsv"
   if [ -s "$WORK/missing.txt" ]; then echo; echo "Not run here: $(sort -u "$WORK/missing.txt" | tr '\n' ' ')"; fi
