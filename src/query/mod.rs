@@ -7,6 +7,7 @@ pub mod build;
 pub mod export;
 pub mod facets;
 pub mod fields;
+pub mod filtered;
 pub mod filters;
 pub mod lookup;
 pub mod options;
@@ -285,16 +286,51 @@ impl Prepared {
 
     /// The query with every filter but those on `skip`.
     fn with_filters_except(&self, schema: &FyndSchema, skip: &[FacetKey]) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, self.text_query.box_clone())];
-        for filter in self.filters.iter().filter(|f| !skip.contains(&f.key)) {
-            clauses.push((Occur::Must, filter.query(schema)));
-        }
+        let mut facet_filters: Vec<Box<dyn Query>> = self
+            .filters
+            .iter()
+            .filter(|f| !skip.contains(&f.key))
+            .map(|filter| filter.query(schema))
+            .collect();
+        // A bare word's alternatives each narrowed by the facet filters, where they are
+        // selective (see `filtered`). Ranges are not pushed down: over a fast field, reading
+        // them into a set and intersecting each alternative cost more than it saved.
+        let alternatives = self
+            .text_query
+            .downcast_ref::<BooleanQuery>()
+            .filter(|query| {
+                query
+                    .clauses()
+                    .iter()
+                    .all(|(occur, _)| *occur == Occur::Should)
+            });
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = match alternatives {
+            Some(alternatives) if !facet_filters.is_empty() => {
+                let alternatives: Vec<Box<dyn Query>> = alternatives
+                    .clauses()
+                    .iter()
+                    .map(|(_, query)| query.box_clone())
+                    .collect();
+                let filter: Box<dyn Query> = if facet_filters.len() == 1 {
+                    facet_filters.remove(0)
+                } else {
+                    Box::new(BooleanQuery::new(
+                        facet_filters
+                            .drain(..)
+                            .map(|query| (Occur::Must, query))
+                            .collect(),
+                    ))
+                };
+                vec![(Occur::Must, filtered::narrowed(&alternatives, filter))]
+            }
+            _ => vec![(Occur::Must, self.text_query.box_clone())],
+        };
+        clauses.extend(facet_filters.into_iter().map(|query| (Occur::Must, query)));
         for query in &self.range_queries {
             clauses.push((Occur::Must, query.box_clone()));
         }
         if clauses.len() == 1 {
-            self.text_query.box_clone()
+            clauses.pop().expect("the text query").1
         } else {
             Box::new(BooleanQuery::new(clauses))
         }
