@@ -17,7 +17,7 @@ use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 /// Filters that keep more than this share of a segment are not pushed into the
 /// alternatives: intersecting each alternative with them costs more than it saves.
-const MAX_PUSHED_SHARE: f64 = 0.15;
+pub const MAX_PUSHED_SHARE: f64 = 0.15;
 
 /// The documents each segment's filter keeps, read once and shared by the alternatives of
 /// one query (segments never change, so a set stays right for as long as its segment lives).
