@@ -95,6 +95,20 @@ pub struct Analysis {
     pub folded: Vec<AnalyzedTerm>,
 }
 
+/// The parts-field term for `first` standing right before `second` inside a compound
+/// ("kompetens+försörjning"): the parts are words, so the `+` never occurs in a part.
+pub fn pair_term(first: &str, second: &str) -> String {
+    format!("{first}+{second}")
+}
+
+/// One node of a compound's split, for finding the parts that stand side by side.
+struct SplitNode {
+    term: String,
+    /// The leaves (unsplit parts) it covers: `first_leaf..end_leaf`.
+    first_leaf: usize,
+    end_leaf: usize,
+}
+
 /// Everything the chain makes of one lower-cased word; memoised per analyzer.
 #[derive(Clone, Debug)]
 struct WordTerms {
@@ -214,6 +228,7 @@ impl Analyzer {
                 for part in &parts {
                     self.part_terms(&part.lemma, 1, &mut terms);
                 }
+                self.adjacent_pairs(&parts, &mut terms);
                 (
                     terms,
                     parts
@@ -247,6 +262,66 @@ impl Analyzer {
                 }
             }
         }
+    }
+
+    /// The pair terms ([`pair_term`]) of the parts that stand side by side in a compound, at
+    /// any level of its split: "kompetens+försörjning" and "försörjning+kedja" for
+    /// "kompetensförsörjningskedja". A compound query asks for its own parts' pairs, so it
+    /// finds itself inside a longer compound ("livsmedel" in "livsmedelsbranschen", split
+    /// into livs, medel, bransch) without matching documents that merely hold its parts in
+    /// different compounds ("Folkhälsomyndigheten" and "samverkansorgan" for
+    /// "myndighetssamverkan"). A two-part compound's own pair is kept too: documents that
+    /// have the compound itself match that clause as well, and rank above those with its
+    /// parts only.
+    fn adjacent_pairs(&self, parts: &[decompound::Part], terms: &mut Vec<String>) {
+        let mut nodes = Vec::new();
+        let mut leaves = 0;
+        for part in parts {
+            self.split_nodes(&part.lemma, 1, &mut leaves, &mut nodes);
+        }
+        for before in &nodes {
+            for after in nodes
+                .iter()
+                .filter(|after| after.first_leaf == before.end_leaf)
+            {
+                let pair = pair_term(&before.term, &after.term);
+                if !terms.contains(&pair) {
+                    terms.push(pair);
+                }
+            }
+        }
+    }
+
+    /// Every node of the split of `lemma` (itself, its parts, their parts), each with the
+    /// run of leaves (unsplit parts, numbered from `leaves`) it covers.
+    fn split_nodes(
+        &self,
+        lemma: &str,
+        depth: usize,
+        leaves: &mut usize,
+        nodes: &mut Vec<SplitNode>,
+    ) {
+        let stem = self.stemmer.stem(lemma);
+        let at = nodes.len();
+        nodes.push(SplitNode {
+            term: self.lexicon.canonical_stem(&stem).to_string(),
+            first_leaf: *leaves,
+            end_leaf: *leaves,
+        });
+        let split = if depth < decompound::MAX_PARTS {
+            decompound::split(&self.lexicon, lemma)
+        } else {
+            None
+        };
+        match split {
+            Some(parts) => {
+                for part in parts {
+                    self.split_nodes(&part.lemma, depth + 1, leaves, nodes);
+                }
+            }
+            None => *leaves += 1,
+        }
+        nodes[at].end_leaf = *leaves;
     }
 
     /// Runs the whole chain over `text`, all three streams.
@@ -520,9 +595,19 @@ mod tests {
         let parts: Vec<&str> = analysis.parts.iter().map(|t| t.term.as_str()).collect();
         let folded: Vec<&str> = analysis.folded.iter().map(|t| t.term.as_str()).collect();
         assert_eq!(words, ["myndighetssamverkan", "kompetensförsörjningsfråg"]);
+        // Parts standing side by side also give pair terms.
         assert_eq!(
             parts,
-            ["mynd", "samverkan", "kompet", "försörjning", "fråg"]
+            [
+                "mynd",
+                "samverkan",
+                "mynd+samverkan",
+                "kompet",
+                "försörjning",
+                "fråg",
+                "kompet+försörjning",
+                "försörjning+fråg"
+            ]
         );
         // "myndighetssamverkan" has no diacritics: its word term is its folded form.
         assert_eq!(folded, ["kompetensforsorjningsfrag", "och"]);

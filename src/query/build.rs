@@ -7,7 +7,7 @@
 use super::all_words::AllWordsQuery;
 use super::parse::{Occur, QueryNode};
 use crate::analysis::fold::fold;
-use crate::analysis::{AnalyzedTerm, Analyzer, TermKind};
+use crate::analysis::{pair_term, AnalyzedTerm, Analyzer, TermKind};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
 use serde::Serialize;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, PhraseQuery, Query, TermQuery};
@@ -281,8 +281,8 @@ impl Builder<'_> {
             let top = self.analyzer.top_parts(&text[words[0].offset.clone()]);
             if top.len() >= 2 {
                 // All parts as words of their own, each in some text field (read into bit
-                // sets, see `all_words`); and, below, all parts inside compounds. Not each
-                // part in either: that conjunction of five-list unions, each filling and
+                // sets, see `all_words`); and, below, the parts side by side inside a longer
+                // compound. Not each part in either: that conjunction of five-list unions, each filling and
                 // scoring a window of its lists at every seek, was nearly all of a compound
                 // query's time at a million documents.
                 let all_parts: Vec<Vec<Term>> = top
@@ -298,17 +298,19 @@ impl Builder<'_> {
                     Box::new(AllWordsQuery::new(all_parts)),
                     COMPOUND_PARTS_BOOST,
                 ));
-                // Every part inside compounds: the compound within a longer one
-                // ("livsmedel" in "livsmedelsbranschen", split flat). One posting list per
-                // part, so a conjunction of plain term lists, cheap to seek.
-                let all_inside: Vec<(tantivy::query::Occur, Box<dyn Query>)> = top
-                    .iter()
-                    .map(|part| (tantivy::query::Occur::Must, term_query(schema.parts, part)))
+                // The compound inside a longer one ("livsmedel" in "livsmedelsbranschen",
+                // split into livs, medel, bransch): its parts side by side there, asked for
+                // as pair terms, which the index holds for compounds of three parts or
+                // more. All parts anywhere inside compounds matched documents with the
+                // parts in different compounds, and that conjunction of two long lists was
+                // most of a compound query's time.
+                let pairs: Vec<Box<dyn Query>> = top
+                    .windows(2)
+                    .map(|pair| term_query(schema.parts, &pair_term(&pair[0], &pair[1])))
                     .collect();
-                clauses.push(should(
-                    Box::new(BooleanQuery::new(all_inside)),
-                    COMPOUND_PARTS_BOOST,
-                ));
+                if let Some(query) = must_all(pairs) {
+                    clauses.push(should(query, COMPOUND_PARTS_BOOST));
+                }
             }
         }
         // A quoted phrase is matched as written: the lenient match keeps no word order.
