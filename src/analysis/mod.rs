@@ -224,11 +224,7 @@ impl Analyzer {
         };
         let (parts, tail) = match split {
             Some(parts) => {
-                let mut terms = Vec::new();
-                for part in &parts {
-                    self.part_terms(&part.lemma, 1, &mut terms);
-                }
-                self.adjacent_pairs(&parts, &mut terms);
+                let terms = self.part_terms(&parts);
                 (
                     terms,
                     parts
@@ -247,37 +243,30 @@ impl Analyzer {
         }
     }
 
-    /// The part term of `lemma`, and, when the part is a compound itself
-    /// ("kompetensförsörjning" in "kompetensförsörjningskedja"), the terms of its parts.
-    fn part_terms(&self, lemma: &str, depth: usize, terms: &mut Vec<String>) {
-        let stem = self.stemmer.stem(lemma);
-        let term = self.lexicon.canonical_stem(&stem).to_string();
-        if !terms.contains(&term) {
-            terms.push(term);
-        }
-        if depth < decompound::MAX_PARTS {
-            if let Some(parts) = decompound::split(&self.lexicon, lemma) {
-                for part in parts {
-                    self.part_terms(&part.lemma, depth + 1, terms);
-                }
-            }
-        }
-    }
-
-    /// The pair terms ([`pair_term`]) of the parts that stand side by side in a compound, at
-    /// any level of its split: "kompetens+försörjning" and "försörjning+kedja" for
-    /// "kompetensförsörjningskedja". A compound query asks for its own parts' pairs, so it
-    /// finds itself inside a longer compound ("livsmedel" in "livsmedelsbranschen", split
-    /// into livs, medel, bransch) without matching documents that merely hold its parts in
+    /// The terms of a compound's parts, and of the parts of those that are compounds
+    /// themselves ("kompetensförsörjning" in "kompetensförsörjningskedja", then "kompetens"
+    /// and "försörjning"), followed by the pair terms ([`pair_term`]) of the parts that stand
+    /// side by side, at any level of the split: "kompetens+försörjning" and
+    /// "försörjning+kedja". A compound query asks for its own parts' pairs, so it finds
+    /// itself inside a longer compound ("livsmedel" in "livsmedelsbranschen", split into
+    /// livs, medel, bransch) without matching documents that merely hold its parts in
     /// different compounds ("Folkhälsomyndigheten" and "samverkansorgan" for
     /// "myndighetssamverkan"). A two-part compound's own pair is kept too: documents that
     /// have the compound itself match that clause as well, and rank above those with its
-    /// parts only.
-    fn adjacent_pairs(&self, parts: &[decompound::Part], terms: &mut Vec<String>) {
+    /// parts only (a query with a typo gets no such credit from the whole word, which is
+    /// not in the index). Each part is split once: decompounding is the costly step of
+    /// indexing.
+    fn part_terms(&self, parts: &[decompound::Part]) -> Vec<String> {
         let mut nodes = Vec::new();
         let mut leaves = 0;
         for part in parts {
             self.split_nodes(&part.lemma, 1, &mut leaves, &mut nodes);
+        }
+        let mut terms: Vec<String> = Vec::with_capacity(nodes.len() * 2);
+        for node in &nodes {
+            if !terms.contains(&node.term) {
+                terms.push(node.term.clone());
+            }
         }
         for before in &nodes {
             for after in nodes
@@ -290,10 +279,11 @@ impl Analyzer {
                 }
             }
         }
+        terms
     }
 
-    /// Every node of the split of `lemma` (itself, its parts, their parts), each with the
-    /// run of leaves (unsplit parts, numbered from `leaves`) it covers.
+    /// Every node of the split of `lemma` (itself, then its parts and theirs, in that
+    /// order), each with the run of leaves (unsplit parts, numbered from `leaves`) it covers.
     fn split_nodes(
         &self,
         lemma: &str,
