@@ -104,6 +104,8 @@ pub fn pair_term(first: &str, second: &str) -> String {
 /// One node of a compound's split, for finding the parts that stand side by side.
 struct SplitNode {
     term: String,
+    /// One of the compound's own parts (not a part of a part).
+    top: bool,
     /// The leaves (unsplit parts) it covers: `first_leaf..end_leaf`.
     first_leaf: usize,
     end_leaf: usize,
@@ -246,16 +248,15 @@ impl Analyzer {
     /// The terms of a compound's parts, and of the parts of those that are compounds
     /// themselves ("kompetensförsörjning" in "kompetensförsörjningskedja", then "kompetens"
     /// and "försörjning"), followed by the pair terms ([`pair_term`]) of the parts that stand
-    /// side by side, at any level of the split: "kompetens+försörjning" and
-    /// "försörjning+kedja". A compound query asks for its own parts' pairs, so it finds
-    /// itself inside a longer compound ("livsmedel" in "livsmedelsbranschen", split into
-    /// livs, medel, bransch) without matching documents that merely hold its parts in
-    /// different compounds ("Folkhälsomyndigheten" and "samverkansorgan" for
-    /// "myndighetssamverkan"). A two-part compound's own pair is kept too: documents that
-    /// have the compound itself match that clause as well, and rank above those with its
-    /// parts only (a query with a typo gets no such credit from the whole word, which is
-    /// not in the index). Each part is split once: decompounding is the costly step of
-    /// indexing.
+    /// side by side in a compound of three parts or more, at any level of the split:
+    /// "kompetens+försörjning" and "försörjning+kedja". A compound query asks for its own
+    /// parts' pairs, so it finds itself inside a longer compound ("livsmedel" in
+    /// "livsmedelsbranschen", split into livs, medel, bransch) without matching documents
+    /// that merely hold its parts in different compounds ("Folkhälsomyndigheten" and
+    /// "samverkansorgan" for "myndighetssamverkan"). The two parts of a two-part compound
+    /// make no pair: that pair is the word itself, which the word fields hold, and indexing
+    /// it for every two-part compound made indexing a sixth slower. Each part is split
+    /// once: decompounding is the costly step of indexing.
     fn part_terms(&self, parts: &[decompound::Part]) -> Vec<String> {
         let mut nodes = Vec::new();
         let mut leaves = 0;
@@ -268,11 +269,17 @@ impl Analyzer {
                 terms.push(node.term.clone());
             }
         }
+        if leaves < 3 {
+            return terms;
+        }
         for before in &nodes {
             for after in nodes
                 .iter()
                 .filter(|after| after.first_leaf == before.end_leaf)
             {
+                if parts.len() == 2 && before.top && after.top {
+                    continue;
+                }
                 let pair = pair_term(&before.term, &after.term);
                 if !terms.contains(&pair) {
                     terms.push(pair);
@@ -295,6 +302,7 @@ impl Analyzer {
         let at = nodes.len();
         nodes.push(SplitNode {
             term: self.lexicon.canonical_stem(&stem).to_string(),
+            top: depth == 1,
             first_leaf: *leaves,
             end_leaf: *leaves,
         });
@@ -585,13 +593,12 @@ mod tests {
         let parts: Vec<&str> = analysis.parts.iter().map(|t| t.term.as_str()).collect();
         let folded: Vec<&str> = analysis.folded.iter().map(|t| t.term.as_str()).collect();
         assert_eq!(words, ["myndighetssamverkan", "kompetensförsörjningsfråg"]);
-        // Parts standing side by side also give pair terms.
+        // Parts standing side by side in a compound of three parts also give pair terms.
         assert_eq!(
             parts,
             [
                 "mynd",
                 "samverkan",
-                "mynd+samverkan",
                 "kompet",
                 "försörjning",
                 "fråg",

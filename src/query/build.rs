@@ -167,28 +167,33 @@ impl Builder<'_> {
         let schema = self.schema;
         match field {
             None => {
-                let mut clauses = self.bare_clauses(text, is_word);
-                if is_word {
-                    let correction = self
-                        .analyzer
+                let correction = if is_word {
+                    self.analyzer
                         .lexicon()
-                        .correction(&text.trim().to_lowercase());
-                    if let Some(to) = correction.filter(|_| !self.in_index(text)) {
-                        let corrected = self.bare_clauses(&to, true);
-                        if !corrected.is_empty() {
-                            clauses.push((
-                                tantivy::query::Occur::Should,
-                                Box::new(BoostQuery::new(
-                                    Box::new(BooleanQuery::new(corrected)),
-                                    CORRECTION_BOOST,
-                                )),
-                            ));
-                        }
-                        self.corrections.push(Correction {
-                            from: text.trim().to_string(),
-                            to,
-                        });
+                        .correction(&text.trim().to_lowercase())
+                        .filter(|_| !self.in_index(text))
+                } else {
+                    None
+                };
+                // A corrected word's compound parts are asked for by its correction, at the
+                // correction's weight: asked for at full weight by the word as typed too,
+                // they would rank documents with the parts above those with the word.
+                let mut clauses = self.bare_clauses(text, is_word, correction.is_none());
+                if let Some(to) = correction {
+                    let corrected = self.bare_clauses(&to, true, true);
+                    if !corrected.is_empty() {
+                        clauses.push((
+                            tantivy::query::Occur::Should,
+                            Box::new(BoostQuery::new(
+                                Box::new(BooleanQuery::new(corrected)),
+                                CORRECTION_BOOST,
+                            )),
+                        ));
                     }
+                    self.corrections.push(Correction {
+                        from: text.trim().to_string(),
+                        to,
+                    });
                 }
                 if clauses.is_empty() {
                     return None;
@@ -243,6 +248,7 @@ impl Builder<'_> {
         &mut self,
         text: &str,
         is_word: bool,
+        compound_parts: bool,
     ) -> Vec<(tantivy::query::Occur, Box<dyn Query>)> {
         let schema = self.schema;
         let analysis = self.analyzer.analyze(text);
@@ -279,7 +285,7 @@ impl Builder<'_> {
             // av landsbygden", and the nested parts' lists (five for
             // "energieffektivisering", with "isa" and "ring") were most of the time.
             let top = self.analyzer.top_parts(&text[words[0].offset.clone()]);
-            if top.len() >= 2 {
+            if compound_parts && top.len() >= 2 {
                 // All parts as words of their own, each in some text field (read into bit
                 // sets, see `all_words`); and, below, the parts side by side inside a longer
                 // compound. Not each part in either: that conjunction of five-list unions, each filling and
@@ -303,14 +309,22 @@ impl Builder<'_> {
                 // as pair terms, which the index holds for compounds of three parts or
                 // more. All parts anywhere inside compounds matched documents with the
                 // parts in different compounds, and that conjunction of two long lists was
-                // most of a compound query's time.
+                // most of a compound query's time. The compound itself in the body counts
+                // here too (a two-part compound has no pair in the index), so a document
+                // with the compound ranks above those with its parts as words only.
+                let mut inside: Vec<(tantivy::query::Occur, Box<dyn Query>)> = vec![(
+                    tantivy::query::Occur::Should,
+                    term_query(schema.body, &words[0].term),
+                )];
                 let pairs: Vec<Box<dyn Query>> = top
                     .windows(2)
                     .map(|pair| term_query(schema.parts, &pair_term(&pair[0], &pair[1])))
                     .collect();
-                if let Some(query) = must_all(pairs) {
-                    clauses.push(should(query, COMPOUND_PARTS_BOOST));
-                }
+                inside.extend(must_all(pairs).map(|query| (tantivy::query::Occur::Should, query)));
+                clauses.push(should(
+                    Box::new(BooleanQuery::new(inside)),
+                    COMPOUND_PARTS_BOOST,
+                ));
             }
         }
         // A quoted phrase is matched as written: the lenient match keeps no word order.
