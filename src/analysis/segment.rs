@@ -45,9 +45,64 @@ fn is_digits(word: &str) -> bool {
     !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Whether `byte` ends a run of text that UAX #29 always breaks a word at: ASCII white
+/// space.
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// Whether `run` (no white space in it) is one word by the UAX #29 rules for certain: it
+/// holds only ASCII letters and digits and the Latin-1 letters (å, ä, ö, é, ü, …), which
+/// the rules never break between.
+fn is_one_word(run: &str) -> bool {
+    let bytes = run.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b if b.is_ascii_alphanumeric() => i += 1,
+            // U+00C0..=U+00FF, but for × (U+00D7) and ÷ (U+00F7).
+            0xc3 if i + 1 < bytes.len() && !matches!(bytes[i + 1], 0x97 | 0xb7) => i += 2,
+            _ => return false,
+        }
+    }
+    !bytes.is_empty()
+}
+
+/// The words of `text` with their byte offsets, exactly what `unicode_word_indices` gives
+/// (the UAX #29 words with a letter or digit in them), found faster: most runs between
+/// spaces in Swedish prose are a plain word, taken whole without the Unicode tables, and
+/// only the other runs (with punctuation, symbols or other scripts) go through the rules.
+/// The rules always break at ASCII white space, so segmenting run by run gives the same
+/// words. Segmentation was a tenth of indexing time.
+pub fn word_indices(text: &str) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut words = Vec::with_capacity(text.len() / 7 + 1);
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_ascii_space(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !is_ascii_space(bytes[i]) {
+            i += 1;
+        }
+        let run = &text[start..i];
+        if is_one_word(run) {
+            words.push((start, run));
+        } else {
+            words.extend(
+                run.unicode_word_indices()
+                    .map(|(at, word)| (start + at, word)),
+            );
+        }
+    }
+    words
+}
+
 /// The tokens of `text` in order of position (a joined token comes just before its words).
 pub fn segments(text: &str) -> Vec<Segment<'_>> {
-    let words: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+    let words = word_indices(text);
     let mut out: Vec<Segment> = Vec::with_capacity(words.len() + 4);
     let mut i = 0;
     while i < words.len() {
@@ -141,6 +196,30 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_found_as_the_unicode_rules_find_them() {
+        let tricky = [
+            "Myndighetssamverkan i Jämtland–Härjedalen: 23-023-S06, ESF+ (2014–2020).",
+            "don't stop ÅÄÖ åäö × 3÷4 Straße ÿ 1,5 mkr 6 036 644 kr\r\n\tnästa\u{a0}rad",
+            "mid\u{ad}dle \u{301}accent e\u{301}tude \u{200d}zwj \u{feff}bom 日本語 👍🏽 a_b",
+            "NUTS-2 ESF:s 2016-08-25 www.esf.se info@esf.se 3.14 kl. 10:30 «citat» ‘x’",
+            "\u{b5}m \u{aa}b Ω ß İstanbul \u{212a}elvin \u{1f1f8}\u{1f1ea} x\u{300}\u{300}y",
+            "",
+            "   ",
+            "ett",
+        ];
+        let corpus = walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+            .into_iter()
+            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok());
+        let mut texts: Vec<String> = tricky.iter().map(|t| t.to_string()).collect();
+        texts.extend(corpus);
+        assert!(texts.len() > tricky.len(), "the corpus has readable files");
+        for text in &texts {
+            let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+            assert_eq!(word_indices(text), expected, "in {text:?}");
+        }
+    }
 
     fn joined(text: &str) -> Vec<String> {
         segments(text)

@@ -26,14 +26,33 @@ const CHROME_LINES: &[&str] = &[
     "stäng",
 ];
 
+/// Length of the longest of [`CHROME_LINES`].
+const CHROME_LINE_MAX_BYTES: usize = 24;
+
 /// True for a line of page chrome, compared without case and surrounding space.
 pub fn is_chrome(line: &str) -> bool {
-    let line = line.trim().to_lowercase();
+    let line = line.trim();
+    // Lower-casing shrinks a character to a third of its bytes at most ('K', the Kelvin
+    // sign, to 'k'): a longer line is no chrome, and most lines are, without lower-casing.
+    if line.len() > 3 * CHROME_LINE_MAX_BYTES {
+        return false;
+    }
+    let line = line.to_lowercase();
     CHROME_LINES.contains(&line.as_str())
 }
 
 /// True for a cookie banner ("Finsam.se använder cookies. Genom att fortsätta …").
 pub fn is_cookie_notice(line: &str) -> bool {
+    // Only ASCII letters and the Kelvin sign lower-case to the ASCII letters of "cookie"
+    // or "kakor": without them the line is no notice, and most lines are, cheaply.
+    let may_name = |word: &[u8]| {
+        line.as_bytes()
+            .windows(word.len())
+            .any(|window| window.eq_ignore_ascii_case(word))
+    };
+    if !(may_name(b"cookie") || may_name(b"kakor") || line.contains('\u{212a}')) {
+        return false;
+    }
     let line = line.to_lowercase();
     (line.contains("cookie") || line.contains("kakor"))
         && ["använder", "accepter", "godkänn", "samtyck"]
@@ -149,6 +168,12 @@ mod tests {
     #[test]
     fn recognisers_accept_what_sources_write() {
         assert!(is_chrome("  Loading... "));
+        assert!(is_chrome("HOPPA TILL INNEHÅLLET"));
+        assert!(CHROME_LINES
+            .iter()
+            .all(|line| line.len() <= CHROME_LINE_MAX_BYTES));
+        assert!(is_cookie_notice("Vi använder KAKOR på webbplatsen"));
+        assert!(!is_cookie_notice("Vi använder kartor på webbplatsen"));
         assert!(!is_chrome("Nyheter om ESF"));
         assert!(is_cookie_notice(
             "Finsam.se använder cookies. Genom att fortsätta accepterar du"
