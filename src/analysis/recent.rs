@@ -9,9 +9,9 @@
 //! first when more than [`KEPT_TEXTS`] texts or [`KEPT_BYTES`] of text are kept (texts
 //! analysed at search time, for passages, are only ever asked for one stream).
 
+use super::PackedTerms;
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use tantivy::tokenizer::Token;
 
 /// Most texts kept per thread: more than the text values of one record (title, body,
 /// owner, partner and municipality names), whose fields tantivy indexes one after another.
@@ -23,7 +23,7 @@ pub const KEPT_BYTES: usize = 512 * 1024;
 struct Entry {
     lexicon: u64,
     text: String,
-    streams: [Option<Vec<Token>>; 3],
+    streams: [Option<PackedTerms>; 3],
 }
 
 thread_local! {
@@ -32,7 +32,7 @@ thread_local! {
 
 /// The tokens of stream `slot` of `text` as analysed with lexicon `lexicon`, if this thread
 /// analysed it lately and no tokenizer took that stream yet.
-pub fn take(lexicon: u64, text: &str, slot: usize) -> Option<Vec<Token>> {
+pub fn take(lexicon: u64, text: &str, slot: usize) -> Option<PackedTerms> {
     RECENT.with(|recent| {
         let mut recent = recent.borrow_mut();
         let at = recent.iter().position(|entry| {
@@ -47,7 +47,7 @@ pub fn take(lexicon: u64, text: &str, slot: usize) -> Option<Vec<Token>> {
 }
 
 /// Keeps the streams of `text` not yet taken, for the tokenizers of the other fields.
-pub fn keep(lexicon: u64, text: &str, streams: [Option<Vec<Token>>; 3]) {
+pub fn keep(lexicon: u64, text: &str, streams: [Option<PackedTerms>; 3]) {
     if streams.iter().all(Option::is_none) {
         return;
     }
