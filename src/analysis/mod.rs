@@ -24,17 +24,18 @@ pub mod fold;
 pub mod inflect;
 pub mod lexicon;
 pub mod lowercase;
+mod memo;
 pub mod part_filter;
 mod recent;
 pub mod segment;
 pub mod stem;
 pub mod stopwords;
 
-use fasthash::FastMap;
 use lexicon::{Chain, Lexicon};
 use lowercase::lowercase;
 use segment::{segments, SegmentKind};
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -49,9 +50,6 @@ pub const FOLDED_ANALYZER_NAME: &str = "swedish_folded";
 /// Conjunctions that may stand between a suspended compound and the compound completing
 /// it ("arbetskrafts- och kompetensförsörjning", "kultur- eller fritidsverksamhet").
 const CONJUNCTIONS: [&str; 4] = ["och", "eller", "samt", "respektive"];
-
-/// Distinct words remembered per analyzer before the memo is cleared.
-const CACHE_LIMIT: usize = 200_000;
 
 /// What an analysed term is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,7 +110,7 @@ struct SplitNode {
     end_leaf: usize,
 }
 
-/// Everything the chain makes of one lower-cased word; memoised per analyzer.
+/// Everything the chain makes of one lower-cased word; memoised per thread ([`memo`]).
 #[derive(Clone, Debug)]
 struct WordTerms {
     stop: bool,
@@ -127,9 +125,6 @@ struct WordTerms {
 pub struct Analyzer {
     lexicon: Arc<Lexicon>,
     stemmer: stem::SwedishStemmer,
-    /// Memo: lower-cased word → index into `memo`.
-    cache: FastMap<String, usize>,
-    memo: Vec<WordTerms>,
 }
 
 impl Clone for Analyzer {
@@ -144,8 +139,6 @@ impl Analyzer {
         Analyzer {
             lexicon,
             stemmer: stem::SwedishStemmer::new(),
-            cache: FastMap::default(),
-            memo: Vec::new(),
         }
     }
 
@@ -183,21 +176,8 @@ impl Analyzer {
         terms
     }
 
-    fn word_terms(&mut self, lower: &str) -> &WordTerms {
-        let slot = match self.cache.get(lower) {
-            Some(&slot) => slot,
-            None => {
-                if self.memo.len() >= CACHE_LIMIT {
-                    self.cache.clear();
-                    self.memo.clear();
-                }
-                let terms = self.compute(lower);
-                self.memo.push(terms);
-                self.cache.insert(lower.to_string(), self.memo.len() - 1);
-                self.memo.len() - 1
-            }
-        };
-        &self.memo[slot]
+    fn word_terms(&self, lower: &str) -> Rc<WordTerms> {
+        memo::word_terms(self.lexicon.id(), lower, || self.compute(lower))
     }
 
     fn compute(&self, lower: &str) -> WordTerms {
