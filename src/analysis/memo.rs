@@ -28,7 +28,7 @@ use std::sync::{Mutex, OnceLock};
 pub const THREAD_GENERATION_WORDS: usize = if cfg!(test) { 1_000 } else { 50_000 };
 
 /// Most words in one generation of the shared memo, over all its shards.
-pub const SHARED_GENERATION_WORDS: usize = if cfg!(test) { 4_096 } else { 200_000 };
+pub const SHARED_GENERATION_WORDS: usize = if cfg!(test) { 4_096 } else { 100_000 };
 
 /// Locks the shared memo is split over, so that threads seldom wait for each other.
 const SHARDS: usize = 64;
