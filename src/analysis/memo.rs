@@ -16,12 +16,14 @@
 //! in use stay; the long tail of rare words passes through. Each entry keeps the id of the
 //! lexicon it was made with, and is only found under that lexicon.
 
-use super::fasthash::{FastMap, WordHasher};
-use super::WordTerms;
+use super::fasthash::{FastSet, WordHasher};
+use super::word_terms::WordTerms;
+use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
+use std::ops::Deref;
 use std::rc::Rc;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Most words in one generation of a thread's memo (a few in unit tests, to see
 /// generations pass).
@@ -33,58 +35,90 @@ pub const SHARED_GENERATION_WORDS: usize = if cfg!(test) { 4_096 } else { 100_00
 /// Locks the shared memo is split over, so that threads seldom wait for each other.
 const SHARDS: usize = 64;
 
-/// Two generations of remembered words, each entry with the lexicon it was made with.
-struct Generations<T> {
-    limit: usize,
-    newer: FastMap<String, (u64, T)>,
-    older: FastMap<String, (u64, T)>,
+/// One remembered word: its packed terms (which begin with the word, so the entry is its
+/// own key) and the lexicon they were made with.
+struct Entry<P> {
+    lexicon: u64,
+    terms: WordTerms<P>,
 }
 
-impl<T: Clone> Generations<T> {
-    fn new(limit: usize) -> Generations<T> {
+impl<P: Deref<Target = str>> Borrow<str> for Entry<P> {
+    fn borrow(&self) -> &str {
+        self.terms.word()
+    }
+}
+
+impl<P: Deref<Target = str>> Hash for Entry<P> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        Borrow::<str>::borrow(self).hash(state);
+    }
+}
+
+impl<P: Deref<Target = str>> PartialEq for Entry<P> {
+    fn eq(&self, other: &Entry<P>) -> bool {
+        Borrow::<str>::borrow(self) == Borrow::<str>::borrow(other)
+    }
+}
+
+impl<P: Deref<Target = str>> Eq for Entry<P> {}
+
+/// Two generations of remembered words, each entry with the lexicon it was made with.
+struct Generations<P> {
+    limit: usize,
+    newer: FastSet<Entry<P>>,
+    older: FastSet<Entry<P>>,
+}
+
+impl<P: Deref<Target = str>> Generations<P> {
+    fn new(limit: usize) -> Generations<P> {
         Generations {
             limit,
-            newer: FastMap::default(),
-            older: FastMap::default(),
+            newer: FastSet::default(),
+            older: FastSet::default(),
         }
     }
 
-    /// The entry of `word` made with `lexicon`, moved to the newer generation if it was in
-    /// the older.
-    fn get(&mut self, lexicon: u64, word: &str) -> Option<T> {
-        if let Some((made_with, found)) = self.newer.get(word) {
-            return (*made_with == lexicon).then(|| found.clone());
+    /// What `read` makes of the terms of `word` made with `lexicon`, moved to the newer
+    /// generation if they were in the older.
+    fn get<R>(
+        &mut self,
+        lexicon: u64,
+        word: &str,
+        read: impl FnOnce(&WordTerms<P>) -> R,
+    ) -> Option<R> {
+        if let Some(entry) = self.newer.get(word) {
+            return (entry.lexicon == lexicon).then(|| read(&entry.terms));
         }
-        if self.older.get(word)?.0 != lexicon {
+        if self.older.get(word)?.lexicon != lexicon {
             return None;
         }
-        let (key, entry) = self.older.remove_entry(word)?;
-        let found = entry.1.clone();
-        self.insert(key, entry);
+        let entry = self.older.take(word)?;
+        let found = read(&entry.terms);
+        self.insert(entry);
         Some(found)
     }
 
-    /// Remembers `entry` for `word` under `lexicon`, in place of what another lexicon
+    /// Remembers the `terms` of a word under `lexicon`, in place of what another lexicon
     /// made of it.
-    fn put(&mut self, lexicon: u64, word: String, entry: T) {
-        self.insert(word, (lexicon, entry));
+    fn put(&mut self, lexicon: u64, terms: WordTerms<P>) {
+        self.insert(Entry { lexicon, terms });
     }
 
-    fn insert(&mut self, word: String, entry: (u64, T)) {
+    fn insert(&mut self, entry: Entry<P>) {
         if self.newer.len() >= self.limit {
             self.older = std::mem::take(&mut self.newer);
         }
-        self.newer.insert(word, entry);
+        self.newer.replace(entry);
     }
 }
 
 thread_local! {
-    static THREAD_MEMO: RefCell<Generations<Rc<WordTerms>>> =
+    static THREAD_MEMO: RefCell<Generations<Rc<str>>> =
         RefCell::new(Generations::new(THREAD_GENERATION_WORDS));
 }
 
-fn shared_shard(word: &str) -> &'static Mutex<Generations<WordTerms>> {
-    static SHARED: OnceLock<Vec<Mutex<Generations<WordTerms>>>> = OnceLock::new();
+fn shared_shard(word: &str) -> &'static Mutex<Generations<Arc<str>>> {
+    static SHARED: OnceLock<Vec<Mutex<Generations<Arc<str>>>>> = OnceLock::new();
     let shards = SHARED.get_or_init(|| {
         (0..SHARDS)
             .map(|_| Mutex::new(Generations::new(SHARED_GENERATION_WORDS / SHARDS)))
@@ -101,33 +135,34 @@ fn shared_shard(word: &str) -> &'static Mutex<Generations<WordTerms>> {
 pub(super) fn word_terms(
     lexicon: u64,
     word: &str,
-    compute: impl FnOnce() -> WordTerms,
-) -> Rc<WordTerms> {
-    if let Some(found) = THREAD_MEMO.with(|memo| memo.borrow_mut().get(lexicon, word)) {
+    compute: impl FnOnce() -> WordTerms<String>,
+) -> WordTerms<Rc<str>> {
+    if let Some(found) = THREAD_MEMO.with(|memo| memo.borrow_mut().get(lexicon, word, Clone::clone))
+    {
         return found;
     }
     let shard = shared_shard(word);
+    // Copied into this thread's own string under the lock: no count shared between
+    // threads changes on the way.
     let shared = shard
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .get(lexicon, word);
+        .get(lexicon, word, WordTerms::convert);
     let terms = match shared {
-        Some(terms) => Rc::new(terms),
+        Some(terms) => terms,
         None => {
             // Computed outside every lock and borrow: the memos are free while the chain
             // runs (two threads may then analyse one new word both; they agree).
             let terms = compute();
+            debug_assert_eq!(terms.word(), word);
             shard
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .put(lexicon, word.to_string(), terms.clone());
-            Rc::new(terms)
+                .put(lexicon, terms.convert());
+            terms.convert()
         }
     };
-    THREAD_MEMO.with(|memo| {
-        memo.borrow_mut()
-            .put(lexicon, word.to_string(), terms.clone())
-    });
+    THREAD_MEMO.with(|memo| memo.borrow_mut().put(lexicon, terms.clone()));
     terms
 }
 
@@ -136,14 +171,13 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
-    fn terms(word: &str) -> WordTerms {
-        WordTerms {
-            stop: false,
-            word: word.to_string(),
-            folded: String::new(),
-            parts: Vec::new(),
-            tail: None,
-        }
+    /// Terms of `word` whose whole-word term says who made them.
+    fn terms(word: &str, made_by: &str) -> WordTerms<String> {
+        WordTerms::pack(word, false, made_by, "", None, &[])
+    }
+
+    fn term(terms: &WordTerms<Rc<str>>) -> String {
+        terms.term().to_string()
     }
 
     #[test]
@@ -151,15 +185,14 @@ mod tests {
         let computed = Cell::new(0);
         let in_use_computed = Cell::new(0);
         let lookup = |lexicon: u64, word: &str| {
-            word_terms(lexicon, word, || {
+            let packed = word_terms(lexicon, word, || {
                 computed.set(computed.get() + 1);
                 if word == "memotestord" {
                     in_use_computed.set(in_use_computed.get() + 1);
                 }
-                terms(&format!("{lexicon}:{word}"))
-            })
-            .word
-            .clone()
+                terms(word, &format!("{lexicon}:{word}"))
+            });
+            term(&packed)
         };
         // Lexicon ids and words of this test only: tests run on several threads and share
         // the shared memo.
@@ -191,9 +224,9 @@ mod tests {
     fn a_word_one_thread_analysed_is_not_analysed_again_by_another() {
         let analyse = |made_by: &'static str| {
             std::thread::spawn(move || {
-                word_terms(9009, "memotestsamverkan", || terms(made_by))
-                    .word
-                    .clone()
+                term(&word_terms(9009, "memotestsamverkan", || {
+                    terms("memotestsamverkan", made_by)
+                }))
             })
         };
         assert_eq!(

@@ -30,6 +30,7 @@ mod recent;
 pub mod segment;
 pub mod stem;
 pub mod stopwords;
+mod word_terms;
 
 use lexicon::{Chain, Lexicon};
 use lowercase::lowercase;
@@ -38,6 +39,7 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use word_terms::WordTerms;
 
 /// The name the whole-word Swedish analyzer is registered under in every fynd index; the
 /// schema's text fields refer to it.
@@ -110,17 +112,6 @@ struct SplitNode {
     end_leaf: usize,
 }
 
-/// Everything the chain makes of one lower-cased word; memoised per thread ([`memo`]).
-#[derive(Clone, Debug)]
-struct WordTerms {
-    stop: bool,
-    word: String,
-    folded: String,
-    parts: Vec<String>,
-    /// The last part as written, for completing suspended compounds.
-    tail: Option<String>,
-}
-
 /// The Swedish analysis chain over one lexicon.
 pub struct Analyzer {
     lexicon: Arc<Lexicon>,
@@ -176,20 +167,15 @@ impl Analyzer {
         terms
     }
 
-    fn word_terms(&self, lower: &str) -> Rc<WordTerms> {
+    /// Everything the chain makes of the lower-cased word `lower`; remembered ([`memo`]).
+    fn word_terms(&self, lower: &str) -> WordTerms<Rc<str>> {
         memo::word_terms(self.lexicon.id(), lower, || self.compute(lower))
     }
 
-    fn compute(&self, lower: &str) -> WordTerms {
+    fn compute(&self, lower: &str) -> WordTerms<String> {
         let stem = self.stemmer.stem(lower);
         if self.lexicon.chain == Chain::Plain {
-            return WordTerms {
-                stop: false,
-                word: stem,
-                folded: String::new(),
-                parts: Vec::new(),
-                tail: None,
-            };
+            return WordTerms::pack(lower, false, &stem, "", None, &[]);
         }
         let word = self.lexicon.canonical_stem(&stem).to_string();
         let stop = stopwords::is_stopword(lower);
@@ -206,24 +192,13 @@ impl Analyzer {
             decompound::split(&self.lexicon, lower)
         };
         let (parts, tail) = match split {
-            Some(parts) => {
-                let terms = self.part_terms(&parts);
-                (
-                    terms,
-                    parts
-                        .last()
-                        .map(|last| lower[last.surface.clone()].to_string()),
-                )
-            }
+            Some(parts) => (
+                self.part_terms(&parts),
+                parts.last().map(|last| &lower[last.surface.clone()]),
+            ),
             None => (Vec::new(), None),
         };
-        WordTerms {
-            stop,
-            word,
-            folded,
-            parts,
-            tail,
-        }
+        WordTerms::pack(lower, stop, &word, &folded, tail, &parts)
     }
 
     /// The terms of a compound's parts, and of the parts of those that are compounds
@@ -362,22 +337,22 @@ impl Analyzer {
                 TermKind::Word
             };
             let terms = self.word_terms(&lower);
-            if want_folded && !terms.folded.is_empty() {
+            if want_folded && !terms.folded().is_empty() {
                 folded.push_term(
-                    &terms.folded,
+                    terms.folded(),
                     seg.offset.clone(),
                     seg.position,
                     TermKind::Folded,
                 );
             }
-            if terms.stop {
+            if terms.stop() {
                 continue;
             }
             if want_words {
-                words.push_term(&terms.word, seg.offset.clone(), seg.position, kind);
+                words.push_term(terms.term(), seg.offset.clone(), seg.position, kind);
             }
             if want_parts {
-                for part in &terms.parts {
+                for part in terms.parts() {
                     parts.push_term(part, seg.offset.clone(), seg.position, TermKind::Part);
                 }
             }
@@ -386,10 +361,10 @@ impl Analyzer {
         for (position, offset, completed) in completions {
             let terms = self.word_terms(&completed);
             if want_words {
-                words.push_term(&terms.word, offset.clone(), position, TermKind::Completed);
+                words.push_term(terms.term(), offset.clone(), position, TermKind::Completed);
             }
             if want_parts {
-                for part in &terms.parts {
+                for part in terms.parts() {
                     parts.push_term(part, offset.clone(), position, TermKind::Part);
                 }
             }
@@ -408,7 +383,8 @@ impl Analyzer {
                 SegmentKind::Suspended => continue,
                 SegmentKind::Word if CONJUNCTIONS.contains(&lower.as_ref()) => continue,
                 SegmentKind::Word => {
-                    let tail = self.word_terms(&lower).tail.clone()?;
+                    let terms = self.word_terms(&lower);
+                    let tail = terms.tail()?;
                     return Some(format!("{suspended}{tail}"));
                 }
                 _ => return None,
