@@ -16,7 +16,7 @@
 //! in use stay; the long tail of rare words passes through. Each entry keeps the id of the
 //! lexicon it was made with, and is only found under that lexicon.
 
-use super::fasthash::{FastSet, WordHasher};
+use super::fasthash::{FastMap, FastSet, WordHasher};
 use super::word_terms::WordTerms;
 use std::borrow::Borrow;
 use std::cell::RefCell;
@@ -166,6 +166,51 @@ pub(super) fn word_terms(
     terms
 }
 
+/// Most compound-part lemmas a thread remembers; past it, it starts afresh.
+pub const PART_LEMMAS: usize = if cfg!(test) { 100 } else { 100_000 };
+
+/// What a compound part's lemma ("utveckling") is made of: its term, and the lemmas of its
+/// own parts (none: it is not split).
+#[derive(Clone, Debug)]
+pub(super) struct PartLemma {
+    pub term: Rc<str>,
+    pub parts: Rc<[String]>,
+}
+
+thread_local! {
+    static PART_LEMMA_MEMO: RefCell<FastMap<Box<str>, (u64, PartLemma)>> =
+        RefCell::new(FastMap::default());
+}
+
+/// What the lemma of a compound part is made of under lexicon `lexicon`: remembered by
+/// this thread, or made by `compute`. The parts of new compounds are mostly common words
+/// ("utveckling", "projekt"), and each compound's parts are split in turn (for the parts
+/// of parts); remembered, a common part is split once instead of once per compound.
+pub(super) fn part_lemma(
+    lexicon: u64,
+    lemma: &str,
+    compute: impl FnOnce() -> PartLemma,
+) -> PartLemma {
+    let found = PART_LEMMA_MEMO.with(|memo| {
+        memo.borrow()
+            .get(lemma)
+            .filter(|(made_with, _)| *made_with == lexicon)
+            .map(|(_, part)| part.clone())
+    });
+    if let Some(found) = found {
+        return found;
+    }
+    let part = compute();
+    PART_LEMMA_MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= PART_LEMMAS {
+            memo.clear();
+        }
+        memo.insert(lemma.into(), (lexicon, part.clone()));
+    });
+    part
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +282,35 @@ mod tests {
             analyse("the second thread").join().unwrap(),
             "the first thread"
         );
+    }
+
+    #[test]
+    fn a_common_part_is_split_once_per_thread_and_lexicon() {
+        let computed = Cell::new(0);
+        let lemma = |lexicon: u64, word: &str| {
+            part_lemma(lexicon, word, || {
+                computed.set(computed.get() + 1);
+                PartLemma {
+                    term: format!("{lexicon}:{word}").into(),
+                    parts: Rc::from(vec![word[..4].to_string()]),
+                }
+            })
+        };
+        let first = lemma(1101, "utveckling");
+        assert_eq!(
+            (&*first.term, &first.parts[..]),
+            ("1101:utveckling", &["utve".to_string()][..])
+        );
+        assert_eq!(&*lemma(1101, "utveckling").term, "1101:utveckling");
+        assert_eq!(computed.get(), 1);
+        assert_eq!(&*lemma(2202, "utveckling").term, "2202:utveckling");
+        assert_eq!(computed.get(), 2);
+        // Full, the memo starts afresh.
+        for n in 0..PART_LEMMAS {
+            lemma(2202, &format!("projekt{n}"));
+        }
+        computed.set(0);
+        lemma(2202, "utveckling");
+        assert_eq!(computed.get(), 1);
     }
 }

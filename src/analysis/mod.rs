@@ -254,26 +254,27 @@ impl Analyzer {
         leaves: &mut usize,
         nodes: &mut Vec<SplitNode>,
     ) {
-        let stem = self.stemmer.stem(lemma);
+        let memo::PartLemma { term, parts } = memo::part_lemma(self.lexicon.id(), lemma, || {
+            let stem = self.stemmer.stem(lemma);
+            let parts = decompound::split(&self.lexicon, lemma).unwrap_or_default();
+            memo::PartLemma {
+                term: self.lexicon.canonical_stem(&stem).into(),
+                parts: parts.into_iter().map(|part| part.lemma).collect(),
+            }
+        });
         let at = nodes.len();
         nodes.push(SplitNode {
-            term: self.lexicon.canonical_stem(&stem).to_string(),
+            term: term.to_string(),
             top: depth == 1,
             first_leaf: *leaves,
             end_leaf: *leaves,
         });
-        let split = if depth < decompound::MAX_PARTS {
-            decompound::split(&self.lexicon, lemma)
-        } else {
-            None
-        };
-        match split {
-            Some(parts) => {
-                for part in parts {
-                    self.split_nodes(&part.lemma, depth + 1, leaves, nodes);
-                }
+        if depth < decompound::MAX_PARTS && !parts.is_empty() {
+            for part in parts.iter() {
+                self.split_nodes(part, depth + 1, leaves, nodes);
             }
-            None => *leaves += 1,
+        } else {
+            *leaves += 1;
         }
         nodes[at].end_leaf = *leaves;
     }
