@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::generated_records;
+use common::generated_index_with_deletes;
 use fynd::index::FyndIndex;
 use fynd::query::filtered::{narrowed, MAX_PUSHED_SHARE};
 use fynd::query::filters::FacetFilter;
@@ -63,19 +63,7 @@ fn pushed_segments(searcher: &Searcher, filter: &dyn Query) -> usize {
 fn a_filtered_word_has_the_hits_and_scores_of_the_plain_conjunction() {
     // Two commits, the second replacing records of the first: two segments, one with
     // deleted documents.
-    let records = generated_records();
-    let dir = tempfile::tempdir().unwrap();
-    let index = FyndIndex::open_or_create(dir.path()).unwrap();
-    let mut writer = index.writer(50_000_000).unwrap();
-    for record in &records {
-        writer.upsert(record).unwrap();
-    }
-    writer.commit().unwrap();
-    for record in records.iter().take(200) {
-        writer.upsert(record).unwrap();
-    }
-    writer.commit().unwrap();
-    drop(writer);
+    let (_dir, index) = generated_index_with_deletes(200);
     let searcher = index.reader().unwrap().searcher();
     assert!(searcher.segment_readers().iter().any(|s| s.has_deletes()));
 

@@ -6,11 +6,12 @@
 
 use super::all_words::AllWordsQuery;
 use super::parse::{Occur, QueryNode};
+use super::word::{Alternative, WordQuery};
 use crate::analysis::fold::fold;
 use crate::analysis::{pair_term, AnalyzedTerm, Analyzer, TermKind};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
 use serde::Serialize;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, PhraseQuery, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
@@ -182,13 +183,10 @@ impl Builder<'_> {
                 if let Some(to) = correction {
                     let corrected = self.bare_clauses(&to, true, true);
                     if !corrected.is_empty() {
-                        clauses.push((
-                            tantivy::query::Occur::Should,
-                            Box::new(BoostQuery::new(
-                                Box::new(BooleanQuery::new(corrected)),
-                                CORRECTION_BOOST,
-                            )),
-                        ));
+                        clauses.push(Alternative::Other {
+                            query: Box::new(WordQuery::new(corrected)),
+                            boost: CORRECTION_BOOST,
+                        });
                     }
                     self.corrections.push(Correction {
                         from: text.trim().to_string(),
@@ -198,15 +196,12 @@ impl Builder<'_> {
                 if clauses.is_empty() {
                     return None;
                 }
-                let id = TermQuery::new(
-                    Term::from_field_text(schema.id, text.trim()),
-                    IndexRecordOption::Basic,
-                );
-                clauses.push((
-                    tantivy::query::Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(id), ID_BOOST)),
-                ));
-                Some(Box::new(BooleanQuery::new(clauses)))
+                clauses.push(Alternative::Term {
+                    term: Term::from_field_text(schema.id, text.trim()),
+                    option: IndexRecordOption::Basic,
+                    boost: ID_BOOST,
+                });
+                Some(Box::new(WordQuery::new(clauses)))
             }
             Some("id") => Some(Box::new(TermQuery::new(
                 Term::from_field_text(schema.id, text.trim()),
@@ -249,25 +244,27 @@ impl Builder<'_> {
         text: &str,
         is_word: bool,
         compound_parts: bool,
-    ) -> Vec<(tantivy::query::Occur, Box<dyn Query>)> {
+    ) -> Vec<Alternative> {
         let schema = self.schema;
         let analysis = self.analyzer.analyze(text);
         let words = query_words(&analysis.words);
-        let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<Alternative> = Vec::new();
         if words.is_empty() {
             // Stopwords only: nothing, unless the whole query is stopwords.
             if self.stopwords_as_words {
                 let stopwords: Vec<String> =
                     analysis.folded.iter().map(|t| t.term.clone()).collect();
                 if let Some(query) = all_of(schema.folded, &stopwords) {
-                    clauses.push(should(query, 1.0));
+                    clauses.push(other(query, 1.0));
                 }
             }
             return clauses;
         }
         for (name, boost) in TEXT_FIELDS {
-            if let Some(query) = terms_query(text_field(schema, name), &words) {
-                clauses.push(should(query, boost));
+            let field = text_field(schema, name);
+            match words.as_slice() {
+                [word] => clauses.push(term(field, &word.term, boost)),
+                _ => clauses.extend(terms_query(field, &words).map(|query| other(query, boost))),
             }
         }
         if words.iter().any(|t| t.kind == TermKind::Joined) {
@@ -275,10 +272,7 @@ impl Builder<'_> {
             return clauses;
         }
         if is_word && words.len() == 1 {
-            clauses.push(should(
-                term_query(schema.parts, &words[0].term),
-                PARTS_BOOST,
-            ));
+            clauses.push(term(schema.parts, &words[0].term, PARTS_BOOST));
             // The parts the compound is first split into: "landsbygdsutveckling" asks for
             // "landsbygd" and "utveckling", not also for "land" and "bygd" (the parts
             // stream holds those too). Asking for every level's parts missed "utveckling
@@ -300,7 +294,7 @@ impl Builder<'_> {
                             .collect()
                     })
                     .collect();
-                clauses.push(should(
+                clauses.push(other(
                     Box::new(AllWordsQuery::new(all_parts)),
                     COMPOUND_PARTS_BOOST,
                 ));
@@ -321,7 +315,7 @@ impl Builder<'_> {
                     .map(|pair| term_query(schema.parts, &pair_term(&pair[0], &pair[1])))
                     .collect();
                 inside.extend(must_all(pairs).map(|query| (tantivy::query::Occur::Should, query)));
-                clauses.push(should(
+                clauses.push(other(
                     Box::new(BooleanQuery::new(inside)),
                     COMPOUND_PARTS_BOOST,
                 ));
@@ -329,20 +323,24 @@ impl Builder<'_> {
         }
         // A quoted phrase is matched as written: the lenient match keeps no word order.
         if is_word {
-            if let Some(query) = lenient_query(schema, &words) {
-                clauses.push(should(query, FOLDED_BOOST));
-            }
+            clauses.extend(lenient_clauses(schema, &words));
         }
         clauses
     }
 }
 
-/// An optional clause of `query` weighted by `boost`.
-fn should(query: Box<dyn Query>, boost: f32) -> (tantivy::query::Occur, Box<dyn Query>) {
-    (
-        tantivy::query::Occur::Should,
-        Box::new(BoostQuery::new(query, boost)),
-    )
+/// An alternative of `query` weighted by `boost`.
+fn other(query: Box<dyn Query>, boost: f32) -> Alternative {
+    Alternative::Other { query, boost }
+}
+
+/// The alternative of `term` in `field`, scored by its frequency and weighted by `boost`.
+fn term(field: Field, term: &str, boost: f32) -> Alternative {
+    Alternative::Term {
+        term: Term::from_field_text(field, term),
+        option: IndexRecordOption::WithFreqs,
+        boost,
+    }
 }
 
 /// `term` in `field`, scored by its frequency.
@@ -364,34 +362,45 @@ fn term_query(field: Field, term: &str) -> Box<dyn Query> {
 /// with other diacritics), and that second list was half the time of a common word such as
 /// "företag" at a million documents; the word's folded form as written without diacritics
 /// ("foretag") is still asked for in the whole-word fields.
-fn lenient_query(schema: &FyndSchema, words: &[AnalyzedTerm]) -> Option<Box<dyn Query>> {
+///
+/// The clauses come weighted by [`FOLDED_BOOST`]: for one word each alternative is a
+/// clause of its own, so that a single word's query is a union of term queries only, which
+/// tantivy runs on its term scorers directly instead of through a nested union.
+fn lenient_clauses(schema: &FyndSchema, words: &[AnalyzedTerm]) -> Vec<Alternative> {
+    let alternatives = |word: &AnalyzedTerm| -> Vec<(Field, String)> {
+        let folded = fold(&word.term);
+        let mut fields = Vec::new();
+        if words.len() > 1 || folded == word.term {
+            fields.push(schema.folded);
+        }
+        if words.len() > 1 || folded != word.term {
+            fields.extend(TEXT_FIELDS.iter().map(|(name, _)| text_field(schema, name)));
+        }
+        fields
+            .into_iter()
+            .map(|field| (field, folded.to_string()))
+            .collect()
+    };
+    if let [word] = words {
+        return alternatives(word)
+            .into_iter()
+            .map(|(field, folded)| term(field, &folded, FOLDED_BOOST))
+            .collect();
+    }
     let per_word: Vec<Box<dyn Query>> = words
         .iter()
         .map(|word| {
-            let folded = fold(&word.term);
-            let mut fields = Vec::new();
-            if words.len() > 1 || folded == word.term {
-                fields.push(schema.folded);
-            }
-            if words.len() > 1 || folded != word.term {
-                fields.extend(TEXT_FIELDS.iter().map(|(name, _)| text_field(schema, name)));
-            }
-            let alternatives: Vec<(tantivy::query::Occur, Box<dyn Query>)> = fields
+            let any: Vec<(tantivy::query::Occur, Box<dyn Query>)> = alternatives(word)
                 .into_iter()
-                .map(|field| {
-                    (
-                        tantivy::query::Occur::Should,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, &folded),
-                            IndexRecordOption::WithFreqs,
-                        )) as Box<dyn Query>,
-                    )
-                })
+                .map(|(field, folded)| (tantivy::query::Occur::Should, term_query(field, &folded)))
                 .collect();
-            Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+            Box::new(BooleanQuery::new(any)) as Box<dyn Query>
         })
         .collect();
     must_all(per_word)
+        .map(|query| other(query, FOLDED_BOOST))
+        .into_iter()
+        .collect()
 }
 
 /// Every one of `terms` in `field`, anywhere (for a field without positions).

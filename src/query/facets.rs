@@ -668,6 +668,65 @@ fn complement(docs: &[DocId], max_doc: DocId) -> Vec<DocId> {
     missed
 }
 
+impl FacetCounterSegment {
+    /// What the segment counts when its hits are the set bits of `words` (one bit per
+    /// document, deleted ones included): the same as collecting them one by one, without
+    /// handing each over. A set covering most of the segment is counted by what it misses.
+    pub fn harvest_bits(mut self, words: &[u64], segment: &SegmentReader) -> SegmentCounts {
+        let max_doc = self.max_doc;
+        // The bits of word `at` that are documents of the segment.
+        let in_segment = |at: usize| -> u64 {
+            let first = at as u64 * 64;
+            match u64::from(max_doc).saturating_sub(first) {
+                0 => 0,
+                n if n >= 64 => u64::MAX,
+                n => (1u64 << n) - 1,
+            }
+        };
+        let mut docs = take_buffer();
+        let hits = if self.complete {
+            let hits: usize = words.iter().map(|w| w.count_ones() as usize).sum();
+            let counted_missed = hits > max_doc as usize / 2;
+            for (at, &word) in words.iter().enumerate() {
+                let mut bits = if counted_missed {
+                    !word & in_segment(at)
+                } else {
+                    word
+                };
+                while bits != 0 {
+                    docs.push(at as DocId * 64 + bits.trailing_zeros());
+                    bits &= bits - 1;
+                }
+            }
+            self.count_docs(&docs);
+            if counted_missed {
+                for (table, counts) in &mut self.tables {
+                    for (count, total) in counts.iter_mut().zip(&table.totals) {
+                        *count = total.wrapping_sub(*count);
+                    }
+                }
+            }
+            hits
+        } else {
+            let alive = segment.alive_bitset();
+            for (at, &word) in words.iter().enumerate() {
+                let mut bits = word & in_segment(at);
+                while bits != 0 {
+                    let doc = at as DocId * 64 + bits.trailing_zeros();
+                    if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                        docs.push(doc);
+                    }
+                    bits &= bits - 1;
+                }
+            }
+            self.count_docs(&docs);
+            docs.len()
+        };
+        give_buffer(docs);
+        (hits, self.tables)
+    }
+}
+
 impl SegmentCollector for FacetCounterSegment {
     type Fruit = SegmentCounts;
 

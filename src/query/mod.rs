@@ -18,6 +18,7 @@ pub mod snippet;
 pub mod sort;
 pub mod suggest;
 pub mod values;
+pub mod word;
 
 use crate::error::FyndError;
 use crate::index::FyndIndex;
@@ -37,6 +38,7 @@ use suggest::Suggestion;
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query};
 use tantivy::{Searcher, TantivyDocument};
 use values::ValueUsed;
+use word::WordQuery;
 
 /// Everything that defines one search.
 #[derive(Clone, Debug)]
@@ -295,22 +297,27 @@ impl Prepared {
         // A bare word's alternatives each narrowed by the facet filters, where they are
         // selective (see `filtered`). Ranges are not pushed down: over a fast field, reading
         // them into a set and intersecting each alternative cost more than it saved.
-        let alternatives = self
-            .text_query
-            .downcast_ref::<BooleanQuery>()
-            .filter(|query| {
-                query
-                    .clauses()
-                    .iter()
-                    .all(|(occur, _)| *occur == Occur::Should)
-            });
+        let alternatives = match self.text_query.downcast_ref::<WordQuery>() {
+            Some(word) => Some(word.alternatives()),
+            None => self
+                .text_query
+                .downcast_ref::<BooleanQuery>()
+                .filter(|query| {
+                    query
+                        .clauses()
+                        .iter()
+                        .all(|(occur, _)| *occur == Occur::Should)
+                })
+                .map(|query| {
+                    query
+                        .clauses()
+                        .iter()
+                        .map(|(_, query)| query.box_clone())
+                        .collect()
+                }),
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = match alternatives {
             Some(alternatives) if !facet_filters.is_empty() => {
-                let alternatives: Vec<Box<dyn Query>> = alternatives
-                    .clauses()
-                    .iter()
-                    .map(|(_, query)| query.box_clone())
-                    .collect();
                 let filter: Box<dyn Query> = if facet_filters.len() == 1 {
                     facet_filters.remove(0)
                 } else {
@@ -334,6 +341,18 @@ impl Prepared {
         } else {
             Box::new(BooleanQuery::new(clauses))
         }
+    }
+
+    /// The query, when it is one bare word whose alternatives are all terms, with no
+    /// filter or range: then its page and its counts are found best apart (see
+    /// [`search_with`]).
+    fn bare_term_union(&self) -> Option<&WordQuery> {
+        if !self.filters.is_empty() || !self.range_queries.is_empty() {
+            return None;
+        }
+        self.text_query
+            .downcast_ref::<WordQuery>()
+            .filter(|word| word.is_term_union())
     }
 
     /// True when a filter is set on facet `key`.
@@ -572,7 +591,20 @@ pub fn search_with(
     let skip: Vec<FacetKey> = sideways.iter().map(|(key, _)| *key).collect();
     let query = prepared.with_filters_except(schema, &skip);
     let also = facets::FacetCounter::new(unfiltered_keys(&prepared, &request.facets));
-    let (top_docs, (total, counted), sideways_counts) = if sideways.is_empty() {
+    let bare_word = prepared
+        .bare_term_union()
+        .filter(|_| request.limit == 0 || request.sort == SortOrder::default());
+    let (top_docs, (total, counted), sideways_counts) = if let Some(word) = bare_word {
+        // A word whose alternatives are all terms, best first: the page by block-max WAND
+        // (which skips the blocks that cannot reach it), then the total and the counts
+        // unscored, from the alternatives' lists read into a bit set (see `word`). One
+        // scoring pass doing both visited and scored every hit: at a million documents a
+        // common word took 6.5–7.5 ms that way.
+        let page = request
+            .sort
+            .top_docs(&searcher, &*query, request.limit, request.offset)?;
+        (page, word.count(&searcher, &also)?, Vec::new())
+    } else if sideways.is_empty() {
         let (page, fruit) =
             request
                 .sort

@@ -323,3 +323,22 @@ pub fn generated_corpus_index(name: &str, docs: u64, seed: u64, commit_every: us
     index_paths_with(&dir, &[corpus], &options, &mut NoProgress).unwrap();
     dir
 }
+
+/// An index of the generated records committed twice, the second commit replacing the
+/// first `replaced` of them: two segments, one with deleted documents.
+pub fn generated_index_with_deletes(replaced: usize) -> (tempfile::TempDir, FyndIndex) {
+    let records = generated_records();
+    let dir = tempfile::tempdir().unwrap();
+    let index = FyndIndex::open_or_create(dir.path()).unwrap();
+    let mut writer = index.writer(50_000_000).unwrap();
+    for record in &records {
+        writer.upsert(record).unwrap();
+    }
+    writer.commit().unwrap();
+    for record in records.iter().take(replaced) {
+        writer.upsert(record).unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+    (dir, index)
+}

@@ -1,0 +1,400 @@
+//! One bare word's query: its alternatives (the word in each text field, inside compounds,
+//! in the folded field, as an id) joined by "or", a document scored by the sum of the
+//! alternatives it matches, each weighted.
+//!
+//! Scored, it is tantivy's union of the alternatives, so when every alternative is one term
+//! a top ten alone is found by block-max WAND. Counted without scores (the total and facet
+//! counts of a word whose page is found that way), a word whose alternatives are all terms
+//! is read list by list into one bit set of the segment: document ids only, a block of 128
+//! at a time, where the union visited every posting through its window and scorers. At a
+//! million documents that was most of a common word's counting time.
+
+use super::facets::{CountedFacets, FacetCounter};
+use tantivy::collector::Collector;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScorer, EmptyScorer, EnableScoring, Explanation, Occur, Query,
+    Scorer, TermQuery, Weight,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{
+    DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError, Term,
+    COLLECT_BLOCK_BUFFER_LEN, TERMINATED,
+};
+
+/// One way a word may match, with its weight.
+#[derive(Debug)]
+pub enum Alternative {
+    /// One term, in the field the term names.
+    Term {
+        /// The term.
+        term: Term,
+        /// What its postings are read with (frequencies for scoring).
+        option: IndexRecordOption,
+        /// Its weight.
+        boost: Score,
+    },
+    /// Anything else: a phrase, a compound's parts, a correction.
+    Other {
+        /// The query.
+        query: Box<dyn Query>,
+        /// Its weight.
+        boost: Score,
+    },
+}
+
+impl Clone for Alternative {
+    fn clone(&self) -> Self {
+        match self {
+            Alternative::Term {
+                term,
+                option,
+                boost,
+            } => Alternative::Term {
+                term: term.clone(),
+                option: *option,
+                boost: *boost,
+            },
+            Alternative::Other { query, boost } => Alternative::Other {
+                query: query.box_clone(),
+                boost: *boost,
+            },
+        }
+    }
+}
+
+impl Alternative {
+    /// The alternative as a weighted query.
+    pub fn query(&self) -> Box<dyn Query> {
+        let (query, boost): (Box<dyn Query>, Score) = match self {
+            Alternative::Term {
+                term,
+                option,
+                boost,
+            } => (Box::new(TermQuery::new(term.clone(), *option)), *boost),
+            Alternative::Other { query, boost } => (query.box_clone(), *boost),
+        };
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+/// A bare word: documents matching any of its alternatives.
+#[derive(Clone, Debug)]
+pub struct WordQuery {
+    alternatives: Vec<Alternative>,
+}
+
+impl WordQuery {
+    /// The word matched by any of `alternatives`.
+    pub fn new(alternatives: Vec<Alternative>) -> WordQuery {
+        WordQuery { alternatives }
+    }
+
+    /// Each alternative as a weighted query, in order: what a filter is pushed into.
+    pub fn alternatives(&self) -> Vec<Box<dyn Query>> {
+        self.alternatives.iter().map(Alternative::query).collect()
+    }
+
+    /// Whether every alternative is a single term: then a top ten alone is found by
+    /// block-max WAND, and the hits are counted from a bit set.
+    pub fn is_term_union(&self) -> bool {
+        self.alternatives
+            .iter()
+            .all(|alternative| matches!(alternative, Alternative::Term { .. }))
+    }
+
+    /// The alternatives joined by "or".
+    fn union(&self) -> BooleanQuery {
+        BooleanQuery::new(
+            self.alternatives()
+                .into_iter()
+                .map(|query| (Occur::Should, query))
+                .collect(),
+        )
+    }
+
+    /// The total and the counts of `counter` over the documents holding any of the word's
+    /// terms (for a term union; other alternatives are left out), each segment's hits read
+    /// into a bit set and counted from there, with no document handed over one by one.
+    pub fn count(
+        &self,
+        searcher: &Searcher,
+        counter: &FacetCounter,
+    ) -> tantivy::Result<CountedFacets> {
+        let weight = TermBitsWeight {
+            terms: self.terms(),
+        };
+        let fruits = searcher.index().search_executor().map(
+            |(ord, reader): (usize, &SegmentReader)| {
+                let words = weight.matching(reader)?;
+                let segment = counter.for_segment(ord as SegmentOrdinal, reader)?;
+                Ok(segment.harvest_bits(&words, reader))
+            },
+            searcher.segment_readers().iter().enumerate(),
+        )?;
+        counter.merge_fruits(fruits)
+    }
+
+    fn terms(&self) -> Vec<Term> {
+        self.alternatives
+            .iter()
+            .filter_map(|alternative| match alternative {
+                Alternative::Term { term, .. } => Some(term.clone()),
+                Alternative::Other { .. } => None,
+            })
+            .collect()
+    }
+}
+
+impl Query for WordQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        if !scoring.is_scoring_enabled() && self.is_term_union() {
+            return Ok(Box::new(TermBitsWeight {
+                terms: self.terms(),
+            }));
+        }
+        self.union().weight(scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for alternative in &self.alternatives {
+            match alternative {
+                Alternative::Term { term, .. } => visitor(term, false),
+                Alternative::Other { query, .. } => query.query_terms(visitor),
+            }
+        }
+    }
+}
+
+/// The documents holding any of `terms`, unscored.
+struct TermBitsWeight {
+    terms: Vec<Term>,
+}
+
+impl TermBitsWeight {
+    /// The documents of `reader` holding any of the terms (deleted ones too, as postings
+    /// hold them; collectors skip those), one bit per document.
+    fn matching(&self, reader: &SegmentReader) -> tantivy::Result<Vec<u64>> {
+        let mut words = Vec::new();
+        for term in &self.terms {
+            let index = reader.inverted_index(term.field())?;
+            let Some(mut block) = index.read_block_postings(term, IndexRecordOption::Basic)? else {
+                continue;
+            };
+            if words.is_empty() {
+                words = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
+            }
+            loop {
+                let docs = block.docs();
+                if docs.is_empty() {
+                    break;
+                }
+                set_bits(&mut words, docs);
+                block.advance();
+            }
+        }
+        Ok(words)
+    }
+}
+
+/// Sets the bit of each of `docs` (ascending) in `words`. The bits of one word are gathered
+/// in a register and written once: a dense list has dozens of documents per word, and a
+/// write per document waited on the one before.
+#[inline]
+fn set_bits(words: &mut [u64], docs: &[DocId]) {
+    let mut at = usize::MAX;
+    let mut bits = 0u64;
+    for &doc in docs {
+        let word = (doc / 64) as usize;
+        if word != at {
+            if let Some(slot) = words.get_mut(at) {
+                *slot |= bits;
+            }
+            at = word;
+            bits = 0;
+        }
+        bits |= 1 << (doc % 64);
+    }
+    if let Some(slot) = words.get_mut(at) {
+        *slot |= bits;
+    }
+}
+
+impl Weight for TermBitsWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs = DocBits::new(self.matching(reader)?);
+        Ok(if docs.doc() == TERMINATED {
+            Box::new(EmptyScorer)
+        } else {
+            Box::new(ConstScorer::new(docs, boost))
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("a term of the word, unscored", 1.0))
+    }
+}
+
+/// The documents of a bit set, in order: a collector is handed them 64 at a time, each
+/// found by one count of trailing zeros.
+struct DocBits {
+    words: Vec<u64>,
+    /// The word holding `doc`.
+    at: usize,
+    /// The bits of that word past `doc`.
+    rest: u64,
+    doc: DocId,
+    len: u32,
+}
+
+impl DocBits {
+    fn new(words: Vec<u64>) -> DocBits {
+        let len = words.iter().map(|w| w.count_ones()).sum();
+        let rest = words.first().copied().unwrap_or(0);
+        let mut docs = DocBits {
+            words,
+            at: 0,
+            rest,
+            doc: 0,
+            len,
+        };
+        docs.next();
+        docs
+    }
+
+    #[inline]
+    fn next(&mut self) -> DocId {
+        loop {
+            if self.rest != 0 {
+                let bit = self.rest.trailing_zeros();
+                self.rest &= self.rest - 1;
+                self.doc = self.at as DocId * 64 + bit;
+                return self.doc;
+            }
+            self.at += 1;
+            match self.words.get(self.at) {
+                Some(&word) => self.rest = word,
+                None => {
+                    self.doc = TERMINATED;
+                    return TERMINATED;
+                }
+            }
+        }
+    }
+}
+
+impl DocSet for DocBits {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.next()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        let at = (target / 64) as usize;
+        if at >= self.words.len() {
+            self.doc = TERMINATED;
+            return TERMINATED;
+        }
+        if at > self.at {
+            self.at = at;
+            self.rest = self.words[at];
+        }
+        self.rest &= !((1u64 << (target % 64)) - 1);
+        self.next()
+    }
+
+    fn fill_buffer(&mut self, buffer: &mut [DocId; COLLECT_BLOCK_BUFFER_LEN]) -> usize {
+        if self.doc == TERMINATED {
+            return 0;
+        }
+        buffer[0] = self.doc;
+        for (filled, slot) in buffer.iter_mut().enumerate().skip(1) {
+            let doc = self.next();
+            if doc == TERMINATED {
+                return filled;
+            }
+            *slot = doc;
+        }
+        self.next();
+        COLLECT_BLOCK_BUFFER_LEN
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.len
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A set of documents with dense and sparse stretches and word boundaries.
+    fn docs() -> Vec<DocId> {
+        let mut docs: Vec<DocId> = (0..200).collect();
+        docs.extend((300..1000).step_by(7));
+        docs.extend([1023, 1024, 1087, 1088, 4095]);
+        docs
+    }
+
+    fn bits(docs: &[DocId], max_doc: u32) -> Vec<u64> {
+        let mut words = vec![0u64; (max_doc as usize).div_ceil(64)];
+        set_bits(&mut words, docs);
+        words
+    }
+
+    #[test]
+    fn a_bit_set_gives_back_its_documents_by_advance_seek_and_buffer() {
+        let docs = docs();
+        let words = bits(&docs, 4096);
+
+        let mut set = DocBits::new(words.clone());
+        assert_eq!(set.size_hint() as usize, docs.len());
+        let mut advanced = Vec::new();
+        while set.doc() != TERMINATED {
+            advanced.push(set.doc());
+            set.advance();
+        }
+        assert_eq!(advanced, docs);
+
+        let mut set = DocBits::new(words.clone());
+        let mut buffered = Vec::new();
+        let mut buffer = [0; COLLECT_BLOCK_BUFFER_LEN];
+        loop {
+            let n = set.fill_buffer(&mut buffer);
+            if n == 0 {
+                break;
+            }
+            buffered.extend_from_slice(&buffer[..n]);
+        }
+        assert_eq!(buffered, docs);
+
+        for target in [
+            0, 5, 199, 200, 301, 994, 995, 1000, 1024, 1025, 1088, 2000, 4095,
+        ] {
+            let mut set = DocBits::new(words.clone());
+            let expected = docs.iter().copied().find(|&d| d >= target);
+            assert_eq!(
+                Some(set.seek(target)).filter(|&d| d != TERMINATED),
+                expected,
+                "{target}"
+            );
+        }
+        let mut set = DocBits::new(words);
+        assert_eq!(set.seek(4096), TERMINATED);
+        assert!(DocBits::new(vec![0; 4]).doc() == TERMINATED);
+    }
+}

@@ -1,0 +1,57 @@
+//! A bare word ("integration", "projekt") is searched in two passes: its page of ten by
+//! block-max WAND, its total and facet counts from its lists read into bit sets. Both must
+//! be what one scoring pass over every hit gives, on an index of several segments with
+//! deleted documents, whether the word is in a few documents or all of them.
+
+mod common;
+
+use common::generated_index_with_deletes;
+use fynd::query::build::{build, query_fields};
+use fynd::query::parse::parse;
+use fynd::query::sort::{SortKey, SortOrder};
+use fynd::query::{search, SearchRequest};
+use tantivy::collector::{Count, TopDocs};
+
+#[test]
+fn a_bare_words_page_and_counts_found_apart_are_those_of_one_pass() {
+    // Two commits, the second replacing records of the first: two segments, one with
+    // deleted documents.
+    let (_dir, index) = generated_index_with_deletes(700);
+    let reader = index.reader().unwrap();
+    let searcher = reader.searcher();
+    assert!(searcher.segment_readers().iter().any(|s| s.has_deletes()));
+
+    // A topic word in some records, one with diacritics, and filler words in most.
+    for word in ["integration", "jämställdhet", "arbete", "projekt"] {
+        let mut apart = SearchRequest::new(word);
+        apart.passages = false;
+        let found = search(&index, &apart).unwrap();
+
+        // One pass: the same request ordered worst first, which is counted while the
+        // page is collected; and the page by tantivy's exhaustive top ten beside a count.
+        let mut one_pass = apart.clone();
+        one_pass.sort = SortOrder {
+            key: SortKey::Relevance,
+            descending: false,
+        };
+        let counted = search(&index, &one_pass).unwrap();
+        assert!(found.total > 0, "{word}");
+        assert_eq!(found.total, counted.total, "{word}");
+        assert_eq!(found.facets, counted.facets, "{word}");
+
+        let node = parse(word, &query_fields()).unwrap().unwrap();
+        let query = build(&index.schema, &mut index.analyzer(), Some(&searcher), &node)
+            .query
+            .unwrap();
+        let (top, total) = searcher
+            .search(&*query, &(TopDocs::with_limit(10).order_by_score(), Count))
+            .unwrap();
+        assert_eq!(found.total, total, "{word}");
+        let expected: Vec<f32> = top.iter().map(|(score, _)| *score).collect();
+        let scores: Vec<f32> = found.hits.iter().map(|hit| hit.score).collect();
+        assert_eq!(scores, expected, "{word}");
+    }
+    // Every title says "projekt": the counts taken from what the word misses.
+    let most = search(&index, &SearchRequest::new("projekt")).unwrap();
+    assert!(most.total > searcher.num_docs() as usize / 2);
+}
