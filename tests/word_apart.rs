@@ -11,6 +11,7 @@ use fynd::query::parse::parse;
 use fynd::query::sort::{SortKey, SortOrder};
 use fynd::query::{search, SearchRequest};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::TantivyDocument;
 
 #[test]
 fn a_bare_words_page_and_counts_found_apart_are_those_of_one_pass() {
@@ -51,6 +52,47 @@ fn a_bare_words_page_and_counts_found_apart_are_those_of_one_pass() {
         let scores: Vec<f32> = found.hits.iter().map(|hit| hit.score).collect();
         assert_eq!(scores, expected, "{word}");
     }
+    // By a field: the page walked in the field's order is tantivy's, paged too; equal
+    // values by relevance, equal relevance by address.
+    for word in ["integration", "arbete", "projekt", "1234"] {
+        let node = parse(word, &query_fields()).unwrap().unwrap();
+        let query = build(&index.schema, &mut index.analyzer(), Some(&searcher), &node)
+            .query
+            .unwrap();
+        for (sort, offset) in [
+            ("start:desc", 0),
+            ("budget:desc", 10),
+            ("end", 0),
+            ("participants", 25),
+        ] {
+            let mut request = SearchRequest::new(word);
+            request.passages = false;
+            request.sort = SortOrder::parse(sort).unwrap();
+            request.offset = offset;
+            let found = search(&index, &request).unwrap();
+            let expected = request
+                .sort
+                .top_docs(&searcher, &*query, request.limit, offset)
+                .unwrap();
+            let expected: Vec<(String, f32)> = expected
+                .into_iter()
+                .map(|(score, address)| {
+                    let doc: TantivyDocument = searcher.doc(address).unwrap();
+                    (index.schema.record_from(&doc).unwrap().id, score)
+                })
+                .collect();
+            let found: Vec<(String, f32)> = found
+                .hits
+                .into_iter()
+                .map(|hit| (hit.id, hit.score))
+                .collect();
+            assert!(!found.is_empty() || offset > 0, "{word} {sort}");
+            assert_eq!(found, expected, "{word} {sort} {offset}");
+        }
+    }
+    // "1234" is in one title: too few hits for a walk in the field's order.
+    let rare = search(&index, &SearchRequest::new("1234")).unwrap();
+    assert!(rare.total > 0 && rare.total * 32 < 700, "{}", rare.total);
     // Every title says "projekt": the counts taken from what the word misses.
     let most = search(&index, &SearchRequest::new("projekt")).unwrap();
     assert!(most.total > searcher.num_docs() as usize / 2);

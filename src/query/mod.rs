@@ -6,6 +6,7 @@ pub mod all_words;
 pub mod build;
 pub mod export;
 pub mod facets;
+pub mod field_order;
 pub mod fields;
 pub mod filtered;
 pub mod filters;
@@ -31,11 +32,11 @@ use range::RangeFilter;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use snippet::{Passage, PassagePicker};
-use sort::SortOrder;
+use sort::{SortKey, SortOrder};
 use std::collections::HashMap;
 use std::time::Instant;
 use suggest::Suggestion;
-use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, EnableScoring, Occur, Query};
 use tantivy::{Searcher, TantivyDocument};
 use values::ValueUsed;
 use word::WordQuery;
@@ -591,10 +592,28 @@ pub fn search_with(
     let skip: Vec<FacetKey> = sideways.iter().map(|(key, _)| *key).collect();
     let query = prepared.with_filters_except(schema, &skip);
     let also = facets::FacetCounter::new(unfiltered_keys(&prepared, &request.facets));
-    let bare_word = prepared
-        .bare_term_union()
-        .filter(|_| request.limit == 0 || request.sort == SortOrder::default());
-    let (top_docs, (total, counted), sideways_counts) = if let Some(word) = bare_word {
+    let bare_word = prepared.bare_term_union();
+    let by_field = match request.sort.key {
+        SortKey::Field(field) if request.limit > 0 => Some(field),
+        _ => None,
+    };
+    let (top_docs, (total, counted), sideways_counts) = if let Some((word, field)) =
+        bare_word.zip(by_field)
+    {
+        // A word whose alternatives are all terms, by a field: its hits as a bit set per
+        // segment give the counts, and the page is found by walking the segment in the
+        // field's order (see `field_order`); only the page's documents are scored.
+        let weight = query.weight(EnableScoring::enabled_from_searcher(&searcher))?;
+        let descending = request.sort.descending;
+        let wanted = request.offset + request.limit;
+        let (fruit, candidates) = word.count_and(&searcher, &also, |ord, reader, hits| {
+            field_order::candidates(ord, reader, hits, field, descending, wanted, &*weight)
+        })?;
+        let page = field_order::page(candidates, descending, request.offset, request.limit);
+        (page, fruit, Vec::new())
+    } else if let Some(word) =
+        bare_word.filter(|_| request.limit == 0 || request.sort == SortOrder::default())
+    {
         // A word whose alternatives are all terms, best first: the page by block-max WAND
         // (which skips the blocks that cannot reach it), then the total and the counts
         // unscored, from the alternatives' lists read into a bit set (see `word`). One

@@ -120,18 +120,33 @@ impl WordQuery {
         searcher: &Searcher,
         counter: &FacetCounter,
     ) -> tantivy::Result<CountedFacets> {
+        let (counted, _) = self.count_and(searcher, counter, |_, _, _| Ok(()))?;
+        Ok(counted)
+    }
+
+    /// [`WordQuery::count`], and what `also` makes of each segment's hits (the set bits of
+    /// its third argument, deleted documents included), in the same task.
+    pub fn count_and<T: Send>(
+        &self,
+        searcher: &Searcher,
+        counter: &FacetCounter,
+        also: impl Fn(SegmentOrdinal, &SegmentReader, &[u64]) -> tantivy::Result<T> + Sync,
+    ) -> tantivy::Result<(CountedFacets, Vec<T>)> {
         let weight = TermBitsWeight {
             terms: self.terms(),
         };
         let fruits = searcher.index().search_executor().map(
             |(ord, reader): (usize, &SegmentReader)| {
+                let ord = ord as SegmentOrdinal;
                 let words = weight.matching(reader)?;
-                let segment = counter.for_segment(ord as SegmentOrdinal, reader)?;
-                Ok(segment.harvest_bits(&words, reader))
+                let made = also(ord, reader, &words)?;
+                let segment = counter.for_segment(ord, reader)?;
+                Ok((segment.harvest_bits(&words, reader), made))
             },
             searcher.segment_readers().iter().enumerate(),
         )?;
-        counter.merge_fruits(fruits)
+        let (counts, made): (Vec<_>, Vec<T>) = fruits.into_iter().unzip();
+        Ok((counter.merge_fruits(counts)?, made))
     }
 
     fn terms(&self) -> Vec<Term> {

@@ -1,0 +1,200 @@
+//! A page of hits in the order of a number or date field, found by walking the segment's
+//! documents in that order until enough of them are hits, instead of reading the field of
+//! every hit. Each segment's order of documents by a field is read once and kept (segments
+//! never change), like the facet tables. Only the page's documents, and those that tie with
+//! its last value, are scored (for the tie-break by relevance). Used for a bare word, whose
+//! hits are a bit set already (see `word`): at a million documents a word in six documents
+//! of ten took 12 ms sorted by a date one hit at a time.
+
+use super::range::RangeField;
+use super::sort::Page;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
+use tantivy::query::Weight;
+use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader};
+
+/// The documents of one segment in the order of one field's values (ascending), those
+/// without a value after them in document order.
+pub struct FieldOrder {
+    docs: Vec<DocId>,
+    /// How many of `docs` have a value (they come first).
+    valued: usize,
+}
+
+impl FieldOrder {
+    /// Reads `field` of every document of `segment` and orders the documents by it.
+    fn read(segment: &SegmentReader, field: RangeField) -> FieldOrder {
+        let column = column(segment, field);
+        let mut valued: Vec<(u64, DocId)> = Vec::new();
+        let mut missing = Vec::new();
+        for doc in 0..segment.max_doc() {
+            match column.as_ref().and_then(|c| c.first(doc)) {
+                Some(value) => valued.push((value, doc)),
+                None => missing.push(doc),
+            }
+        }
+        valued.sort_unstable();
+        let count = valued.len();
+        let mut docs: Vec<DocId> = valued.into_iter().map(|(_, doc)| doc).collect();
+        docs.extend(missing);
+        FieldOrder {
+            docs,
+            valued: count,
+        }
+    }
+
+    /// The documents in the order asked for: valued ones by value, then the rest.
+    fn walk(&self, descending: bool) -> impl Iterator<Item = DocId> + '_ {
+        let (valued, rest) = self.docs.split_at(self.valued);
+        let valued: Box<dyn Iterator<Item = &DocId>> = if descending {
+            Box::new(valued.iter().rev())
+        } else {
+            Box::new(valued.iter())
+        };
+        valued.chain(rest).copied()
+    }
+}
+
+/// The u64 column of `field` in `segment` (None where no document has it).
+fn column(segment: &SegmentReader, field: RangeField) -> Option<Column<u64>> {
+    segment
+        .fast_fields()
+        .u64_lenient(field.name())
+        .ok()
+        .flatten()
+        .map(|(column, _)| column)
+}
+
+/// A segment with fewer hits than one in this many documents has its hits' values read
+/// and ordered instead of being walked in the field's order (which would pass over
+/// nearly every document to find a few).
+const FEW_HITS: usize = 32;
+
+/// Bytes of orders the process keeps before it forgets them all.
+const CACHE_BYTES: usize = 256 * 1024 * 1024;
+
+/// The order of `segment`'s documents by `field`, read once per segment and process.
+pub fn field_order(segment: &SegmentReader, field: RangeField) -> Arc<FieldOrder> {
+    type Orders = HashMap<(SegmentId, RangeField), Arc<FieldOrder>>;
+    static ORDERS: OnceLock<Mutex<Orders>> = OnceLock::new();
+    let orders = ORDERS.get_or_init(Default::default);
+    let key = (segment.segment_id(), field);
+    if let Some(order) = orders.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return order.clone();
+    }
+    let order = Arc::new(FieldOrder::read(segment, field));
+    let mut orders = orders.lock().unwrap_or_else(|e| e.into_inner());
+    let held: usize = orders.values().map(|o| o.docs.len() * 4).sum();
+    if held > CACHE_BYTES {
+        orders.clear();
+    }
+    orders.insert(key, order.clone());
+    order
+}
+
+/// One segment's candidates for a page: its first `wanted` hits in the field's order and
+/// every further hit whose value ties with the last of them, each with its value and score.
+pub type Candidates = Vec<(Option<u64>, Score, DocAddress)>;
+
+/// The candidates of one segment whose hits are the set bits of `hits` (deleted documents
+/// included; they are skipped here), scored by `weight` (the query's, with scoring).
+pub fn candidates(
+    segment_ord: SegmentOrdinal,
+    segment: &SegmentReader,
+    hits: &[u64],
+    field: RangeField,
+    descending: bool,
+    wanted: usize,
+    weight: &dyn Weight,
+) -> tantivy::Result<Candidates> {
+    if wanted == 0 {
+        return Ok(Vec::new());
+    }
+    let order = field_order(segment, field);
+    let column = column(segment, field);
+    let alive = segment.alive_bitset();
+    let is_hit = |doc: DocId| {
+        hits.get((doc / 64) as usize)
+            .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+            && alive.is_none_or(|alive| alive.is_alive(doc))
+    };
+    let value = |doc: DocId| column.as_ref().and_then(|c| c.first(doc));
+    let count: usize = hits.iter().map(|w| w.count_ones() as usize).sum();
+    let mut found: Vec<(Option<u64>, DocId)> = Vec::new();
+    if count.saturating_mul(FEW_HITS) < segment.max_doc() as usize {
+        // Few hits: their values read and ordered, rather than the segment walked.
+        let mut all: Vec<(Option<u64>, DocId)> = Vec::with_capacity(count);
+        for (at, &word) in hits.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let doc = at as DocId * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                if is_hit(doc) {
+                    all.push((value(doc), doc));
+                }
+            }
+        }
+        all.sort_by(|a, b| by_value(a.0, b.0, descending));
+        for (value, doc) in all {
+            if found.len() >= wanted && found.last().map(|(last, _)| *last) != Some(value) {
+                break;
+            }
+            found.push((value, doc));
+        }
+    } else {
+        for doc in order.walk(descending) {
+            if !is_hit(doc) {
+                continue;
+            }
+            let value = value(doc);
+            if found.len() >= wanted && found.last().map(|(last, _)| *last) != Some(value) {
+                break;
+            }
+            found.push((value, doc));
+        }
+    }
+    // Scored in document order, as a scorer only moves forward.
+    found.sort_unstable_by_key(|(_, doc)| *doc);
+    let mut scorer = weight.scorer(segment, 1.0)?;
+    Ok(found
+        .into_iter()
+        .map(|(value, doc)| {
+            let score = if scorer.seek(doc) == doc {
+                scorer.score()
+            } else {
+                0.0
+            };
+            (value, score, DocAddress::new(segment_ord, doc))
+        })
+        .collect())
+}
+
+/// The page from every segment's candidates: by value (missing values last), equal values
+/// by relevance, equal relevance by address; `offset` skipped, `limit` kept.
+pub fn page(candidates: Vec<Candidates>, descending: bool, offset: usize, limit: usize) -> Page {
+    let mut all: Candidates = candidates.into_iter().flatten().collect();
+    all.sort_by(|a, b| {
+        by_value(a.0, b.0, descending)
+            .then(b.1.total_cmp(&a.1))
+            .then(a.2.cmp(&b.2))
+    });
+    all.into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(_, score, address)| (score, address))
+        .collect()
+}
+
+/// Two values in the order asked for, missing values last either way.
+fn by_value(a: Option<u64>, b: Option<u64>, descending: bool) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) if descending => y.cmp(&x),
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
