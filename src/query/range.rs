@@ -11,6 +11,7 @@ use crate::record::Date;
 use crate::schema::{facet_for, to_datetime, FacetKey, FyndSchema};
 use std::fmt;
 use std::ops::Bound;
+use tantivy::columnar::MonotonicallyMappableToU64;
 use tantivy::query::{ConstScoreQuery, InvertedIndexRangeQuery, Query, RangeQuery};
 use tantivy::schema::Field;
 use tantivy::Term;
@@ -284,6 +285,36 @@ impl RangeFilter {
             Box::new(RangeQuery::new(lower, upper)),
             0.0,
         ))
+    }
+}
+
+impl RangeFilter {
+    /// The bounds in the order-preserving u64 form the field's column holds (what a sort
+    /// by the field reads), so a segment's documents ordered by the field can be cut at
+    /// them; None for `year`, a facet without a column.
+    pub fn column_bounds(&self) -> Option<(Bound<u64>, Bound<u64>)> {
+        let kind = self.field.kind();
+        let to_u64 = |value: &RangeValue| -> Option<u64> {
+            Some(match (kind, value) {
+                (RangeKind::Year, _) => return None,
+                (RangeKind::Decimal, RangeValue::Decimal(x)) => x.to_u64(),
+                (RangeKind::Decimal, RangeValue::Count(n)) => (*n as f64).to_u64(),
+                (_, RangeValue::Count(n)) => *n,
+                (_, RangeValue::Decimal(x)) => x.to_u64(),
+                (_, RangeValue::Date(d)) => to_datetime(*d).to_u64(),
+            })
+        };
+        let bound = |b: &Bound<RangeValue>| -> Option<Bound<u64>> {
+            Some(match b {
+                Bound::Included(v) => Bound::Included(to_u64(v)?),
+                Bound::Excluded(v) => Bound::Excluded(to_u64(v)?),
+                Bound::Unbounded => Bound::Unbounded,
+            })
+        };
+        if kind == RangeKind::Year {
+            return None;
+        }
+        Some((bound(&self.lower)?, bound(&self.upper)?))
     }
 }
 

@@ -10,14 +10,16 @@
 //! million documents that was most of a common word's counting time.
 
 use super::facets::{CountedFacets, FacetCounter};
+use std::collections::BinaryHeap;
 use tantivy::collector::Collector;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScorer, EmptyScorer, EnableScoring, Explanation, Occur, Query,
-    Scorer, TermQuery, Weight,
+    Bm25Weight, BooleanQuery, BoostQuery, ConstScorer, EmptyScorer, EnableScoring, Explanation,
+    Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
-    DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError, Term,
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError, Term,
     COLLECT_BLOCK_BUFFER_LEN, TERMINATED,
 };
 
@@ -120,17 +122,20 @@ impl WordQuery {
         searcher: &Searcher,
         counter: &FacetCounter,
     ) -> tantivy::Result<CountedFacets> {
-        let (counted, _) = self.count_and(searcher, counter, |_, _, _| Ok(()))?;
+        let (counted, _) = self.count_and(searcher, counter, &[], |_, _, _| Ok(()))?;
         Ok(counted)
     }
 
-    /// [`WordQuery::count`], and what `also` makes of each segment's hits (the set bits of
-    /// its third argument, deleted documents included), in the same task.
+    /// [`WordQuery::count`] over the documents that also match every one of `filters`
+    /// (unscored weights of facet filters and ranges), and what `also` makes of each
+    /// segment's hits (the set bits of its third argument, deleted documents included), in
+    /// the same task.
     pub fn count_and<T: Send>(
         &self,
         searcher: &Searcher,
         counter: &FacetCounter,
-        also: impl Fn(SegmentOrdinal, &SegmentReader, &[u64]) -> tantivy::Result<T> + Sync,
+        filters: &[Box<dyn HitFilter>],
+        also: impl Fn(SegmentOrdinal, &SegmentReader, SegmentHits<'_>) -> tantivy::Result<T> + Sync,
     ) -> tantivy::Result<(CountedFacets, Vec<T>)> {
         let weight = TermBitsWeight {
             terms: self.terms(),
@@ -138,8 +143,19 @@ impl WordQuery {
         let fruits = searcher.index().search_executor().map(
             |(ord, reader): (usize, &SegmentReader)| {
                 let ord = ord as SegmentOrdinal;
-                let words = weight.matching(reader)?;
-                let made = also(ord, reader, &words)?;
+                let mut words = weight.matching(reader)?;
+                let unfiltered = count_bits(&words);
+                for filter in filters {
+                    if words.is_empty() {
+                        break;
+                    }
+                    filter.narrow(reader, &mut words)?;
+                }
+                let hits = SegmentHits {
+                    bits: &words,
+                    unfiltered,
+                };
+                let made = also(ord, reader, hits)?;
                 let segment = counter.for_segment(ord, reader)?;
                 Ok((segment.harvest_bits(&words, reader), made))
             },
@@ -147,6 +163,24 @@ impl WordQuery {
         )?;
         let (counts, made): (Vec<_>, Vec<T>) = fruits.into_iter().unzip();
         Ok((counter.merge_fruits(counts)?, made))
+    }
+
+    /// What scores chosen documents of the word (for a term union), with the statistics
+    /// of `searcher`: the scores the union gives them.
+    pub fn scores(&self, searcher: &Searcher) -> tantivy::Result<WordScores> {
+        let terms = self
+            .alternatives
+            .iter()
+            .filter_map(|alternative| match alternative {
+                Alternative::Term { term, boost, .. } => Some((term, *boost)),
+                Alternative::Other { .. } => None,
+            })
+            .map(|(term, boost)| {
+                let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?;
+                Ok((term.clone(), weight.boost_by(boost)))
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(WordScores { terms })
     }
 
     fn terms(&self) -> Vec<Term> {
@@ -208,6 +242,199 @@ impl TermBitsWeight {
             }
         }
         Ok(words)
+    }
+}
+
+/// A word's hits in one segment, after the filters.
+#[derive(Clone, Copy)]
+pub struct SegmentHits<'a> {
+    /// One bit per document of the segment (deleted documents may be set).
+    pub bits: &'a [u64],
+    /// How many bits were set before the filters.
+    pub unfiltered: usize,
+}
+
+impl SegmentHits<'_> {
+    /// Whether `doc` is a hit (deleted or not).
+    #[inline]
+    pub fn contains(&self, doc: DocId) -> bool {
+        self.bits
+            .get((doc / 64) as usize)
+            .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+    }
+}
+
+/// The number of set bits.
+fn count_bits(words: &[u64]) -> usize {
+    words.iter().map(|w| w.count_ones() as usize).sum()
+}
+
+/// Something that keeps some of a segment's documents: a facet filter, a range.
+pub trait HitFilter: Sync {
+    /// Clears the bits of `hits` (one per document of `segment`) whose documents it does
+    /// not keep.
+    fn narrow(&self, segment: &SegmentReader, hits: &mut [u64]) -> tantivy::Result<()>;
+}
+
+/// A query's unscored weight keeps the documents it matches.
+impl HitFilter for Box<dyn Weight> {
+    fn narrow(&self, segment: &SegmentReader, hits: &mut [u64]) -> tantivy::Result<()> {
+        narrow(hits, self.scorer(segment, 1.0)?.as_mut());
+        Ok(())
+    }
+}
+
+/// Clears the bits of `words` whose documents `filter` does not hold.
+fn narrow(words: &mut [u64], filter: &mut dyn Scorer) {
+    let mut keep = vec![0u64; words.len()];
+    let mut buffer = [0; COLLECT_BLOCK_BUFFER_LEN];
+    loop {
+        let n = filter.fill_buffer(&mut buffer);
+        if n == 0 {
+            break;
+        }
+        set_bits(&mut keep, &buffer[..n]);
+    }
+    for (word, keep) in words.iter_mut().zip(keep) {
+        *word &= keep;
+    }
+}
+
+/// The best `wanted` of one segment's hits (the set bits of `hits`, deleted documents
+/// skipped), by the score `weight` gives them (the word's, scoring), equal scores by
+/// address: found with pruning, so a word whose alternatives are all terms has blocks
+/// that cannot reach the page skipped by block-max WAND, as tantivy's own top ten would.
+///
+/// Where the filters keep few of the word's hits, pruning gains little (the page's
+/// threshold rises only with hits that pass them), so the kept hits are scored instead,
+/// from one read of each term's list (see [`WordScores`]).
+pub fn best_in_segment(
+    segment_ord: SegmentOrdinal,
+    segment: &SegmentReader,
+    hits: SegmentHits<'_>,
+    weight: &dyn Weight,
+    scores: &WordScores,
+    wanted: usize,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    let kept = count_bits(hits.bits);
+    if wanted == 0 || kept == 0 {
+        return Ok(Vec::new());
+    }
+    let alive = segment.alive_bitset();
+    let is_hit = |doc: DocId| hits.contains(doc) && alive.is_none_or(|alive| alive.is_alive(doc));
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted + 1);
+    let offer = |best: &mut BinaryHeap<Ranked>, doc: DocId, score: Score| {
+        best.push(Ranked { score, doc });
+        if best.len() > wanted {
+            best.pop();
+        }
+    };
+    if kept.saturating_mul(SELECTIVE) <= hits.unfiltered {
+        let scored = scores.of_hits(segment, hits.bits)?;
+        for (at, &word) in hits.bits.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let doc = at as DocId * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                if is_hit(doc) {
+                    offer(&mut best, doc, scored[doc as usize]);
+                }
+            }
+        }
+    } else {
+        let mut threshold = Score::MIN;
+        weight.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
+            if is_hit(doc) {
+                offer(&mut best, doc, score);
+                if best.len() == wanted {
+                    threshold = best.peek().map_or(Score::MIN, |worst| worst.score);
+                }
+            }
+            threshold
+        })?;
+    }
+    Ok(best
+        .into_iter()
+        .map(|ranked| (ranked.score, DocAddress::new(segment_ord, ranked.doc)))
+        .collect())
+}
+
+/// Filters keeping at most one in this many of a word's hits have the kept hits scored
+/// from the lists rather than found by pruning.
+const SELECTIVE: usize = 10;
+
+/// The scores of a word whose alternatives are all terms, for chosen documents: each
+/// term's list read once, block by block, and its BM25 score (weighted as in the union)
+/// added for the documents asked for, in the alternatives' order, which is the order the
+/// union adds them in.
+pub struct WordScores {
+    /// Each term with its weight, boosted.
+    terms: Vec<(Term, Bm25Weight)>,
+}
+
+impl WordScores {
+    /// The score of each document of `segment` whose bit is set in `hits` (0 elsewhere),
+    /// indexed by document.
+    fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
+        let mut scores = vec![0.0; segment.max_doc() as usize];
+        for (term, weight) in &self.terms {
+            let index = segment.inverted_index(term.field())?;
+            let Some(mut block) = index.read_block_postings(term, IndexRecordOption::WithFreqs)?
+            else {
+                continue;
+            };
+            let norms = match segment.fieldnorms_readers().get_field(term.field())? {
+                Some(norms) => norms,
+                None => FieldNormReader::constant(segment.max_doc(), 1),
+            };
+            loop {
+                let docs = block.docs();
+                if docs.is_empty() {
+                    break;
+                }
+                let freqs = block.freqs();
+                for (i, &doc) in docs.iter().enumerate() {
+                    let hit = hits
+                        .get((doc / 64) as usize)
+                        .is_some_and(|word| word & (1 << (doc % 64)) != 0);
+                    if hit {
+                        let freq = freqs.get(i).copied().unwrap_or(1);
+                        scores[doc as usize] += weight.score(norms.fieldnorm_id(doc), freq);
+                    }
+                }
+                block.advance();
+            }
+        }
+        Ok(scores)
+    }
+}
+
+/// A hit in a heap of the best: the greatest is the worst (lowest score, then latest).
+struct Ranked {
+    score: Score,
+    doc: DocId,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Ranked) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Ranked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Ranked) -> std::cmp::Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(self.doc.cmp(&other.doc))
     }
 }
 

@@ -1,0 +1,87 @@
+//! A range of a number or date field ("budget >= 2 000 000", "start in 2018–2020",
+//! "co-financing 40–60 %") can be kept two ways: by tantivy's range query, which reads the
+//! field of every document, or cut from the segment's documents ordered by the field, as a
+//! bare word's search does. Both keep the same documents, bounds included or excluded,
+//! whatever the field's type (whole numbers, decimals, dates).
+
+mod common;
+
+use common::{corpus_index, generated_index_with_deletes, open};
+use fynd::index::FyndIndex;
+use fynd::query::field_order::ColumnRange;
+use fynd::query::range::{RangeField, RangeFilter};
+use fynd::query::word::HitFilter;
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocId, DocSet, TERMINATED};
+
+/// The documents of each segment `filter` keeps, by its range query and by the cut.
+fn kept_both_ways(index: &FyndIndex, filter: &RangeFilter) -> (Vec<Vec<DocId>>, Vec<Vec<DocId>>) {
+    let searcher = index.reader().unwrap().searcher();
+    let weight = filter
+        .query(&index.schema)
+        .weight(EnableScoring::disabled_from_searcher(&searcher))
+        .unwrap();
+    let cut = ColumnRange::new(filter).expect("a field with a column");
+    let mut by_query = Vec::new();
+    let mut by_cut = Vec::new();
+    for segment in searcher.segment_readers() {
+        let mut scorer = weight.scorer(segment, 1.0).unwrap();
+        let mut docs = Vec::new();
+        while scorer.doc() != TERMINATED {
+            docs.push(scorer.doc());
+            scorer.advance();
+        }
+        by_query.push(docs);
+        let mut bits = vec![u64::MAX; (segment.max_doc() as usize).div_ceil(64)];
+        cut.narrow(segment, &mut bits).unwrap();
+        let docs = (0..segment.max_doc())
+            .filter(|doc| bits[(doc / 64) as usize] & (1 << (doc % 64)) != 0)
+            .collect();
+        by_cut.push(docs);
+    }
+    (by_query, by_cut)
+}
+
+/// Ranges at and around each of `values` (as typed), every kind of bound.
+fn ranges_around(values: &[&str]) -> Vec<String> {
+    let mut ranges = Vec::new();
+    for v in values {
+        ranges.extend([
+            format!("[{v} TO {v}]"),
+            format!("{{{v} TO *]"),
+            format!("[* TO {v}}}"),
+            format!(">={v}"),
+            format!("<{v}"),
+        ]);
+    }
+    ranges.push("[* TO *]".to_string());
+    ranges
+}
+
+#[test]
+fn a_range_cut_from_the_fields_order_keeps_what_the_range_query_keeps() {
+    let (_dir, generated) = generated_index_with_deletes(300);
+    let seeds = open(corpus_index());
+    let cases: [(&FyndIndex, &str, &[&str]); 6] = [
+        (&generated, "budget", &["0", "2000000", "19500000"]),
+        (&generated, "participants", &["0", "10", "49"]),
+        (&generated, "start", &["2018-01-01", "2019-03-05"]),
+        (&generated, "end", &["2020-12-28", "2022-06-28"]),
+        (&seeds, "cofinancing_rate", &["40", "50", "60.5", "100"]),
+        (&seeds, "granted", &["1", "1000000"]),
+    ];
+    let mut kept_some = 0;
+    for (index, field, values) in cases {
+        let field = RangeField::parse(field).unwrap();
+        for range in ranges_around(values) {
+            let filter = RangeFilter::parse(field, &range).unwrap();
+            let (by_query, by_cut) = kept_both_ways(index, &filter);
+            assert_eq!(by_cut, by_query, "{field:?} {range}");
+            if by_query.iter().any(|docs| !docs.is_empty()) {
+                kept_some += 1;
+            }
+        }
+    }
+    // Most of the ranges keep something: the comparison is not between empty sets.
+    assert!(kept_some > 40, "{kept_some}");
+}
