@@ -6,6 +6,7 @@
 mod common;
 
 use common::generated_index_with_deletes;
+use fynd::index::FyndIndex;
 use fynd::query::build::{build, query_fields};
 use fynd::query::filters::FacetFilter;
 use fynd::query::parse::parse;
@@ -14,57 +15,107 @@ use fynd::query::sort::{SortKey, SortOrder};
 use fynd::query::{search, SearchRequest};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::TantivyDocument;
+use tantivy::{Searcher, TantivyDocument};
 
 /// A word, its facet filters and its ranges (field, range).
 type FilteredCase<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
 
+/// The request's query (parsed and built as `search` does), its facet filters and its
+/// ranges, all required: the plain conjunction one scoring pass evaluates.
+fn conjunction(index: &FyndIndex, searcher: &Searcher, request: &SearchRequest) -> BooleanQuery {
+    let node = parse(&request.query, &query_fields()).unwrap().unwrap();
+    let query = build(&index.schema, &mut index.analyzer(), Some(searcher), &node)
+        .query
+        .unwrap();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+    clauses.extend(
+        request
+            .filters
+            .iter()
+            .map(|f| (Occur::Must, f.query(&index.schema))),
+    );
+    clauses.extend(
+        request
+            .ranges
+            .iter()
+            .map(|r| (Occur::Must, r.query(&index.schema))),
+    );
+    BooleanQuery::new(clauses)
+}
+
+/// Asserts that `request` (best first) finds the total, counts and page scores of one
+/// pass: the same request worst first (counted while its page is collected), and
+/// tantivy's exhaustive top ten of the conjunction beside a count.
+fn assert_as_one_pass(index: &FyndIndex, searcher: &Searcher, request: &SearchRequest, case: &str) {
+    let found = search(index, request).unwrap();
+    let mut one_pass = request.clone();
+    one_pass.sort = SortOrder {
+        key: SortKey::Relevance,
+        descending: false,
+    };
+    let counted = search(index, &one_pass).unwrap();
+    assert!(found.total > 0, "{case}");
+    assert_eq!(found.total, counted.total, "{case}");
+    assert_eq!(found.facets, counted.facets, "{case}");
+    let (top, total) = searcher
+        .search(
+            &conjunction(index, searcher, request),
+            &(TopDocs::with_limit(10).order_by_score(), Count),
+        )
+        .unwrap();
+    assert_eq!(found.total, total, "{case}");
+    let expected: Vec<f32> = top.iter().map(|(score, _)| *score).collect();
+    let scores: Vec<f32> = found.hits.iter().map(|hit| hit.score).collect();
+    assert_eq!(scores, expected, "{case}");
+}
+
+/// Asserts that `request` (ordered by a field) finds the page tantivy's field-ordered
+/// top docs of the conjunction give, paged.
+fn assert_field_page(index: &FyndIndex, searcher: &Searcher, request: &SearchRequest, case: &str) {
+    let found = search(index, request).unwrap();
+    let expected = request
+        .sort
+        .top_docs(
+            searcher,
+            &conjunction(index, searcher, request),
+            request.limit,
+            request.offset,
+        )
+        .unwrap();
+    let expected: Vec<(String, f32)> = expected
+        .into_iter()
+        .map(|(score, address)| {
+            let doc: TantivyDocument = searcher.doc(address).unwrap();
+            (index.schema.record_from(&doc).unwrap().id, score)
+        })
+        .collect();
+    let found: Vec<(String, f32)> = found
+        .hits
+        .into_iter()
+        .map(|hit| (hit.id, hit.score))
+        .collect();
+    assert!(!found.is_empty() || request.offset > 0, "{case}");
+    assert_eq!(found, expected, "{case}");
+}
+
 #[test]
 fn a_bare_words_page_and_counts_found_apart_are_those_of_one_pass() {
-    // Two commits, the second replacing records of the first: two segments, one with
-    // deleted documents.
     let (_dir, index) = generated_index_with_deletes(700);
     let reader = index.reader().unwrap();
     let searcher = reader.searcher();
     assert!(searcher.segment_readers().iter().any(|s| s.has_deletes()));
 
-    // A topic word in some records, one with diacritics, and filler words in most.
+    // A topic word in some records, one with diacritics, a filler word in many, and the
+    // word every title has.
     for word in ["integration", "jämställdhet", "arbete", "projekt"] {
-        let mut apart = SearchRequest::new(word);
-        apart.passages = false;
-        let found = search(&index, &apart).unwrap();
-
-        // One pass: the same request ordered worst first, which is counted while the
-        // page is collected; and the page by tantivy's exhaustive top ten beside a count.
-        let mut one_pass = apart.clone();
-        one_pass.sort = SortOrder {
-            key: SortKey::Relevance,
-            descending: false,
-        };
-        let counted = search(&index, &one_pass).unwrap();
-        assert!(found.total > 0, "{word}");
-        assert_eq!(found.total, counted.total, "{word}");
-        assert_eq!(found.facets, counted.facets, "{word}");
-
-        let node = parse(word, &query_fields()).unwrap().unwrap();
-        let query = build(&index.schema, &mut index.analyzer(), Some(&searcher), &node)
-            .query
-            .unwrap();
-        let (top, total) = searcher
-            .search(&*query, &(TopDocs::with_limit(10).order_by_score(), Count))
-            .unwrap();
-        assert_eq!(found.total, total, "{word}");
-        let expected: Vec<f32> = top.iter().map(|(score, _)| *score).collect();
-        let scores: Vec<f32> = found.hits.iter().map(|hit| hit.score).collect();
-        assert_eq!(scores, expected, "{word}");
+        let mut request = SearchRequest::new(word);
+        request.passages = false;
+        assert_as_one_pass(&index, &searcher, &request, word);
     }
+
     // By a field: the page walked in the field's order is tantivy's, paged too; equal
     // values by relevance, equal relevance by address.
     for word in ["integration", "arbete", "projekt", "1234"] {
-        let node = parse(word, &query_fields()).unwrap().unwrap();
-        let query = build(&index.schema, &mut index.analyzer(), Some(&searcher), &node)
-            .query
-            .unwrap();
         for (sort, offset) in [
             ("start:desc", 0),
             ("budget:desc", 10),
@@ -75,27 +126,15 @@ fn a_bare_words_page_and_counts_found_apart_are_those_of_one_pass() {
             request.passages = false;
             request.sort = SortOrder::parse(sort).unwrap();
             request.offset = offset;
-            let found = search(&index, &request).unwrap();
-            let expected = request
-                .sort
-                .top_docs(&searcher, &*query, request.limit, offset)
-                .unwrap();
-            let expected: Vec<(String, f32)> = expected
-                .into_iter()
-                .map(|(score, address)| {
-                    let doc: TantivyDocument = searcher.doc(address).unwrap();
-                    (index.schema.record_from(&doc).unwrap().id, score)
-                })
-                .collect();
-            let found: Vec<(String, f32)> = found
-                .hits
-                .into_iter()
-                .map(|hit| (hit.id, hit.score))
-                .collect();
-            assert!(!found.is_empty() || offset > 0, "{word} {sort}");
-            assert_eq!(found, expected, "{word} {sort} {offset}");
+            assert_field_page(
+                &index,
+                &searcher,
+                &request,
+                &format!("{word} {sort} {offset}"),
+            );
         }
     }
+
     // Narrowed by facet filters and ranges (counted over the hits, as a plain filtered
     // query counts): the same page, total and counts as one pass over the conjunction,
     // whether the filters keep many of the word's hits (pruning) or few (scored from the
@@ -129,47 +168,8 @@ fn a_bare_words_page_and_counts_found_apart_are_those_of_one_pass() {
                 RangeFilter::parse(RangeField::parse(field).unwrap(), text).unwrap()
             })
             .collect();
-        let found = search(&index, &request).unwrap();
-        let mut one_pass = request.clone();
-        one_pass.sort = SortOrder {
-            key: SortKey::Relevance,
-            descending: false,
-        };
-        let counted = search(&index, &one_pass).unwrap();
         let case = format!("{word} {specs:?} {ranges:?}");
-        assert!(found.total > 0, "{case}");
-        assert_eq!(found.total, counted.total, "{case}");
-        assert_eq!(found.facets, counted.facets, "{case}");
-
-        let node = parse(word, &query_fields()).unwrap().unwrap();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Must,
-            build(&index.schema, &mut index.analyzer(), Some(&searcher), &node)
-                .query
-                .unwrap(),
-        )];
-        clauses.extend(
-            request
-                .filters
-                .iter()
-                .map(|f| (Occur::Must, f.query(&index.schema))),
-        );
-        clauses.extend(
-            request
-                .ranges
-                .iter()
-                .map(|r| (Occur::Must, r.query(&index.schema))),
-        );
-        let (top, total) = searcher
-            .search(
-                &BooleanQuery::new(clauses),
-                &(TopDocs::with_limit(10).order_by_score(), Count),
-            )
-            .unwrap();
-        assert_eq!(found.total, total, "{case}");
-        let expected: Vec<f32> = top.iter().map(|(score, _)| *score).collect();
-        let scores: Vec<f32> = found.hits.iter().map(|hit| hit.score).collect();
-        assert_eq!(scores, expected, "{case}");
+        assert_as_one_pass(&index, &searcher, &request, &case);
     }
 
     // "1234" is in one title: too few hits for a walk in the field's order.
@@ -178,4 +178,35 @@ fn a_bare_words_page_and_counts_found_apart_are_those_of_one_pass() {
     // Every title says "projekt": the counts taken from what the word misses.
     let most = search(&index, &SearchRequest::new("projekt")).unwrap();
     assert!(most.total > searcher.num_docs() as usize / 2);
+}
+
+#[test]
+fn words_joined_as_sets_give_the_page_and_counts_of_one_pass() {
+    let (_dir, index) = generated_index_with_deletes(500);
+    let reader = index.reader().unwrap();
+    let searcher = reader.searcher();
+    // Or, and, not, nesting, a phrase beside a word.
+    for query in [
+        "integration OR ungdomar",
+        "arbete -integration",
+        "integration AND ungdomar",
+        "(integration OR ungdomar) digitalisering",
+        "tillgänglighet OR \"hela perioden\"",
+        "\"hela perioden\" -integration",
+    ] {
+        for filter in [None, Some("fund=ESF+")] {
+            let mut request = SearchRequest::new(query);
+            request.passages = false;
+            request.sidebar_counts = false;
+            if let Some(filter) = filter {
+                request.filters = FacetFilter::parse_all(&[filter.to_string()]).unwrap();
+            }
+            let case = format!("{query} {filter:?}");
+            assert_as_one_pass(&index, &searcher, &request, &case);
+            // By a field, paged.
+            request.sort = SortOrder::parse("budget:desc").unwrap();
+            request.offset = 5;
+            assert_field_page(&index, &searcher, &request, &format!("{case} by budget"));
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod field_order;
 pub mod fields;
 pub mod filtered;
 pub mod filters;
+pub mod hit_tree;
 pub mod lookup;
 pub mod options;
 pub mod parse;
@@ -27,6 +28,7 @@ use crate::record::{Date, DocumentShape};
 use crate::schema::{FacetKey, FyndSchema};
 use facets::FacetCount;
 use filters::{FacetFilter, PeriodFilter};
+use hit_tree::HitTree;
 use parse::QueryNode;
 use range::{RangeField, RangeFilter};
 use serde::ser::SerializeMap;
@@ -625,19 +627,53 @@ pub fn search_with(
     let skip: Vec<FacetKey> = sideways.iter().map(|(key, _)| *key).collect();
     let query = prepared.with_filters_except(schema, &skip);
     let also = facets::FacetCounter::new(unfiltered_keys(&prepared, &request.facets));
-    let word_page = prepared
-        .term_union_word()
-        .filter(|_| sideways.is_empty())
-        .and_then(|word| {
-            let page = match request.sort.key {
-                _ if request.limit == 0 => WordPage::None,
-                SortKey::Field(field) => WordPage::ByField(field),
-                SortKey::Relevance if request.sort.descending => WordPage::Best,
-                SortKey::Relevance => return None,
-            };
-            Some((word, page))
-        });
-    let (top_docs, (total, counted), sideways_counts) = if let Some((word, page)) = word_page {
+    // How a page is found from a bit set of the hits (not for relevance worst first).
+    let page_kind = match request.sort.key {
+        _ if !sideways.is_empty() => None,
+        _ if request.limit == 0 => Some(WordPage::None),
+        SortKey::Field(field) => Some(WordPage::ByField(field)),
+        SortKey::Relevance if request.sort.descending => Some(WordPage::Best),
+        SortKey::Relevance => None,
+    };
+    let word_page = page_kind.and_then(|page| Some((prepared.term_union_word()?, page)));
+    let tree_page = page_kind.filter(|_| word_page.is_none()).and_then(|page| {
+        let tree = HitTree::of(&*prepared.text_query);
+        tree.has_word().then_some((tree, page))
+    });
+    let (top_docs, (total, counted), sideways_counts) = if let Some((tree, page)) = tree_page {
+        // Several words joined (see `hit_tree`): the joined bit set of the hits gives the
+        // total and the counts, and the hits' scores the page.
+        let filters = prepared.hit_filters(schema, &searcher, request)?;
+        let weights = tree.weights(&searcher)?;
+        let scored = prepared
+            .text_query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))?;
+        let descending = request.sort.descending;
+        let wanted = request.offset + request.limit;
+        let (fruit, candidates) = word::count_hits(
+            &searcher,
+            &also,
+            &filters,
+            |reader| weights.bits(reader),
+            |ord, reader, hits| match page {
+                WordPage::None => Ok(Vec::new()),
+                WordPage::Best => {
+                    let scores = weights.scores(reader, hits.bits)?;
+                    Ok(
+                        word::best_of_scored(ord, reader, hits.bits, &scores, wanted)
+                            .into_iter()
+                            .map(|(score, address)| (None, score, address))
+                            .collect(),
+                    )
+                }
+                WordPage::ByField(field) => field_order::candidates(
+                    ord, reader, hits.bits, field, descending, wanted, &*scored,
+                ),
+            },
+        )?;
+        let page = field_order::page(candidates, descending, request.offset, request.limit);
+        (page, fruit, Vec::new())
+    } else if let Some((word, page)) = word_page {
         // A word whose alternatives are all terms: its hits (narrowed by the filters and
         // ranges) as a bit set per segment give the total and the counts; the page is found
         // best first by block-max WAND, or by walking the segment in a field's order (see

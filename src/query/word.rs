@@ -140,29 +140,22 @@ impl WordQuery {
         let weight = TermBitsWeight {
             terms: self.terms(),
         };
-        let fruits = searcher.index().search_executor().map(
-            |(ord, reader): (usize, &SegmentReader)| {
-                let ord = ord as SegmentOrdinal;
-                let mut words = weight.matching(reader)?;
-                let unfiltered = count_bits(&words);
-                for filter in filters {
-                    if words.is_empty() {
-                        break;
-                    }
-                    filter.narrow(reader, &mut words)?;
-                }
-                let hits = SegmentHits {
-                    bits: &words,
-                    unfiltered,
-                };
-                let made = also(ord, reader, hits)?;
-                let segment = counter.for_segment(ord, reader)?;
-                Ok((segment.harvest_bits(&words, reader), made))
-            },
-            searcher.segment_readers().iter().enumerate(),
-        )?;
-        let (counts, made): (Vec<_>, Vec<T>) = fruits.into_iter().unzip();
-        Ok((counter.merge_fruits(counts)?, made))
+        count_hits(
+            searcher,
+            counter,
+            filters,
+            |reader| weight.matching(reader),
+            also,
+        )
+    }
+
+    /// The documents of `reader` holding any of the word's terms (for a term union), one
+    /// bit per document, deleted ones included.
+    pub fn bits(&self, reader: &SegmentReader) -> tantivy::Result<Vec<u64>> {
+        TermBitsWeight {
+            terms: self.terms(),
+        }
+        .matching(reader)
     }
 
     /// What scores chosen documents of the word (for a term union), with the statistics
@@ -245,6 +238,41 @@ impl TermBitsWeight {
     }
 }
 
+/// The total and the counts of `counter` over each segment's hits (the set bits `hits`
+/// gives, narrowed by every one of `filters`), and what `also` makes of each segment's
+/// hits, in the same task: one task per segment, on the searcher's threads.
+pub fn count_hits<T: Send>(
+    searcher: &Searcher,
+    counter: &FacetCounter,
+    filters: &[Box<dyn HitFilter>],
+    hits: impl Fn(&SegmentReader) -> tantivy::Result<Vec<u64>> + Sync,
+    also: impl Fn(SegmentOrdinal, &SegmentReader, SegmentHits<'_>) -> tantivy::Result<T> + Sync,
+) -> tantivy::Result<(CountedFacets, Vec<T>)> {
+    let fruits = searcher.index().search_executor().map(
+        |(ord, reader): (usize, &SegmentReader)| {
+            let ord = ord as SegmentOrdinal;
+            let mut words = hits(reader)?;
+            let unfiltered = count_bits(&words);
+            for filter in filters {
+                if words.is_empty() {
+                    break;
+                }
+                filter.narrow(reader, &mut words)?;
+            }
+            let hits = SegmentHits {
+                bits: &words,
+                unfiltered,
+            };
+            let made = also(ord, reader, hits)?;
+            let segment = counter.for_segment(ord, reader)?;
+            Ok((segment.harvest_bits(&words, reader), made))
+        },
+        searcher.segment_readers().iter().enumerate(),
+    )?;
+    let (counts, made): (Vec<_>, Vec<T>) = fruits.into_iter().unzip();
+    Ok((counter.merge_fruits(counts)?, made))
+}
+
 /// A word's hits in one segment, after the filters.
 #[derive(Clone, Copy)]
 pub struct SegmentHits<'a> {
@@ -265,7 +293,7 @@ impl SegmentHits<'_> {
 }
 
 /// The number of set bits.
-fn count_bits(words: &[u64]) -> usize {
+pub fn count_bits(words: &[u64]) -> usize {
     words.iter().map(|w| w.count_ones() as usize).sum()
 }
 
@@ -287,14 +315,7 @@ impl HitFilter for Box<dyn Weight> {
 /// Clears the bits of `words` whose documents `filter` does not hold.
 fn narrow(words: &mut [u64], filter: &mut dyn Scorer) {
     let mut keep = vec![0u64; words.len()];
-    let mut buffer = [0; COLLECT_BLOCK_BUFFER_LEN];
-    loop {
-        let n = filter.fill_buffer(&mut buffer);
-        if n == 0 {
-            break;
-        }
-        set_bits(&mut keep, &buffer[..n]);
-    }
+    set_docs(&mut keep, filter);
     for (word, keep) in words.iter_mut().zip(keep) {
         *word &= keep;
     }
@@ -331,16 +352,13 @@ pub fn best_in_segment(
     };
     if kept.saturating_mul(SELECTIVE) <= hits.unfiltered {
         let scored = scores.of_hits(segment, hits.bits)?;
-        for (at, &word) in hits.bits.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let doc = at as DocId * 64 + bits.trailing_zeros();
-                bits &= bits - 1;
-                if is_hit(doc) {
-                    offer(&mut best, doc, scored[doc as usize]);
-                }
-            }
-        }
+        return Ok(best_of_scored(
+            segment_ord,
+            segment,
+            hits.bits,
+            &scored,
+            wanted,
+        ));
     } else {
         let mut threshold = Score::MIN;
         weight.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
@@ -359,6 +377,41 @@ pub fn best_in_segment(
         .collect())
 }
 
+/// The best `wanted` of one segment's hits (the set bits of `hits`, deleted documents
+/// skipped) by `scores` (one per document), equal scores by address.
+pub fn best_of_scored(
+    segment_ord: SegmentOrdinal,
+    segment: &SegmentReader,
+    hits: &[u64],
+    scores: &[Score],
+    wanted: usize,
+) -> Vec<(Score, DocAddress)> {
+    let alive = segment.alive_bitset();
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted + 1);
+    if wanted == 0 {
+        return Vec::new();
+    }
+    for (at, &word) in hits.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            let doc = at as DocId * 64 + bits.trailing_zeros();
+            bits &= bits - 1;
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                let score = scores[doc as usize];
+                if best.len() < wanted {
+                    best.push(Ranked { score, doc });
+                } else if best.peek().is_some_and(|worst| score > worst.score) {
+                    best.pop();
+                    best.push(Ranked { score, doc });
+                }
+            }
+        }
+    }
+    best.into_iter()
+        .map(|ranked| (ranked.score, DocAddress::new(segment_ord, ranked.doc)))
+        .collect()
+}
+
 /// Filters keeping at most one in this many of a word's hits have the kept hits scored
 /// from the lists rather than found by pruning.
 const SELECTIVE: usize = 10;
@@ -375,7 +428,7 @@ pub struct WordScores {
 impl WordScores {
     /// The score of each document of `segment` whose bit is set in `hits` (0 elsewhere),
     /// indexed by document.
-    fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
+    pub fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
         let mut scores = vec![0.0; segment.max_doc() as usize];
         for (term, weight) in &self.terms {
             let index = segment.inverted_index(term.field())?;
@@ -438,11 +491,23 @@ impl Ord for Ranked {
     }
 }
 
+/// Sets the bit of every document of `docs` in `words`, read 64 at a time.
+pub fn set_docs(words: &mut [u64], docs: &mut dyn Scorer) {
+    let mut buffer = [0; COLLECT_BLOCK_BUFFER_LEN];
+    loop {
+        let n = docs.fill_buffer(&mut buffer);
+        if n == 0 {
+            break;
+        }
+        set_bits(words, &buffer[..n]);
+    }
+}
+
 /// Sets the bit of each of `docs` (ascending) in `words`. The bits of one word are gathered
 /// in a register and written once: a dense list has dozens of documents per word, and a
 /// write per document waited on the one before.
 #[inline]
-fn set_bits(words: &mut [u64], docs: &[DocId]) {
+pub fn set_bits(words: &mut [u64], docs: &[DocId]) {
     let mut at = usize::MAX;
     let mut bits = 0u64;
     for &doc in docs {

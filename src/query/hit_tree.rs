@@ -1,0 +1,222 @@
+//! A query of several words ("samverkan OR samarbete", "innovation -företag", "forskning
+//! AND utbildning") evaluated as sets: each bare word whose alternatives are all terms is
+//! read into a bit set of the segment (see `word`), anything else (a phrase, a compound)
+//! by its own scorer, and the sets are joined as the query joins them. The total and the
+//! facet counts come from the joined set; the page from the hits' scores, each word's
+//! computed from one read of its lists for the hits only. The scores are those tantivy
+//! gives: each part's score summed in the order its union or conjunction sums them.
+//! Evaluated as one scored conjunction of unions, tantivy scored every document of the
+//! unions at each step, which at a million documents took 9–22 ms per query.
+
+use super::word::{count_bits, set_docs, WordQuery, WordScores};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Weight};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+
+/// A query as a tree of sets.
+pub enum HitTree {
+    /// A bare word whose alternatives are all terms.
+    Word(WordQuery),
+    /// Anything else, evaluated by its own scorer.
+    Other(Box<dyn Query>),
+    /// Any of the parts (scores summed over those that match).
+    Any(Vec<HitTree>),
+    /// All of `must` and none of `must_not` (scores of `must` summed).
+    All {
+        /// Required parts.
+        must: Vec<HitTree>,
+        /// Excluded parts.
+        must_not: Vec<HitTree>,
+    },
+}
+
+impl HitTree {
+    /// The tree of a built query: boolean queries of only optional or only required and
+    /// excluded clauses are split, bare words of terms are words, the rest is left whole.
+    pub fn of(query: &dyn Query) -> HitTree {
+        if let Some(word) = query.downcast_ref::<WordQuery>() {
+            if word.is_term_union() {
+                return HitTree::Word(word.clone());
+            }
+        }
+        if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+            let clauses = boolean.clauses();
+            if !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::Should) {
+                return HitTree::Any(clauses.iter().map(|(_, q)| HitTree::of(&**q)).collect());
+            }
+            if clauses.iter().any(|(occur, _)| *occur == Occur::Must)
+                && clauses.iter().all(|(occur, _)| *occur != Occur::Should)
+            {
+                let part = |occur: Occur| -> Vec<HitTree> {
+                    clauses
+                        .iter()
+                        .filter(|(o, _)| *o == occur)
+                        .map(|(_, q)| HitTree::of(&**q))
+                        .collect()
+                };
+                return HitTree::All {
+                    must: part(Occur::Must),
+                    must_not: part(Occur::MustNot),
+                };
+            }
+        }
+        HitTree::Other(query.box_clone())
+    }
+
+    /// Whether some part is a word read as a bit set (otherwise the tree gains nothing).
+    pub fn has_word(&self) -> bool {
+        match self {
+            HitTree::Word(_) => true,
+            HitTree::Other(_) => false,
+            HitTree::Any(parts) => parts.iter().any(HitTree::has_word),
+            HitTree::All { must, must_not } => must.iter().chain(must_not).any(HitTree::has_word),
+        }
+    }
+
+    /// The tree's weights for `searcher`: what each part needs to be read and scored.
+    pub fn weights(&self, searcher: &Searcher) -> tantivy::Result<TreeWeights> {
+        Ok(match self {
+            HitTree::Word(word) => TreeWeights::Word {
+                word: word.clone(),
+                scores: word.scores(searcher)?,
+            },
+            HitTree::Other(query) => TreeWeights::Other {
+                unscored: query.weight(EnableScoring::disabled_from_searcher(searcher))?,
+                scored: query.weight(EnableScoring::enabled_from_searcher(searcher))?,
+            },
+            HitTree::Any(parts) => TreeWeights::Any(
+                parts
+                    .iter()
+                    .map(|part| part.weights(searcher))
+                    .collect::<tantivy::Result<_>>()?,
+            ),
+            HitTree::All { must, must_not } => TreeWeights::All {
+                must: must
+                    .iter()
+                    .map(|part| part.weights(searcher))
+                    .collect::<tantivy::Result<_>>()?,
+                must_not: must_not
+                    .iter()
+                    .map(|part| part.weights(searcher))
+                    .collect::<tantivy::Result<_>>()?,
+            },
+        })
+    }
+}
+
+/// A [`HitTree`] ready for one searcher.
+pub enum TreeWeights {
+    /// A word: its lists and its scores.
+    Word {
+        /// The word.
+        word: WordQuery,
+        /// Its scores.
+        scores: WordScores,
+    },
+    /// Anything else: its weight without and with scores.
+    Other {
+        /// For its documents.
+        unscored: Box<dyn Weight>,
+        /// For its scores.
+        scored: Box<dyn Weight>,
+    },
+    /// Any of the parts.
+    Any(Vec<TreeWeights>),
+    /// All of `must`, none of `must_not`.
+    All {
+        /// Required parts.
+        must: Vec<TreeWeights>,
+        /// Excluded parts.
+        must_not: Vec<TreeWeights>,
+    },
+}
+
+impl TreeWeights {
+    /// The documents of `segment` the tree matches, one bit each (deleted ones included).
+    pub fn bits(&self, segment: &SegmentReader) -> tantivy::Result<Vec<u64>> {
+        let words = (segment.max_doc() as usize).div_ceil(64);
+        Ok(match self {
+            TreeWeights::Word { word, .. } => {
+                let bits = word.bits(segment)?;
+                if bits.is_empty() {
+                    vec![0; words]
+                } else {
+                    bits
+                }
+            }
+            TreeWeights::Other { unscored, .. } => {
+                let mut bits = vec![0; words];
+                set_docs(&mut bits, unscored.scorer(segment, 1.0)?.as_mut());
+                bits
+            }
+            TreeWeights::Any(parts) => {
+                let mut bits = vec![0; words];
+                for part in parts {
+                    for (into, from) in bits.iter_mut().zip(part.bits(segment)?) {
+                        *into |= from;
+                    }
+                }
+                bits
+            }
+            TreeWeights::All { must, must_not } => {
+                let mut bits = vec![u64::MAX; words];
+                for part in must {
+                    if count_bits(&bits) == 0 {
+                        break;
+                    }
+                    for (into, from) in bits.iter_mut().zip(part.bits(segment)?) {
+                        *into &= from;
+                    }
+                }
+                for part in must_not {
+                    if count_bits(&bits) == 0 {
+                        break;
+                    }
+                    for (into, from) in bits.iter_mut().zip(part.bits(segment)?) {
+                        *into &= !from;
+                    }
+                }
+                bits
+            }
+        })
+    }
+
+    /// The tree's score of each of `hits` (documents it matches), one per document of
+    /// `segment` (0 elsewhere): a part's score is computed whole, then added to its
+    /// parent's, so the sums are grouped as tantivy groups them.
+    pub fn scores(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
+        Ok(match self {
+            TreeWeights::Word { scores, .. } => scores.of_hits(segment, hits)?,
+            TreeWeights::Other { scored, .. } => {
+                let mut scores = vec![0.0; segment.max_doc() as usize];
+                let mut scorer = scored.scorer(segment, 1.0)?;
+                for (at, &word) in hits.iter().enumerate() {
+                    let mut bits = word;
+                    while bits != 0 {
+                        let doc = at as DocId * 64 + bits.trailing_zeros();
+                        bits &= bits - 1;
+                        let mut found = scorer.doc();
+                        if found < doc {
+                            found = scorer.seek(doc);
+                        }
+                        if found == TERMINATED {
+                            return Ok(scores);
+                        }
+                        if found == doc {
+                            scores[doc as usize] = scorer.score();
+                        }
+                    }
+                }
+                scores
+            }
+            TreeWeights::Any(parts) | TreeWeights::All { must: parts, .. } => {
+                let mut scores = vec![0.0; segment.max_doc() as usize];
+                for part in parts {
+                    for (into, from) in scores.iter_mut().zip(part.scores(segment, hits)?) {
+                        *into += from;
+                    }
+                }
+                scores
+            }
+        })
+    }
+}
