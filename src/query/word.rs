@@ -170,7 +170,9 @@ impl WordQuery {
             })
             .map(|(term, boost)| {
                 let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?;
-                Ok((term.clone(), weight.boost_by(boost)))
+                let weight = weight.boost_by(boost);
+                let table = ScoreTable::new(&weight);
+                Ok((term.clone(), weight, table))
             })
             .collect::<tantivy::Result<_>>()?;
         Ok(WordScores { terms })
@@ -421,8 +423,38 @@ const SELECTIVE: usize = 10;
 /// added for the documents asked for, in the alternatives' order, which is the order the
 /// union adds them in.
 pub struct WordScores {
-    /// Each term with its weight, boosted.
-    terms: Vec<(Term, Bm25Weight)>,
+    /// Each term with its weight, boosted, and the scores of its most frequent term
+    /// frequencies.
+    terms: Vec<(Term, Bm25Weight, ScoreTable)>,
+}
+
+/// Term frequencies below this have their scores looked up instead of computed (a
+/// division each, which the scoring loop waited on).
+const TABLED_FREQS: u32 = 4;
+
+/// A term's score for each field norm and term frequency below [`TABLED_FREQS`]: the
+/// values its weight computes, so a score looked up is the score computed.
+struct ScoreTable(Vec<Score>);
+
+impl ScoreTable {
+    fn new(weight: &Bm25Weight) -> ScoreTable {
+        let mut table = Vec::with_capacity(256 * TABLED_FREQS as usize);
+        for freq in 0..TABLED_FREQS {
+            for norm in 0..=255u8 {
+                table.push(weight.score(norm, freq));
+            }
+        }
+        ScoreTable(table)
+    }
+
+    /// The score for field norm `norm` and term frequency `freq`.
+    #[inline]
+    fn score(&self, weight: &Bm25Weight, norm: u8, freq: u32) -> Score {
+        match self.0.get(freq as usize * 256 + norm as usize) {
+            Some(score) if freq < TABLED_FREQS => *score,
+            _ => weight.score(norm, freq),
+        }
+    }
 }
 
 impl WordScores {
@@ -430,7 +462,7 @@ impl WordScores {
     /// indexed by document.
     pub fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
         let mut scores = vec![0.0; segment.max_doc() as usize];
-        for (term, weight) in &self.terms {
+        for (term, weight, table) in &self.terms {
             let index = segment.inverted_index(term.field())?;
             let Some(mut block) = index.read_block_postings(term, IndexRecordOption::WithFreqs)?
             else {
@@ -452,7 +484,7 @@ impl WordScores {
                         .is_some_and(|word| word & (1 << (doc % 64)) != 0);
                     if hit {
                         let freq = freqs.get(i).copied().unwrap_or(1);
-                        scores[doc as usize] += weight.score(norms.fieldnorm_id(doc), freq);
+                        scores[doc as usize] += table.score(weight, norms.fieldnorm_id(doc), freq);
                     }
                 }
                 block.advance();
