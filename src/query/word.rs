@@ -428,6 +428,10 @@ pub struct WordScores {
     terms: Vec<(Term, Bm25Weight, ScoreTable)>,
 }
 
+/// Hits in at least one document of this many make the scoring of listed hits
+/// branch-free.
+const DENSE: usize = 8;
+
 /// Term frequencies below this have their scores looked up instead of computed (a
 /// division each, which the scoring loop waited on).
 const TABLED_FREQS: u32 = 4;
@@ -462,6 +466,7 @@ impl WordScores {
     /// indexed by document.
     pub fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
         let mut scores = vec![0.0; segment.max_doc() as usize];
+        let dense = count_bits(hits).saturating_mul(DENSE) >= scores.len();
         for (term, weight, table) in &self.terms {
             let index = segment.inverted_index(term.field())?;
             let Some(mut block) = index.read_block_postings(term, IndexRecordOption::WithFreqs)?
@@ -481,8 +486,17 @@ impl WordScores {
                 for (i, &doc) in docs.iter().enumerate() {
                     let hit = hits
                         .get((doc / 64) as usize)
-                        .is_some_and(|word| word & (1 << (doc % 64)) != 0);
-                    if hit {
+                        .map_or(0, |word| (word >> (doc % 64)) & 1);
+                    if dense {
+                        // Scored whatever it is, added times 1 for a hit and 0 otherwise
+                        // (a sum never read): where hits are common, a branch on them was
+                        // mispredicted for a good share of the postings.
+                        let freq = freqs.get(i).copied().unwrap_or(1);
+                        let score = table.score(weight, norms.fieldnorm_id(doc), freq);
+                        if let Some(sum) = scores.get_mut(doc as usize) {
+                            *sum += score * hit as Score;
+                        }
+                    } else if hit == 1 {
                         let freq = freqs.get(i).copied().unwrap_or(1);
                         scores[doc as usize] += table.score(weight, norms.fieldnorm_id(doc), freq);
                     }
