@@ -131,6 +131,41 @@ pub enum TreeWeights {
 }
 
 impl TreeWeights {
+    /// The words, when the tree is an "or" of bare words of terms only: then a union of
+    /// all their terms can be pruned (see `word::best_pruned_rescored`).
+    pub fn or_of_words(&self) -> Option<Vec<&WordQuery>> {
+        match self {
+            TreeWeights::Any(parts) => parts
+                .iter()
+                .map(|part| match part {
+                    TreeWeights::Word { word, .. } => Some(word),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    }
+
+    /// The exact score of each of `docs` (ascending) for an "or" of words: each word's
+    /// score summed in order, as the union of the words sums them.
+    pub fn or_of_words_scores(
+        &self,
+        segment: &SegmentReader,
+        docs: &[DocId],
+    ) -> tantivy::Result<Vec<Score>> {
+        let mut scores = vec![0.0; docs.len()];
+        if let TreeWeights::Any(parts) = self {
+            for part in parts {
+                if let TreeWeights::Word { scores: word, .. } = part {
+                    for (into, from) in scores.iter_mut().zip(word.of_docs(segment, docs)?) {
+                        *into += from;
+                    }
+                }
+            }
+        }
+        Ok(scores)
+    }
+
     /// The documents of `segment` the tree matches, one bit each (deleted ones included).
     pub fn bits(&self, segment: &SegmentReader) -> tantivy::Result<Vec<u64>> {
         let words = (segment.max_doc() as usize).div_ceil(64);

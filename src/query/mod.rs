@@ -648,6 +648,14 @@ pub fn search_with(
         let scored = prepared
             .text_query
             .weight(EnableScoring::enabled_from_searcher(&searcher))?;
+        // An "or" of words: its page pruned over the union of all their terms.
+        let pruned = match weights.or_of_words() {
+            Some(words) => Some(
+                WordQuery::flattened(&words)
+                    .weight(EnableScoring::enabled_from_searcher(&searcher))?,
+            ),
+            None => None,
+        };
         let descending = request.sort.descending;
         let wanted = request.offset + request.limit;
         let (fruit, candidates) = word::count_hits(
@@ -657,6 +665,17 @@ pub fn search_with(
             |reader| weights.bits(reader),
             |ord, reader, hits| match page {
                 WordPage::None => Ok(Vec::new()),
+                WordPage::Best if pruned.is_some() => Ok(word::best_pruned_rescored(
+                    ord,
+                    reader,
+                    hits,
+                    pruned.as_deref().expect("checked"),
+                    wanted,
+                    |docs| weights.or_of_words_scores(reader, docs),
+                )?
+                .into_iter()
+                .map(|(score, address)| (None, score, address))
+                .collect()),
                 WordPage::Best => {
                     let scores = weights.scores(reader, hits.bits)?;
                     Ok(

@@ -13,6 +13,7 @@ use super::facets::{CountedFacets, FacetCounter};
 use std::collections::BinaryHeap;
 use tantivy::collector::Collector;
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::Postings;
 use tantivy::query::{
     Bm25Weight, BooleanQuery, BoostQuery, ConstScorer, EmptyScorer, EnableScoring, Explanation,
     Occur, Query, Scorer, TermQuery, Weight,
@@ -89,6 +90,18 @@ impl WordQuery {
     /// The word matched by any of `alternatives`.
     pub fn new(alternatives: Vec<Alternative>) -> WordQuery {
         WordQuery { alternatives }
+    }
+
+    /// One word whose alternatives are those of all of `words`, in order: the union tantivy
+    /// can prune by block-max WAND. Its scores group the sums differently from the words'
+    /// own union (so may differ in the last bits); see [`best_pruned_rescored`].
+    pub fn flattened(words: &[&WordQuery]) -> WordQuery {
+        WordQuery::new(
+            words
+                .iter()
+                .flat_map(|word| word.alternatives.iter().cloned())
+                .collect(),
+        )
     }
 
     /// Each alternative as a weighted query, in order: what a filter is pushed into.
@@ -379,6 +392,69 @@ pub fn best_in_segment(
         .collect())
 }
 
+/// The best `wanted` of one segment's hits (deleted documents skipped) by the scores
+/// `exact` gives (for documents in ascending order), found by pruning with `pruned`, a
+/// union whose scores are within a few units in the last place of the exact ones (the
+/// same terms summed in another grouping): every hit whose pruned score comes within
+/// [`PRUNING_MARGIN`] of the page's last is kept and scored exactly, so the page is the
+/// one the exact scores give.
+pub fn best_pruned_rescored(
+    segment_ord: SegmentOrdinal,
+    segment: &SegmentReader,
+    hits: SegmentHits<'_>,
+    pruned: &dyn Weight,
+    wanted: usize,
+    exact: impl Fn(&[DocId]) -> tantivy::Result<Vec<Score>>,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    if wanted == 0 || count_bits(hits.bits) == 0 {
+        return Ok(Vec::new());
+    }
+    let alive = segment.alive_bitset();
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted + 1);
+    let mut offered: Vec<(DocId, Score)> = Vec::new();
+    let mut threshold = Score::MIN;
+    pruned.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
+        if hits.contains(doc) && alive.is_none_or(|alive| alive.is_alive(doc)) {
+            offered.push((doc, score));
+            best.push(Ranked { score, doc });
+            if best.len() > wanted {
+                best.pop();
+            }
+            if best.len() == wanted {
+                threshold = best
+                    .peek()
+                    .map_or(Score::MIN, |w| w.score * (1.0 - PRUNING_MARGIN));
+            }
+        }
+        threshold
+    })?;
+    let last = match best.peek() {
+        Some(worst) if best.len() == wanted => worst.score * (1.0 - PRUNING_MARGIN),
+        _ => Score::MIN,
+    };
+    let candidates: Vec<DocId> = offered
+        .into_iter()
+        .filter(|(_, score)| *score >= last)
+        .map(|(doc, _)| doc)
+        .collect();
+    let scores = exact(&candidates)?;
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted + 1);
+    for (&doc, &score) in candidates.iter().zip(&scores) {
+        best.push(Ranked { score, doc });
+        if best.len() > wanted {
+            best.pop();
+        }
+    }
+    Ok(best
+        .into_iter()
+        .map(|ranked| (ranked.score, DocAddress::new(segment_ord, ranked.doc)))
+        .collect())
+}
+
+/// How far below the page's last pruned score a hit may be and still be scored exactly:
+/// far more than a sum of a few dozen terms can differ by when grouped otherwise.
+pub const PRUNING_MARGIN: Score = 1e-4;
+
 /// The best `wanted` of one segment's hits (the set bits of `hits`, deleted documents
 /// skipped) by `scores` (one per document), equal scores by address.
 pub fn best_of_scored(
@@ -462,6 +538,33 @@ impl ScoreTable {
 }
 
 impl WordScores {
+    /// The score of each of `docs` (ascending, each holding some term of the word or
+    /// not), each term's list sought for them: for a few documents.
+    pub fn of_docs(&self, segment: &SegmentReader, docs: &[DocId]) -> tantivy::Result<Vec<Score>> {
+        let mut scores = vec![0.0; docs.len()];
+        for (term, weight, table) in &self.terms {
+            let index = segment.inverted_index(term.field())?;
+            let Some(mut postings) = index.read_postings(term, IndexRecordOption::WithFreqs)?
+            else {
+                continue;
+            };
+            let norms = match segment.fieldnorms_readers().get_field(term.field())? {
+                Some(norms) => norms,
+                None => FieldNormReader::constant(segment.max_doc(), 1),
+            };
+            for (sum, &doc) in scores.iter_mut().zip(docs) {
+                let mut at = postings.doc();
+                if at < doc {
+                    at = postings.seek(doc);
+                }
+                if at == doc {
+                    *sum += table.score(weight, norms.fieldnorm_id(doc), postings.term_freq());
+                }
+            }
+        }
+        Ok(scores)
+    }
+
     /// The score of each document of `segment` whose bit is set in `hits` (0 elsewhere),
     /// indexed by document.
     pub fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
