@@ -12,10 +12,10 @@ use fynd::query::filters::FacetFilter;
 use fynd::query::parse::parse;
 use fynd::query::range::{RangeField, RangeFilter};
 use fynd::query::sort::{SortKey, SortOrder};
-use fynd::query::{search, SearchRequest};
+use fynd::query::{search, SearchRequest, SearchResponse};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 /// A word, its facet filters and its ranges (field, range).
 type FilteredCase<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
@@ -64,9 +64,11 @@ fn assert_as_one_pass(index: &FyndIndex, searcher: &Searcher, request: &SearchRe
         )
         .unwrap();
     assert_eq!(found.total, total, "{case}");
-    let expected: Vec<f32> = top.iter().map(|(score, _)| *score).collect();
-    let scores: Vec<f32> = found.hits.iter().map(|hit| hit.score).collect();
-    assert_eq!(scores, expected, "{case}");
+    assert_eq!(
+        ids_and_scores(&found),
+        page_ids(index, searcher, top),
+        "{case}"
+    );
 }
 
 /// Asserts that `request` (ordered by a field) finds the page tantivy's field-ordered
@@ -82,20 +84,35 @@ fn assert_field_page(index: &FyndIndex, searcher: &Searcher, request: &SearchReq
             request.offset,
         )
         .unwrap();
-    let expected: Vec<(String, f32)> = expected
-        .into_iter()
+    assert!(!found.hits.is_empty() || request.offset > 0, "{case}");
+    assert_eq!(
+        ids_and_scores(&found),
+        page_ids(index, searcher, expected),
+        "{case}"
+    );
+}
+
+/// The record id and score of each hit of `response`.
+fn ids_and_scores(response: &SearchResponse) -> Vec<(String, f32)> {
+    response
+        .hits
+        .iter()
+        .map(|hit| (hit.id.clone(), hit.score))
+        .collect()
+}
+
+/// The record id and score of each document of a page of tantivy's.
+fn page_ids(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    page: Vec<(f32, DocAddress)>,
+) -> Vec<(String, f32)> {
+    page.into_iter()
         .map(|(score, address)| {
             let doc: TantivyDocument = searcher.doc(address).unwrap();
             (index.schema.record_from(&doc).unwrap().id, score)
         })
-        .collect();
-    let found: Vec<(String, f32)> = found
-        .hits
-        .into_iter()
-        .map(|hit| (hit.id, hit.score))
-        .collect();
-    assert!(!found.is_empty() || request.offset > 0, "{case}");
-    assert_eq!(found, expected, "{case}");
+        .collect()
 }
 
 #[test]

@@ -658,6 +658,7 @@ pub fn search_with(
         };
         let descending = request.sort.descending;
         let wanted = request.offset + request.limit;
+        let floor = word::SharedFloor::default();
         let (fruit, candidates) = word::count_hits(
             &searcher,
             &also,
@@ -671,6 +672,7 @@ pub fn search_with(
                     hits,
                     pruned.as_deref().expect("checked"),
                     wanted,
+                    &floor,
                     |docs| weights.or_of_words_scores(reader, docs),
                 )?
                 .into_iter()
@@ -704,11 +706,12 @@ pub fn search_with(
         let scores = word.scores(&searcher)?;
         let descending = request.sort.descending;
         let wanted = request.offset + request.limit;
+        let floor = word::SharedFloor::default();
         let (fruit, candidates) =
             word.count_and(&searcher, &also, &filters, |ord, reader, hits| match page {
                 WordPage::None => Ok(Vec::new()),
                 WordPage::Best => Ok(word::best_in_segment(
-                    ord, reader, hits, &*scored, &scores, wanted,
+                    ord, reader, hits, &*scored, &scores, wanted, &floor,
                 )?
                 .into_iter()
                 .map(|(score, address)| (None, score, address))

@@ -11,6 +11,7 @@
 
 use super::facets::{CountedFacets, FacetCounter};
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 use tantivy::collector::Collector;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
@@ -351,6 +352,7 @@ pub fn best_in_segment(
     weight: &dyn Weight,
     scores: &WordScores,
     wanted: usize,
+    floor: &SharedFloor,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     let kept = count_bits(hits.bits);
     if wanted == 0 || kept == 0 {
@@ -375,14 +377,15 @@ pub fn best_in_segment(
             wanted,
         ));
     } else {
-        let mut threshold = Score::MIN;
-        weight.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
+        let mut threshold = floor.below(TIE_MARGIN);
+        weight.for_each_pruning(threshold, segment, &mut |doc, score| {
             if is_hit(doc) {
                 offer(&mut best, doc, score);
-                if best.len() == wanted {
-                    threshold = best.peek().map_or(Score::MIN, |worst| worst.score);
+                if let Some(worst) = best.peek().filter(|_| best.len() == wanted) {
+                    floor.raise(worst.score);
                 }
             }
+            threshold = threshold.max(floor.below(TIE_MARGIN));
             threshold
         })?;
     }
@@ -404,6 +407,7 @@ pub fn best_pruned_rescored(
     hits: SegmentHits<'_>,
     pruned: &dyn Weight,
     wanted: usize,
+    floor: &SharedFloor,
     exact: impl Fn(&[DocId]) -> tantivy::Result<Vec<Score>>,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     if wanted == 0 || count_bits(hits.bits) == 0 {
@@ -412,26 +416,22 @@ pub fn best_pruned_rescored(
     let alive = segment.alive_bitset();
     let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted + 1);
     let mut offered: Vec<(DocId, Score)> = Vec::new();
-    let mut threshold = Score::MIN;
-    pruned.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
+    let mut threshold = floor.below(PRUNING_MARGIN);
+    pruned.for_each_pruning(threshold, segment, &mut |doc, score| {
         if hits.contains(doc) && alive.is_none_or(|alive| alive.is_alive(doc)) {
             offered.push((doc, score));
             best.push(Ranked { score, doc });
             if best.len() > wanted {
                 best.pop();
             }
-            if best.len() == wanted {
-                threshold = best
-                    .peek()
-                    .map_or(Score::MIN, |w| w.score * (1.0 - PRUNING_MARGIN));
+            if let Some(worst) = best.peek().filter(|_| best.len() == wanted) {
+                floor.raise(worst.score);
             }
         }
+        threshold = threshold.max(floor.below(PRUNING_MARGIN));
         threshold
     })?;
-    let last = match best.peek() {
-        Some(worst) if best.len() == wanted => worst.score * (1.0 - PRUNING_MARGIN),
-        _ => Score::MIN,
-    };
+    let last = floor.below(PRUNING_MARGIN);
     let candidates: Vec<DocId> = offered
         .into_iter()
         .filter(|(_, score)| *score >= last)
@@ -450,6 +450,35 @@ pub fn best_pruned_rescored(
         .map(|ranked| (ranked.score, DocAddress::new(segment_ord, ranked.doc)))
         .collect())
 }
+
+/// The last score of a full page in some segment of one search: no hit scoring below it
+/// can be on the page, so every segment prunes with it from its start (a segment on its
+/// own starts from nothing, and with scores as close as a common word's that was most of
+/// a page's cost). Scores are never negative, so their bits order as they do.
+#[derive(Default)]
+pub struct SharedFloor(AtomicU32);
+
+impl SharedFloor {
+    /// Raises the floor to `score` if it is higher.
+    pub fn raise(&self, score: Score) {
+        if score > 0.0 {
+            self.0.fetch_max(score.to_bits(), AtomicOrdering::Relaxed);
+        }
+    }
+
+    /// The floor lowered by the share `margin` (so equal scores, which the address
+    /// breaks, and scores a rounding apart pass); the lowest score when none is known.
+    pub fn below(&self, margin: Score) -> Score {
+        match f32::from_bits(self.0.load(AtomicOrdering::Relaxed)) {
+            floor if floor > 0.0 => floor * (1.0 - margin),
+            _ => Score::MIN,
+        }
+    }
+}
+
+/// How far below the shared floor a hit scored exactly may be and still be offered: its
+/// equals must pass (the address breaks ties).
+const TIE_MARGIN: Score = 1e-6;
 
 /// How far below the page's last pruned score a hit may be and still be scored exactly:
 /// far more than a sum of a few dozen terms can differ by when grouped otherwise.
