@@ -224,6 +224,21 @@ impl TreeWeights {
             TreeWeights::Other { scored, .. } => {
                 let mut scores = vec![0.0; segment.max_doc() as usize];
                 let mut scorer = scored.scorer(segment, 1.0)?;
+                if scorer.size_hint() as usize <= count_bits(hits) {
+                    // As many hits as the part has documents or more (the part of an
+                    // "or"): its documents read in order, the hits among them kept.
+                    let mut doc = scorer.doc();
+                    while doc != TERMINATED {
+                        let hit = hits
+                            .get((doc / 64) as usize)
+                            .is_some_and(|word| word & (1 << (doc % 64)) != 0);
+                        if hit {
+                            scores[doc as usize] = scorer.score();
+                        }
+                        doc = scorer.advance();
+                    }
+                    return Ok(scores);
+                }
                 for (at, &word) in hits.iter().enumerate() {
                     let mut bits = word;
                     while bits != 0 {
