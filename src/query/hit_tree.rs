@@ -215,6 +215,63 @@ impl TreeWeights {
         })
     }
 
+    /// The documents of `segment` the tree matches (one bit each, deleted ones included)
+    /// and the score of each (indexed by document; 0 elsewhere), every part read once: a
+    /// word's lists with their frequencies, anything else by its scorer in order. Parts
+    /// excluded by "not" are read for their documents only. The sums are grouped as
+    /// tantivy groups them: a part's score whole, added to its parent's in order.
+    pub fn scored(&self, segment: &SegmentReader) -> tantivy::Result<(Vec<u64>, Vec<Score>)> {
+        let max_doc = segment.max_doc() as usize;
+        Ok(match self {
+            TreeWeights::Word { scores, .. } => scores.bits_and_scores(segment)?,
+            TreeWeights::Other { scored, .. } => {
+                let mut bits = vec![0u64; max_doc.div_ceil(64)];
+                let mut scores = vec![0.0; max_doc];
+                let mut scorer = scored.scorer(segment, 1.0)?;
+                let mut doc = scorer.doc();
+                while doc != TERMINATED {
+                    bits[(doc / 64) as usize] |= 1 << (doc % 64);
+                    scores[doc as usize] = scorer.score();
+                    doc = scorer.advance();
+                }
+                (bits, scores)
+            }
+            TreeWeights::Any(parts) => {
+                let mut bits = vec![0u64; max_doc.div_ceil(64)];
+                let mut scores = vec![0.0; max_doc];
+                for part in parts {
+                    let (part_bits, part_scores) = part.scored(segment)?;
+                    for (into, from) in bits.iter_mut().zip(part_bits) {
+                        *into |= from;
+                    }
+                    for (into, from) in scores.iter_mut().zip(part_scores) {
+                        *into += from;
+                    }
+                }
+                (bits, scores)
+            }
+            TreeWeights::All { must, must_not } => {
+                let mut bits = vec![u64::MAX; max_doc.div_ceil(64)];
+                let mut scores = vec![0.0; max_doc];
+                for part in must {
+                    let (part_bits, part_scores) = part.scored(segment)?;
+                    for (into, from) in bits.iter_mut().zip(part_bits) {
+                        *into &= from;
+                    }
+                    for (into, from) in scores.iter_mut().zip(part_scores) {
+                        *into += from;
+                    }
+                }
+                for part in must_not {
+                    for (into, from) in bits.iter_mut().zip(part.bits(segment)?) {
+                        *into &= !from;
+                    }
+                }
+                (bits, scores)
+            }
+        })
+    }
+
     /// The tree's score of each of `hits` (documents it matches), one per document of
     /// `segment` (0 elsewhere): a part's score is computed whole, then added to its
     /// parent's, so the sums are grouped as tantivy groups them.

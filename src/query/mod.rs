@@ -663,8 +663,17 @@ pub fn search_with(
             &searcher,
             &also,
             &filters,
-            |reader| weights.bits(reader),
-            |ord, reader, hits| match page {
+            |reader| {
+                // A page best first needs every hit's score: each part is read once for
+                // its documents and scores together.
+                if matches!(page, WordPage::Best) && pruned.is_none() {
+                    let (bits, scores) = weights.scored(reader)?;
+                    Ok((bits, Some(scores)))
+                } else {
+                    Ok((weights.bits(reader)?, None))
+                }
+            },
+            |ord, reader, hits, scores| match page {
                 WordPage::None => Ok(Vec::new()),
                 WordPage::Best if pruned.is_some() => Ok(word::best_pruned_rescored(
                     ord,
@@ -679,7 +688,10 @@ pub fn search_with(
                 .map(|(score, address)| (None, score, address))
                 .collect()),
                 WordPage::Best => {
-                    let scores = weights.scores(reader, hits.bits)?;
+                    let scores = match scores {
+                        Some(scores) => scores,
+                        None => weights.scores(reader, hits.bits)?,
+                    };
                     Ok(
                         word::best_of_scored(ord, reader, hits.bits, &scores, wanted)
                             .into_iter()

@@ -14,7 +14,7 @@ use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 use tantivy::collector::Collector;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::Postings;
+use tantivy::postings::{BlockSegmentPostings, Postings};
 use tantivy::query::{
     Bm25Weight, BooleanQuery, BoostQuery, ConstScorer, EmptyScorer, EnableScoring, Explanation,
     Occur, Query, Scorer, TermQuery, Weight,
@@ -158,8 +158,8 @@ impl WordQuery {
             searcher,
             counter,
             filters,
-            |reader| weight.matching(reader),
-            also,
+            |reader| Ok((weight.matching(reader)?, ())),
+            |ord, reader, hits, ()| also(ord, reader, hits),
         )
     }
 
@@ -257,17 +257,17 @@ impl TermBitsWeight {
 /// The total and the counts of `counter` over each segment's hits (the set bits `hits`
 /// gives, narrowed by every one of `filters`), and what `also` makes of each segment's
 /// hits, in the same task: one task per segment, on the searcher's threads.
-pub fn count_hits<T: Send>(
+pub fn count_hits<T: Send, X>(
     searcher: &Searcher,
     counter: &FacetCounter,
     filters: &[Box<dyn HitFilter>],
-    hits: impl Fn(&SegmentReader) -> tantivy::Result<Vec<u64>> + Sync,
-    also: impl Fn(SegmentOrdinal, &SegmentReader, SegmentHits<'_>) -> tantivy::Result<T> + Sync,
+    hits: impl Fn(&SegmentReader) -> tantivy::Result<(Vec<u64>, X)> + Sync,
+    also: impl Fn(SegmentOrdinal, &SegmentReader, SegmentHits<'_>, X) -> tantivy::Result<T> + Sync,
 ) -> tantivy::Result<(CountedFacets, Vec<T>)> {
     let fruits = searcher.index().search_executor().map(
         |(ord, reader): (usize, &SegmentReader)| {
             let ord = ord as SegmentOrdinal;
-            let mut words = hits(reader)?;
+            let (mut words, extra) = hits(reader)?;
             let unfiltered = count_bits(&words);
             for filter in filters {
                 if words.is_empty() {
@@ -279,7 +279,7 @@ pub fn count_hits<T: Send>(
                 bits: &words,
                 unfiltered,
             };
-            let made = also(ord, reader, hits)?;
+            let made = also(ord, reader, hits, extra)?;
             let segment = counter.for_segment(ord, reader)?;
             Ok((segment.harvest_bits(&words, reader), made))
         },
@@ -594,48 +594,79 @@ impl WordScores {
         Ok(scores)
     }
 
-    /// The score of each document of `segment` whose bit is set in `hits` (0 elsewhere),
-    /// indexed by document.
-    pub fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
-        let mut scores = vec![0.0; segment.max_doc() as usize];
-        let dense = count_bits(hits).saturating_mul(DENSE) >= scores.len();
+    /// The documents of `segment` holding any of the word's terms (one bit each) and the
+    /// score of each (indexed by document, 0 elsewhere), from one read of each term's list:
+    /// where every document of the word is wanted with its score.
+    pub fn bits_and_scores(
+        &self,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<(Vec<u64>, Vec<Score>)> {
+        let max_doc = segment.max_doc() as usize;
+        let mut bits = vec![0u64; max_doc.div_ceil(64)];
+        let mut scores = vec![0.0; max_doc];
+        self.each_block(segment, |docs, freqs, term| {
+            set_bits(&mut bits, docs);
+            for (i, &doc) in docs.iter().enumerate() {
+                let freq = freqs.get(i).copied().unwrap_or(1);
+                if let Some(sum) = scores.get_mut(doc as usize) {
+                    *sum += term.score(doc, freq);
+                }
+            }
+        })?;
+        Ok((bits, scores))
+    }
+
+    /// Calls `visit` with each block of each term's list (in the alternatives' order): its
+    /// documents, their frequencies, and what scores them.
+    fn each_block(
+        &self,
+        segment: &SegmentReader,
+        mut visit: impl FnMut(&[DocId], &[u32], &ListScorer<'_>),
+    ) -> tantivy::Result<()> {
         for (term, weight, table) in &self.terms {
-            let index = segment.inverted_index(term.field())?;
-            let Some(mut block) = index.read_block_postings(term, IndexRecordOption::WithFreqs)?
-            else {
+            let Some((mut block, norms)) = scored_list(segment, term)? else {
                 continue;
             };
-            let norms = match segment.fieldnorms_readers().get_field(term.field())? {
-                Some(norms) => norms,
-                None => FieldNormReader::constant(segment.max_doc(), 1),
+            let scorer = ListScorer {
+                weight,
+                table,
+                norms: &norms,
             };
             loop {
                 let docs = block.docs();
                 if docs.is_empty() {
                     break;
                 }
-                let freqs = block.freqs();
-                for (i, &doc) in docs.iter().enumerate() {
-                    let hit = hits
-                        .get((doc / 64) as usize)
-                        .map_or(0, |word| (word >> (doc % 64)) & 1);
-                    if dense {
-                        // Scored whatever it is, added times 1 for a hit and 0 otherwise
-                        // (a sum never read): where hits are common, a branch on them was
-                        // mispredicted for a good share of the postings.
-                        let freq = freqs.get(i).copied().unwrap_or(1);
-                        let score = table.score(weight, norms.fieldnorm_id(doc), freq);
-                        if let Some(sum) = scores.get_mut(doc as usize) {
-                            *sum += score * hit as Score;
-                        }
-                    } else if hit == 1 {
-                        let freq = freqs.get(i).copied().unwrap_or(1);
-                        scores[doc as usize] += table.score(weight, norms.fieldnorm_id(doc), freq);
-                    }
-                }
+                visit(docs, block.freqs(), &scorer);
                 block.advance();
             }
         }
+        Ok(())
+    }
+
+    /// The score of each document of `segment` whose bit is set in `hits` (0 elsewhere),
+    /// indexed by document.
+    pub fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
+        let mut scores = vec![0.0; segment.max_doc() as usize];
+        let dense = count_bits(hits).saturating_mul(DENSE) >= scores.len();
+        self.each_block(segment, |docs, freqs, term| {
+            for (i, &doc) in docs.iter().enumerate() {
+                let hit = hits
+                    .get((doc / 64) as usize)
+                    .map_or(0, |word| (word >> (doc % 64)) & 1);
+                let freq = freqs.get(i).copied().unwrap_or(1);
+                if dense {
+                    // Scored whatever it is, added times 1 for a hit and 0 otherwise (a
+                    // sum never read): where hits are common, a branch on them was
+                    // mispredicted for a good share of the postings.
+                    if let Some(sum) = scores.get_mut(doc as usize) {
+                        *sum += term.score(doc, freq) * hit as Score;
+                    }
+                } else if hit == 1 {
+                    scores[doc as usize] += term.score(doc, freq);
+                }
+            }
+        })?;
         Ok(scores)
     }
 }
@@ -667,6 +698,40 @@ impl Ord for Ranked {
             .total_cmp(&self.score)
             .then(self.doc.cmp(&other.doc))
     }
+}
+
+/// What scores the postings of one term's list: its weight, its table of scores, its
+/// field's norms.
+struct ListScorer<'a> {
+    weight: &'a Bm25Weight,
+    table: &'a ScoreTable,
+    norms: &'a FieldNormReader,
+}
+
+impl ListScorer<'_> {
+    /// The term's score in `doc`, which holds it `freq` times.
+    #[inline]
+    fn score(&self, doc: DocId, freq: u32) -> Score {
+        self.table
+            .score(self.weight, self.norms.fieldnorm_id(doc), freq)
+    }
+}
+
+/// The list of `term` in `segment`, read with frequencies, and its field's norms (a
+/// field without norms counts every document as one token long, as tantivy's scorer does).
+fn scored_list(
+    segment: &SegmentReader,
+    term: &Term,
+) -> tantivy::Result<Option<(BlockSegmentPostings, FieldNormReader)>> {
+    let index = segment.inverted_index(term.field())?;
+    let Some(block) = index.read_block_postings(term, IndexRecordOption::WithFreqs)? else {
+        return Ok(None);
+    };
+    let norms = match segment.fieldnorms_readers().get_field(term.field())? {
+        Some(norms) => norms,
+        None => FieldNormReader::constant(segment.max_doc(), 1),
+    };
+    Ok(Some((block, norms)))
 }
 
 /// Sets the bit of every document of `docs` in `words`, read 64 at a time.
