@@ -273,8 +273,9 @@ impl FyndSchema {
     }
 
     /// Turns a record into the document that is indexed for it. Each text goes into its
-    /// own field (whole words) and into the parts and folded fields; the index's Swedish
-    /// tokenizers analyse it once for all three (see `analysis::recent`).
+    /// own field (whole words, and pairs of common words) and into the parts and folded
+    /// fields; the index's Swedish tokenizers analyse it once for all three (see
+    /// `analysis::recent`).
     pub fn document(&self, record: &ProjectRecord) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &record.id);

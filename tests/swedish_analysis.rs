@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{corpus_id, corpus_records, ids, index_of, page, run};
+use common::{corpus_id, corpus_records, has_word, ids, index_of, page, run};
 use fynd::analysis::lexicon::{Chain, Lexicon, LEXICON_FILE};
 use fynd::index::{index_paths, FyndIndex, NoProgress, DEFAULT_WRITER_MEMORY};
 
@@ -275,6 +275,20 @@ fn stopwords_cost_nothing_and_stopwords_alone_still_answer() {
     }
     let alone = run(&index, "och att", 20);
     assert!(alone.total >= 5, "{}", alone.total);
+    // Each stopword is kept once per text: a document is found when it has both, anywhere.
+    let has_both = records
+        .iter()
+        .filter(|record| {
+            let mut texts = vec![record.title.as_str(), record.body.as_str()];
+            texts.extend(record.owner.as_deref());
+            texts.extend(record.partners.iter().map(String::as_str));
+            texts.extend(record.municipalities.iter().map(String::as_str));
+            ["och", "att"]
+                .iter()
+                .all(|word| texts.iter().any(|text| has_word(text, word)))
+        })
+        .count();
+    assert_eq!(alone.total, has_both);
     assert!(!ids(&alone).contains(&"no-stopwords".to_string()));
     let phrase = run(&index, "\"för att\"", 20);
     assert!(phrase.total >= 1);

@@ -5,7 +5,7 @@
 //! index, so that queries are analysed exactly as the documents were.
 
 use super::decompound::{MIN_PART_CHARS, MIN_PART_COUNT};
-use super::fasthash::FastMap;
+use super::fasthash::{FastMap, FastSet};
 use super::inflect;
 use super::lowercase::lowercase;
 use super::part_filter::PartFilter;
@@ -33,6 +33,15 @@ pub const ZSTD_LEVEL: i32 = 3;
 
 /// How many occurrences a base-lexicon word counts as, on top of its corpus count.
 pub const BASE_COUNT: u32 = 5;
+
+/// How many of the corpus's most frequent words (by all their forms, stopwords left out)
+/// are [`Lexicon::is_pair_word`]s: two of them side by side are indexed as one pair term,
+/// so that a phrase of two common words ("hållbar tillväxt") is one list to read instead of
+/// two long lists and their positions. In a generated corpus of a million documents the 64
+/// most frequent words are 27 % of the words that are not stopwords (128: 37 %); the pairs
+/// to index grow with the square of that share, and with them the indexing time, while a
+/// phrase of rarer words has short lists anyway.
+pub const PAIR_WORDS: usize = 64;
 
 /// Which analysis chain an index was built with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -66,6 +75,10 @@ pub struct Lexicon {
     /// The words that can be compound parts, for rejecting candidates without a lookup
     /// (derived, not saved).
     part_filter: PartFilter,
+    /// The whole-word terms indexed in pairs when they stand side by side
+    /// ([`Lexicon::is_pair_word`]): chosen when the lexicon is learned and saved with it,
+    /// never changed by [`Lexicon::absorb`], so every record of an index has the same pairs.
+    pair_words: FastSet<Box<str>>,
 }
 
 /// A process-wide unique lexicon id.
@@ -92,6 +105,9 @@ struct SavedLexicon {
     chain: Chain,
     words: FastMap<String, u32>,
     stem_table: HashMap<String, String>,
+    /// Absent from lexicons saved before pairs were indexed: no pair words.
+    #[serde(default)]
+    pair_words: Vec<String>,
 }
 
 /// The lexicon serialises as it is saved: the chain, the corpus words with their counts
@@ -103,7 +119,10 @@ impl Serialize for Lexicon {
             chain: Chain,
             words: BTreeMap<&'a str, u32>,
             stem_table: BTreeMap<&'a str, &'a str>,
+            pair_words: Vec<&'a str>,
         }
+        let mut pair_words: Vec<&str> = self.pair_words.iter().map(AsRef::as_ref).collect();
+        pair_words.sort_unstable();
         Sorted {
             chain: self.chain,
             words: self.words().collect(),
@@ -112,6 +131,7 @@ impl Serialize for Lexicon {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
+            pair_words,
         }
         .serialize(serializer)
     }
@@ -163,7 +183,9 @@ impl LexiconLearner {
                 .filter(|w| !words.contains_key(*w)),
         );
         let stem_table = inflect::learn(vocabulary, &stemmer);
-        Lexicon::from_counts(Chain::Full, words, stem_table)
+        let mut lexicon = Lexicon::from_counts(Chain::Full, words, stem_table);
+        lexicon.pair_words = lexicon.most_frequent_terms(PAIR_WORDS);
+        lexicon
     }
 }
 
@@ -233,9 +255,38 @@ impl Lexicon {
             family_counts: FastMap::default(),
             id: 0,
             part_filter: PartFilter::default(),
+            pair_words: FastSet::default(),
         };
         lexicon.derive();
         lexicon
+    }
+
+    /// The whole-word terms of the `count` most frequent word families of the corpus
+    /// (all forms of a word counted together), stopwords left out; ties by term, so the
+    /// choice is reproducible.
+    fn most_frequent_terms(&self, count: usize) -> FastSet<Box<str>> {
+        let stemmer = SwedishStemmer::new();
+        let stop_terms: FastSet<String> = super::stopwords::all()
+            .map(|word| self.word_term(&stemmer, word))
+            .collect();
+        let mut families: Vec<(&str, u32)> = self
+            .family_counts
+            .iter()
+            .filter(|(term, _)| !stop_terms.contains(term.as_str()))
+            .map(|(term, count)| (term.as_str(), *count))
+            .collect();
+        families.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        families
+            .into_iter()
+            .take(count)
+            .map(|(term, _)| term.into())
+            .collect()
+    }
+
+    /// Whether the whole-word `term` is one of the corpus's most frequent words, indexed
+    /// in pairs with such a word standing right after it ([`PAIR_WORDS`]).
+    pub fn is_pair_word(&self, term: &str) -> bool {
+        self.pair_words.contains(term)
     }
 
     /// Adds the word counts of more text (files indexed in a later, incremental run), so
@@ -462,11 +513,9 @@ impl Lexicon {
         };
         let saved: SavedLexicon = serde_json::from_slice(&bytes)
             .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
-        Ok(Some(Lexicon::from_counts(
-            saved.chain,
-            saved.words,
-            saved.stem_table,
-        )))
+        let mut lexicon = Lexicon::from_counts(saved.chain, saved.words, saved.stem_table);
+        lexicon.pair_words = saved.pair_words.into_iter().map(Into::into).collect();
+        Ok(Some(lexicon))
     }
 
     /// Writes the lexicon into index folder `dir` (atomically: a temporary file renamed
@@ -513,6 +562,27 @@ mod tests {
     }
 
     #[test]
+    fn pair_words_are_the_most_frequent_words_and_stay_as_learned() {
+        let mut lexicon = Lexicon::learn(["och samverkan och samverkan myndigheten"]);
+        let stemmer = SwedishStemmer::new();
+        let samverkan = lexicon.word_term(&stemmer, "samverkan");
+        assert!(lexicon.is_pair_word(&samverkan));
+        assert!(lexicon.is_pair_word(&lexicon.word_term(&stemmer, "myndigheten")));
+        assert!(
+            !lexicon.is_pair_word("och"),
+            "a stopword is never a pair word"
+        );
+        // Later text changes the counts, never the pair words: records indexed before
+        // have the pairs they have.
+        let mut learner = LexiconLearner::default();
+        learner.add(&"kommunerna ".repeat(50));
+        lexicon.absorb(learner);
+        assert!(lexicon.corpus_count("kommunerna") > 0);
+        assert!(!lexicon.is_pair_word(&lexicon.word_term(&stemmer, "kommunerna")));
+        assert!(lexicon.is_pair_word(&samverkan));
+    }
+
+    #[test]
     fn saved_and_loaded_lexicons_are_the_same() {
         let dir = tempfile::tempdir().unwrap();
         assert!(Lexicon::load(dir.path()).unwrap().is_none());
@@ -521,6 +591,8 @@ mod tests {
         let loaded = Lexicon::load(dir.path()).unwrap().unwrap();
         assert_eq!(loaded.words, lexicon.words);
         assert_eq!(loaded.stem_table, lexicon.stem_table);
+        assert_eq!(loaded.pair_words, lexicon.pair_words);
+        assert!(loaded.is_pair_word(loaded.canonical_stem("myndighet")));
         assert_eq!(loaded.canonical_stem("myndighet"), "mynd");
         assert_eq!(loaded.count("myndighet"), 3 + BASE_COUNT);
     }

@@ -218,7 +218,7 @@ mod tests {
 
     /// Terms of `word` whose whole-word term says who made them.
     fn terms(word: &str, made_by: &str) -> WordTerms<String> {
-        WordTerms::pack(word, false, made_by, "", None, &[])
+        WordTerms::pack(word, None, made_by, "", None, &[])
     }
 
     fn term(terms: &WordTerms<Rc<str>>) -> String {

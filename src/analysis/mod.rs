@@ -14,9 +14,11 @@
 //!    ("arbetskrafts- och kompetensförsörjning" → also "arbetskraftsförsörjning");
 //! 6. [`fold`]: diacritics removed, for the lenient folded field.
 //!
-//! One pass yields three streams ([`Analysis`]): whole-word terms (the `title`, `body`,
-//! `owner`, `partners` fields), part terms (the `parts` field) and folded terms (the
-//! `folded` field). [`SwedishAnalyzer`] hands one stream to tantivy per field.
+//! One pass yields four streams ([`Analysis`]): whole-word terms, part terms (the `parts`
+//! field), folded terms (the `folded` field) and pairs of common words standing side by
+//! side. [`SwedishAnalyzer`] hands tantivy one field's terms: the whole words and the
+//! pairs for the text fields (`title`, `body`, `owner`, `partners`), or the parts, or the
+//! folded terms.
 
 pub mod decompound;
 pub mod fasthash;
@@ -68,6 +70,8 @@ pub enum TermKind {
     Part,
     /// A folded form (in the folded stream).
     Folded,
+    /// Two common words side by side (in the pairs stream, indexed with the words).
+    Pair,
 }
 
 /// One analysed term and where it came from in the input.
@@ -83,7 +87,7 @@ pub struct AnalyzedTerm {
     pub kind: TermKind,
 }
 
-/// The three term streams of one analysed text.
+/// The four term streams of one analysed text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Analysis {
     /// Whole-word terms: stemmed, normalised words without stopwords, whole ids, completed
@@ -92,14 +96,26 @@ pub struct Analysis {
     /// Compound parts, each at the position of its compound.
     pub parts: Vec<AnalyzedTerm>,
     /// Folded terms of the words that folding changes ("jämtland" → "jamtland") and of
-    /// stopwords; a word without diacritics is its own folded form, found in `words`.
+    /// stopwords, each stopword once per text; a word without diacritics is its own folded
+    /// form, found in `words`.
     pub folded: Vec<AnalyzedTerm>,
+    /// For every two whole-word terms at neighbouring positions that are both pair words
+    /// of the lexicon ([`Lexicon::is_pair_word`]), their [`word_pair_term`], at the first
+    /// one's position: indexed in the text field beside the words, so that a phrase of two
+    /// common words is found by this one term (as Lucene's CommonGrams does).
+    pub pairs: Vec<AnalyzedTerm>,
 }
 
 /// The parts-field term for `first` standing right before `second` inside a compound
 /// ("kompetens+försörjning"): the parts are words, so the `+` never occurs in a part.
 pub fn pair_term(first: &str, second: &str) -> String {
     format!("{first}+{second}")
+}
+
+/// The term indexed for whole-word term `first` standing right before `second`
+/// ("hållb tillväx"): no word term holds a space (an amount kept whole is no pair word).
+pub fn word_pair_term(first: &str, second: &str) -> String {
+    format!("{first} {second}")
 }
 
 /// One node of a compound's split, for finding the parts that stand side by side.
@@ -175,10 +191,12 @@ impl Analyzer {
     fn compute(&self, lower: &str) -> WordTerms<String> {
         let stem = self.stemmer.stem(lower);
         if self.lexicon.chain == Chain::Plain {
-            return WordTerms::pack(lower, false, &stem, "", None, &[]);
+            // No pair words: the plain chain is the baseline of the relevance tests.
+            return WordTerms::pack(lower, None, &stem, "", None, &[]);
         }
         let word = self.lexicon.canonical_stem(&stem).to_string();
-        let stop = stopwords::is_stopword(lower);
+        let stop_number = stopwords::number(lower);
+        let stop = stop_number.is_some();
         // A word that folding leaves as it is has its folded form in the words stream
         // already; only stopwords (which have no word term) keep theirs regardless.
         let folded = match fold::fold(&word) {
@@ -198,7 +216,8 @@ impl Analyzer {
             ),
             None => (Vec::new(), None),
         };
-        WordTerms::pack(lower, stop, &word, &folded, tail, &parts)
+        let pair = !stop && self.lexicon.is_pair_word(&word);
+        WordTerms::pack(lower, stop_number, &word, &folded, tail, &parts).with_pair(pair)
     }
 
     /// The terms of a compound's parts, and of the parts of those that are compounds
@@ -279,42 +298,45 @@ impl Analyzer {
         nodes[at].end_leaf = *leaves;
     }
 
-    /// Runs the whole chain over `text`, all three streams.
+    /// Runs the whole chain over `text`, all four streams.
     pub fn analyze(&mut self, text: &str) -> Analysis {
-        self.run(text, [true, true, true])
-    }
-
-    /// Only the parts and folded streams of [`Analyzer::analyze`] (what indexing needs
-    /// beside the whole words, in one pass).
-    pub fn lenient(&mut self, text: &str) -> Analysis {
-        self.run(text, [false, true, true])
+        self.run(text, [true; 4])
     }
 
     /// Only the whole-word stream of [`Analyzer::analyze`].
     pub fn words(&mut self, text: &str) -> Vec<AnalyzedTerm> {
-        self.run(text, [true, false, false]).words
+        self.run(text, [true, false, false, false]).words
     }
 
-    fn run(&mut self, text: &str, want: [bool; 3]) -> Analysis {
+    fn run(&mut self, text: &str, want: [bool; 4]) -> Analysis {
         let mut out = Analysis::default();
         self.run_into(
             text,
             want,
-            [&mut out.words, &mut out.parts, &mut out.folded],
+            [
+                &mut out.words,
+                &mut out.parts,
+                &mut out.folded,
+                &mut out.pairs,
+            ],
         );
         out
     }
 
-    /// The chain over `text`, its three streams put into `words`, `parts` and `folded`
-    /// where `want` asks for them.
+    /// The chain over `text`, its four streams put into `words`, `parts`, `folded` and
+    /// `pairs` where `want` asks for them.
     fn run_into<S: TermSink>(
         &mut self,
         text: &str,
-        want: [bool; 3],
-        [words, parts, folded]: [&mut S; 3],
+        want: [bool; 4],
+        [words, parts, folded, pairs]: [&mut S; 4],
     ) {
-        let [want_words, want_parts, want_folded] = want;
+        let [want_words, want_parts, want_folded, want_pairs] = want;
         let segs = segments(text);
+        // The whole-word terms that are pair words, with their positions and source words.
+        let mut pairable: Vec<PairWord> = Vec::new();
+        // The stopwords whose folded term this text has had, one bit each by number.
+        let mut stops_seen: u128 = 0;
         words.reserve_terms(if want_words { segs.len() } else { 0 });
         parts.reserve_terms(if want_parts { segs.len() / 2 } else { 0 });
         folded.reserve_terms(if want_folded { segs.len() / 2 } else { 0 });
@@ -338,7 +360,15 @@ impl Analyzer {
                 TermKind::Word
             };
             let terms = self.word_terms(&lower);
-            if want_folded && !terms.folded().is_empty() {
+            // A stopword's folded term once per text: a query of stopwords alone asks which
+            // texts have them, and their every occurrence was a fifth of all postings.
+            let repeated_stop = terms.stop_number().is_some_and(|number| {
+                let bit = 1u128 << number;
+                let seen = stops_seen & bit != 0;
+                stops_seen |= bit;
+                seen
+            });
+            if want_folded && !terms.folded().is_empty() && !repeated_stop {
                 folded.push_term(
                     terms.folded(),
                     seg.offset.clone(),
@@ -357,6 +387,9 @@ impl Analyzer {
                     parts.push_term(part, seg.offset.clone(), seg.position, TermKind::Part);
                 }
             }
+            if want_pairs && terms.pair() {
+                pairable.push((seg.position, seg.offset.clone(), terms));
+            }
         }
         let had_completions = !completions.is_empty();
         for (position, offset, completed) in completions {
@@ -369,10 +402,17 @@ impl Analyzer {
                     parts.push_term(part, offset.clone(), position, TermKind::Part);
                 }
             }
+            if want_pairs && terms.pair() {
+                pairable.push((position, offset, terms));
+            }
         }
         if had_completions {
             parts.sort_by_position();
             words.sort_by_position();
+            pairable.sort_by_key(|(position, _, _)| *position);
+        }
+        if want_pairs {
+            push_pairs(&pairable, pairs);
         }
     }
 
@@ -392,6 +432,35 @@ impl Analyzer {
             }
         }
         None
+    }
+}
+
+/// A whole-word term that is a pair word: its position, its source word's byte range and
+/// what the chain made of the word.
+type PairWord = (usize, Range<usize>, WordTerms<Rc<str>>);
+
+/// The [`word_pair_term`] of every two of `pairable` (pair words in position order) at
+/// neighbouring positions, every term at one position with every term at the next, as a
+/// phrase query matches any term at each position.
+fn push_pairs<S: TermSink>(pairable: &[PairWord], pairs: &mut S) {
+    let mut text = String::new();
+    for (at, (position, offset, first)) in pairable.iter().enumerate() {
+        let next = pairable[at + 1..]
+            .iter()
+            .skip_while(|(other, _, _)| other == position)
+            .take_while(|(other, _, _)| *other == position + 1);
+        for (_, next_offset, second) in next {
+            text.clear();
+            text.push_str(first.term());
+            text.push(' ');
+            text.push_str(second.term());
+            pairs.push_term(
+                &text,
+                offset.start..next_offset.end,
+                *position,
+                TermKind::Pair,
+            );
+        }
     }
 }
 
@@ -444,6 +513,19 @@ pub(crate) struct PackedTerms {
     terms: Vec<PackedTerm>,
 }
 
+impl PackedTerms {
+    /// Adds the terms of `other` after these.
+    fn append(&mut self, other: PackedTerms) {
+        let shift = self.text.len();
+        self.text.push_str(&other.text);
+        self.terms
+            .extend(other.terms.into_iter().map(|term| PackedTerm {
+                text: term.text.start + shift..term.text.end + shift,
+                ..term
+            }));
+    }
+}
+
 impl TermSink for PackedTerms {
     fn reserve_terms(&mut self, more: usize) {
         self.terms.reserve(more);
@@ -474,7 +556,7 @@ pub fn analyze(text: &str) -> Vec<AnalyzedTerm> {
 /// Which stream of the chain a [`SwedishAnalyzer`] hands to tantivy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {
-    /// Whole words (title, body, owner, partners).
+    /// Whole words, then the pairs of common words (title, body, owner, partners).
     Words = 0,
     /// Compound parts (the parts field).
     Parts = 1,
@@ -525,9 +607,13 @@ impl Tokenizer for SwedishAnalyzer {
             Some(terms) => terms,
             None => {
                 let mut streams: [PackedTerms; 3] = Default::default();
+                let mut pairs = PackedTerms::default();
                 let [words, parts, folded] = &mut streams;
                 self.analyzer
-                    .run_into(text, [true, true, true], [words, parts, folded]);
+                    .run_into(text, [true; 4], [words, parts, folded, &mut pairs]);
+                // After all the words: each term's positions still rise, which is all
+                // tantivy asks, and a phrase query of words never sees a pair term.
+                words.append(pairs);
                 let mut streams = streams.map(Some);
                 let wanted = streams[slot].take().unwrap_or_default();
                 recent::keep(lexicon, text, streams);
@@ -644,6 +730,42 @@ mod tests {
     }
 
     #[test]
+    fn a_stopword_is_folded_once_per_text() {
+        let analysis = Analyzer::base().analyze("Och samverkan och kommun och Åre");
+        let folded: Vec<&str> = analysis.folded.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(folded, ["och", "are"]);
+        // The next text has its own.
+        let again = Analyzer::base().analyze("samverkan och");
+        assert_eq!(again.folded.len(), 1);
+    }
+
+    #[test]
+    fn common_words_side_by_side_make_pair_terms() {
+        let corpus = "Hållbar tillväxt och nya företag. ".repeat(20);
+        let lexicon = Arc::new(Lexicon::learn([corpus.as_str()]));
+        let mut analyzer = Analyzer::new(lexicon);
+        let term = |analyzer: &mut Analyzer, word: &str| analyzer.words(word)[0].term.clone();
+        let text = "Hållbar tillväxt och nya företag i regionen";
+        let analysis = analyzer.analyze(text);
+        let pairs: Vec<(&str, usize)> = analysis
+            .pairs
+            .iter()
+            .map(|t| (t.term.as_str(), t.position))
+            .collect();
+        let first = word_pair_term(
+            &term(&mut analyzer, "hållbar"),
+            &term(&mut analyzer, "tillväxt"),
+        );
+        let second = word_pair_term(&term(&mut analyzer, "nya"), &term(&mut analyzer, "företag"));
+        // "och" is a stopword, so "tillväxt" and "nya" are not side by side; "regionen" is
+        // not among the corpus's common words.
+        assert_eq!(pairs, [(first.as_str(), 0), (second.as_str(), 3)]);
+        assert_eq!(&text[analysis.pairs[0].offset.clone()], "Hållbar tillväxt");
+        // With no corpus there are no common words, and no pairs.
+        assert!(Analyzer::base().analyze(text).pairs.is_empty());
+    }
+
+    #[test]
     fn a_suspended_compound_is_completed_from_the_next_compound() {
         let analysis = Analyzer::base().words("arbetskrafts- och kompetensförsörjning");
         let whole = terms("arbetskraftsförsörjning");
@@ -688,7 +810,9 @@ mod tests {
             let mut words = SwedishAnalyzer::new(lexicon.clone(), Stream::Words);
             let mut parts = SwedishAnalyzer::new(lexicon.clone(), Stream::Parts);
             let mut folded = SwedishAnalyzer::new(lexicon.clone(), Stream::Folded);
-            assert_eq!(stream_terms(&mut words), expected_terms(&expected.words));
+            let mut words_and_pairs = expected_terms(&expected.words);
+            words_and_pairs.extend(expected_terms(&expected.pairs));
+            assert_eq!(stream_terms(&mut words), words_and_pairs);
             assert_eq!(stream_terms(&mut parts), expected_terms(&expected.parts));
             assert_eq!(stream_terms(&mut folded), expected_terms(&expected.folded));
             // Asked again, after the kept streams were taken: analysed again, same terms.

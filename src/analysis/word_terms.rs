@@ -22,16 +22,18 @@ pub(super) struct WordTerms<S> {
     text: S,
     /// Where the word, the term, the folded form and the tail end in `text`.
     ends: [u32; 4],
-    stop: bool,
+    /// The word's number in the stop list, when it is a stopword.
+    stop: Option<u8>,
+    pair: bool,
 }
 
 impl WordTerms<String> {
-    /// Packs what the chain makes of `word`: `stop` (a stopword has no whole-word term to
-    /// index), the whole-word `term`, the `folded` form (empty: none), the last part as
+    /// Packs what the chain makes of `word`: `stop` (its number in the stop list when it
+    /// is a stopword, which has no whole-word term to index), the whole-word `term`, the `folded` form (empty: none), the last part as
     /// written (`tail`, for completing suspended compounds) and the parts-field terms.
     pub fn pack(
         word: &str,
-        stop: bool,
+        stop: Option<u8>,
         term: &str,
         folded: &str,
         tail: Option<&str>,
@@ -52,7 +54,19 @@ impl WordTerms<String> {
             }
             text.push_str(part);
         }
-        WordTerms { text, ends, stop }
+        WordTerms {
+            text,
+            ends,
+            stop,
+            pair: false,
+        }
+    }
+
+    /// The same terms, the whole-word term marked as a pair word (see
+    /// [`WordTerms::pair`]) when `pair` says so.
+    pub fn with_pair(mut self, pair: bool) -> WordTerms<String> {
+        self.pair = pair;
+        self
     }
 }
 
@@ -63,6 +77,7 @@ impl<S: Deref<Target = str>> WordTerms<S> {
             text: T::from(&self.text),
             ends: self.ends,
             stop: self.stop,
+            pair: self.pair,
         }
     }
 
@@ -78,7 +93,18 @@ impl<S: Deref<Target = str>> WordTerms<S> {
 
     /// A stopword: no whole-word or parts terms.
     pub fn stop(&self) -> bool {
+        self.stop.is_some()
+    }
+
+    /// The word's number in the stop list, when it is a stopword.
+    pub fn stop_number(&self) -> Option<u8> {
         self.stop
+    }
+
+    /// Whether the whole-word term is one of the lexicon's pair words
+    /// ([`super::lexicon::Lexicon::is_pair_word`]).
+    pub fn pair(&self) -> bool {
+        self.pair
     }
 
     /// The whole-word term.
@@ -114,7 +140,7 @@ mod tests {
         let parts = ["myndighet".to_string(), "samverkan".to_string()];
         let packed = WordTerms::pack(
             "myndighetssamverkan",
-            false,
+            None,
             "myndighetssamverkan",
             "",
             Some("samverkan"),
@@ -133,9 +159,10 @@ mod tests {
             );
         }
 
-        let terms = WordTerms::pack("för", true, "för", "for", None, &[]);
+        let terms = WordTerms::pack("för", Some(3), "för", "for", None, &[]);
         assert_eq!(terms.word(), "för");
         assert!(terms.stop());
+        assert_eq!(terms.stop_number(), Some(3));
         assert_eq!(
             (terms.term(), terms.folded(), terms.tail()),
             ("för", "for", None)
@@ -143,7 +170,7 @@ mod tests {
         assert_eq!(terms.parts().count(), 0);
 
         // A plain word: every field but the word and the term empty.
-        let terms = WordTerms::pack("projekten", false, "projekt", "", None, &[]);
+        let terms = WordTerms::pack("projekten", None, "projekt", "", None, &[]);
         assert_eq!((terms.word(), terms.term()), ("projekten", "projekt"));
         assert_eq!((terms.folded(), terms.tail()), ("", None));
         assert_eq!(terms.parts().count(), 0);

@@ -8,7 +8,7 @@ use super::all_words::AllWordsQuery;
 use super::parse::{Occur, QueryNode};
 use super::word::{Alternative, WordQuery};
 use crate::analysis::fold::fold;
-use crate::analysis::{pair_term, AnalyzedTerm, Analyzer, TermKind};
+use crate::analysis::{pair_term, word_pair_term, AnalyzedTerm, Analyzer, TermKind};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
 use serde::Serialize;
 use tantivy::query::{AllQuery, BooleanQuery, PhraseQuery, Query, TermQuery};
@@ -209,7 +209,13 @@ impl Builder<'_> {
             ))),
             Some(name) if TEXT_FIELDS.iter().any(|(text_name, _)| *text_name == name) => {
                 let words = query_words(&self.analyzer.analyze(text).words);
-                terms_query(text_field(schema, name), &words)
+                let field = text_field(schema, name);
+                match self.word_pair(field, &words) {
+                    Some(pair) => {
+                        Some(Box::new(TermQuery::new(pair, IndexRecordOption::WithFreqs)))
+                    }
+                    None => terms_query(field, &words),
+                }
             }
             Some(name) => {
                 let key = FacetKey::parse(name)?;
@@ -219,6 +225,25 @@ impl Builder<'_> {
                 )))
             }
         }
+    }
+
+    /// The pair term standing for the phrase `words` in text field `field`: two words side
+    /// by side, both pair words of the lexicon, are also indexed as one term of the field
+    /// (see [`crate::analysis::Analysis::pairs`]), which it holds in exactly the documents
+    /// where the phrase stands. Its list is read in place of the two words' lists and
+    /// positions, and a document is scored by BM25 of the pair as of a word of the field.
+    fn word_pair(&self, field: Field, words: &[AnalyzedTerm]) -> Option<Term> {
+        let [first, second] = words else {
+            return None;
+        };
+        let lexicon = self.analyzer.lexicon();
+        let side_by_side = second.position == first.position + 1
+            && [first, second].iter().all(|word| {
+                matches!(word.kind, TermKind::Word | TermKind::JoinedPart)
+                    && lexicon.is_pair_word(&word.term)
+            });
+        side_by_side
+            .then(|| Term::from_field_text(field, &word_pair_term(&first.term, &second.term)))
     }
 
     /// Whether every whole-word term of `text` is in some text field of the index.
@@ -262,8 +287,13 @@ impl Builder<'_> {
         }
         for (name, boost) in TEXT_FIELDS {
             let field = text_field(schema, name);
-            match words.as_slice() {
-                [word] => clauses.push(term(field, &word.term, boost)),
+            match (words.as_slice(), self.word_pair(field, &words)) {
+                ([word], _) => clauses.push(term(field, &word.term, boost)),
+                (_, Some(pair)) => clauses.push(Alternative::Term {
+                    term: pair,
+                    option: IndexRecordOption::WithFreqs,
+                    boost,
+                }),
                 _ => clauses.extend(terms_query(field, &words).map(|query| other(query, boost))),
             }
         }

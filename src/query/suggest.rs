@@ -107,9 +107,13 @@ pub fn suggest(
                 .stream()
                 .map_err(tantivy::TantivyError::from)?;
             while stream.advance() {
+                // A term with a space is a pair of common words, not a word to suggest.
                 let Ok(term) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
+                if term.contains(' ') {
+                    continue;
+                }
                 for (i, (_, word_term, _)) in words.iter().enumerate() {
                     if term == word_term {
                         continue;
