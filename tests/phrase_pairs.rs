@@ -103,18 +103,16 @@ fn a_phrase_of_two_common_words_is_one_pair_term_and_finds_what_positions_find()
     // The pair terms are stems: each phrase is the words as written where the pair
     // stands in some document's body.
     let top: Vec<&String> = frequent.iter().take(5).map(|(_, pair)| pair).collect();
-    let mut written: Vec<String> = Vec::new();
+    // One way each pair is written, by pair term.
+    let mut written: Vec<(String, String)> = Vec::new();
     for doc in 0..segment.max_doc() {
         let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(0, doc)).unwrap();
         let body = index.schema.record_from(&stored).unwrap().body;
         for pair in analyzer.analyze(&body).pairs {
-            let text = body[pair.offset.clone()].to_string();
-            if top.contains(&&pair.term)
-                && !written
-                    .iter()
-                    .any(|w| analyzer.words(w) == analyzer.words(&text))
-            {
-                written.push(text);
+            let text = &body[pair.offset.clone()];
+            let plain = text.chars().all(|c| c.is_alphabetic() || c == ' ');
+            if plain && top.contains(&&pair.term) && !written.iter().any(|(t, _)| *t == pair.term) {
+                written.push((pair.term.clone(), text.to_string()));
             }
         }
         if written.len() == top.len() {
@@ -122,6 +120,7 @@ fn a_phrase_of_two_common_words_is_one_pair_term_and_finds_what_positions_find()
         }
     }
     assert_eq!(written.len(), top.len(), "{written:?}");
+    let written: Vec<String> = written.into_iter().map(|(_, text)| text).collect();
     phrases.extend(written);
 
     for phrase in &phrases {
