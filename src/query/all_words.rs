@@ -8,6 +8,8 @@
 //! sequential read of the lists. The score is what the conjunction of unions gave: the sum
 //! of every part's BM25 score in every field that holds it.
 
+use super::word::set_bits;
+use tantivy::postings::Postings;
 use tantivy::query::{
     BitSetDocSet, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
@@ -55,6 +57,9 @@ impl Query for AllWordsQuery {
     }
 }
 
+/// A part's postings in a segment (its lists' lengths summed), with its terms.
+type PartSize<'a> = (u64, &'a Vec<Term>);
+
 struct AllWordsWeight {
     parts: Vec<Vec<Term>>,
     /// One BM25 weight per part and field (in the order of `parts`), when scoring.
@@ -62,38 +67,24 @@ struct AllWordsWeight {
 }
 
 impl AllWordsWeight {
-    /// The documents of `reader` holding every part; None when none does.
-    fn matching(&self, reader: &SegmentReader) -> tantivy::Result<Option<BitSet>> {
-        let max_doc = reader.max_doc();
+    /// The documents of `reader` holding every part; None when none does. The parts are
+    /// taken rarest first; a part whose lists are long beside the documents left is sought
+    /// for those documents (its lists' skip data pass over the blocks between them), not
+    /// read whole: "gruvverksamhet" read every block of "verksamhet" to keep the few
+    /// documents "gruva" had.
+    fn matching(
+        &self,
+        reader: &SegmentReader,
+        parts: &[PartSize<'_>],
+    ) -> tantivy::Result<Option<BitSet>> {
         let mut found: Option<BitSet> = None;
-        for terms in &self.parts {
-            let mut part = BitSet::with_max_value(max_doc);
-            for term in terms {
-                let index = reader.inverted_index(term.field())?;
-                let Some(mut block) = index.read_block_postings(term, IndexRecordOption::Basic)?
-                else {
-                    continue;
-                };
-                loop {
-                    let docs = block.docs();
-                    if docs.is_empty() {
-                        break;
-                    }
-                    match &found {
-                        None => docs.iter().for_each(|&doc| {
-                            part.insert(doc);
-                        }),
-                        Some(before) => {
-                            docs.iter()
-                                .filter(|&&doc| before.contains(doc))
-                                .for_each(|&doc| {
-                                    part.insert(doc);
-                                })
-                        }
-                    }
-                    block.advance();
+        for &(postings, terms) in parts {
+            let part = match &found {
+                Some(before) if (before.len() as u64) * SEEK_RATIO < postings => {
+                    sought(reader, terms, before)?
                 }
-            }
+                _ => read_whole(reader, terms, found.as_ref())?,
+            };
             if part.len() == 0 {
                 return Ok(None);
             }
@@ -102,8 +93,100 @@ impl AllWordsWeight {
         Ok(found)
     }
 
+    /// Each part's postings in `reader` (its lists' lengths summed) with its terms, rarest
+    /// first; None when a part is in no document.
+    fn part_sizes(&self, reader: &SegmentReader) -> tantivy::Result<Option<Vec<PartSize<'_>>>> {
+        let mut parts = Vec::with_capacity(self.parts.len());
+        for terms in &self.parts {
+            let mut postings = 0u64;
+            for term in terms {
+                let index = reader.inverted_index(term.field())?;
+                if let Some(info) = index.get_term_info(term)? {
+                    postings += u64::from(info.doc_freq);
+                }
+            }
+            if postings == 0 {
+                return Ok(None);
+            }
+            parts.push((postings, terms));
+        }
+        parts.sort_by_key(|(postings, _)| *postings);
+        Ok(Some(parts))
+    }
+
+    /// The documents holding every part and their scores, every list read once with its
+    /// frequencies: each part's documents gathered as bits, every posting's score added to
+    /// its document's sum, and the parts' bits joined. For parts all common ("kompetens",
+    /// "utveckling"), where reading the lists for the documents and again for the scores,
+    /// merged with the documents, was nearly half of the query.
+    fn dense(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<(Vec<DocId>, Vec<Score>)> {
+        let max_doc = reader.max_doc() as usize;
+        let words = max_doc.div_ceil(64);
+        let scoring = !self.weights.is_empty();
+        let mut sums = if scoring {
+            vec![0.0; max_doc]
+        } else {
+            Vec::new()
+        };
+        let mut all = vec![u64::MAX; words];
+        let mut weights = self.weights.iter();
+        for terms in &self.parts {
+            let mut bits = vec![0u64; words];
+            for term in terms {
+                let weight = weights.next().map(|weight| weight.boost_by(boost));
+                let index = reader.inverted_index(term.field())?;
+                let option = if scoring {
+                    IndexRecordOption::WithFreqs
+                } else {
+                    IndexRecordOption::Basic
+                };
+                let Some(mut block) = index.read_block_postings(term, option)? else {
+                    continue;
+                };
+                let norms = reader.get_fieldnorms_reader(term.field())?;
+                loop {
+                    let docs = block.docs();
+                    if docs.is_empty() {
+                        break;
+                    }
+                    set_bits(&mut bits, docs);
+                    if let Some(weight) = &weight {
+                        for (&doc, &freq) in docs.iter().zip(block.freqs()) {
+                            if let Some(sum) = sums.get_mut(doc as usize) {
+                                *sum += weight.score(norms.fieldnorm_id(doc), freq);
+                            }
+                        }
+                    }
+                    block.advance();
+                }
+            }
+            for (into, from) in all.iter_mut().zip(&bits) {
+                *into &= from;
+            }
+        }
+        let mut docs = Vec::new();
+        let mut scores = Vec::new();
+        for (at, &word) in all.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                let doc = at * 64 + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                if doc < max_doc {
+                    docs.push(doc as DocId);
+                    scores.push(if scoring { sums[doc] } else { boost });
+                }
+            }
+        }
+        Ok((docs, scores))
+    }
+
     /// The score of each of `docs` (in order), each part's BM25 score in each field summed:
-    /// the lists read again in order, merged with `docs`.
+    /// the lists read again in order, merged with `docs` (or sought for them, when they are
+    /// few beside a list's length).
     fn scores(
         &self,
         reader: &SegmentReader,
@@ -114,11 +197,29 @@ impl AllWordsWeight {
         for (term, weight) in self.parts.iter().flatten().zip(&self.weights) {
             let weight = weight.boost_by(boost);
             let index = reader.inverted_index(term.field())?;
-            let Some(mut block) = index.read_block_postings(term, IndexRecordOption::WithFreqs)?
-            else {
+            let Some(info) = index.get_term_info(term)? else {
                 continue;
             };
             let norms = reader.get_fieldnorms_reader(term.field())?;
+            if (docs.len() as u64) * SEEK_RATIO < u64::from(info.doc_freq) {
+                let mut postings =
+                    index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+                for (score, &doc) in scores.iter_mut().zip(docs) {
+                    let mut at = postings.doc();
+                    if at < doc {
+                        at = postings.seek(doc);
+                    }
+                    if at == TERMINATED {
+                        break;
+                    }
+                    if at == doc {
+                        *score += weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                    }
+                }
+                continue;
+            }
+            let mut block =
+                index.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
             let mut at = 0;
             'blocks: loop {
                 let found = block.docs();
@@ -143,25 +244,115 @@ impl AllWordsWeight {
     }
 }
 
+/// A part whose lists are this many times shorter than the next part's leaves few enough
+/// documents to seek the other lists for (see `AllWordsWeight::matching`).
+const RARE_RATIO: u64 = 8;
+
+/// A list this many times longer than the documents asked of it is sought for them rather
+/// than read whole: a seek decodes at most one block of 128 postings, a whole read every
+/// block.
+const SEEK_RATIO: u64 = 16;
+
+/// The documents holding `terms` (any of them), among those of `before` when given: every
+/// block of every list read.
+fn read_whole(
+    reader: &SegmentReader,
+    terms: &[Term],
+    before: Option<&BitSet>,
+) -> tantivy::Result<BitSet> {
+    let mut part = BitSet::with_max_value(reader.max_doc());
+    for term in terms {
+        let index = reader.inverted_index(term.field())?;
+        let Some(mut block) = index.read_block_postings(term, IndexRecordOption::Basic)? else {
+            continue;
+        };
+        loop {
+            let docs = block.docs();
+            if docs.is_empty() {
+                break;
+            }
+            match before {
+                None => docs.iter().for_each(|&doc| {
+                    part.insert(doc);
+                }),
+                Some(before) => docs
+                    .iter()
+                    .filter(|&&doc| before.contains(doc))
+                    .for_each(|&doc| {
+                        part.insert(doc);
+                    }),
+            }
+            block.advance();
+        }
+    }
+    Ok(part)
+}
+
+/// The documents of `before` that hold one of `terms`, each list sought for them.
+fn sought(reader: &SegmentReader, terms: &[Term], before: &BitSet) -> tantivy::Result<BitSet> {
+    let candidates: Vec<DocId> = {
+        let mut list = Vec::with_capacity(before.len());
+        let mut set = BitSetDocSet::from(before.clone());
+        while set.doc() != TERMINATED {
+            list.push(set.doc());
+            set.advance();
+        }
+        list
+    };
+    let mut part = BitSet::with_max_value(reader.max_doc());
+    for term in terms {
+        let index = reader.inverted_index(term.field())?;
+        let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)? else {
+            continue;
+        };
+        for &doc in &candidates {
+            let mut at = postings.doc();
+            if at < doc {
+                at = postings.seek(doc);
+            }
+            if at == TERMINATED {
+                break;
+            }
+            if at == doc {
+                part.insert(doc);
+            }
+        }
+    }
+    Ok(part)
+}
+
 impl Weight for AllWordsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let Some(docs) = self.matching(reader)? else {
+        let Some(parts) = self.part_sizes(reader)? else {
             return Ok(Box::new(EmptyScorer));
         };
-        let docs = {
-            let mut list = Vec::with_capacity(docs.len());
-            let mut set = BitSetDocSet::from(docs);
-            while set.doc() != TERMINATED {
-                list.push(set.doc());
-                set.advance();
-            }
-            list
-        };
-        let scores = if self.weights.is_empty() {
-            vec![boost; docs.len()]
+        // A rare part leaves few documents: the others' lists are sought for them.
+        let rare = matches!(parts.as_slice(), [(first, _), (second, _), ..] if first * RARE_RATIO < *second);
+        let (docs, scores) = if rare {
+            let Some(docs) = self.matching(reader, &parts)? else {
+                return Ok(Box::new(EmptyScorer));
+            };
+            let docs = {
+                let mut list = Vec::with_capacity(docs.len());
+                let mut set = BitSetDocSet::from(docs);
+                while set.doc() != TERMINATED {
+                    list.push(set.doc());
+                    set.advance();
+                }
+                list
+            };
+            let scores = if self.weights.is_empty() {
+                vec![boost; docs.len()]
+            } else {
+                self.scores(reader, &docs, boost)?
+            };
+            (docs, scores)
         } else {
-            self.scores(reader, &docs, boost)?
+            self.dense(reader, boost)?
         };
+        if docs.is_empty() {
+            return Ok(Box::new(EmptyScorer));
+        }
         Ok(Box::new(AllWordsScorer {
             docs,
             scores,
