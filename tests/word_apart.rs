@@ -210,6 +210,11 @@ fn words_joined_as_sets_give_the_page_and_counts_of_one_pass() {
         "(integration OR ungdomar) digitalisering",
         "tillgänglighet OR \"hela perioden\"",
         "\"hela perioden\" -integration",
+        // Compounds beside words: a compound's terms read as a word's lists, its parts
+        // by their own scorers, scored for the hits only.
+        "integration OR styrgruppen",
+        "målgruppen ungdomar",
+        "(integration OR arbetsförmedlingen) styrgruppen -digitalisering",
     ] {
         for filter in [None, Some("fund=ESF+")] {
             let mut request = SearchRequest::new(query);

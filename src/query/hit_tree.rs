@@ -32,16 +32,39 @@ pub enum HitTree {
 impl HitTree {
     /// The tree of a built query: boolean queries of only optional or only required and
     /// excluded clauses are split, bare words of terms are words, the rest is left whole.
+    /// A compound alone (a word with other alternatives than terms) is left whole: tantivy's
+    /// collector over its union found its page faster than scoring every hit as sets.
     pub fn of(query: &dyn Query) -> HitTree {
+        match query.downcast_ref::<WordQuery>() {
+            Some(word) if !word.is_term_union() => HitTree::Other(query.box_clone()),
+            _ => HitTree::of_part(query),
+        }
+    }
+
+    /// The tree of a part of a query; a word with other alternatives than terms (a
+    /// compound) becomes an "or" of its terms, read as a word's lists, and of each other
+    /// alternative.
+    fn of_part(query: &dyn Query) -> HitTree {
         if let Some(word) = query.downcast_ref::<WordQuery>() {
             if word.is_term_union() {
                 return HitTree::Word(word.clone());
+            }
+            let (terms, others) = word.split_terms();
+            if !terms.alternatives().is_empty() {
+                let mut parts = vec![HitTree::Word(terms)];
+                parts.extend(others.into_iter().map(HitTree::Other));
+                return HitTree::Any(parts);
             }
         }
         if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
             let clauses = boolean.clauses();
             if !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::Should) {
-                return HitTree::Any(clauses.iter().map(|(_, q)| HitTree::of(&**q)).collect());
+                return HitTree::Any(
+                    clauses
+                        .iter()
+                        .map(|(_, q)| HitTree::of_part(&**q))
+                        .collect(),
+                );
             }
             if clauses.iter().any(|(occur, _)| *occur == Occur::Must)
                 && clauses.iter().all(|(occur, _)| *occur != Occur::Should)
@@ -50,7 +73,7 @@ impl HitTree {
                     clauses
                         .iter()
                         .filter(|(o, _)| *o == occur)
-                        .map(|(_, q)| HitTree::of(&**q))
+                        .map(|(_, q)| HitTree::of_part(&**q))
                         .collect()
                 };
                 return HitTree::All {
@@ -166,6 +189,18 @@ impl TreeWeights {
         Ok(scores)
     }
 
+    /// Whether some part is read by its own scorer rather than as a word's lists.
+    fn has_other(&self) -> bool {
+        match self {
+            TreeWeights::Word { .. } => false,
+            TreeWeights::Other { .. } => true,
+            TreeWeights::Any(parts) => parts.iter().any(TreeWeights::has_other),
+            TreeWeights::All { must, must_not } => {
+                must.iter().chain(must_not).any(TreeWeights::has_other)
+            }
+        }
+    }
+
     /// The documents of `segment` the tree matches, one bit each (deleted ones included).
     pub fn bits(&self, segment: &SegmentReader) -> tantivy::Result<Vec<u64>> {
         let words = (segment.max_doc() as usize).div_ceil(64);
@@ -250,6 +285,14 @@ impl TreeWeights {
                 }
                 (bits, scores)
             }
+            TreeWeights::All { must, must_not } if must.iter().any(TreeWeights::has_other) => {
+                // A part scored by its own scorer (a compound) scores every document it
+                // has, most of them not hits of the whole: the hits are found first, from
+                // the parts' documents alone, and only they are scored.
+                let bits = self.bits(segment)?;
+                let scores = self.scores(segment, &bits)?;
+                (bits, scores)
+            }
             TreeWeights::All { must, must_not } => {
                 let mut bits = vec![u64::MAX; max_doc.div_ceil(64)];
                 let mut scores = vec![0.0; max_doc];
@@ -276,49 +319,71 @@ impl TreeWeights {
     /// `segment` (0 elsewhere): a part's score is computed whole, then added to its
     /// parent's, so the sums are grouped as tantivy groups them.
     pub fn scores(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
+        let docs = hit_docs(hits);
+        let mut scores = vec![0.0; segment.max_doc() as usize];
+        for (doc, score) in docs.iter().zip(self.scores_of(segment, hits, &docs)?) {
+            scores[*doc as usize] = score;
+        }
+        Ok(scores)
+    }
+
+    /// The tree's score of each of `docs` (the set bits of `hits`, ascending), in their
+    /// order. One score per hit at every node of the tree: a conjunction's few hits were
+    /// given an array as long as the segment at each of its parts, and the arrays' zeroing
+    /// and summing were a fifth of the query.
+    fn scores_of(
+        &self,
+        segment: &SegmentReader,
+        hits: &[u64],
+        docs: &[DocId],
+    ) -> tantivy::Result<Vec<Score>> {
         Ok(match self {
-            TreeWeights::Word { scores, .. } => scores.of_hits(segment, hits)?,
+            TreeWeights::Word { scores, .. } => {
+                if scores.few(segment, docs.len())? {
+                    scores.of_docs(segment, docs)?
+                } else {
+                    let all = scores.of_hits(segment, hits)?;
+                    docs.iter().map(|&doc| all[doc as usize]).collect()
+                }
+            }
             TreeWeights::Other { scored, .. } => {
-                let mut scores = vec![0.0; segment.max_doc() as usize];
+                let mut scores = vec![0.0; docs.len()];
                 let mut scorer = scored.scorer(segment, 1.0)?;
-                if scorer.size_hint() as usize <= count_bits(hits) {
+                if scorer.size_hint() as usize <= docs.len() {
                     // As many hits as the part has documents or more (the part of an
                     // "or"): its documents read in order, the hits among them kept.
+                    let mut at = 0;
                     let mut doc = scorer.doc();
-                    while doc != TERMINATED {
-                        let hit = hits
-                            .get((doc / 64) as usize)
-                            .is_some_and(|word| word & (1 << (doc % 64)) != 0);
-                        if hit {
-                            scores[doc as usize] = scorer.score();
+                    while doc != TERMINATED && at < docs.len() {
+                        while at < docs.len() && docs[at] < doc {
+                            at += 1;
+                        }
+                        if docs.get(at) == Some(&doc) {
+                            scores[at] = scorer.score();
                         }
                         doc = scorer.advance();
                     }
                     return Ok(scores);
                 }
-                for (at, &word) in hits.iter().enumerate() {
-                    let mut bits = word;
-                    while bits != 0 {
-                        let doc = at as DocId * 64 + bits.trailing_zeros();
-                        bits &= bits - 1;
-                        let mut found = scorer.doc();
-                        if found < doc {
-                            found = scorer.seek(doc);
-                        }
-                        if found == TERMINATED {
-                            return Ok(scores);
-                        }
-                        if found == doc {
-                            scores[doc as usize] = scorer.score();
-                        }
+                for (score, &doc) in scores.iter_mut().zip(docs) {
+                    let mut found = scorer.doc();
+                    if found < doc {
+                        found = scorer.seek(doc);
+                    }
+                    if found == TERMINATED {
+                        break;
+                    }
+                    if found == doc {
+                        *score = scorer.score();
                     }
                 }
                 scores
             }
             TreeWeights::Any(parts) | TreeWeights::All { must: parts, .. } => {
-                let mut scores = vec![0.0; segment.max_doc() as usize];
+                let mut scores = vec![0.0; docs.len()];
                 for part in parts {
-                    for (into, from) in scores.iter_mut().zip(part.scores(segment, hits)?) {
+                    for (into, from) in scores.iter_mut().zip(part.scores_of(segment, hits, docs)?)
+                    {
                         *into += from;
                     }
                 }
@@ -326,4 +391,17 @@ impl TreeWeights {
             }
         })
     }
+}
+
+/// The documents whose bits are set in `hits`, ascending.
+fn hit_docs(hits: &[u64]) -> Vec<DocId> {
+    let mut docs = Vec::with_capacity(count_bits(hits));
+    for (at, &word) in hits.iter().enumerate() {
+        let mut rest = word;
+        while rest != 0 {
+            docs.push(at as DocId * 64 + rest.trailing_zeros());
+            rest &= rest - 1;
+        }
+    }
+    docs
 }

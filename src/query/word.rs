@@ -118,6 +118,21 @@ impl WordQuery {
             .all(|alternative| matches!(alternative, Alternative::Term { .. }))
     }
 
+    /// The word's term alternatives as a word of their own, and each other alternative as
+    /// a weighted query, in order: what an "or" of sets (see `hit_tree`) reads the terms of
+    /// as lists, block by block, and the rest by their own scorers, where one union scored
+    /// every document through its window.
+    pub fn split_terms(&self) -> (WordQuery, Vec<Box<dyn Query>>) {
+        let (terms, others): (Vec<&Alternative>, Vec<&Alternative>) = self
+            .alternatives
+            .iter()
+            .partition(|alternative| matches!(alternative, Alternative::Term { .. }));
+        (
+            WordQuery::new(terms.into_iter().cloned().collect()),
+            others.into_iter().map(Alternative::query).collect(),
+        )
+    }
+
     /// The alternatives joined by "or".
     fn union(&self) -> BooleanQuery {
         BooleanQuery::new(
@@ -533,6 +548,9 @@ pub struct WordScores {
     terms: Vec<(Term, Bm25Weight, ScoreTable)>,
 }
 
+/// Hits this many times fewer than a word's postings are scored by seeking its lists.
+const SEEK_RATIO: u64 = 16;
+
 /// Hits in at least one document of this many make the scoring of listed hits
 /// branch-free.
 const DENSE: usize = 8;
@@ -594,6 +612,19 @@ impl WordScores {
         Ok(scores)
     }
 
+    /// Whether `hits` documents are few beside the word's postings in `segment`: fewer than
+    /// one in [`SEEK_RATIO`] of them, where a seek per hit decodes less than every block.
+    pub fn few(&self, segment: &SegmentReader, hits: usize) -> tantivy::Result<bool> {
+        let mut postings = 0u64;
+        for (term, _, _) in &self.terms {
+            let index = segment.inverted_index(term.field())?;
+            if let Some(info) = index.get_term_info(term)? {
+                postings += u64::from(info.doc_freq);
+            }
+        }
+        Ok((hits as u64).saturating_mul(SEEK_RATIO) < postings)
+    }
+
     /// The documents of `segment` holding any of the word's terms (one bit each) and the
     /// score of each (indexed by document, 0 elsewhere), from one read of each term's list:
     /// where every document of the word is wanted with its score.
@@ -648,7 +679,8 @@ impl WordScores {
     /// indexed by document.
     pub fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
         let mut scores = vec![0.0; segment.max_doc() as usize];
-        let dense = count_bits(hits).saturating_mul(DENSE) >= scores.len();
+        let count = count_bits(hits);
+        let dense = count.saturating_mul(DENSE) >= scores.len();
         self.each_block(segment, |docs, freqs, term| {
             for (i, &doc) in docs.iter().enumerate() {
                 let hit = hits
