@@ -658,7 +658,7 @@ pub fn search_with(
         };
         let descending = request.sort.descending;
         let wanted = request.offset + request.limit;
-        let floor = word::SharedFloor::default();
+        let floor = word::SharedFloor::new(wanted);
         let (fruit, candidates) = word::count_hits(
             &searcher,
             &also,
@@ -718,7 +718,7 @@ pub fn search_with(
         let scores = word.scores(&searcher)?;
         let descending = request.sort.descending;
         let wanted = request.offset + request.limit;
-        let floor = word::SharedFloor::default();
+        let floor = word::SharedFloor::new(wanted);
         let (fruit, candidates) =
             word.count_and(&searcher, &also, &filters, |ord, reader, hits| match page {
                 WordPage::None => Ok(Vec::new()),

@@ -10,8 +10,10 @@
 //! million documents that was most of a common word's counting time.
 
 use super::facets::{CountedFacets, FacetCounter};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
+use std::sync::Mutex;
 use tantivy::collector::Collector;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{BlockSegmentPostings, Postings};
@@ -396,9 +398,7 @@ pub fn best_in_segment(
         weight.for_each_pruning(threshold, segment, &mut |doc, score| {
             if is_hit(doc) {
                 offer(&mut best, doc, score);
-                if let Some(worst) = best.peek().filter(|_| best.len() == wanted) {
-                    floor.raise(worst.score);
-                }
+                floor.offer(score);
             }
             threshold = threshold.max(floor.below(TIE_MARGIN));
             threshold
@@ -439,9 +439,7 @@ pub fn best_pruned_rescored(
             if best.len() > wanted {
                 best.pop();
             }
-            if let Some(worst) = best.peek().filter(|_| best.len() == wanted) {
-                floor.raise(worst.score);
-            }
+            floor.offer(score);
         }
         threshold = threshold.max(floor.below(PRUNING_MARGIN));
         threshold
@@ -466,25 +464,69 @@ pub fn best_pruned_rescored(
         .collect())
 }
 
-/// The last score of a full page in some segment of one search: no hit scoring below it
-/// can be on the page, so every segment prunes with it from its start (a segment on its
-/// own starts from nothing, and with scores as close as a common word's that was most of
-/// a page's cost). Scores are never negative, so their bits order as they do.
-#[derive(Default)]
-pub struct SharedFloor(AtomicU32);
+/// The last score of a page of the best hits offered so far, from every segment of one
+/// search: no hit scoring below it can be on the page, so every segment prunes with it
+/// (a segment on its own starts from nothing, and with scores as close as a common word's
+/// that was most of a page's cost). Kept over all segments, not per segment: an "or" of
+/// two common words has its best hits spread one or two per segment, and each segment's
+/// own page ended far below the search's. Scores are never negative, so their bits order
+/// as they do.
+pub struct SharedFloor {
+    /// The floor's bits.
+    floor: AtomicU32,
+    /// The best scores offered, worst first (bits), at most `wanted`.
+    best: Mutex<BinaryHeap<Reverse<u32>>>,
+    /// The page's length.
+    wanted: usize,
+}
 
 impl SharedFloor {
-    /// Raises the floor to `score` if it is higher.
+    /// A floor for a page of `wanted` hits.
+    pub fn new(wanted: usize) -> SharedFloor {
+        SharedFloor {
+            floor: AtomicU32::new(0),
+            best: Mutex::new(BinaryHeap::with_capacity(wanted + 1)),
+            wanted,
+        }
+    }
+
+    /// Raises the floor to `score` if it is higher (the last score of a page of hits).
     pub fn raise(&self, score: Score) {
         if score > 0.0 {
-            self.0.fetch_max(score.to_bits(), AtomicOrdering::Relaxed);
+            self.floor
+                .fetch_max(score.to_bits(), AtomicOrdering::Relaxed);
+        }
+    }
+
+    /// Counts the score of one hit (each hit offered once): with a page of them, the floor
+    /// rises to the page's last.
+    pub fn offer(&self, score: Score) {
+        if score <= 0.0 || self.wanted == 0 {
+            return;
+        }
+        let mut best = self
+            .best
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if best.len() == self.wanted && best.peek().is_some_and(|worst| worst.0 >= score.to_bits())
+        {
+            return;
+        }
+        best.push(Reverse(score.to_bits()));
+        if best.len() > self.wanted {
+            best.pop();
+        }
+        if best.len() == self.wanted {
+            if let Some(worst) = best.peek() {
+                self.raise(f32::from_bits(worst.0));
+            }
         }
     }
 
     /// The floor lowered by the share `margin` (so equal scores, which the address
     /// breaks, and scores a rounding apart pass); the lowest score when none is known.
     pub fn below(&self, margin: Score) -> Score {
-        match f32::from_bits(self.0.load(AtomicOrdering::Relaxed)) {
+        match f32::from_bits(self.floor.load(AtomicOrdering::Relaxed)) {
             floor if floor > 0.0 => floor * (1.0 - margin),
             _ => Score::MIN,
         }
@@ -923,6 +965,27 @@ impl DocSet for DocBits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_floor_is_the_last_of_the_best_offered_from_every_segment() {
+        let floor = SharedFloor::new(3);
+        assert_eq!(floor.below(0.0), Score::MIN);
+        // The best three are spread over segments: no segment has three of them.
+        for score in [5.0, 1.0, 2.0] {
+            floor.offer(score);
+        }
+        assert_eq!(floor.below(0.0), 1.0);
+        for score in [7.0, 0.5, 6.0] {
+            floor.offer(score);
+        }
+        assert_eq!(floor.below(0.0), 5.0);
+        // A page's last from elsewhere (exact scores of real hits) raises it further; a
+        // lower offer never lowers it.
+        floor.raise(5.5);
+        floor.offer(3.0);
+        assert_eq!(floor.below(0.0), 5.5);
+        assert!(floor.below(PRUNING_MARGIN) < 5.5);
+    }
 
     /// A set of documents with dense and sparse stretches and word boundaries.
     fn docs() -> Vec<DocId> {
