@@ -2,11 +2,13 @@
 //! "samverkan") in some text field, each part in any of them. As a conjunction of
 //! per-field unions this was the most expensive clause of a compound query: tantivy's
 //! buffered union fills and scores a window of 4 096 documents at every seek, so the
-//! common part's lists were scored nearly in full behind the rare one. Here each part's
-//! lists are read block by block into a bit set (document ids only, nothing scored), the
-//! sets are intersected, and only the documents of the result are scored, in a second
-//! sequential read of the lists. The score is what the conjunction of unions gave: the sum
-//! of every part's BM25 score in every field that holds it.
+//! common part's lists were scored nearly in full behind the rare one. Here, per segment,
+//! the parts are taken rarest first. When one is rare, its lists are read into a bit set and
+//! the other parts' lists are sought for its documents, and only the documents left are
+//! scored. When all are common, every list is read once, block by block: its documents
+//! gathered as bits, each posting's score added to its document's sum, and the parts' bits
+//! intersected. The score is what the conjunction of unions gave: the sum of every part's
+//! BM25 score in every field that holds it, added in the same order.
 
 use super::word::set_bits;
 use tantivy::postings::Postings;

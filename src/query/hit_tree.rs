@@ -1,10 +1,12 @@
 //! A query of several words ("samverkan OR samarbete", "innovation -företag", "forskning
 //! AND utbildning") evaluated as sets: each bare word whose alternatives are all terms is
-//! read into a bit set of the segment (see `word`), anything else (a phrase, a compound)
-//! by its own scorer, and the sets are joined as the query joins them. The total and the
-//! facet counts come from the joined set; the page from the hits' scores, each word's
-//! computed from one read of its lists for the hits only. The scores are those tantivy
-//! gives: each part's score summed in the order its union or conjunction sums them.
+//! read into a bit set of the segment (see `word`); a compound is an "or" of its terms, read
+//! so, and of its other alternatives; anything else (a phrase) is read by its own scorer;
+//! and the sets are joined as the query joins them. The total and the facet counts come
+//! from the joined set; the page from the hits' scores, each word's computed from one read
+//! of its lists for the hits only (or its lists sought for them, when they are few). The
+//! scores are those tantivy gives: each part's score summed in the order its union or
+//! conjunction sums them, but for the last bits of a compound's (its terms summed first).
 //! Evaluated as one scored conjunction of unions, tantivy scored every document of the
 //! unions at each step, which at a million documents took 9–22 ms per query.
 
