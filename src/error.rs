@@ -44,6 +44,16 @@ pub enum FyndError {
         /// What the user typed.
         text: String,
     },
+    /// `--near` (or `near=`) was no number of words from 0 to 10.
+    BadNear {
+        /// What the user typed.
+        text: String,
+    },
+    /// `--match` (or `match=`) named no match mode.
+    BadMatchMode {
+        /// What the user typed.
+        text: String,
+    },
     /// A range flag (`--budget`, `--start`, …) did not hold a range.
     BadRange {
         /// Which flag.
@@ -131,6 +141,16 @@ impl fmt::Display for FyndError {
             FyndError::BadSort { text } => write!(
                 f,
                 "cannot sort by {text:?}: write relevance, start, end, published, budget, granted, participants or cofinancing_rate, optionally followed by :asc or :desc (e.g. --sort start:desc)"
+            ),
+            FyndError::BadNear { text } => write!(
+                f,
+                "bad --near {text:?}: write how many words may stand between a compound's parts, 0 to {} (default {}; broad mode for anywhere)",
+                crate::query::match_mode::MAX_WORDS_BETWEEN_PARTS,
+                crate::query::match_mode::WORDS_BETWEEN_PARTS
+            ),
+            FyndError::BadMatchMode { text } => write!(
+                f,
+                "unknown match mode {text:?}: write exact, compound or broad (e.g. --match exact); compound is the default"
             ),
             FyndError::BadRange {
                 option,

@@ -71,6 +71,15 @@ struct FilterArgs {
     /// Publication date of a page, as for --start.
     #[arg(long, value_name = "RANGE", allow_hyphen_values = true)]
     published: Option<String>,
+    /// What a word matches: exact (the word and its inflections), compound (also inside
+    /// longer compounds, and a compound's parts as words close together; the default) or
+    /// broad (a compound's parts anywhere in the document).
+    #[arg(long = "match", value_name = "MODE", default_value = "compound")]
+    match_mode: String,
+    /// In compound mode: how many words may stand between a compound's parts written as
+    /// words of their own (0 to 10; default 1).
+    #[arg(long, value_name = "N")]
+    near: Option<String>,
 }
 
 impl FilterArgs {
@@ -95,6 +104,8 @@ impl FilterArgs {
                 .collect(),
             sort: None,
             facets: None,
+            match_mode: Some(self.match_mode.clone()),
+            near: self.near.clone(),
         }
     }
 }
@@ -189,6 +200,10 @@ enum Command {
         /// Export every hit (not just a page) in this format, streaming.
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Say how the query was read: each word's terms and forms in the corpus, compound
+        /// splits and why, spellings, corrections, the match mode and its window.
+        #[arg(long, conflicts_with = "format")]
+        explain: bool,
     },
     /// Show one record: all its metadata, then its text.
     Show {
@@ -355,6 +370,7 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             facet_limit,
             json,
             format,
+            explain,
         } => {
             let mut options = filter.options(query);
             options.sort = Some(sort);
@@ -362,6 +378,7 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             let mut request = options.request()?;
             request.facet_limit = facet_limit;
             request.offset = offset;
+            request.explain = explain;
             let index = FyndIndex::open(&filter.index)?;
             let style = text::Highlight::for_stdout();
             if let Some(format) = format {
@@ -381,6 +398,9 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                     written(write_json(&mut out, &response))?;
                 } else {
                     written(text::write_search(&mut out, &response, style))?;
+                    if explain {
+                        written(text::write_reading(&mut out, &response.explain))?;
+                    }
                 }
             }
         }

@@ -66,7 +66,7 @@ fn search_prints_ranked_projects_with_their_metadata_and_passage() {
         "MYNDIGHETEN FÖR YRKESHÖGSKOLAN",
         "published 2016-08-25",
         "myndighetssamverkan.…",
-        "fund: ESF+ (",
+        "ESF+ (1)",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }

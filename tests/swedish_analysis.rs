@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{corpus_id, corpus_records, has_word, ids, index_of, page, run};
+use common::{corpus_id, corpus_records, has_word, ids, index_of, page, run, run_in};
 use fynd::analysis::lexicon::{Chain, Lexicon, LEXICON_FILE};
 use fynd::index::{index_paths, FyndIndex, NoProgress, DEFAULT_WRITER_MEMORY};
 
@@ -64,14 +64,26 @@ fn a_part_finds_the_compounds_and_the_word_itself_ranks_first() {
 /// still finds, lower, seed 004, which says "samverkan mellan myndigheter" instead, and a
 /// page where the compound stands inside a longer one ("myndighetssamverkansgruppen"). A
 /// page that only has its parts in different compounds ("Folkhälsomyndigheten",
-/// "samverkansorgan") is not about it, and is not found.
+/// "samverkansorgan") is not about it, and is not found; nor, by default, one whose parts
+/// stand two words apart ("samverkan mellan olika myndigheter"), which `--near 2` and the
+/// broad mode find.
 #[test]
 fn a_compound_ranks_its_own_documents_first_and_finds_its_parts_lower() {
     let mut records = corpus_records();
     records.push(page(
         "parts-as-words",
         "Nytt projekt",
+        "Här ska myndigheternas samverkan prövas.",
+    ));
+    records.push(page(
+        "parts-two-words-apart",
+        "Nytt projekt",
         "Här ska samverkan mellan olika myndigheter prövas.",
+    ));
+    records.push(page(
+        "parts-far-apart",
+        "Nytt projekt",
+        "Här ska myndigheter pröva nya former av lokal och regional samverkan.",
     ));
     records.push(page(
         "parts-in-compounds",
@@ -97,6 +109,32 @@ fn a_compound_ranks_its_own_documents_first_and_finds_its_parts_lower() {
         !everything.contains(&"parts-in-compounds".to_string()),
         "{everything:?}"
     );
+    for (mode, near, two_apart, far_apart) in [
+        ("compound", 1, false, false),
+        ("compound", 2, true, false),
+        ("broad", 1, true, true),
+        ("exact", 1, false, false),
+    ] {
+        let found = ids(&run_in(&index, "myndighetssamverkan", mode, near));
+        let has = |id: &str| found.contains(&id.to_string());
+        assert_eq!(
+            has("parts-two-words-apart"),
+            two_apart,
+            "{mode} {near}: {found:?}"
+        );
+        assert_eq!(
+            has("parts-far-apart"),
+            far_apart,
+            "{mode} {near}: {found:?}"
+        );
+        // Exact mode: the word and its inflections only.
+        assert_eq!(has("parts-as-words"), mode != "exact", "{mode}: {found:?}");
+        assert_eq!(
+            has("inside-a-longer-compound"),
+            mode != "exact",
+            "{mode}: {found:?}"
+        );
+    }
     // Both pages hold the two parts, as the index sees them.
     for word in ["myndighet", "samverkan"] {
         let found = ids(&run(&index, word, 100));

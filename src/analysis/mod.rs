@@ -23,6 +23,7 @@
 pub mod decompound;
 pub mod fasthash;
 pub mod fold;
+pub mod folded_forms;
 pub mod inflect;
 pub mod lexicon;
 pub mod lowercase;

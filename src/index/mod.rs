@@ -10,6 +10,7 @@
 //! ([`learn_lexicon`]); later, incremental runs analyse new and changed files with the saved
 //! lexicon, so that every record in the index was analysed the same way.
 
+use crate::analysis::folded_forms::FoldedForms;
 use crate::analysis::lexicon::{Chain, Lexicon};
 use crate::analysis::{
     Analyzer, Stream, SwedishAnalyzer, ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME,
@@ -18,7 +19,7 @@ use crate::error::FyndError;
 use crate::record::ProjectRecord;
 use crate::schema::FyndSchema;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::AllQuery;
@@ -54,6 +55,9 @@ pub struct FyndIndex {
     pub dir: PathBuf,
     /// The lexicon the index was built with (the base lexicon for an index without one).
     pub lexicon: Arc<Lexicon>,
+    /// The corpus words with diacritics by their folded form, derived from `lexicon` the
+    /// first time a query needs it (a word typed without å, ä, ö) and dropped with it.
+    folded_forms: OnceLock<Arc<FoldedForms>>,
 }
 
 impl FyndIndex {
@@ -133,6 +137,7 @@ impl FyndIndex {
             schema,
             dir: dir.to_path_buf(),
             lexicon: Arc::new(Lexicon::default()),
+            folded_forms: OnceLock::new(),
         };
         fynd.use_lexicon(lexicon);
         Ok(fynd)
@@ -141,6 +146,7 @@ impl FyndIndex {
     /// Makes `lexicon` the one every field is analysed with from now on.
     fn use_lexicon(&mut self, lexicon: Lexicon) {
         self.lexicon = Arc::new(lexicon);
+        self.folded_forms = OnceLock::new();
         let tokenizers = self.index.tokenizers();
         for (name, stream) in [
             (ANALYZER_NAME, Stream::Words),
@@ -149,6 +155,14 @@ impl FyndIndex {
         ] {
             tokenizers.register(name, SwedishAnalyzer::new(self.lexicon.clone(), stream));
         }
+    }
+
+    /// The corpus words a word typed without diacritics stands for (see [`FoldedForms`]),
+    /// built from the lexicon on first use.
+    pub fn folded_forms(&self) -> Arc<FoldedForms> {
+        self.folded_forms
+            .get_or_init(|| Arc::new(FoldedForms::new(&self.lexicon)))
+            .clone()
     }
 
     /// The analysis chain of this index, for analysing queries the way its documents were.

@@ -1,6 +1,7 @@
 //! Human-readable output: ranked hits with their metadata and passage, then facet counts.
 
 use crate::index::{DeleteSummary, IndexSummary};
+use crate::query::reading::QueryReading;
 use crate::query::snippet::Passage;
 use crate::query::values::ValueUsed;
 use crate::query::{FacetListing, Hit, SearchResponse};
@@ -300,6 +301,18 @@ pub fn write_delete_summary(out: &mut impl Write, summary: &DeleteSummary) -> io
     )?;
     if !summary.not_found.is_empty() {
         writeln!(out, "No record with id: {}", summary.not_found.join(", "))?;
+    }
+    Ok(())
+}
+
+/// How the query was read (`fynd search --explain`), after the hits: the match mode and
+/// what it matches, the fields' weights, and for each word its terms, forms in the corpus,
+/// compound split, spellings and correction.
+pub fn write_reading(out: &mut impl Write, reading: &QueryReading) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "How the query was read:")?;
+    for line in reading.lines() {
+        writeln!(out, "  {line}")?;
     }
     Ok(())
 }

@@ -376,12 +376,25 @@ impl Weight for AllWordsWeight {
     }
 }
 
-/// The matching documents, in order, with their scores.
-struct AllWordsScorer {
+/// The matching documents, in order, with their scores: what [`AllWordsWeight`] found, and
+/// what the near-words filter keeps of it (`super::near_words`).
+pub(crate) struct AllWordsScorer {
     docs: Vec<DocId>,
     scores: Vec<Score>,
     /// Where in `docs` the scorer stands.
     at: usize,
+}
+
+impl AllWordsScorer {
+    /// A scorer over `docs` (ascending) with their `scores` (same length).
+    pub(crate) fn new(docs: Vec<DocId>, scores: Vec<Score>) -> AllWordsScorer {
+        debug_assert_eq!(docs.len(), scores.len());
+        AllWordsScorer {
+            docs,
+            scores,
+            at: 0,
+        }
+    }
 }
 
 impl DocSet for AllWordsScorer {

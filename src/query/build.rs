@@ -5,9 +5,15 @@
 //! correction searched too, and the correction is reported.
 
 use super::all_words::AllWordsQuery;
+use super::match_mode::MatchMode;
+use super::near_words::NearWordsQuery;
 use super::parse::{Occur, QueryNode};
+use super::reading::{CompoundSplit, QueryReading, SplitPart, WordReading};
 use super::word::{Alternative, WordQuery};
+use crate::analysis::decompound::{self, WHOLE_WORD_DISCOUNT};
 use crate::analysis::fold::fold;
+use crate::analysis::folded_forms::FoldedForms;
+use crate::analysis::stem::SwedishStemmer;
 use crate::analysis::{pair_term, word_pair_term, AnalyzedTerm, Analyzer, TermKind};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
 use serde::Serialize;
@@ -60,9 +66,36 @@ pub struct Built {
     pub query: Option<Box<dyn Query>>,
     /// Words that were corrected, in query order.
     pub corrections: Vec<Correction>,
+    /// How each word was read (see [`QueryReading`]).
+    pub reading: QueryReading,
+}
+
+/// What shapes a build beyond the query itself.
+#[derive(Clone, Copy)]
+pub struct BuildContext<'a> {
+    /// What a word matches beyond itself.
+    pub mode: MatchMode,
+    /// Words allowed between a compound's parts written as words, in compound mode.
+    pub words_between_parts: u32,
+    /// The corpus words with diacritics by folded form: a word typed without å, ä, ö is
+    /// searched as each corpus word it stands for. `None`: only the folded field.
+    pub folded_forms: Option<&'a FoldedForms>,
+}
+
+impl Default for BuildContext<'_> {
+    fn default() -> Self {
+        BuildContext {
+            mode: MatchMode::default(),
+            words_between_parts: super::match_mode::WORDS_BETWEEN_PARTS,
+            folded_forms: None,
+        }
+    }
 }
 
 struct Builder<'a> {
+    context: BuildContext<'a>,
+    /// The words read so far; the last one is being read.
+    reading: QueryReading,
     schema: &'a FyndSchema,
     analyzer: &'a mut Analyzer,
     /// The index searched, to tell a word the lexicon lacks (it may be learned from a
@@ -95,7 +128,21 @@ pub fn build(
     searcher: Option<&Searcher>,
     node: &QueryNode,
 ) -> Built {
+    build_with(schema, analyzer, searcher, node, BuildContext::default())
+}
+
+/// [`build`] in a match mode, with the corpus words a word typed without diacritics
+/// stands for.
+pub fn build_with(
+    schema: &FyndSchema,
+    analyzer: &mut Analyzer,
+    searcher: Option<&Searcher>,
+    node: &QueryNode,
+    context: BuildContext<'_>,
+) -> Built {
     let mut builder = Builder {
+        context,
+        reading: QueryReading::new(context.mode, context.words_between_parts),
         schema,
         analyzer,
         searcher,
@@ -106,11 +153,13 @@ pub fn build(
     if query.is_none() {
         builder.stopwords_as_words = true;
         builder.corrections.clear();
+        builder.reading.words.clear();
         query = builder.node(node);
     }
     Built {
         query,
         corrections: builder.corrections,
+        reading: builder.reading,
     }
 }
 
@@ -168,10 +217,26 @@ impl Builder<'_> {
         let schema = self.schema;
         match field {
             None => {
-                let correction = if is_word {
+                self.reading.words.push(WordReading {
+                    typed: text.trim().to_string(),
+                    phrase: !is_word,
+                    ..WordReading::default()
+                });
+                let lower = text.trim().to_lowercase();
+                // The corpus words this word stands for when typed without å, ä, ö: each is
+                // searched as if it had been typed, below the word as typed.
+                let with_diacritics: Vec<String> = match self.context.folded_forms {
+                    Some(forms) if is_word => forms
+                        .words_for(&lower)
+                        .iter()
+                        .map(|(word, _)| word.to_string())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let correction = if is_word && with_diacritics.is_empty() {
                     self.analyzer
                         .lexicon()
-                        .correction(&text.trim().to_lowercase())
+                        .correction(&lower)
                         .filter(|_| !self.in_index(text))
                 } else {
                     None
@@ -179,9 +244,22 @@ impl Builder<'_> {
                 // A corrected word's compound parts are asked for by its correction, at the
                 // correction's weight: asked for at full weight by the word as typed too,
                 // they would rank documents with the parts above those with the word.
-                let mut clauses = self.bare_clauses(text, is_word, correction.is_none());
+                let mut clauses = self.bare_clauses(text, is_word, correction.is_none(), true);
+                for word in &with_diacritics {
+                    let spelt = self.bare_clauses(word, true, true, false);
+                    if !spelt.is_empty() {
+                        clauses.push(Alternative::Other {
+                            query: Box::new(WordQuery::new(spelt)),
+                            boost: FOLDED_BOOST,
+                        });
+                    }
+                }
+                if let Some(reading) = self.reading.words.last_mut() {
+                    reading.with_diacritics = with_diacritics;
+                    reading.correction = correction.clone();
+                }
                 if let Some(to) = correction {
-                    let corrected = self.bare_clauses(&to, true, true);
+                    let corrected = self.bare_clauses(&to, true, true, false);
                     if !corrected.is_empty() {
                         clauses.push(Alternative::Other {
                             query: Box::new(WordQuery::new(corrected)),
@@ -209,6 +287,16 @@ impl Builder<'_> {
             ))),
             Some(name) if TEXT_FIELDS.iter().any(|(text_name, _)| *text_name == name) => {
                 let words = query_words(&self.analyzer.analyze(text).words);
+                self.reading.words.push(WordReading {
+                    typed: text.trim().to_string(),
+                    field: Some(name.to_string()),
+                    phrase: !is_word,
+                    terms: words.iter().map(|word| word.term.clone()).collect(),
+                    note: Some(format!(
+                        "in the {name} field only, as written (inflections included)"
+                    )),
+                    ..WordReading::default()
+                });
                 let field = text_field(schema, name);
                 match self.word_pair(field, &words) {
                     Some(pair) => {
@@ -261,20 +349,90 @@ impl Builder<'_> {
             })
     }
 
+    /// The compound split of `written` with each part's support, and why it was split, as
+    /// the reading reports it; `None` when the word is no compound.
+    fn split_reading(&self, written: &str) -> Option<CompoundSplit> {
+        let lexicon = self.analyzer.lexicon();
+        let lower = written.to_lowercase();
+        let parts = decompound::split(lexicon, &lower)?;
+        let stemmer = SwedishStemmer::new();
+        let parts: Vec<SplitPart> = parts
+            .iter()
+            .map(|part| SplitPart {
+                written: lower[part.surface.clone()].to_string(),
+                word: part.lemma.clone(),
+                term: lexicon.word_term(&stemmer, &part.lemma),
+                count: lexicon.count(&part.lemma),
+            })
+            .collect();
+        let product: f64 = parts
+            .iter()
+            .map(|part| f64::from(part.count.max(1)).ln())
+            .sum();
+        let mean = (product / parts.len() as f64).exp();
+        let whole = lexicon.count(&lower);
+        let reason = format!(
+            "every part is a word of the corpus or of the base dictionary, and the geometric \
+             mean of the parts' counts ({mean:.1}) beats the whole word's count ({whole}) \
+             divided by {WHOLE_WORD_DISCOUNT}"
+        );
+        Some(CompoundSplit { parts, reason })
+    }
+
     /// The alternatives one bare word (or phrase) is searched as: whole words in every text
     /// field; for a single word also inside compounds and, for a compound, as its parts
     /// written as words; and in the folded field.
+    /// With `record`, what was made of the word goes into the reading's last word.
     fn bare_clauses(
         &mut self,
         text: &str,
         is_word: bool,
         compound_parts: bool,
+        record: bool,
     ) -> Vec<Alternative> {
-        let schema = self.schema;
         let analysis = self.analyzer.analyze(text);
         let words = query_words(&analysis.words);
+        let mut reading = WordReading {
+            terms: words.iter().map(|word| word.term.clone()).collect(),
+            ..WordReading::default()
+        };
+        let clauses = self.word_clauses(
+            text,
+            is_word,
+            compound_parts,
+            &analysis,
+            words,
+            &mut reading,
+        );
+        if record {
+            if let Some(last) = self.reading.words.last_mut() {
+                last.terms = reading.terms;
+                last.split = reading.split;
+                last.inside_compounds = reading.inside_compounds;
+                last.parts_as_words = reading.parts_as_words;
+                last.note = reading.note;
+            }
+        }
+        clauses
+    }
+
+    /// The clauses of [`Builder::bare_clauses`] for the analysed `words` of `text`, with
+    /// what was made of them noted in `reading`.
+    fn word_clauses(
+        &mut self,
+        text: &str,
+        is_word: bool,
+        compound_parts: bool,
+        analysis: &crate::analysis::Analysis,
+        words: Vec<AnalyzedTerm>,
+        reading: &mut WordReading,
+    ) -> Vec<Alternative> {
+        let schema = self.schema;
+        let mode = self.context.mode;
         let mut clauses: Vec<Alternative> = Vec::new();
         if words.is_empty() {
+            reading.note =
+                Some("a stopword: it counts only in a query of stopwords alone".to_string());
             // Stopwords only: nothing, unless the whole query is stopwords.
             if self.stopwords_as_words {
                 let stopwords: Vec<String> =
@@ -299,17 +457,28 @@ impl Builder<'_> {
         }
         if words.iter().any(|t| t.kind == TermKind::Joined) {
             // An id or code ("ESF+") is searched exactly, not leniently.
+            reading.note = Some("an id, code or number: searched exactly as written".to_string());
             return clauses;
         }
         if is_word && words.len() == 1 {
-            clauses.push(term(schema.parts, &words[0].term, PARTS_BOOST));
+            if mode.inside_compounds() {
+                clauses.push(term(schema.parts, &words[0].term, PARTS_BOOST));
+                reading.inside_compounds = true;
+            }
             // The parts the compound is first split into: "landsbygdsutveckling" asks for
             // "landsbygd" and "utveckling", not also for "land" and "bygd" (the parts
             // stream holds those too). Asking for every level's parts missed "utveckling
             // av landsbygden", and the nested parts' lists (five for
             // "energieffektivisering", with "isa" and "ring") were most of the time.
-            let top = self.analyzer.top_parts(&text[words[0].offset.clone()]);
-            if compound_parts && top.len() >= 2 {
+            let written = &text[words[0].offset.clone()];
+            let top = self.analyzer.top_parts(written);
+            if top.len() >= 2 {
+                reading.split = self.split_reading(written);
+            }
+            let parts_as_words = mode
+                .parts_as_words(self.context.words_between_parts)
+                .filter(|_| compound_parts);
+            if let (Some(window), true) = (parts_as_words, top.len() >= 2) {
                 // All parts as words of their own, each in some text field (read into bit
                 // sets, see `all_words`); and, below, the parts side by side inside a longer
                 // compound. Not each part in either: that conjunction of five-list unions, each filling and
@@ -324,10 +493,25 @@ impl Builder<'_> {
                             .collect()
                     })
                     .collect();
-                clauses.push(other(
-                    Box::new(AllWordsQuery::new(all_parts)),
-                    COMPOUND_PARTS_BOOST,
-                ));
+                // Close together (the default), or anywhere (broad).
+                let parts_query: Box<dyn Query> = match window {
+                    Some(words_between) => {
+                        reading.parts_as_words = Some(format!(
+                            "{} as words of their own, in one field, either order, inflected, \
+                             with at most {words_between} word(s) between them",
+                            top.join(" + ")
+                        ));
+                        Box::new(NearWordsQuery::new(all_parts, words_between))
+                    }
+                    None => {
+                        reading.parts_as_words = Some(format!(
+                            "{} as words of their own anywhere in the document",
+                            top.join(" + ")
+                        ));
+                        Box::new(AllWordsQuery::new(all_parts))
+                    }
+                };
+                clauses.push(other(parts_query, COMPOUND_PARTS_BOOST));
                 // The compound inside a longer one ("livsmedel" in "livsmedelsbranschen",
                 // split into livs, medel, bransch): its parts side by side there, asked for
                 // as pair terms, which the index holds for compounds of three parts or

@@ -12,9 +12,12 @@ pub mod filtered;
 pub mod filters;
 pub mod hit_tree;
 pub mod lookup;
+pub mod match_mode;
+pub mod near_words;
 pub mod options;
 pub mod parse;
 pub mod range;
+pub mod reading;
 mod sideways;
 pub mod snippet;
 pub mod sort;
@@ -29,6 +32,7 @@ use crate::schema::{FacetKey, FyndSchema};
 use facets::FacetCount;
 use filters::{FacetFilter, PeriodFilter};
 use hit_tree::HitTree;
+use match_mode::MatchMode;
 use parse::QueryNode;
 use range::{RangeField, RangeFilter};
 use serde::ser::SerializeMap;
@@ -72,6 +76,13 @@ pub struct SearchRequest {
     /// hits themselves: what a plain filtered query in another engine counts, which the
     /// side-by-side benchmark compares.
     pub sidebar_counts: bool,
+    /// What a query word matches beyond itself (see [`MatchMode`]).
+    pub match_mode: MatchMode,
+    /// Words allowed between a compound's parts written as words, in compound mode.
+    pub words_between_parts: u32,
+    /// Spell out how the query was read in full: the explanation in the response then also
+    /// lists, for each word, the forms of it the corpus has (a scan of the lexicon).
+    pub explain: bool,
 }
 
 impl SearchRequest {
@@ -89,6 +100,9 @@ impl SearchRequest {
             facet_limit: 20,
             passages: true,
             sidebar_counts: true,
+            match_mode: MatchMode::default(),
+            words_between_parts: match_mode::WORDS_BETWEEN_PARTS,
+            explain: false,
         }
     }
 }
@@ -167,6 +181,9 @@ pub struct SearchResponse {
     /// Words of the query that matched nothing in the corpus and were also searched as
     /// their one-letter correction (`{"from": …, "to": …}`); empty when none was needed.
     pub corrections: Vec<build::Correction>,
+    /// How the query was read: the match mode, and for each word its terms, compound
+    /// split, spellings and correction (with `explain`, also its forms in the corpus).
+    pub explain: reading::QueryReading,
 }
 
 fn facets_as_object<S: Serializer>(
@@ -193,6 +210,8 @@ pub(crate) struct Prepared {
     pub values_used: Vec<ValueUsed>,
     /// Query words that matched nothing and were also searched as their correction.
     pub corrections: Vec<build::Correction>,
+    /// How the query was read.
+    pub reading: reading::QueryReading,
     range_queries: Vec<Box<dyn Query>>,
     /// Whether filtered facets are counted the sidebar way (see [`SearchRequest`]).
     sidebar_counts: bool,
@@ -233,7 +252,7 @@ impl Prepared {
                 values: resolved,
             });
         }
-        let parsed = if request.query.trim().is_empty() {
+        let parsed = if lists_everything(&request.query) {
             None
         } else {
             let fields = build::query_fields();
@@ -259,11 +278,24 @@ impl Prepared {
             None => None,
         };
         let mut corrections = Vec::new();
+        let mut reading =
+            reading::QueryReading::new(request.match_mode, request.words_between_parts);
         let text_query: Box<dyn Query> = match &rest {
-            _ if request.query.trim().is_empty() => Box::new(AllQuery),
+            _ if lists_everything(&request.query) => Box::new(AllQuery),
             Some(node) => {
-                let built = build::build(schema, &mut index.analyzer(), Some(searcher), node);
+                let folded_forms = index.folded_forms();
+                let context = build::BuildContext {
+                    mode: request.match_mode,
+                    words_between_parts: request.words_between_parts,
+                    folded_forms: Some(&folded_forms),
+                };
+                let built =
+                    build::build_with(schema, &mut index.analyzer(), Some(searcher), node, context);
                 corrections = built.corrections;
+                reading = built.reading;
+                if request.explain {
+                    reading.add_forms(&index.lexicon);
+                }
                 built.query.unwrap_or_else(|| Box::new(EmptyQuery))
             }
             None if parsed.is_some() => Box::new(AllQuery),
@@ -278,6 +310,7 @@ impl Prepared {
             filters,
             values_used,
             corrections,
+            reading,
             range_queries,
             sidebar_counts: request.sidebar_counts,
         })
@@ -400,6 +433,12 @@ enum WordPage {
     Best,
     /// By a field.
     ByField(RangeField),
+}
+
+/// Whether the query text asks for every document: empty, or `*` (as Lucene, Elasticsearch
+/// and Kibana users type it).
+pub fn lists_everything(query: &str) -> bool {
+    matches!(query.trim(), "" | "*")
 }
 
 /// Finds the indexed values a typed facet value stands for.
@@ -792,6 +831,7 @@ pub fn search_with(
         ranges: request.ranges.iter().map(ToString::to_string).collect(),
         did_you_mean,
         corrections: prepared.corrections.clone(),
+        explain: prepared.reading.clone(),
     })
 }
 

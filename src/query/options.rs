@@ -3,6 +3,7 @@
 //! and `fynd serve` read every option the same way.
 
 use super::filters::{facet_key, FacetFilter, PeriodFilter};
+use super::match_mode::MatchMode;
 use super::range::{RangeField, RangeFilter};
 use super::sort::SortOrder;
 use super::SearchRequest;
@@ -25,6 +26,10 @@ pub struct SearchOptions {
     pub sort: Option<String>,
     /// Facets to count; `None` for the default ones.
     pub facets: Option<Vec<String>>,
+    /// Match mode (`exact`, `compound`, `broad`); `None` for the default, `compound`.
+    pub match_mode: Option<String>,
+    /// Words allowed between a compound's parts (`--near`); `None` for the default.
+    pub near: Option<String>,
 }
 
 impl SearchOptions {
@@ -46,6 +51,12 @@ impl SearchOptions {
         }
         if let Some(sort) = &self.sort {
             request.sort = SortOrder::parse(sort)?;
+        }
+        if let Some(mode) = &self.match_mode {
+            request.match_mode = MatchMode::parse(mode)?;
+        }
+        if let Some(near) = &self.near {
+            request.words_between_parts = MatchMode::parse_near(near)?;
         }
         if let Some(facets) = &self.facets {
             request.facets = facets

@@ -56,7 +56,9 @@ impl From<FyndError> for ApiError {
             FyndError::UnknownFilterKey { .. }
             | FyndError::BadFilter { .. }
             | FyndError::BadDate { .. }
-            | FyndError::BadSort { .. } => StatusCode::BAD_REQUEST,
+            | FyndError::BadSort { .. }
+            | FyndError::BadMatchMode { .. }
+            | FyndError::BadNear { .. } => StatusCode::BAD_REQUEST,
             FyndError::BadRange {
                 option,
                 value,

@@ -5,7 +5,8 @@
 //! Parameters: `q`, `filter` (repeatable, `KEY:VALUE` or `KEY=VALUE`), `from`, `to`, the
 //! range parameters (`budget`, `granted`, `participants`, `cofinancing_rate`, `start`,
 //! `end`, `published`), `sort`, `limit`, `offset`, `facets` (comma-separated),
-//! `facet_limit`, and for the export `format`.
+//! `facet_limit`, `match` (`exact`, `compound`, `broad`), `near` (words between a compound's parts), `explain` (list each word's forms
+//! in the corpus in the response's `explain`), and for the export `format`.
 
 use super::errors::ApiError;
 use crate::query::options::SearchOptions;
@@ -50,10 +51,17 @@ pub struct Params {
 }
 
 fn allowed(endpoint: Endpoint) -> Vec<&'static str> {
-    let mut names = vec!["q", "filter", "from", "to"];
+    let mut names = vec!["q", "filter", "from", "to", "match", "near"];
     names.extend(RangeField::ALL.map(RangeField::name));
     match endpoint {
-        Endpoint::Search => names.extend(["sort", "limit", "offset", "facets", "facet_limit"]),
+        Endpoint::Search => names.extend([
+            "sort",
+            "limit",
+            "offset",
+            "facets",
+            "facet_limit",
+            "explain",
+        ]),
         Endpoint::Facets => {}
         Endpoint::Export => names.extend(["sort", "limit", "offset", "format"]),
     }
@@ -100,6 +108,7 @@ pub fn parse(raw: Option<&str>, endpoint: Endpoint) -> Result<Params, ApiError> 
     let mut options = SearchOptions::default();
     let (mut limit, mut offset, mut facet_limit) = (None, 0, None);
     let mut format = "csv".to_string();
+    let mut explain = false;
     let mut seen: Vec<&str> = Vec::new();
     for (name, value) in &pairs {
         let Some(&known) = names.iter().find(|known| **known == name.as_str()) else {
@@ -150,6 +159,9 @@ pub fn parse(raw: Option<&str>, endpoint: Endpoint) -> Result<Params, ApiError> 
             "offset" => offset = number(name, value)?,
             "facet_limit" => facet_limit = Some(number(name, value)?),
             "format" => format = value.trim().to_lowercase(),
+            "near" => options.near = Some(value.clone()).filter(|v| !v.trim().is_empty()),
+            "match" => options.match_mode = Some(value.clone()).filter(|v| !v.trim().is_empty()),
+            "explain" => explain = matches!(value.trim(), "1" | "true" | "yes" | ""),
             range => {
                 if !value.trim().is_empty() {
                     let field = RangeField::parse(range).expect("range parameters are fields");
@@ -160,6 +172,7 @@ pub fn parse(raw: Option<&str>, endpoint: Endpoint) -> Result<Params, ApiError> 
     }
     let mut request = options.request().map_err(ApiError::from)?;
     request.offset = offset;
+    request.explain = explain;
     match endpoint {
         Endpoint::Search => {
             let limit = limit.unwrap_or(10);

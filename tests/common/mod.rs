@@ -249,6 +249,19 @@ pub fn run(index: &FyndIndex, query: &str, limit: usize) -> SearchResponse {
     search(index, &request).unwrap()
 }
 
+/// Every hit of `query` in match mode `mode` (`exact`, `compound`, `broad`) with at most
+/// `near` words between a compound's parts, as `fynd search --match MODE --near N` runs it.
+pub fn run_in(index: &FyndIndex, query: &str, mode: &str, near: u32) -> SearchResponse {
+    let options = fynd::query::options::SearchOptions {
+        match_mode: Some(mode.to_string()),
+        near: Some(near.to_string()),
+        ..fynd::query::options::SearchOptions::new(query)
+    };
+    let mut request = options.request().unwrap();
+    request.limit = 10_000;
+    search(index, &request).unwrap()
+}
+
 /// Ids of the hits, best first.
 pub fn ids(response: &SearchResponse) -> Vec<String> {
     response.hits.iter().map(|hit| hit.id.clone()).collect()
