@@ -30,9 +30,15 @@ def queries():
     return out
 
 
-def part_forms():
-    """{part: set of its forms as a word of its own}."""
-    return {row[0]: set(row[1].split()) for row in rows("part_forms.tsv")}
+def part_forms(family=True):
+    """{part: set of its forms as a word of its own}: its inflected forms and, with `family`,
+    the added forms of its word family (the third column of part_forms.tsv: the verb of a
+    part derived from a verb), which the windows are pooled with."""
+    out = {}
+    for row in rows("part_forms.tsv"):
+        row += [""] * (3 - len(row))
+        out[row[0]] = set(row[1].split()) | (set(row[2].split()) if family else set())
+    return out
 
 
 class Corpus:
