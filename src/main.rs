@@ -77,7 +77,7 @@ struct FilterArgs {
     #[arg(long = "match", value_name = "MODE", default_value = "compound")]
     match_mode: String,
     /// In compound mode: how many words may stand between a compound's parts written as
-    /// words of their own (0 to 10; default 1).
+    /// words of their own (0 to 10; default 2).
     #[arg(long, value_name = "N")]
     near: Option<String>,
 }

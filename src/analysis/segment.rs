@@ -100,9 +100,36 @@ pub fn word_indices(text: &str) -> Vec<(usize, &str)> {
     words
 }
 
+/// Positions skipped at a sentence boundary: more than any window of words that is asked
+/// for by position (a phrase, a compound's parts written apart, `--near` at most 10), so
+/// that no such window spans two sentences ("… fortsatt utveckling. Projektet …" is no
+/// "utvecklingsprojekt").
+pub const SENTENCE_GAP: usize = 16;
+
+/// Whether the text between two words ends a sentence: a full stop, question or
+/// exclamation mark followed by white space, or a line break.
+fn ends_sentence(between: &str) -> bool {
+    between.contains('\n')
+        || between.char_indices().any(|(at, c)| {
+            matches!(c, '.' | '!' | '?') && between[at + 1..].starts_with(char::is_whitespace)
+        })
+}
+
 /// The tokens of `text` in order of position (a joined token comes just before its words).
+/// Positions count words, plus [`SENTENCE_GAP`] at every sentence boundary.
 pub fn segments(text: &str) -> Vec<Segment<'_>> {
     let words = word_indices(text);
+    let mut positions: Vec<usize> = Vec::with_capacity(words.len());
+    let mut shift = 0;
+    for (k, (start, _)) in words.iter().enumerate() {
+        if k > 0 {
+            let (before, word) = words[k - 1];
+            if ends_sentence(&text[before + word.len()..*start]) {
+                shift += SENTENCE_GAP;
+            }
+        }
+        positions.push(k + shift);
+    }
     let mut out: Vec<Segment> = Vec::with_capacity(words.len() + 4);
     let mut i = 0;
     while i < words.len() {
@@ -142,14 +169,14 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
             out.push(Segment {
                 text: joined_text,
                 offset: start..end_of(last),
-                position: i,
+                position: positions[i],
                 kind: SegmentKind::Joined,
             });
             for (k, (s, w)) in words.iter().enumerate().take(last + 1).skip(i) {
                 out.push(Segment {
                     text: Cow::Borrowed(w),
                     offset: *s..*s + w.len(),
-                    position: k,
+                    position: positions[k],
                     kind: SegmentKind::JoinedPart,
                 });
             }
@@ -163,13 +190,13 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
             out.push(Segment {
                 text: Cow::Borrowed(&text[start..end + 1]),
                 offset: start..end + 1,
-                position: i,
+                position: positions[i],
                 kind: SegmentKind::Joined,
             });
             out.push(Segment {
                 text: Cow::Borrowed(word),
                 offset: start..end,
-                position: i,
+                position: positions[i],
                 kind: SegmentKind::JoinedPart,
             });
             i += 1;
@@ -181,7 +208,7 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
         out.push(Segment {
             text: Cow::Borrowed(word),
             offset: start..end,
-            position: i,
+            position: positions[i],
             kind: if suspended {
                 SegmentKind::Suspended
             } else {

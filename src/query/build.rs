@@ -13,6 +13,7 @@ use super::word::{Alternative, WordQuery};
 use crate::analysis::decompound::{self, WHOLE_WORD_DISCOUNT};
 use crate::analysis::fold::fold;
 use crate::analysis::folded_forms::FoldedForms;
+use crate::analysis::inflect::{INFLECTIONS, MIN_BASE_CHARS};
 use crate::analysis::stem::SwedishStemmer;
 use crate::analysis::{pair_term, word_pair_term, AnalyzedTerm, Analyzer, TermKind};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
@@ -349,6 +350,52 @@ impl Builder<'_> {
             })
     }
 
+    /// The whole-word terms of the inflected forms of the lower-cased word `written`
+    /// (every noun and adjective ending of [`INFLECTIONS`], also after a doubled final
+    /// consonant: "program" → "programmet") that differ from its own `term` and that some
+    /// text field of the index holds. Snowball gives "kompetensinsats" and
+    /// "kompetensinsatser" different stems, and the inflection table joins them only when
+    /// the corpus has both forms; a query for the one must still count the other.
+    fn inflected_terms(&self, written: &str, own: &str) -> Vec<String> {
+        let Some(searcher) = self.searcher else {
+            return Vec::new();
+        };
+        if written.chars().count() < MIN_BASE_CHARS || !written.chars().all(char::is_alphabetic) {
+            return Vec::new();
+        }
+        let lexicon = self.analyzer.lexicon();
+        let stemmer = SwedishStemmer::new();
+        let doubled = written
+            .chars()
+            .last()
+            .filter(|c| !"aeiouyåäö".contains(*c))
+            .map(|c| format!("{written}{c}"));
+        let mut terms: Vec<String> = Vec::new();
+        for ending in INFLECTIONS.iter().filter(|ending| !ending.is_empty()) {
+            let mut forms = vec![format!("{written}{ending}")];
+            if let Some(doubled) = doubled
+                .as_ref()
+                .filter(|_| ending.starts_with(['e', 'a', 'o']))
+            {
+                forms.push(format!("{doubled}{ending}"));
+            }
+            for form in forms {
+                let candidate = lexicon.word_term(&stemmer, &form);
+                if candidate == own || terms.contains(&candidate) {
+                    continue;
+                }
+                let held = TEXT_FIELDS.iter().any(|(name, _)| {
+                    let term = Term::from_field_text(text_field(self.schema, name), &candidate);
+                    searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+                });
+                if held {
+                    terms.push(candidate);
+                }
+            }
+        }
+        terms
+    }
+
     /// The compound split of `written` with each part's support, and why it was split, as
     /// the reading reports it; `None` when the word is no compound.
     fn split_reading(&self, written: &str) -> Option<CompoundSplit> {
@@ -461,8 +508,21 @@ impl Builder<'_> {
             return clauses;
         }
         if is_word && words.len() == 1 {
+            // The word's inflections whose stem Snowball puts elsewhere, where the corpus
+            // lacks the form that would have joined them in the inflection table.
+            let written = text[words[0].offset.clone()].to_lowercase();
+            let inflected = self.inflected_terms(&written, &words[0].term);
+            for extra in &inflected {
+                for (name, boost) in TEXT_FIELDS {
+                    clauses.push(term(text_field(schema, name), extra, boost));
+                }
+            }
+            reading.terms.extend(inflected.iter().cloned());
             if mode.inside_compounds() {
                 clauses.push(term(schema.parts, &words[0].term, PARTS_BOOST));
+                for extra in &inflected {
+                    clauses.push(term(schema.parts, extra, PARTS_BOOST));
+                }
                 reading.inside_compounds = true;
             }
             // The parts the compound is first split into: "landsbygdsutveckling" asks for

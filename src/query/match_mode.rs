@@ -6,10 +6,14 @@ use crate::error::FyndError;
 use serde::Serialize;
 
 /// Words allowed between the parts of a compound found as words of their own in
-/// [`MatchMode::Compound`] unless `--near` says otherwise: "samverkan mellan myndigheter"
-/// (one word between) is "myndighetssamverkan"; "myndigheter som arbetar med samverkan"
-/// is not. Stopwords count as words.
-pub const WORDS_BETWEEN_PARTS: u32 = 1;
+/// [`MatchMode::Compound`] unless `--near` says otherwise. Stopwords count as words, and a
+/// Swedish compound written apart usually puts a preposition and often an adjective or a
+/// determiner between its parts: "samverkan mellan olika myndigheter", "utveckling av nya
+/// företag" are "myndighetssamverkan" and "företagsutveckling"; "myndigheter som arbetar
+/// med samverkan" is not. A window never spans two sentences (see
+/// [`crate::analysis::segment::SENTENCE_GAP`]). docs/RELEVANCE.md has the precision and
+/// recall of each window on the judged sets.
+pub const WORDS_BETWEEN_PARTS: u32 = 2;
 
 /// Most words `--near` may allow between parts: beyond that the parts are no longer
 /// written together, and broad mode says so honestly.
