@@ -280,4 +280,17 @@ mod tests {
             .collect();
         assert_eq!(kinds[..2], [SegmentKind::Suspended, SegmentKind::Suspended]);
     }
+
+    #[test]
+    fn a_sentence_boundary_puts_a_gap_between_positions() {
+        let segs = segments("Fortsatt utveckling. Projektet ska, i år, växa!\nNy rad 1.5 m");
+        let at = |word: &str| segs.iter().find(|s| s.text == word).unwrap().position;
+        assert_eq!(at("utveckling"), 1);
+        assert_eq!(at("Projektet"), 2 + SENTENCE_GAP);
+        // A comma is no boundary, nor a full stop inside a number.
+        assert_eq!(at("ska"), at("Projektet") + 1);
+        assert_eq!(at("i"), at("ska") + 1);
+        assert_eq!(at("Ny"), at("växa") + 1 + SENTENCE_GAP);
+        assert_eq!(at("m"), at("rad") + 2);
+    }
 }

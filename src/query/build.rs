@@ -253,6 +253,19 @@ impl Builder<'_> {
                             query: Box::new(WordQuery::new(spelt)),
                             boost: FOLDED_BOOST,
                         });
+                        continue;
+                    }
+                    // A stopword ("sådant"): the texts that have it, as a query of it
+                    // alone finds them (its folded term, once per text).
+                    let folded: Vec<String> = self
+                        .analyzer
+                        .analyze(word)
+                        .folded
+                        .into_iter()
+                        .map(|t| t.term)
+                        .collect();
+                    if let Some(query) = all_of(schema.folded, &folded) {
+                        clauses.push(other(query, FOLDED_BOOST));
                     }
                 }
                 if let Some(reading) = self.reading.words.last_mut() {
