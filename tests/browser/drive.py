@@ -193,6 +193,14 @@ def main():
         b.wait("the hits again", RENDERED + " && !location.search.includes('id=')")
         check(b.js(STATE)["summary"] == after["summary"], "back returns to the filtered hits")
 
+        # Choose what a word matches: the page passes the mode to the API and the export.
+        b.js("const m = document.getElementById('match'); m.value = 'exact'; m.dispatchEvent(new Event('change'));")
+        b.wait("the exact-match hits", RENDERED + " && location.search.includes('match=exact')")
+        exact = api("/api/search?q=" + query + "&filter=" + urllib.parse.quote("fund:" + fund["value"]) + "&match=exact&limit=10&facet_limit=15")
+        check(b.js(STATE)["summary"].startswith(f"{exact['total']} "), f"hits in exact mode as the API counts them: {exact['total']}")
+        check("match=exact" in b.js("return document.getElementById('export').href"), "the export link carries the match mode")
+        check(exact["explain"]["match"] == "exact", "the API read the query in exact mode")
+
         # Switch to English.
         b.click("#lang")
         b.wait("English labels", RENDERED + " && location.search.includes('lang=en')")

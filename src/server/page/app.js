@@ -22,7 +22,7 @@ const LABELS = {
     granted: "Beviljat stöd (kr)", cofinancing_rate: "Medfinansieringsgrad (%)",
     participants: "Deltagare", strategic_importance: "Strategisk betydelse", partners: "Partner",
     municipalities: "Kommuner", secondary_themes: "Sekundärteman", extra: "Övrigt",
-    date: "ÅÅÅÅ-MM-DD",
+    date: "ÅÅÅÅ-MM-DD", match: "Matchning", match_compound: "Sammansatt", match_exact: "Exakt", match_broad: "Bred",
   },
   en: {
     skip: "Skip to results", query: "Search words", search: "Search", from: "From", to: "To",
@@ -43,7 +43,7 @@ const LABELS = {
     granted: "Granted support (SEK)", cofinancing_rate: "Co-financing rate (%)",
     participants: "Participants", strategic_importance: "Strategic importance", partners: "Partners",
     municipalities: "Municipalities", secondary_themes: "Secondary themes", extra: "Other",
-    date: "YYYY-MM-DD",
+    date: "YYYY-MM-DD", match: "Match", match_compound: "Compound", match_exact: "Exact", match_broad: "Broad",
   },
 };
 const PAGE = 10;
@@ -57,6 +57,7 @@ function readState() {
     from: p.get("from") || "",
     to: p.get("to") || "",
     sort: p.get("sort") || "relevance",
+    match: ["exact", "broad"].includes(p.get("match")) ? p.get("match") : "compound",
     offset: Math.max(0, parseInt(p.get("offset") || "0", 10) || 0),
     id: p.get("id") || "",
     lang: p.get("lang") === "en" ? "en" : "sv",
@@ -70,6 +71,7 @@ function stateParams(s, withPage) {
   if (s.from) p.set("from", s.from);
   if (s.to) p.set("to", s.to);
   if (s.sort && s.sort !== "relevance") p.set("sort", s.sort);
+  if (s.match && s.match !== "compound") p.set("match", s.match);
   if (withPage && s.offset) p.set("offset", String(s.offset));
   return p;
 }
@@ -200,6 +202,7 @@ async function render() {
   $("from").value = s.from;
   $("to").value = s.to;
   $("sort").value = s.sort;
+  $("match").value = s.match;
   $("export").href = "api/export?format=csv&" + stateParams(s, false).toString();
   try {
     showError(null);
@@ -235,6 +238,7 @@ $("search").addEventListener("submit", (e) => {
 });
 for (const id of ["from", "to"]) $(id).addEventListener("change", () => go({ [id]: $(id).value.trim(), offset: 0, id: "" }));
 $("sort").addEventListener("change", () => go({ sort: $("sort").value, offset: 0, id: "" }));
+$("match").addEventListener("change", () => go({ match: $("match").value, offset: 0, id: "" }));
 $("prev").addEventListener("click", () => go({ offset: Math.max(0, readState().offset - PAGE) }));
 $("next").addEventListener("click", () => go({ offset: readState().offset + PAGE }));
 $("lang").addEventListener("click", () => go({ lang: readState().lang === "en" ? "sv" : "en" }));
