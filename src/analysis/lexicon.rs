@@ -79,7 +79,25 @@ pub struct Lexicon {
     /// ([`Lexicon::is_pair_word`]): chosen when the lexicon is learned and saved with it,
     /// never changed by [`Lexicon::absorb`], so every record of an index has the same pairs.
     pair_words: FastSet<Box<str>>,
+    /// Agent nouns in -are that the corpus inflects as nouns ("företagare" beside
+    /// "företagaren" or "företagarna"): each is its own whole-word term
+    /// ([`Lexicon::agent_term`]) instead of Snowball's stem, which it shares with the word
+    /// it is made from ("företag", "företagande"). Chosen when the lexicon is learned and
+    /// saved with it, never changed by [`Lexicon::absorb`], so every record of an index
+    /// has the same terms; empty in lexicons saved before (their indexes keep Snowball's).
+    agent_nouns: FastSet<Box<str>>,
 }
+
+/// Endings of a Swedish agent noun in -are, longest first: "företagare", -s, -n, -ns, and
+/// the definite plural "företagarna", -s.
+const AGENT_ENDINGS: [&str; 6] = ["arnas", "arens", "arna", "aren", "ares", "are"];
+
+/// The definite endings only a noun in -are takes (a comparative such as "starkare" never
+/// does); one of them in the corpus tells an agent noun.
+const AGENT_DEFINITE_ENDINGS: [&str; 4] = ["aren", "arens", "arna", "arnas"];
+
+/// Fewest letters before "-are" for an agent noun ("läkare", "företagare").
+const AGENT_BASE_CHARS: usize = 3;
 
 /// A process-wide unique lexicon id.
 fn fresh_id() -> u64 {
@@ -108,6 +126,9 @@ struct SavedLexicon {
     /// Absent from lexicons saved before pairs were indexed: no pair words.
     #[serde(default)]
     pair_words: Vec<String>,
+    /// Absent from lexicons saved before agent nouns were kept apart: none.
+    #[serde(default)]
+    agent_nouns: Vec<String>,
 }
 
 /// The lexicon serialises as it is saved: the chain, the corpus words with their counts
@@ -120,9 +141,12 @@ impl Serialize for Lexicon {
             words: BTreeMap<&'a str, u32>,
             stem_table: BTreeMap<&'a str, &'a str>,
             pair_words: Vec<&'a str>,
+            agent_nouns: Vec<&'a str>,
         }
         let mut pair_words: Vec<&str> = self.pair_words.iter().map(AsRef::as_ref).collect();
         pair_words.sort_unstable();
+        let mut agent_nouns: Vec<&str> = self.agent_nouns.iter().map(AsRef::as_ref).collect();
+        agent_nouns.sort_unstable();
         Sorted {
             chain: self.chain,
             words: self.words().collect(),
@@ -132,6 +156,7 @@ impl Serialize for Lexicon {
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
             pair_words,
+            agent_nouns,
         }
         .serialize(serializer)
     }
@@ -183,10 +208,28 @@ impl LexiconLearner {
                 .filter(|w| !words.contains_key(*w)),
         );
         let stem_table = inflect::learn(vocabulary, &stemmer);
+        let agent_nouns = agent_nouns(&words);
         let mut lexicon = Lexicon::from_counts(Chain::Full, words, stem_table);
+        lexicon.agent_nouns = agent_nouns;
         lexicon.pair_words = lexicon.most_frequent_terms(PAIR_WORDS);
         lexicon
     }
+}
+
+/// The corpus words in -are that the corpus also has with a noun's definite ending
+/// ([`AGENT_DEFINITE_ENDINGS`]): the agent nouns ([`Lexicon::agent_term`]).
+fn agent_nouns(words: &FastMap<String, u32>) -> FastSet<Box<str>> {
+    words
+        .keys()
+        .filter_map(|word| {
+            let base = word.strip_suffix("are")?;
+            let noun = base.chars().count() >= AGENT_BASE_CHARS
+                && AGENT_DEFINITE_ENDINGS
+                    .iter()
+                    .any(|ending| words.contains_key(&format!("{base}{ending}")));
+            noun.then(|| word.as_str().into())
+        })
+        .collect()
 }
 
 fn base_words() -> &'static [&'static str] {
@@ -256,6 +299,7 @@ impl Lexicon {
             id: 0,
             part_filter: PartFilter::default(),
             pair_words: FastSet::default(),
+            agent_nouns: FastSet::default(),
         };
         lexicon.derive();
         lexicon
@@ -403,8 +447,26 @@ impl Lexicon {
     /// The whole-word term of a lower-cased word as this lexicon's chain makes it: the
     /// Snowball stem, mapped through the inflection table.
     pub fn word_term(&self, stemmer: &SwedishStemmer, word: &str) -> String {
+        if let Some(agent) = self.agent_term(word) {
+            return agent;
+        }
         let stem = stemmer.stem(word);
         self.canonical_stem(&stem).to_string()
+    }
+
+    /// The whole-word term of a form of an agent noun of the corpus ("företagarna" →
+    /// "företagare"): Snowball Swedish strips -are, -arna like an inflection and gives
+    /// "företagare", "företag" and "företagande" one stem, but an entrepreneur is not a
+    /// company, and a count of one must not include the other. `None` for any other word.
+    pub fn agent_term(&self, word: &str) -> Option<String> {
+        if self.agent_nouns.is_empty() {
+            return None;
+        }
+        let ending = AGENT_ENDINGS
+            .iter()
+            .find(|ending| word.ends_with(**ending))?;
+        let noun = format!("{}are", &word[..word.len() - ending.len()]);
+        self.agent_nouns.contains(noun.as_str()).then_some(noun)
     }
 
     /// This lexicon's id: two lexicons with the same id analyse every text alike.
@@ -515,6 +577,7 @@ impl Lexicon {
             .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
         let mut lexicon = Lexicon::from_counts(saved.chain, saved.words, saved.stem_table);
         lexicon.pair_words = saved.pair_words.into_iter().map(Into::into).collect();
+        lexicon.agent_nouns = saved.agent_nouns.into_iter().map(Into::into).collect();
         Ok(Some(lexicon))
     }
 
@@ -535,6 +598,31 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_agent_noun_the_corpus_inflects_is_its_own_term_and_survives_saving() {
+        let lexicon = Lexicon::learn([
+            "Företagare och företagarna driver företag. Företagande lönar sig. \
+             Bilarna går starkare än bilen.",
+        ]);
+        let stemmer = SwedishStemmer::new();
+        let term = |word: &str| lexicon.word_term(&stemmer, word);
+        assert_eq!(term("företagare"), "företagare");
+        assert_eq!(term("företagarnas"), "företagare");
+        assert_eq!(term("företagarens"), "företagare");
+        assert_ne!(term("företag"), "företagare");
+        assert_ne!(term("företagande"), "företagare");
+        // A comparative and an -ar noun's plural are no agent nouns.
+        assert_eq!(lexicon.agent_term("starkare"), None);
+        assert_eq!(lexicon.agent_term("bilarna"), None);
+        let dir = tempfile::tempdir().unwrap();
+        lexicon.save(dir.path()).unwrap();
+        let loaded = Lexicon::load(dir.path()).unwrap().unwrap();
+        assert_eq!(
+            loaded.agent_term("företagarna").as_deref(),
+            Some("företagare")
+        );
+    }
 
     #[test]
     fn learns_counts_and_corrects_one_letter_typos_to_corpus_words() {

@@ -175,8 +175,7 @@ impl Analyzer {
         };
         let mut terms: Vec<String> = Vec::new();
         for part in parts {
-            let stem = self.stemmer.stem(&part.lemma);
-            let term = self.lexicon.canonical_stem(&stem).to_string();
+            let term = self.lexicon.word_term(&self.stemmer, &part.lemma);
             if !terms.contains(&term) {
                 terms.push(term);
             }
@@ -195,7 +194,10 @@ impl Analyzer {
             // No pair words: the plain chain is the baseline of the relevance tests.
             return WordTerms::pack(lower, None, &stem, "", None, &[]);
         }
-        let word = self.lexicon.canonical_stem(&stem).to_string();
+        let word = match self.lexicon.agent_term(lower) {
+            Some(agent) => agent,
+            None => self.lexicon.canonical_stem(&stem).to_string(),
+        };
         let stop_number = stopwords::number(lower);
         let stop = stop_number.is_some();
         // A word that folding leaves as it is has its folded form in the words stream
@@ -275,10 +277,10 @@ impl Analyzer {
         nodes: &mut Vec<SplitNode>,
     ) {
         let memo::PartLemma { term, parts } = memo::part_lemma(self.lexicon.id(), lemma, || {
-            let stem = self.stemmer.stem(lemma);
+            let term = self.lexicon.word_term(&self.stemmer, lemma);
             let parts = decompound::split(&self.lexicon, lemma).unwrap_or_default();
             memo::PartLemma {
-                term: self.lexicon.canonical_stem(&stem).into(),
+                term: term.into(),
                 parts: parts.into_iter().map(|part| part.lemma).collect(),
             }
         });
