@@ -1,5 +1,7 @@
 //! A compound's parts as words of their own: documents that hold every part ("myndighet",
-//! "samverkan") in some text field, each part in any of them. As a conjunction of
+//! "samverkan") in some text field, each part in any of them, however far apart. What the
+//! broad match mode matches, and the candidates (with their scores) that the default mode
+//! keeps only where the parts stand close together (`near_words`). As a conjunction of
 //! per-field unions this was the most expensive clause of a compound query: tantivy's
 //! buffered union fills and scores a window of 4 096 documents at every seek, so the
 //! common part's lists were scored nearly in full behind the rare one. Here, per segment,

@@ -39,9 +39,10 @@ const ID_BOOST: f32 = 10.0;
 /// "myndighetssamverkan" alone.
 pub const PARTS_BOOST: f32 = 0.3;
 
-/// Weight of a compound query word matched by all of its parts as separate words
-/// ("myndighetssamverkan" finding "samverkan mellan myndigheter"), or by all of them inside
-/// compounds ("livsmedel" finding "livsmedelsbranschen").
+/// Weight of a compound query word matched by all of its parts as separate words close
+/// together ("myndighetssamverkan" finding "samverkan mellan myndigheter"; anywhere in the
+/// broad mode), or by all of them side by side inside a longer compound ("livsmedel"
+/// finding "livsmedelsbranschen").
 pub const COMPOUND_PARTS_BOOST: f32 = 0.3;
 
 /// Weight of the one-letter correction of a word the corpus does not have: it finds the
@@ -552,9 +553,10 @@ impl Builder<'_> {
                 .parts_as_words(self.context.words_between_parts)
                 .filter(|_| compound_parts);
             if let (Some(window), true) = (parts_as_words, top.len() >= 2) {
-                // All parts as words of their own, each in some text field (read into bit
-                // sets, see `all_words`); and, below, the parts side by side inside a longer
-                // compound. Not each part in either: that conjunction of five-list unions, each filling and
+                // All parts as words of their own, in one text field close together (the
+                // candidates read into bit sets, see `all_words`, then their positions
+                // checked, see `near_words`), or in any field anywhere (broad); and, below,
+                // the parts side by side inside a longer compound. Not each part in either: that conjunction of five-list unions, each filling and
                 // scoring a window of its lists at every seek, was nearly all of a compound
                 // query's time at a million documents.
                 let all_parts: Vec<Vec<Term>> = top
