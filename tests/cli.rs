@@ -270,3 +270,55 @@ fn a_second_indexer_is_refused_while_the_first_holds_the_lock() {
         stderr(&output)
     );
 }
+
+/// `--explain` says how the query was read, after the hits; a mode that does not exist is
+/// refused with the valid ones named, and exact mode finds fewer records than the default
+/// for a compound whose parts the seeds also write apart.
+#[test]
+fn explain_and_match_modes_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    index_corpus(dir.path());
+    let index = dir.path().to_str().unwrap();
+    let output = fynd(&[
+        "search",
+        "myndighetssamverkan",
+        "--index",
+        index,
+        "--explain",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("How the query was read:"), "{text}");
+    assert!(text.contains("compound: myndighets (myndighet"), "{text}");
+    assert!(
+        text.contains("with at most 2 word(s) between them"),
+        "{text}"
+    );
+    let total = |mode: &str| -> u64 {
+        let output = fynd(&[
+            "search",
+            "myndighetssamverkan",
+            "--index",
+            index,
+            "--json",
+            "--match",
+            mode,
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(json["explain"]["match"], mode);
+        json["total"].as_u64().unwrap()
+    };
+    assert!(total("exact") < total("compound"));
+    assert!(total("compound") <= total("broad"));
+    let output = fynd(&["search", "x", "--index", index, "--match", "fuzzy"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("write exact, compound or broad"),
+        "{}",
+        stderr(&output)
+    );
+    let output = fynd(&["search", "x", "--index", index, "--near", "many"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--near"), "{}", stderr(&output));
+}

@@ -143,6 +143,21 @@ fn search_answers_as_the_cli_json_contract() {
             },
         ),
         (
+            "/api/search?q=myndighetssamverkan&match=exact",
+            SearchOptions {
+                match_mode: Some("exact".into()),
+                ..SearchOptions::new("myndighetssamverkan")
+            },
+        ),
+        (
+            "/api/search?q=myndighetssamverkan&match=broad&near=0",
+            SearchOptions {
+                match_mode: Some("broad".into()),
+                near: Some("0".into()),
+                ..SearchOptions::new("myndighetssamverkan")
+            },
+        ),
+        (
             "/api/search?q=&from=2023&to=2024-12-31&filter=region=Mellersta%20Norrland",
             SearchOptions {
                 from: Some("2023".into()),
@@ -308,6 +323,13 @@ fn every_error_is_json_with_its_status() {
             .contains("2023-13-45")
     );
     error(addr, "GET", "/api/search?sort=colour", 400);
+    assert!(
+        error(addr, "GET", "/api/search?q=a&match=fuzzy", 400)["error"]
+            .as_str()
+            .unwrap()
+            .contains("exact, compound or broad")
+    );
+    error(addr, "GET", "/api/search?q=a&near=11", 400);
     error(addr, "GET", "/api/search?filter=colour:red", 400);
     error(addr, "GET", "/api/search?filter=fund", 400);
     error(addr, "GET", "/api/search?facets=fund,colour", 400);
