@@ -4,7 +4,8 @@
 //! OPTION is one of `filter=KEY=VALUE`, `RANGEFIELD=RANGE` (`budget=>=5000000`,
 //! `start=[2023-01-01 TO 2023-12-31]`), `sort=ORDER`, `facets=KEY,KEY` (or `facets=none`),
 //! `counts=sidebar` or `counts=hits` (a filtered facet counted without its own filter, the
-//! default, or over the hits like every other facet), `limit=N`, `passages`. Every query counts the fund, region and year facets and returns
+//! default, or over the hits like every other facet), `limit=N`, `passages`, `match=MODE`,
+//! `near=N` (see `fynd search --match`). Every query counts the fund, region and year facets and returns
 //! the top 10 unless it says otherwise; passages are off unless asked for, so they can be
 //! timed as their own class. Blank lines and lines starting with `#` are skipped.
 
@@ -92,6 +93,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BenchQuery>, FyndError> {
                 }
                 "filter" => filters.push(value.to_string()),
                 "sort" => request.sort = SortOrder::parse(value).map_err(|e| bad(e.to_string()))?,
+                "match" => {
+                    request.match_mode = crate::query::match_mode::MatchMode::parse(value)
+                        .map_err(|e| bad(e.to_string()))?
+                }
+                "near" => {
+                    request.words_between_parts = crate::query::match_mode::MatchMode::parse_near(value)
+                        .map_err(|e| bad(e.to_string()))?
+                }
                 "limit" => {
                     request.limit = value
                         .parse()
@@ -111,7 +120,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BenchQuery>, FyndError> {
                     ),
                     None => {
                         return Err(bad(format!(
-                        "unknown option {option:?}: write filter=KEY=VALUE, budget=RANGE (or another number or date field), sort=ORDER, facets=KEYS, counts=sidebar|hits, limit=N or passages"
+                        "unknown option {option:?}: write filter=KEY=VALUE, budget=RANGE (or another number or date field), sort=ORDER, facets=KEYS, counts=sidebar|hits, limit=N, passages, match=MODE or near=N"
                     )))
                     }
                 },

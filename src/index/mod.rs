@@ -55,8 +55,8 @@ pub struct FyndIndex {
     pub dir: PathBuf,
     /// The lexicon the index was built with (the base lexicon for an index without one).
     pub lexicon: Arc<Lexicon>,
-    /// The corpus words with diacritics by their folded form, derived from `lexicon` the
-    /// first time a query needs it (a word typed without å, ä, ö) and dropped with it.
+    /// The corpus words a word typed without diacritics stands for, over `lexicon`;
+    /// replaced with it.
     folded_forms: OnceLock<Arc<FoldedForms>>,
 }
 
@@ -157,11 +157,10 @@ impl FyndIndex {
         }
     }
 
-    /// The corpus words a word typed without diacritics stands for (see [`FoldedForms`]),
-    /// built from the lexicon on first use.
+    /// The corpus words a word typed without diacritics stands for (see [`FoldedForms`]).
     pub fn folded_forms(&self) -> Arc<FoldedForms> {
         self.folded_forms
-            .get_or_init(|| Arc::new(FoldedForms::new(&self.lexicon)))
+            .get_or_init(|| Arc::new(FoldedForms::new(self.lexicon.clone())))
             .clone()
     }
 

@@ -187,65 +187,71 @@ impl AllWordsWeight {
         }
         Ok((docs, scores))
     }
+}
 
-    /// The score of each of `docs` (in order), each part's BM25 score in each field summed:
-    /// the lists read again in order, merged with `docs` (or sought for them, when they are
-    /// few beside a list's length).
-    fn scores(
-        &self,
-        reader: &SegmentReader,
-        docs: &[DocId],
-        boost: Score,
-    ) -> tantivy::Result<Vec<Score>> {
-        let mut scores = vec![0.0; docs.len()];
-        for (term, weight) in self.parts.iter().flatten().zip(&self.weights) {
-            let weight = weight.boost_by(boost);
-            let index = reader.inverted_index(term.field())?;
-            let Some(info) = index.get_term_info(term)? else {
-                continue;
-            };
-            let norms = reader.get_fieldnorms_reader(term.field())?;
-            if (docs.len() as u64) * SEEK_RATIO < u64::from(info.doc_freq) {
-                let mut postings =
-                    index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-                for (score, &doc) in scores.iter_mut().zip(docs) {
-                    let mut at = postings.doc();
-                    if at < doc {
-                        at = postings.seek(doc);
-                    }
-                    if at == TERMINATED {
-                        break;
-                    }
-                    if at == doc {
-                        *score += weight.score(norms.fieldnorm_id(doc), postings.term_freq());
-                    }
+/// The score of each of `docs` (ascending) for the terms of `parts` (per part, its term in
+/// each field) with one BM25 weight each (in the same order): every term's score in every
+/// document that holds it, summed in that order. Each list is read in order and merged
+/// with `docs`, or sought for them when they are few beside its length. Shared by the
+/// parts-anywhere and the parts-close-together clauses, so a document scores alike in both.
+pub(crate) fn part_scores(
+    reader: &SegmentReader,
+    parts: &[Vec<Term>],
+    weights: &[Bm25Weight],
+    docs: &[DocId],
+    boost: Score,
+) -> tantivy::Result<Vec<Score>> {
+    let mut scores = vec![0.0; docs.len()];
+    if docs.is_empty() {
+        return Ok(scores);
+    }
+    for (term, weight) in parts.iter().flatten().zip(weights) {
+        let weight = weight.boost_by(boost);
+        let index = reader.inverted_index(term.field())?;
+        let Some(info) = index.get_term_info(term)? else {
+            continue;
+        };
+        let norms = reader.get_fieldnorms_reader(term.field())?;
+        if (docs.len() as u64) * SEEK_RATIO < u64::from(info.doc_freq) {
+            let mut postings =
+                index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+            for (score, &doc) in scores.iter_mut().zip(docs) {
+                let mut at = postings.doc();
+                if at < doc {
+                    at = postings.seek(doc);
                 }
-                continue;
-            }
-            let mut block =
-                index.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-            let mut at = 0;
-            'blocks: loop {
-                let found = block.docs();
-                if found.is_empty() {
+                if at == TERMINATED {
                     break;
                 }
-                for (&doc, &freq) in found.iter().zip(block.freqs()) {
-                    while docs[at] < doc {
-                        at += 1;
-                        if at == docs.len() {
-                            break 'blocks;
-                        }
-                    }
-                    if docs[at] == doc {
-                        scores[at] += weight.score(norms.fieldnorm_id(doc), freq);
+                if at == doc {
+                    *score += weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                }
+            }
+            continue;
+        }
+        let mut block =
+            index.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+        let mut at = 0;
+        'blocks: loop {
+            let found = block.docs();
+            if found.is_empty() {
+                break;
+            }
+            for (&doc, &freq) in found.iter().zip(block.freqs()) {
+                while docs[at] < doc {
+                    at += 1;
+                    if at == docs.len() {
+                        break 'blocks;
                     }
                 }
-                block.advance();
+                if docs[at] == doc {
+                    scores[at] += weight.score(norms.fieldnorm_id(doc), freq);
+                }
             }
+            block.advance();
         }
-        Ok(scores)
     }
+    Ok(scores)
 }
 
 /// A part whose lists are this many times shorter than the next part's leaves few enough
@@ -348,7 +354,7 @@ impl Weight for AllWordsWeight {
             let scores = if self.weights.is_empty() {
                 vec![boost; docs.len()]
             } else {
-                self.scores(reader, &docs, boost)?
+                part_scores(reader, &self.parts, &self.weights, &docs, boost)?
             };
             (docs, scores)
         } else {

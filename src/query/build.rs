@@ -230,8 +230,8 @@ impl Builder<'_> {
                 let with_diacritics: Vec<String> = match self.context.folded_forms {
                     Some(forms) if is_word => forms
                         .words_for(&lower)
-                        .iter()
-                        .map(|(word, _)| word.to_string())
+                        .into_iter()
+                        .map(|(word, _)| word)
                         .collect(),
                     _ => Vec::new(),
                 };
