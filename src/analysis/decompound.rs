@@ -16,6 +16,20 @@
 //! split loses recall ("försörjning" no longer finds "kompetensförsörjning" once that is
 //! frequent) while a spurious one only adds low-weight part terms. Frequent plain words
 //! ("företag" against "före" + "tag") still stay whole.
+//!
+//! A part is usually three letters or more. A two-letter last part ("sol|el") is used only
+//! in a word the dictionary shows to be such a compound ([`Lexicon::two_letter_head`]: the
+//! word ends in a two-letter noun, what stands before is a noun, and the word inflects as
+//! the last part does, so "handel" and "tunnel" never qualify), when the corpus uses the
+//! two-letter word on its own ([`MIN_PART_COUNT`] times), and only when the parts are
+//! better attested than the whole word (and than any split into longer parts),
+//! without the discount: two-letter endings are common in plain words ("kvartal",
+//! "bandy"), and the dictionary mark alone cannot tell every loanword from a compound.
+//!
+//! Derived forms ([`derived_base`]): a word or part that is a dictionary word made of a
+//! dictionary word and a derivational suffix or the negating prefix o- ("fiskeri" → fisk,
+//! "kulturell" → kultur, "ohälsa" → hälsa) also gives the base word, indexed as a part, so
+//! that a researcher counting a word also counts what is derived from it.
 
 use super::inflect::INFLECTIONS;
 use super::lexicon::Lexicon;
@@ -44,6 +58,20 @@ const SUFFIX_SURFACES: [&str; 25] = [
     "ningen", "else", "het", "heten", "heter", "lig", "liga", "ligt", "ella", "iska", "ens", "ers",
     "ares", "tion",
 ];
+
+/// Derivational suffixes a dictionary word may be its base word plus, each with the fewest
+/// letters the base must have. Only suffixes whose derivatives keep the base's meaning
+/// ("fisk" → "fiskeri", "kultur" → "kulturell"), with bases long enough that a match is
+/// seldom an accident: -ell needs five letters ("bordell", "modell" are no derivatives of
+/// "bord", "mod"), -eri four ("bageri" is not of "bag"). Left out: -e ("skede" is not of
+/// "sked", "rike" not of "rik"; Snowball already stems "fiske" to "fisk"), -isk
+/// ("geografisk" is not of "fisk"), -ig, -lig, -het, -ning and the like, which make words
+/// of their own ("bild" → "bildning").
+pub const DERIVATIONAL_SUFFIXES: [(&str, usize); 2] = [("eri", 4), ("ell", 5)];
+
+/// The negating prefix ("ohälsa", "otrygghet", "ovanlig"), and the fewest letters of the
+/// word it negates ("olik" is not of "lik", "otur" not of "tur").
+pub const NEGATION_PREFIX: (&str, usize) = ("o", 4);
 
 /// One part of a split compound.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,8 +131,9 @@ impl BestLemma {
 
 /// The best-supported word a non-final part stands for, with its count.
 fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
-    // "för" in "förbättringar" is a prefix, not the verb "föra".
-    if is_stopword(surface) {
+    // "för" in "förbättringar" is a prefix, not the verb "föra"; "sam" in "samverkan" is
+    // one too, not "same".
+    if is_stopword(surface) || AFFIXES.contains(&surface) {
         return None;
     }
     let mut best = BestLemma::default();
@@ -147,17 +176,119 @@ fn last_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
 
 /// Splits a lower-cased `word` into parts, or `None` when it is better left whole.
 pub fn split(lexicon: &Lexicon, word: &str) -> Option<Vec<Part>> {
-    if word.chars().count() < 2 * MIN_PART_CHARS || !word.chars().all(char::is_alphabetic) {
+    let chars = word.chars().count();
+    if chars < MIN_PART_CHARS + 2 || !word.chars().all(char::is_alphabetic) {
         return None;
     }
     let mut best_split: Option<(f64, Vec<Part>)> = None;
-    let mut current: Vec<(Part, u32)> = Vec::new();
-    search(lexicon, word, 0, &mut current, &mut best_split);
-    let (score, parts) = best_split?;
-    let whole = lexicon
-        .count(word)
-        .max(last_part(lexicon, word).map_or(0, |(_, c)| c));
-    (score > f64::from(whole) / WHOLE_WORD_DISCOUNT).then_some(parts)
+    if chars >= 2 * MIN_PART_CHARS {
+        let mut current: Vec<(Part, u32)> = Vec::new();
+        search(lexicon, word, 0, &mut current, &mut best_split);
+    }
+    let short = two_letter_head_split(lexicon, word);
+    if best_split.is_none() && short.is_none() {
+        return None;
+    }
+    // The whole word's support: its own, or that of the word it is an inflected form of.
+    let (whole, whole_base) = last_part(lexicon, word)
+        .map(|(lemma, count)| (count, lexicon.base_count(&lemma)))
+        .into_iter()
+        .chain([(lexicon.count(word), lexicon.base_count(word))])
+        .max()
+        .unwrap_or_default();
+    // Only the corpus count is discounted: a base-lexicon word's bonus says it is a word,
+    // as its parts' bonuses say they are, and is weighed against them as it is.
+    let discounted = f64::from(whole - whole_base) / WHOLE_WORD_DISCOUNT + f64::from(whole_base);
+    let whole = f64::from(whole);
+    let best_split = best_split.filter(|(score, _)| *score > discounted);
+    let short = short.filter(|(score, _)| *score > whole);
+    match (best_split, short) {
+        (Some((long_score, long)), Some((short_score, short))) => {
+            Some(if short_score > long_score {
+                short
+            } else {
+                long
+            })
+        }
+        (Some((_, parts)), None) | (None, Some((_, parts))) => Some(parts),
+        (None, None) => None,
+    }
+}
+
+/// The split of `word` (or of the dictionary word it is an inflected form of) before a
+/// two-letter last part, with its score, when the dictionary marks the word as such a
+/// compound ([`Lexicon::two_letter_head`]).
+fn two_letter_head_split(lexicon: &Lexicon, word: &str) -> Option<(f64, Vec<Part>)> {
+    for ending in INFLECTIONS {
+        let Some(lemma) = word.strip_suffix(ending) else {
+            continue;
+        };
+        if !lexicon.two_letter_head(lemma) {
+            continue;
+        }
+        let cut = lemma.char_indices().rev().nth(1)?.0;
+        let head = &lemma[cut..];
+        // The dictionary says the last part is a word; the corpus must use it as one too.
+        let head_count = lexicon.count(head);
+        if head_count - lexicon.base_count(head) < MIN_PART_COUNT || is_stopword(head) {
+            continue;
+        }
+        let Some((first, first_count)) = first_part(lexicon, &lemma[..cut]) else {
+            continue;
+        };
+        let score = (f64::from(first_count) * f64::from(head_count)).sqrt();
+        let parts = vec![
+            Part {
+                surface: 0..cut,
+                lemma: first,
+            },
+            Part {
+                surface: cut..word.len(),
+                lemma: head.to_string(),
+            },
+        ];
+        return Some((score, parts));
+    }
+    None
+}
+
+/// The base word of a lower-cased `word` that is a derived form of it, for the parts
+/// stream: `word`, or the dictionary word it is an inflected form of ("kulturella" →
+/// "kulturell"), is a base-lexicon word made of another base-lexicon word and one of
+/// [`DERIVATIONAL_SUFFIXES`] ("fiskeri" → "fisk") or [`NEGATION_PREFIX`] ("ohälsa" →
+/// "hälsa"). The derived word must be in the base lexicon itself, so that only words the
+/// dictionary knows are read as derivatives, never a corpus word that merely ends alike.
+/// `None` for a word that is no derived form.
+pub fn derived_base(lexicon: &Lexicon, word: &str) -> Option<String> {
+    if word.chars().count() < MIN_PART_CHARS + 2 || is_stopword(word) {
+        return None;
+    }
+    for ending in INFLECTIONS {
+        let Some(lemma) = word.strip_suffix(ending) else {
+            continue;
+        };
+        if !lexicon.is_base_word(lemma) {
+            continue;
+        }
+        let known = |base: &str, min_chars: usize| {
+            base.chars().count() >= min_chars && !is_stopword(base) && lexicon.is_base_word(base)
+        };
+        let (prefix, min_chars) = NEGATION_PREFIX;
+        if let Some(base) = lemma.strip_prefix(prefix) {
+            if known(base, min_chars) {
+                return Some(base.to_string());
+            }
+        }
+        for (suffix, min_chars) in DERIVATIONAL_SUFFIXES {
+            let Some(base) = lemma.strip_suffix(suffix) else {
+                continue;
+            };
+            if known(base, min_chars) {
+                return Some(base.to_string());
+            }
+        }
+    }
+    None
 }
 
 fn search(
@@ -279,5 +410,94 @@ mod tests {
             lemmas(&lexicon, "bredbandsutbyggnaden"),
             ["bredband", "utbyggnad"]
         );
+    }
+
+    fn derived(lexicon: &Lexicon, word: &str) -> Option<String> {
+        derived_base(lexicon, word)
+    }
+
+    #[test]
+    fn dictionary_parts_split_compounds_of_words_the_corpus_never_had_alone() {
+        // The corpus has "vatten", "sol" and "el" on their own; the dictionary knows the rest.
+        let lexicon = Lexicon::learn(["vatten vatten sol sol el el"]);
+        assert_eq!(lemmas(&lexicon, "lakvatten"), ["laka", "vatten"]);
+        assert_eq!(lemmas(&lexicon, "vattenmätare"), ["vatten", "mätare"]);
+        assert_eq!(lemmas(&lexicon, "solel"), ["sol", "el"]);
+        assert_eq!(lemmas(&lexicon, "solelen"), ["sol", "el"]);
+        assert_eq!(
+            lemmas(&lexicon, "arbetsmarknadsåtgärder"),
+            ["arbete", "marknad", "åtgärd"]
+        );
+    }
+
+    #[test]
+    fn two_letter_parts_and_dictionary_words_make_no_false_splits() {
+        let lexicon = Lexicon::learn(["el el el by by ur ur hand tunn kult"]);
+        for word in [
+            "handel",
+            "tunnel",
+            "kultur",
+            "kvartal",
+            "material",
+            "antal",
+            "kanel",
+            "tennis",
+            "utbildning",
+            "bild",
+            "mobil",
+            "bilder",
+            "bilda",
+            "geografisk",
+            "solidaritet",
+            "konsolidera",
+            "samverkan",
+            "kompetens",
+            "företag",
+            "verksamhet",
+            "bildning",
+        ] {
+            assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
+        }
+        // Without the corpus using "el" alone, the dictionary mark is not enough.
+        assert!(split(&Lexicon::base(), "solel").is_none());
+    }
+
+    #[test]
+    fn derived_forms_give_their_base_word_and_look_alikes_do_not() {
+        let lexicon = Lexicon::base();
+        for (word, base) in [
+            ("fiskeri", "fisk"),
+            ("fiskeriet", "fisk"),
+            ("kulturell", "kultur"),
+            ("kulturella", "kultur"),
+            ("kulturellt", "kultur"),
+            ("ohälsa", "hälsa"),
+            ("ohälsan", "hälsa"),
+            ("otrygghet", "trygghet"),
+        ] {
+            assert_eq!(derived(&lexicon, word).as_deref(), Some(base), "{word}");
+        }
+        for word in [
+            "geografisk",
+            "utbildning",
+            "bilder",
+            "bilda",
+            "mobil",
+            "solidaritet",
+            "konsolidera",
+            "modell",
+            "bordell",
+            "formell",
+            "olika",
+            "ordning",
+            "område",
+            "skede",
+            "rike",
+            "kunde",
+            "följde",
+            "bageri",
+        ] {
+            assert_eq!(derived(&lexicon, word), None, "{word}");
+        }
     }
 }

@@ -28,11 +28,26 @@ pub const LEGACY_LEXICON_FILE: &str = "fynd-lexicon.json";
 /// The built-in base lexicon as written in the repository (see the file's header).
 pub const BASE_LEXICON_FILE: &str = include_str!("base_lexicon_sv.txt");
 
+/// The dictionary part of the base lexicon: the Swedish hunspell dictionary (LGPL-3.0, see
+/// `LICENSES/README.md`) as `scripts/base_lexicon.py` processes it, zstd-compressed: one
+/// lower-case word a line, `|` lines a header, a word followed by a tab and `2` a compound
+/// whose last part is a two-letter noun ([`Lexicon::two_letter_head`]).
+pub const DICTIONARY_FILE: &[u8] = include_bytes!("base_lexicon_hunspell_sv.txt.zst");
+
 /// zstd level of the saved lexicon and manifest: fast, and most of what higher levels give.
 pub const ZSTD_LEVEL: i32 = 3;
 
-/// How many occurrences a base-lexicon word counts as, on top of its corpus count.
+/// How many occurrences a word of the hand-written base lexicon counts as, on top of its
+/// corpus count.
 pub const BASE_COUNT: u32 = 5;
+
+/// How many occurrences a dictionary word ([`DICTIONARY_FILE`]) not in the hand-written list
+/// counts as, on top of its corpus count: [`MIN_PART_COUNT`], enough to be a compound part
+/// with no corpus evidence at all, and no more. Being in the dictionary says a string is a
+/// word, not that it is common; a word the corpus uses often still outweighs it, so a
+/// frequent plain word ("företag") is kept whole against two rare dictionary words ("före",
+/// "tag") as before.
+pub const DICTIONARY_COUNT: u32 = MIN_PART_COUNT;
 
 /// How many of the corpus's most frequent words (by all their forms, stopwords left out)
 /// are [`Lexicon::is_pair_word`]s: two of them side by side are indexed as one pair term,
@@ -189,6 +204,7 @@ impl LexiconLearner {
     }
 }
 
+/// The words of the hand-written base lexicon ([`BASE_LEXICON_FILE`]), sorted.
 fn base_words() -> &'static [&'static str] {
     static BASE: OnceLock<Vec<&'static str>> = OnceLock::new();
     BASE.get_or_init(|| {
@@ -200,6 +216,59 @@ fn base_words() -> &'static [&'static str] {
         words.sort_unstable();
         words.dedup();
         words
+    })
+}
+
+/// What the base lexicon says of one word.
+#[derive(Clone, Copy, Debug, Default)]
+struct BaseEntry {
+    /// Occurrences the word counts as on top of its corpus count ([`BASE_COUNT`] or
+    /// [`DICTIONARY_COUNT`]).
+    bonus: u32,
+    /// The dictionary shows the word to be a compound of a two-letter last part.
+    two_letter_head: bool,
+}
+
+/// The base lexicon (hand-written list and dictionary) as one table, built once per
+/// process: it is the same for every index, so it is derived, never saved with a lexicon.
+struct BaseLexicon {
+    words: FastMap<&'static str, BaseEntry>,
+    /// The words of `words` that may be compound parts ([`MIN_PART_CHARS`] letters or
+    /// more), for rejecting candidates without a lookup.
+    part_filter: PartFilter,
+}
+
+fn base_lexicon() -> &'static BaseLexicon {
+    static BASE: OnceLock<BaseLexicon> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let text = zstd::decode_all(DICTIONARY_FILE).expect("the built-in dictionary decompresses");
+        let text: &'static str = String::from_utf8(text)
+            .expect("the built-in dictionary is UTF-8")
+            .leak();
+        let mut words: FastMap<&'static str, BaseEntry> = FastMap::default();
+        words.reserve(text.len() / 10);
+        for line in text.lines().filter(|line| !line.starts_with('|')) {
+            let (word, mark) = line.split_once('\t').unwrap_or((line, ""));
+            if word.is_empty() {
+                continue;
+            }
+            words.insert(
+                word,
+                BaseEntry {
+                    bonus: DICTIONARY_COUNT,
+                    two_letter_head: mark == "2",
+                },
+            );
+        }
+        for &word in base_words() {
+            words.entry(word).or_default().bonus = BASE_COUNT;
+        }
+        let parts = words
+            .keys()
+            .copied()
+            .filter(|word| word.chars().count() >= MIN_PART_CHARS);
+        let part_filter = PartFilter::new(parts, words.len());
+        BaseLexicon { words, part_filter }
     })
 }
 
@@ -237,7 +306,7 @@ impl Lexicon {
     ) -> Lexicon {
         let counts = counts.into_iter();
         let mut words: FastMap<Box<str>, WordStats> = FastMap::default();
-        words.reserve(counts.size_hint().0 + base_words().len());
+        words.reserve(counts.size_hint().0);
         for (word, own) in counts {
             words.insert(
                 word.into_boxed_str(),
@@ -323,11 +392,8 @@ impl Lexicon {
             return;
         }
         let stemmer = SwedishStemmer::new();
-        // Every base word is an entry, so a part from the base lexicon alone is one lookup.
+        // Base words are not entries: they are the same for every lexicon ([`base_lexicon`]).
         self.words.retain(|_, stats| stats.own > 0);
-        for &word in base_words() {
-            self.words.entry(word.into()).or_default();
-        }
         let mut families: FastMap<String, u32> = FastMap::default();
         families.reserve(self.corpus_words);
         // The canonical stem of each corpus word, in the map's iteration order (the map is
@@ -352,11 +418,6 @@ impl Lexicon {
             };
             stats.evidence = stats.own.max(family);
         }
-        for &word in base_words() {
-            if let Some(stats) = self.words.get_mut(word) {
-                stats.evidence += BASE_COUNT;
-            }
-        }
         self.family_counts = families;
         let parts: Vec<&str> = self
             .words
@@ -376,16 +437,46 @@ impl Lexicon {
 
     /// The evidence for `word` as a compound part: its corpus count (or, when it is a
     /// word of the corpus, the count of all its forms), plus [`BASE_COUNT`] when it is in
-    /// the base lexicon.
+    /// the hand-written base lexicon or else [`DICTIONARY_COUNT`] when it is in the
+    /// dictionary.
     pub fn count(&self, word: &str) -> u32 {
-        self.words.get(word).map_or(0, |stats| stats.evidence)
+        let corpus = self.words.get(word).map_or(0, |stats| stats.evidence);
+        corpus
+            + base_lexicon()
+                .words
+                .get(word)
+                .map_or(0, |entry| entry.bonus)
+    }
+
+    /// The part of [`Lexicon::count`] that comes from the base lexicon: [`BASE_COUNT`],
+    /// [`DICTIONARY_COUNT`] or 0.
+    pub fn base_count(&self, word: &str) -> u32 {
+        base_lexicon()
+            .words
+            .get(word)
+            .map_or(0, |entry| entry.bonus)
+    }
+
+    /// Whether `word` is in the base lexicon (the hand-written list or the dictionary):
+    /// known to be a Swedish word whatever the corpus.
+    pub fn is_base_word(&self, word: &str) -> bool {
+        base_lexicon().words.contains_key(word)
+    }
+
+    /// Whether the dictionary shows `word` to be a compound whose last part is a two-letter
+    /// noun ("solel": "sol" + "el"), the only words split before a two-letter part.
+    pub fn two_letter_head(&self, word: &str) -> bool {
+        base_lexicon()
+            .words
+            .get(word)
+            .is_some_and(|entry| entry.two_letter_head)
     }
 
     /// [`Lexicon::count`] for a candidate compound part: 0, without a lookup, for most
     /// words that cannot be a part (fewer than [`MIN_PART_CHARS`] letters or less
     /// evidence than [`MIN_PART_COUNT`]).
     pub fn part_count(&self, word: &str) -> u32 {
-        if self.part_filter.may_contain(word) {
+        if self.part_filter.may_contain(word) || base_lexicon().part_filter.may_contain(word) {
             self.count(word)
         } else {
             0
