@@ -17,6 +17,17 @@
 //! frequent) while a spurious one only adds low-weight part terms. Frequent plain words
 //! ("företag" against "före" + "tag") still stay whole.
 //!
+//! Evidence comes in two strengths. A part is *attested* when the corpus uses it on its
+//! own ([`MIN_PART_COUNT`] times, all forms counted) or the hand-written base list has it;
+//! a part only the dictionary knows is not. The discount applies only against splits whose
+//! parts are all attested ("landsbygd" → land + bygd). A split that leans on a
+//! dictionary-only part must beat the whole word's count undiscounted (corpus count and
+//! base-lexicon bonus), so a word the corpus or the hand list vouches for is not taken
+//! apart into strings the dictionary merely knows ("kommun" ≠ kom + mun, "genomföras" ≠
+//! gen + omföra). A dictionary-only last part also needs [`MIN_DICTIONARY_HEAD_CHARS`]
+//! letters: inflected verbs and adjectives end in short dictionary words ("fokuse|rar",
+//! "star|kare").
+//!
 //! A part is usually three letters or more. A two-letter last part ("sol|el") is used only
 //! in a word the dictionary shows to be such a compound ([`Lexicon::two_letter_head`]: the
 //! word ends in a two-letter noun, what stands before is a noun, and the word inflects as
@@ -32,7 +43,7 @@
 //! that a researcher counting a word also counts what is derived from it.
 
 use super::inflect::INFLECTIONS;
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, PartEvidence};
 use super::stopwords::is_stopword;
 use std::ops::Range;
 
@@ -44,9 +55,16 @@ pub const MIN_PART_COUNT: u32 = 2;
 pub const MAX_PARTS: usize = 4;
 /// How much the count of the unsplit word is discounted against the best split.
 pub const WHOLE_WORD_DISCOUNT: f64 = 8.0;
+/// Fewest letters of a last part that only the dictionary knows (no corpus use, not in
+/// the hand-written list). The end of a word is where its inflectional and derivational
+/// endings are, and the letters before a short ending are often a short dictionary word:
+/// "fokuse|rar", "kopp|lade" (lada), "organis|eras" (ras), "samordn|aren" (area),
+/// "star|kare" (kar). A dictionary word of five letters or more ("åtgärd", "mätare") is
+/// seldom such an accident.
+pub const MIN_DICTIONARY_HEAD_CHARS: usize = 5;
 
 /// Derivational affixes that are words too ("het", "sam") but never useful parts.
-const AFFIXES: [&str; 14] = [
+pub(crate) const AFFIXES: [&str; 14] = [
     "het", "sam", "bar", "lig", "ning", "skap", "dom", "else", "are", "ande", "ende", "tion",
     "vis", "lös",
 ];
@@ -82,41 +100,35 @@ pub struct Part {
     pub lemma: String,
 }
 
-fn usable(lexicon: &Lexicon, lemma: &str) -> Option<u32> {
-    // The lookup first: most candidates are no word at all, and the part filter rejects
-    // most of those without touching the lexicon's table.
-    let count = lexicon.part_count(lemma);
-    if count < MIN_PART_COUNT
-        || lemma.chars().count() < MIN_PART_CHARS
-        || is_stopword(lemma)
-        || AFFIXES.contains(&lemma)
-    {
-        return None;
-    }
-    Some(count)
-}
-
 /// The best-supported candidate lemma seen so far: highest count, then the
 /// alphabetically first. Candidates are written into one reused buffer, so the search
 /// allocates only for a lemma that wins.
 #[derive(Default)]
 struct BestLemma {
     buffer: String,
-    best: Option<(String, u32)>,
+    /// Fewest letters a candidate only the dictionary knows must have (0: any).
+    min_unattested_chars: usize,
+    best: Option<(String, PartEvidence)>,
 }
 
 impl BestLemma {
     /// Considers `self.buffer` as a candidate.
     fn consider(&mut self, lexicon: &Lexicon) {
-        let Some(count) = usable(lexicon, &self.buffer) else {
+        let Some(evidence) = lexicon.part_evidence(&self.buffer) else {
             return;
         };
+        if !evidence.attested && self.buffer.chars().count() < self.min_unattested_chars {
+            return;
+        }
         let better = match &self.best {
             None => true,
-            Some((lemma, best)) => count > *best || (count == *best && self.buffer < *lemma),
+            Some((lemma, best)) => {
+                evidence.count > best.count
+                    || (evidence.count == best.count && self.buffer < *lemma)
+            }
         };
         if better {
-            self.best = Some((self.buffer.clone(), count));
+            self.best = Some((self.buffer.clone(), evidence));
         }
     }
 
@@ -129,8 +141,8 @@ impl BestLemma {
     }
 }
 
-/// The best-supported word a non-final part stands for, with its count.
-fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
+/// The best-supported word a non-final part stands for, with its evidence.
+fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, PartEvidence)> {
     // "för" in "förbättringar" is a prefix, not the verb "föra"; "sam" in "samverkan" is
     // one too, not "same".
     if is_stopword(surface) || AFFIXES.contains(&surface) {
@@ -157,12 +169,20 @@ fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
     best.best
 }
 
-/// The best-supported word a final (possibly inflected) part stands for, with its count.
-fn last_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
+/// The best-supported word a final (possibly inflected) part stands for, with its
+/// evidence; a word only the dictionary knows needs `min_unattested_chars` letters.
+fn last_part(
+    lexicon: &Lexicon,
+    surface: &str,
+    min_unattested_chars: usize,
+) -> Option<(String, PartEvidence)> {
     if SUFFIX_SURFACES.contains(&surface) {
         return None;
     }
-    let mut best = BestLemma::default();
+    let mut best = BestLemma {
+        min_unattested_chars,
+        ..BestLemma::default()
+    };
     for ending in INFLECTIONS {
         if let Some(base) = surface.strip_suffix(ending) {
             best.candidate(lexicon, base, "");
@@ -174,35 +194,57 @@ fn last_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
     best.best
 }
 
+/// The best splits found so far: the best of all, and the best whose parts are all
+/// attested ([`PartEvidence::attested`]); each with its score.
+#[derive(Default)]
+struct BestSplits {
+    any: Option<(f64, Vec<Part>, bool)>,
+    attested: Option<(f64, Vec<Part>)>,
+}
+
 /// Splits a lower-cased `word` into parts, or `None` when it is better left whole.
 pub fn split(lexicon: &Lexicon, word: &str) -> Option<Vec<Part>> {
     let chars = word.chars().count();
     if chars < MIN_PART_CHARS + 2 || !word.chars().all(char::is_alphabetic) {
         return None;
     }
-    let mut best_split: Option<(f64, Vec<Part>)> = None;
+    let mut best = BestSplits::default();
     if chars >= 2 * MIN_PART_CHARS {
-        let mut current: Vec<(Part, u32)> = Vec::new();
-        search(lexicon, word, 0, &mut current, &mut best_split);
+        let mut current: Vec<(Part, PartEvidence)> = Vec::new();
+        search(lexicon, word, 0, &mut current, &mut best);
     }
     let short = two_letter_head_split(lexicon, word);
-    if best_split.is_none() && short.is_none() {
+    if best.any.is_none() && short.is_none() {
         return None;
     }
     // The whole word's support: its own, or that of the word it is an inflected form of.
-    let (whole, whole_base) = last_part(lexicon, word)
-        .map(|(lemma, count)| (count, lexicon.base_count(&lemma)))
-        .into_iter()
-        .chain([(lexicon.count(word), lexicon.base_count(word))])
-        .max()
-        .unwrap_or_default();
-    // Only the corpus count is discounted: a base-lexicon word's bonus says it is a word,
-    // as its parts' bonuses say they are, and is weighed against them as it is.
-    let discounted = f64::from(whole - whole_base) / WHOLE_WORD_DISCOUNT + f64::from(whole_base);
-    let whole = f64::from(whole);
-    let best_split = best_split.filter(|(score, _)| *score > discounted);
-    let short = short.filter(|(score, _)| *score > whole);
-    match (best_split, short) {
+    let whole = last_part(lexicon, word, 0)
+        .map_or(0, |(_, evidence)| evidence.count)
+        .max(lexicon.count(word));
+    // Against parts the corpus or the hand-written list attests, the whole word's count
+    // is discounted (Koehn & Knight with the discount, as before the dictionary joined the
+    // base lexicon). A split that leans on a part only the dictionary knows must beat the
+    // whole word undiscounted, as a two-letter split must: being in the dictionary says a
+    // string is a word, not that this word is made of it, and the corpus's own use of the
+    // whole word ("genomföras", "genomförs": gen + omföra) or the hand-written list's
+    // ("kommun": kom + mun) outweighs it.
+    let attested_bar = f64::from(whole) / WHOLE_WORD_DISCOUNT;
+    let dictionary_bar = f64::from(whole);
+    let long = match best.any {
+        Some((score, parts, attested))
+            if score
+                > if attested {
+                    attested_bar
+                } else {
+                    dictionary_bar
+                } =>
+        {
+            Some((score, parts))
+        }
+        _ => best.attested.filter(|(score, _)| *score > attested_bar),
+    };
+    let short = short.filter(|(score, _)| *score > f64::from(whole));
+    match (long, short) {
         (Some((long_score, long)), Some((short_score, short))) => {
             Some(if short_score > long_score {
                 short
@@ -233,10 +275,10 @@ fn two_letter_head_split(lexicon: &Lexicon, word: &str) -> Option<(f64, Vec<Part
         if head_count - lexicon.base_count(head) < MIN_PART_COUNT || is_stopword(head) {
             continue;
         }
-        let Some((first, first_count)) = first_part(lexicon, &lemma[..cut]) else {
+        let Some((first, evidence)) = first_part(lexicon, &lemma[..cut]) else {
             continue;
         };
-        let score = (f64::from(first_count) * f64::from(head_count)).sqrt();
+        let score = (f64::from(evidence.count) * f64::from(head_count)).sqrt();
         let parts = vec![
             Part {
                 surface: 0..cut,
@@ -295,24 +337,32 @@ fn search(
     lexicon: &Lexicon,
     word: &str,
     start: usize,
-    current: &mut Vec<(Part, u32)>,
-    best_split: &mut Option<(f64, Vec<Part>)>,
+    current: &mut Vec<(Part, PartEvidence)>,
+    best: &mut BestSplits,
 ) {
     let rest = &word[start..];
     if !current.is_empty() {
-        if let Some((lemma, count)) = last_part(lexicon, rest) {
+        if let Some((lemma, evidence)) = last_part(lexicon, rest, MIN_DICTIONARY_HEAD_CHARS) {
             current.push((
                 Part {
                     surface: start..word.len(),
                     lemma,
                 },
-                count,
+                evidence,
             ));
-            let score = (current.iter().map(|(_, c)| f64::from(*c).ln()).sum::<f64>()
+            let score = (current
+                .iter()
+                .map(|(_, e)| f64::from(e.count).ln())
+                .sum::<f64>()
                 / current.len() as f64)
                 .exp();
-            if best_split.as_ref().is_none_or(|(s, _)| score > *s) {
-                *best_split = Some((score, current.iter().map(|(p, _)| p.clone()).collect()));
+            let attested = current.iter().all(|(_, e)| e.attested);
+            let parts = || current.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+            if best.any.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                best.any = Some((score, parts(), attested));
+            }
+            if attested && best.attested.as_ref().is_none_or(|(s, _)| score > *s) {
+                best.attested = Some((score, parts()));
             }
             current.pop();
         }
@@ -324,15 +374,15 @@ fn search(
         if rest[cut..].chars().count() < MIN_PART_CHARS {
             break;
         }
-        if let Some((lemma, count)) = first_part(lexicon, &rest[..cut]) {
+        if let Some((lemma, evidence)) = first_part(lexicon, &rest[..cut]) {
             current.push((
                 Part {
                     surface: start..start + cut,
                     lemma,
                 },
-                count,
+                evidence,
             ));
-            search(lexicon, word, start + cut, current, best_split);
+            search(lexicon, word, start + cut, current, best);
             current.pop();
         }
     }
@@ -410,6 +460,34 @@ mod tests {
             lemmas(&lexicon, "bredbandsutbyggnaden"),
             ["bredband", "utbyggnad"]
         );
+    }
+
+    #[test]
+    fn hand_list_words_split_into_hand_list_parts_and_not_into_dictionary_words() {
+        let lexicon = Lexicon::base();
+        assert_eq!(lemmas(&lexicon, "landsbygd"), ["land", "bygd"]);
+        for word in ["kommun", "kultur", "kvartal"] {
+            assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
+        }
+    }
+
+    #[test]
+    fn inflected_forms_do_not_split_before_short_dictionary_words() {
+        let lexicon = Lexicon::learn(["fokus fokus kopp kopp organ organ stare stare"]);
+        for word in [
+            "fokuserar",
+            "kopplade",
+            "organiseras",
+            "samordnaren",
+            "starkare",
+        ] {
+            assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
+        }
+        // A word the corpus uses is not split into parts only the dictionary knows.
+        let lexicon = Lexicon::learn(["genomförs genomförs genomföras genomförts"]);
+        for word in ["genomförs", "genomföras", "genomförts"] {
+            assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
+        }
     }
 
     fn derived(lexicon: &Lexicon, word: &str) -> Option<String> {

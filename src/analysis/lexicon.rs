@@ -4,7 +4,7 @@
 //! corpus is indexed, saved in the index folder as [`LEXICON_FILE`] and loaded with the
 //! index, so that queries are analysed exactly as the documents were.
 
-use super::decompound::{MIN_PART_CHARS, MIN_PART_COUNT};
+use super::decompound::{AFFIXES, MIN_PART_CHARS, MIN_PART_COUNT};
 use super::fasthash::{FastMap, FastSet};
 use super::inflect;
 use super::lowercase::lowercase;
@@ -75,8 +75,10 @@ pub enum Chain {
 pub struct Lexicon {
     /// The chain the index was built with.
     pub chain: Chain,
-    /// Corpus words (lower-cased, letters only) and base-lexicon words, with what the
-    /// chain asks of each: its corpus count and its evidence as a compound part.
+    /// Corpus words (lower-cased, letters only) and base-lexicon words (the hand-written
+    /// list and the dictionary, merged in when the lexicon is derived, never saved), with
+    /// what the chain asks of each: its corpus count and its evidence as a compound part.
+    /// One table, so that decompounding pays one hash lookup per candidate part.
     words: FastMap<Box<str>, WordStats>,
     /// How many entries of `words` occur in the corpus (the rest are base words only).
     corpus_words: usize,
@@ -87,8 +89,8 @@ pub struct Lexicon {
     /// Tells this lexicon's contents apart from every other's in this process (new with
     /// every change), so analyses made with it can be shared between tokenizers.
     id: u64,
-    /// The words that can be compound parts, for rejecting candidates without a lookup
-    /// (derived, not saved).
+    /// The words that can be compound parts (corpus and base words alike), for rejecting
+    /// candidates without a lookup (derived, not saved).
     part_filter: PartFilter,
     /// The whole-word terms indexed in pairs when they stand side by side
     /// ([`Lexicon::is_pair_word`]): chosen when the lexicon is learned and saved with it,
@@ -111,6 +113,24 @@ struct WordStats {
     /// lexicon is learned or loaded, so that decompounding, which asks for it for every
     /// candidate part of every new word, pays one hash lookup.
     evidence: u32,
+    /// What the base lexicon adds ([`BASE_COUNT`], [`DICTIONARY_COUNT`] or 0).
+    bonus: u32,
+    /// The dictionary shows the word to be a compound of a two-letter last part.
+    two_letter_head: bool,
+    /// The word may be a compound part at all: [`MIN_PART_CHARS`] letters or more,
+    /// [`MIN_PART_COUNT`] occurrences or more (bonus included), neither a stopword nor a
+    /// derivational affix.
+    part: bool,
+}
+
+/// What the lexicon knows of a candidate compound part ([`Lexicon::part_evidence`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartEvidence {
+    /// [`Lexicon::count`] of the word.
+    pub count: u32,
+    /// The word has more than the dictionary's word for it: the corpus uses it
+    /// ([`MIN_PART_COUNT`] times, all forms counted) or it is in the hand-written list.
+    pub attested: bool,
 }
 
 /// The lexicon as saved in the index folder (read into hash maps: the order of the file is
@@ -233,9 +253,6 @@ struct BaseEntry {
 /// process: it is the same for every index, so it is derived, never saved with a lexicon.
 struct BaseLexicon {
     words: FastMap<&'static str, BaseEntry>,
-    /// The words of `words` that may be compound parts ([`MIN_PART_CHARS`] letters or
-    /// more), for rejecting candidates without a lookup.
-    part_filter: PartFilter,
 }
 
 fn base_lexicon() -> &'static BaseLexicon {
@@ -263,12 +280,7 @@ fn base_lexicon() -> &'static BaseLexicon {
         for &word in base_words() {
             words.entry(word).or_default().bonus = BASE_COUNT;
         }
-        let parts = words
-            .keys()
-            .copied()
-            .filter(|word| word.chars().count() >= MIN_PART_CHARS);
-        let part_filter = PartFilter::new(parts, words.len());
-        BaseLexicon { words, part_filter }
+        BaseLexicon { words }
     })
 }
 
@@ -373,7 +385,7 @@ impl Lexicon {
                         word.into_boxed_str(),
                         WordStats {
                             own: count,
-                            evidence: 0,
+                            ..WordStats::default()
                         },
                     );
                 }
@@ -384,7 +396,8 @@ impl Lexicon {
 
     /// Computes what is derived from the counts: the corpus count of every form of each
     /// word (by canonical stem), so that "myndighet" as a compound part is supported by
-    /// "myndigheten", "myndigheterna", …; and from it each word's evidence as a part.
+    /// "myndigheten", "myndigheterna", …; from it each word's evidence as a part; and the
+    /// base lexicon's words and bonuses, merged into the same table.
     fn derive(&mut self) {
         self.id = fresh_id();
         self.corpus_words = self.words.values().filter(|s| s.own > 0).count();
@@ -392,7 +405,7 @@ impl Lexicon {
             return;
         }
         let stemmer = SwedishStemmer::new();
-        // Base words are not entries: they are the same for every lexicon ([`base_lexicon`]).
+        // Base words without corpus occurrences are added again below, after the counts.
         self.words.retain(|_, stats| stats.own > 0);
         let mut families: FastMap<String, u32> = FastMap::default();
         families.reserve(self.corpus_words);
@@ -419,14 +432,35 @@ impl Lexicon {
             stats.evidence = stats.own.max(family);
         }
         self.family_counts = families;
-        let parts: Vec<&str> = self
-            .words
-            .iter()
-            .filter(|(word, stats)| {
-                stats.evidence >= MIN_PART_COUNT && word.chars().count() >= MIN_PART_CHARS
-            })
-            .map(|(word, _)| word.as_ref())
-            .collect();
+        // The base lexicon joins the table (the same for every lexicon, so never saved).
+        for (&word, entry) in &base_lexicon().words {
+            match self.words.get_mut(word) {
+                Some(stats) => {
+                    stats.bonus = entry.bonus;
+                    stats.two_letter_head = entry.two_letter_head;
+                }
+                None => {
+                    self.words.insert(
+                        word.into(),
+                        WordStats {
+                            bonus: entry.bonus,
+                            two_letter_head: entry.two_letter_head,
+                            ..WordStats::default()
+                        },
+                    );
+                }
+            }
+        }
+        let mut parts: Vec<&str> = Vec::with_capacity(self.words.len());
+        for (word, stats) in &mut self.words {
+            stats.part = stats.evidence + stats.bonus >= MIN_PART_COUNT
+                && word.chars().count() >= MIN_PART_CHARS
+                && !is_stopword(word)
+                && !AFFIXES.contains(&word.as_ref());
+            if stats.part {
+                parts.push(word.as_ref());
+            }
+        }
         self.part_filter = PartFilter::new(parts.iter().copied(), parts.len());
     }
 
@@ -440,47 +474,43 @@ impl Lexicon {
     /// the hand-written base lexicon or else [`DICTIONARY_COUNT`] when it is in the
     /// dictionary.
     pub fn count(&self, word: &str) -> u32 {
-        let corpus = self.words.get(word).map_or(0, |stats| stats.evidence);
-        corpus
-            + base_lexicon()
-                .words
-                .get(word)
-                .map_or(0, |entry| entry.bonus)
+        self.words
+            .get(word)
+            .map_or(0, |stats| stats.evidence + stats.bonus)
     }
 
     /// The part of [`Lexicon::count`] that comes from the base lexicon: [`BASE_COUNT`],
     /// [`DICTIONARY_COUNT`] or 0.
     pub fn base_count(&self, word: &str) -> u32 {
-        base_lexicon()
-            .words
-            .get(word)
-            .map_or(0, |entry| entry.bonus)
+        self.words.get(word).map_or(0, |stats| stats.bonus)
     }
 
     /// Whether `word` is in the base lexicon (the hand-written list or the dictionary):
     /// known to be a Swedish word whatever the corpus.
     pub fn is_base_word(&self, word: &str) -> bool {
-        base_lexicon().words.contains_key(word)
+        self.base_count(word) > 0
     }
 
     /// Whether the dictionary shows `word` to be a compound whose last part is a two-letter
     /// noun ("solel": "sol" + "el"), the only words split before a two-letter part.
     pub fn two_letter_head(&self, word: &str) -> bool {
-        base_lexicon()
-            .words
+        self.words
             .get(word)
-            .is_some_and(|entry| entry.two_letter_head)
+            .is_some_and(|stats| stats.two_letter_head)
     }
 
-    /// [`Lexicon::count`] for a candidate compound part: 0, without a lookup, for most
-    /// words that cannot be a part (fewer than [`MIN_PART_CHARS`] letters or less
-    /// evidence than [`MIN_PART_COUNT`]).
-    pub fn part_count(&self, word: &str) -> u32 {
-        if self.part_filter.may_contain(word) || base_lexicon().part_filter.may_contain(word) {
-            self.count(word)
-        } else {
-            0
+    /// The evidence for `word` as a compound part, `None` for a word that cannot be one
+    /// (too short, too rare, a stopword or an affix): most candidates, answered by the part
+    /// filter without a lookup; the others by one lookup.
+    pub fn part_evidence(&self, word: &str) -> Option<PartEvidence> {
+        if !self.part_filter.may_contain(word) {
+            return None;
         }
+        let stats = self.words.get(word).filter(|stats| stats.part)?;
+        Some(PartEvidence {
+            count: stats.evidence + stats.bonus,
+            attested: stats.evidence >= MIN_PART_COUNT || stats.bonus >= BASE_COUNT,
+        })
     }
 
     /// The corpus words and their counts, in no particular order.
