@@ -143,11 +143,6 @@ impl BestLemma {
 
 /// The best-supported word a non-final part stands for, with its evidence.
 fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, PartEvidence)> {
-    // "för" in "förbättringar" is a prefix, not the verb "föra"; "sam" in "samverkan" is
-    // one too, not "same".
-    if is_stopword(surface) || AFFIXES.contains(&surface) {
-        return None;
-    }
     let mut best = BestLemma::default();
     best.candidate(lexicon, surface, "");
     let mut chars = surface.chars();
@@ -166,7 +161,10 @@ fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, PartEvidence)
     }
     best.candidate(lexicon, surface, "a");
     best.candidate(lexicon, surface, "e");
+    // "för" in "förbättringar" is a prefix, not the verb "föra"; "sam" in "samverkan" is
+    // one too, not "same". Tested last: most surfaces have no candidate at all.
     best.best
+        .filter(|_| !is_stopword(surface) && !AFFIXES.contains(&surface))
 }
 
 /// The best-supported word a final (possibly inflected) part stands for, with its
@@ -305,27 +303,22 @@ pub fn derived_base(lexicon: &Lexicon, word: &str) -> Option<String> {
     if word.chars().count() < MIN_PART_CHARS + 2 || is_stopword(word) {
         return None;
     }
+    // The affixes are tested first: most words have none, and are answered without a
+    // lookup.
+    let known = |base: &str, min_chars: usize| {
+        base.chars().count() >= min_chars && !is_stopword(base) && lexicon.is_base_word(base)
+    };
     for ending in INFLECTIONS {
         let Some(lemma) = word.strip_suffix(ending) else {
             continue;
         };
-        if !lexicon.is_base_word(lemma) {
-            continue;
-        }
-        let known = |base: &str, min_chars: usize| {
-            base.chars().count() >= min_chars && !is_stopword(base) && lexicon.is_base_word(base)
-        };
         let (prefix, min_chars) = NEGATION_PREFIX;
-        if let Some(base) = lemma.strip_prefix(prefix) {
-            if known(base, min_chars) {
-                return Some(base.to_string());
-            }
-        }
-        for (suffix, min_chars) in DERIVATIONAL_SUFFIXES {
-            let Some(base) = lemma.strip_suffix(suffix) else {
-                continue;
-            };
-            if known(base, min_chars) {
+        let negated = lemma.strip_prefix(prefix).map(|base| (base, min_chars));
+        let suffixed = DERIVATIONAL_SUFFIXES
+            .iter()
+            .find_map(|&(suffix, min_chars)| Some((lemma.strip_suffix(suffix)?, min_chars)));
+        for (base, min_chars) in negated.into_iter().chain(suffixed) {
+            if known(base, min_chars) && lexicon.is_base_word(lemma) {
                 return Some(base.to_string());
             }
         }
@@ -370,8 +363,9 @@ fn search(
     if current.len() + 1 >= MAX_PARTS {
         return;
     }
-    for (cut, _) in rest.char_indices().skip(MIN_PART_CHARS) {
-        if rest[cut..].chars().count() < MIN_PART_CHARS {
+    let letters = rest.chars().count();
+    for (before, (cut, _)) in rest.char_indices().enumerate().skip(MIN_PART_CHARS) {
+        if letters - before < MIN_PART_CHARS {
             break;
         }
         if let Some((lemma, evidence)) = first_part(lexicon, &rest[..cut]) {

@@ -115,8 +115,6 @@ struct WordStats {
     evidence: u32,
     /// What the base lexicon adds ([`BASE_COUNT`], [`DICTIONARY_COUNT`] or 0).
     bonus: u32,
-    /// The dictionary shows the word to be a compound of a two-letter last part.
-    two_letter_head: bool,
     /// The word may be a compound part at all: [`MIN_PART_CHARS`] letters or more,
     /// [`MIN_PART_COUNT`] occurrences or more (bonus included), neither a stopword nor a
     /// derivational affix.
@@ -247,12 +245,24 @@ struct BaseEntry {
     bonus: u32,
     /// The dictionary shows the word to be a compound of a two-letter last part.
     two_letter_head: bool,
+    /// [`may_be_part`] of the word, worked out once per process.
+    may_be_part: bool,
+}
+
+/// Whether `word` has what a compound part needs besides evidence: [`MIN_PART_CHARS`]
+/// letters or more, neither a stopword nor a derivational affix.
+fn may_be_part(word: &str) -> bool {
+    word.chars().count() >= MIN_PART_CHARS && !is_stopword(word) && !AFFIXES.contains(&word)
 }
 
 /// The base lexicon (hand-written list and dictionary) as one table, built once per
 /// process: it is the same for every index, so it is derived, never saved with a lexicon.
 struct BaseLexicon {
     words: FastMap<&'static str, BaseEntry>,
+    /// The words the dictionary shows to be compounds of a two-letter last part (a few
+    /// hundred): a table of their own, small enough to stay in the cache, since every new
+    /// word is looked up in it in several forms.
+    two_letter_heads: FastSet<&'static str>,
 }
 
 fn base_lexicon() -> &'static BaseLexicon {
@@ -274,13 +284,24 @@ fn base_lexicon() -> &'static BaseLexicon {
                 BaseEntry {
                     bonus: DICTIONARY_COUNT,
                     two_letter_head: mark == "2",
+                    may_be_part: may_be_part(word),
                 },
             );
         }
         for &word in base_words() {
-            words.entry(word).or_default().bonus = BASE_COUNT;
+            let entry = words.entry(word).or_default();
+            entry.bonus = BASE_COUNT;
+            entry.may_be_part = may_be_part(word);
         }
-        BaseLexicon { words }
+        let two_letter_heads = words
+            .iter()
+            .filter(|(_, entry)| entry.two_letter_head)
+            .map(|(&word, _)| word)
+            .collect();
+        BaseLexicon {
+            words,
+            two_letter_heads,
+        }
     })
 }
 
@@ -433,34 +454,30 @@ impl Lexicon {
         }
         self.family_counts = families;
         // The base lexicon joins the table (the same for every lexicon, so never saved).
-        for (&word, entry) in &base_lexicon().words {
-            match self.words.get_mut(word) {
-                Some(stats) => {
-                    stats.bonus = entry.bonus;
-                    stats.two_letter_head = entry.two_letter_head;
-                }
-                None => {
-                    self.words.insert(
-                        word.into(),
-                        WordStats {
-                            bonus: entry.bonus,
-                            two_letter_head: entry.two_letter_head,
-                            ..WordStats::default()
-                        },
-                    );
-                }
-            }
-        }
-        let mut parts: Vec<&str> = Vec::with_capacity(self.words.len());
+        let base = &base_lexicon().words;
         for (word, stats) in &mut self.words {
-            stats.part = stats.evidence + stats.bonus >= MIN_PART_COUNT
-                && word.chars().count() >= MIN_PART_CHARS
-                && !is_stopword(word)
-                && !AFFIXES.contains(&word.as_ref());
-            if stats.part {
-                parts.push(word.as_ref());
+            stats.bonus = base.get(word.as_ref()).map_or(0, |entry| entry.bonus);
+            stats.part = stats.evidence + stats.bonus >= MIN_PART_COUNT && may_be_part(word);
+        }
+        self.words.reserve(base.len());
+        for (&word, entry) in base {
+            if !self.words.contains_key(word) {
+                self.words.insert(
+                    word.into(),
+                    WordStats {
+                        bonus: entry.bonus,
+                        part: entry.bonus >= MIN_PART_COUNT && entry.may_be_part,
+                        ..WordStats::default()
+                    },
+                );
             }
         }
+        let parts: Vec<&str> = self
+            .words
+            .iter()
+            .filter(|(_, stats)| stats.part)
+            .map(|(word, _)| word.as_ref())
+            .collect();
         self.part_filter = PartFilter::new(parts.iter().copied(), parts.len());
     }
 
@@ -494,9 +511,7 @@ impl Lexicon {
     /// Whether the dictionary shows `word` to be a compound whose last part is a two-letter
     /// noun ("solel": "sol" + "el"), the only words split before a two-letter part.
     pub fn two_letter_head(&self, word: &str) -> bool {
-        self.words
-            .get(word)
-            .is_some_and(|stats| stats.two_letter_head)
+        base_lexicon().two_letter_heads.contains(word)
     }
 
     /// The evidence for `word` as a compound part, `None` for a word that cannot be one
