@@ -62,6 +62,11 @@ pub const WHOLE_WORD_DISCOUNT: f64 = 8.0;
 /// "star|kare" (kar). A dictionary word of five letters or more ("åtgärd", "mätare") is
 /// seldom such an accident.
 pub const MIN_DICTIONARY_HEAD_CHARS: usize = 5;
+/// Fewest letters of a part before the last that only the dictionary knows: a
+/// three-letter dictionary word is found inside too many words by accident ("kor" in
+/// "kortest", "gen" in "genomföra"), while common short parts ("sol", "bil") are words the
+/// corpus uses.
+pub const MIN_DICTIONARY_PART_CHARS: usize = 4;
 
 /// Derivational affixes that are words too ("het", "sam") but never useful parts.
 pub(crate) const AFFIXES: [&str; 14] = [
@@ -143,7 +148,10 @@ impl BestLemma {
 
 /// The best-supported word a non-final part stands for, with its evidence.
 fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, PartEvidence)> {
-    let mut best = BestLemma::default();
+    let mut best = BestLemma {
+        min_unattested_chars: MIN_DICTIONARY_PART_CHARS,
+        ..BestLemma::default()
+    };
     best.candidate(lexicon, surface, "");
     let mut chars = surface.chars();
     let last = chars.next_back();
@@ -184,7 +192,10 @@ fn last_part(
     for ending in INFLECTIONS {
         if let Some(base) = surface.strip_suffix(ending) {
             best.candidate(lexicon, base, "");
-            if !ending.is_empty() {
+            // A final -a gives way only to an ending that begins with a vowel ("skola" →
+            // "skolor", "öka" → "ökar"); "-s", "-n", "-t" are added to it ("skolas"), so
+            // "dats" is no form of "data", nor "ökan" of "öka".
+            if ending.starts_with(['a', 'e', 'o']) {
                 best.candidate(lexicon, base, "a");
             }
         }
@@ -476,6 +487,17 @@ mod tests {
             "starkare",
         ] {
             assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
+        }
+        // "-s" is added to a final -a, never put in its place: "dats" is no form of
+        // "data"; and a three-letter first part needs more than the dictionary ("kor").
+        let lexicon = Lexicon::learn(["bil bil data data test test"]);
+        for word in ["bildats", "kortest"] {
+            assert!(
+                lemmas(&lexicon, word)
+                    .first()
+                    .is_none_or(|p| p != "bil" && p != "kor"),
+                "{word}"
+            );
         }
         // A word the corpus uses is not split into parts only the dictionary knows.
         let lexicon = Lexicon::learn(["genomförs genomförs genomföras genomförts"]);
