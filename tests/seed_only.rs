@@ -66,7 +66,7 @@ fn arbetsmarknad_finds_arbetsmarknadsatgarder() {
 ///
 /// Inflected forms of verbs and adjectives ("fokuserar", "kopplade", "starkare") once
 /// split before a short dictionary word ("rar", "lada", "kar") that then did not find them;
-/// a last part only the dictionary knows now needs five letters, and a split that leans on
+/// a last part only the dictionary knows now needs four letters, and a split that leans on
 /// the dictionary alone must beat the whole word's count undiscounted.
 #[test]
 fn every_compound_of_dictionary_words_is_found_by_its_head() {
