@@ -16,9 +16,34 @@
 //! split loses recall ("försörjning" no longer finds "kompetensförsörjning" once that is
 //! frequent) while a spurious one only adds low-weight part terms. Frequent plain words
 //! ("företag" against "före" + "tag") still stay whole.
+//!
+//! Evidence comes in two strengths. A part is *attested* when the corpus uses it on its
+//! own ([`MIN_PART_COUNT`] times, all forms counted) or the hand-written base list has it;
+//! a part only the dictionary knows is not. The discount applies only against splits whose
+//! parts are all attested ("landsbygd" → land + bygd). A split that leans on a
+//! dictionary-only part must beat the whole word's count undiscounted (corpus count and
+//! base-lexicon bonus), so a word the corpus or the hand list vouches for is not taken
+//! apart into strings the dictionary merely knows ("kommun" ≠ kom + mun, "genomföras" ≠
+//! gen + omföra). A dictionary-only last part also needs [`MIN_DICTIONARY_HEAD_CHARS`]
+//! letters: inflected verbs and adjectives end in short dictionary words ("fokuse|rar",
+//! "star|kare").
+//!
+//! A part is usually three letters or more. A two-letter last part ("sol|el") is used only
+//! in a word the dictionary shows to be such a compound ([`Lexicon::two_letter_head`]: the
+//! word ends in a two-letter noun, what stands before is a noun, and the word inflects as
+//! the last part does, so "handel" and "tunnel" never qualify), when the corpus uses the
+//! two-letter word on its own ([`MIN_PART_COUNT`] times), and only when the parts are
+//! better attested than the whole word (and than any split into longer parts),
+//! without the discount: two-letter endings are common in plain words ("kvartal",
+//! "bandy"), and the dictionary mark alone cannot tell every loanword from a compound.
+//!
+//! Derived forms ([`derived_base`]): a word or part that is a dictionary word made of a
+//! dictionary word and a derivational suffix or the negating prefix o- ("fiskeri" → fisk,
+//! "kulturell" → kultur, "ohälsa" → hälsa) also gives the base word, indexed as a part, so
+//! that a researcher counting a word also counts what is derived from it.
 
 use super::inflect::INFLECTIONS;
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, PartEvidence};
 use super::stopwords::is_stopword;
 use std::ops::Range;
 
@@ -30,9 +55,20 @@ pub const MIN_PART_COUNT: u32 = 2;
 pub const MAX_PARTS: usize = 4;
 /// How much the count of the unsplit word is discounted against the best split.
 pub const WHOLE_WORD_DISCOUNT: f64 = 8.0;
+/// Fewest letters of a last part that only the dictionary knows (no corpus use, not in
+/// the hand-written list). The end of a word is where its inflectional and derivational
+/// endings are, and the letters before a short ending are often a three-letter dictionary
+/// word: "fokuse|rar", "organise|ras", "star|kare" (kar). Four-letter heads ("bädd" in
+/// "testbäddar", "kvot" in "fiskekvoter") are common enough in real compounds to keep.
+pub const MIN_DICTIONARY_HEAD_CHARS: usize = 4;
+/// Fewest letters of a part before the last that only the dictionary knows: a
+/// three-letter dictionary word is found inside too many words by accident ("kor" in
+/// "kortest", "gen" in "genomföra"), while common short parts ("sol", "bil") are words the
+/// corpus uses.
+pub const MIN_DICTIONARY_PART_CHARS: usize = 4;
 
 /// Derivational affixes that are words too ("het", "sam") but never useful parts.
-const AFFIXES: [&str; 14] = [
+pub(crate) const AFFIXES: [&str; 14] = [
     "het", "sam", "bar", "lig", "ning", "skap", "dom", "else", "are", "ande", "ende", "tion",
     "vis", "lös",
 ];
@@ -45,6 +81,20 @@ const SUFFIX_SURFACES: [&str; 25] = [
     "ares", "tion",
 ];
 
+/// Derivational suffixes a dictionary word may be its base word plus, each with the fewest
+/// letters the base must have. Only suffixes whose derivatives keep the base's meaning
+/// ("fisk" → "fiskeri", "kultur" → "kulturell"), with bases long enough that a match is
+/// seldom an accident: -ell needs five letters ("bordell", "modell" are no derivatives of
+/// "bord", "mod"), -eri four ("bageri" is not of "bag"). Left out: -e ("skede" is not of
+/// "sked", "rike" not of "rik"; Snowball already stems "fiske" to "fisk"), -isk
+/// ("geografisk" is not of "fisk"), -ig, -lig, -het, -ning and the like, which make words
+/// of their own ("bild" → "bildning").
+pub const DERIVATIONAL_SUFFIXES: [(&str, usize); 2] = [("eri", 4), ("ell", 5)];
+
+/// The negating prefix ("ohälsa", "otrygghet", "ovanlig"), and the fewest letters of the
+/// word it negates ("olik" is not of "lik", "otur" not of "tur").
+pub const NEGATION_PREFIX: (&str, usize) = ("o", 4);
+
 /// One part of a split compound.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Part {
@@ -54,41 +104,35 @@ pub struct Part {
     pub lemma: String,
 }
 
-fn usable(lexicon: &Lexicon, lemma: &str) -> Option<u32> {
-    // The lookup first: most candidates are no word at all, and the part filter rejects
-    // most of those without touching the lexicon's table.
-    let count = lexicon.part_count(lemma);
-    if count < MIN_PART_COUNT
-        || lemma.chars().count() < MIN_PART_CHARS
-        || is_stopword(lemma)
-        || AFFIXES.contains(&lemma)
-    {
-        return None;
-    }
-    Some(count)
-}
-
 /// The best-supported candidate lemma seen so far: highest count, then the
 /// alphabetically first. Candidates are written into one reused buffer, so the search
 /// allocates only for a lemma that wins.
 #[derive(Default)]
 struct BestLemma {
     buffer: String,
-    best: Option<(String, u32)>,
+    /// Fewest letters a candidate only the dictionary knows must have (0: any).
+    min_unattested_chars: usize,
+    best: Option<(String, PartEvidence)>,
 }
 
 impl BestLemma {
     /// Considers `self.buffer` as a candidate.
     fn consider(&mut self, lexicon: &Lexicon) {
-        let Some(count) = usable(lexicon, &self.buffer) else {
+        let Some(evidence) = lexicon.part_evidence(&self.buffer) else {
             return;
         };
+        if !evidence.attested && self.buffer.chars().count() < self.min_unattested_chars {
+            return;
+        }
         let better = match &self.best {
             None => true,
-            Some((lemma, best)) => count > *best || (count == *best && self.buffer < *lemma),
+            Some((lemma, best)) => {
+                evidence.count > best.count
+                    || (evidence.count == best.count && self.buffer < *lemma)
+            }
         };
         if better {
-            self.best = Some((self.buffer.clone(), count));
+            self.best = Some((self.buffer.clone(), evidence));
         }
     }
 
@@ -101,13 +145,12 @@ impl BestLemma {
     }
 }
 
-/// The best-supported word a non-final part stands for, with its count.
-fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
-    // "för" in "förbättringar" is a prefix, not the verb "föra".
-    if is_stopword(surface) {
-        return None;
-    }
-    let mut best = BestLemma::default();
+/// The best-supported word a non-final part stands for, with its evidence.
+fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, PartEvidence)> {
+    let mut best = BestLemma {
+        min_unattested_chars: MIN_DICTIONARY_PART_CHARS,
+        ..BestLemma::default()
+    };
     best.candidate(lexicon, surface, "");
     let mut chars = surface.chars();
     let last = chars.next_back();
@@ -125,19 +168,34 @@ fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
     }
     best.candidate(lexicon, surface, "a");
     best.candidate(lexicon, surface, "e");
+    // "för" in "förbättringar" is a prefix, not the verb "föra"; "sam" in "samverkan" is
+    // one too, not "same". Tested last: most surfaces have no candidate at all.
     best.best
+        .filter(|_| !is_stopword(surface) && !AFFIXES.contains(&surface))
 }
 
-/// The best-supported word a final (possibly inflected) part stands for, with its count.
-fn last_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
+/// The best-supported word a final (possibly inflected) part stands for, with its
+/// evidence; a word only the dictionary knows needs `min_unattested_chars` letters.
+fn last_part(
+    lexicon: &Lexicon,
+    surface: &str,
+    min_unattested_chars: usize,
+) -> Option<(String, PartEvidence)> {
     if SUFFIX_SURFACES.contains(&surface) {
         return None;
     }
-    let mut best = BestLemma::default();
+    let mut best = BestLemma {
+        min_unattested_chars,
+        ..BestLemma::default()
+    };
     for ending in INFLECTIONS {
         if let Some(base) = surface.strip_suffix(ending) {
             best.candidate(lexicon, base, "");
-            if !ending.is_empty() {
+            // A final -a gives way only to an ending that begins with a- or o- ("skola" →
+            // "skolor", "öka" → "ökar"); "-s", "-n", "-t" are added to it ("skolas"), and
+            // no -a word takes an e- ending, so "dats" is no form of "data", "lade" none
+            // of "lada".
+            if ending.starts_with(['a', 'o']) {
                 best.candidate(lexicon, base, "a");
             }
         }
@@ -145,43 +203,193 @@ fn last_part(lexicon: &Lexicon, surface: &str) -> Option<(String, u32)> {
     best.best
 }
 
+/// The best splits found so far: the best of all, and the best whose parts are all
+/// attested ([`PartEvidence::attested`]); each with its score.
+#[derive(Default)]
+struct BestSplits {
+    any: Option<(f64, Vec<Part>, bool)>,
+    attested: Option<(f64, Vec<Part>)>,
+}
+
 /// Splits a lower-cased `word` into parts, or `None` when it is better left whole.
 pub fn split(lexicon: &Lexicon, word: &str) -> Option<Vec<Part>> {
-    if word.chars().count() < 2 * MIN_PART_CHARS || !word.chars().all(char::is_alphabetic) {
+    let chars = word.chars().count();
+    if chars < MIN_PART_CHARS + 2 || !word.chars().all(char::is_alphabetic) {
         return None;
     }
-    let mut best_split: Option<(f64, Vec<Part>)> = None;
-    let mut current: Vec<(Part, u32)> = Vec::new();
-    search(lexicon, word, 0, &mut current, &mut best_split);
-    let (score, parts) = best_split?;
-    let whole = lexicon
-        .count(word)
-        .max(last_part(lexicon, word).map_or(0, |(_, c)| c));
-    (score > f64::from(whole) / WHOLE_WORD_DISCOUNT).then_some(parts)
+    let mut best = BestSplits::default();
+    if chars >= 2 * MIN_PART_CHARS {
+        let mut current: Vec<(Part, PartEvidence)> = Vec::new();
+        search(lexicon, word, 0, &mut current, &mut best);
+    }
+    let short = two_letter_head_split(lexicon, word);
+    if best.any.is_none() && short.is_none() {
+        return None;
+    }
+    // The whole word's support: its own, or that of the word it is an inflected form of.
+    let whole = last_part(lexicon, word, 0)
+        .map_or(0, |(_, evidence)| evidence.count)
+        .max(lexicon.count(word));
+    // Against parts the corpus or the hand-written list attests, the whole word's count
+    // is discounted (Koehn & Knight with the discount, as before the dictionary joined the
+    // base lexicon). A split that leans on a part only the dictionary knows must beat the
+    // whole word undiscounted, as a two-letter split must: being in the dictionary says a
+    // string is a word, not that this word is made of it, and the corpus's own use of the
+    // whole word ("genomföras", "genomförs": gen + omföra) or the hand-written list's
+    // ("kommun": kom + mun) outweighs it.
+    let attested_bar = f64::from(whole) / WHOLE_WORD_DISCOUNT;
+    let dictionary_bar = f64::from(whole);
+    let long = match best.any {
+        Some((score, parts, attested))
+            if score
+                > if attested {
+                    attested_bar
+                } else {
+                    dictionary_bar
+                } =>
+        {
+            Some((score, parts))
+        }
+        _ => best.attested.filter(|(score, _)| *score > attested_bar),
+    };
+    let short = short.filter(|(score, _)| *score > f64::from(whole));
+    match (long, short) {
+        (Some((long_score, long)), Some((short_score, short))) => {
+            Some(if short_score > long_score {
+                short
+            } else {
+                long
+            })
+        }
+        (Some((_, parts)), None) | (None, Some((_, parts))) => Some(parts),
+        (None, None) => None,
+    }
+}
+
+/// The split of `word` (or of the dictionary word it is an inflected form of) before a
+/// two-letter last part, with its score, when the dictionary marks the word as such a
+/// compound ([`Lexicon::two_letter_head`]).
+fn two_letter_head_split(lexicon: &Lexicon, word: &str) -> Option<(f64, Vec<Part>)> {
+    for ending in INFLECTIONS {
+        let Some(lemma) = word.strip_suffix(ending) else {
+            continue;
+        };
+        if !lexicon.two_letter_head(lemma) {
+            continue;
+        }
+        let cut = lemma.char_indices().rev().nth(1)?.0;
+        let head = &lemma[cut..];
+        // The dictionary says the last part is a word; the corpus must use it as one too.
+        let head_count = lexicon.count(head);
+        if head_count - lexicon.base_count(head) < MIN_PART_COUNT || is_stopword(head) {
+            continue;
+        }
+        let Some((first, evidence)) = first_part(lexicon, &lemma[..cut]) else {
+            continue;
+        };
+        let score = (f64::from(evidence.count) * f64::from(head_count)).sqrt();
+        let parts = vec![
+            Part {
+                surface: 0..cut,
+                lemma: first,
+            },
+            Part {
+                surface: cut..word.len(),
+                lemma: head.to_string(),
+            },
+        ];
+        return Some((score, parts));
+    }
+    None
+}
+
+/// The base word of a lower-cased `word` that is a derived form of it, for the parts
+/// stream: `word`, or the dictionary word it is an inflected form of ("kulturella" →
+/// "kulturell"), is a base-lexicon word made of another base-lexicon word and one of
+/// [`DERIVATIONAL_SUFFIXES`] ("fiskeri" → "fisk") or [`NEGATION_PREFIX`] ("ohälsa" →
+/// "hälsa"). The derived word must be in the base lexicon itself, so that only words the
+/// dictionary knows are read as derivatives, never a corpus word that merely ends alike.
+/// `None` for a word that is no derived form.
+pub fn derived_base(lexicon: &Lexicon, word: &str) -> Option<String> {
+    if word.chars().count() < MIN_PART_CHARS + 2 || is_stopword(word) {
+        return None;
+    }
+    // The affixes are tested first: most words have none, and are answered without a
+    // lookup.
+    let known = |base: &str, min_chars: usize| {
+        base.chars().count() >= min_chars && !is_stopword(base) && lexicon.is_base_word(base)
+    };
+    for ending in INFLECTIONS {
+        let Some(lemma) = word.strip_suffix(ending) else {
+            continue;
+        };
+        let (prefix, min_chars) = NEGATION_PREFIX;
+        let negated = lemma.strip_prefix(prefix).map(|base| (base, min_chars));
+        let suffixed = DERIVATIONAL_SUFFIXES
+            .iter()
+            .find_map(|&(suffix, min_chars)| Some((lemma.strip_suffix(suffix)?, min_chars)));
+        for (base, min_chars) in negated.into_iter().chain(suffixed) {
+            if known(base, min_chars) && lexicon.is_base_word(lemma) {
+                return Some(base.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Whether the parts of the shortest length ([`MIN_PART_CHARS`] letters) in a split are
+/// plausible: each a word of the Swedish dictionary or the hand-written list (a corpus of
+/// project records holds three-letter strings of other languages and abbreviations,
+/// "der", "ter", "sme", that would split "bilder" into bil + der), and, in a split of
+/// three parts or more, at most one of them ("konsolidering" is no kon + sol + ide + ring,
+/// "biljetter" no bil + jet + ter).
+fn plausible_short_parts(lexicon: &Lexicon, parts: &[(Part, PartEvidence)]) -> bool {
+    let mut short = 0;
+    for (part, _) in parts {
+        if part.lemma.chars().count() <= MIN_PART_CHARS {
+            if !lexicon.is_base_word(&part.lemma) {
+                return false;
+            }
+            short += 1;
+        }
+    }
+    parts.len() < 3 || short <= 1
 }
 
 fn search(
     lexicon: &Lexicon,
     word: &str,
     start: usize,
-    current: &mut Vec<(Part, u32)>,
-    best_split: &mut Option<(f64, Vec<Part>)>,
+    current: &mut Vec<(Part, PartEvidence)>,
+    best: &mut BestSplits,
 ) {
     let rest = &word[start..];
     if !current.is_empty() {
-        if let Some((lemma, count)) = last_part(lexicon, rest) {
+        if let Some((lemma, evidence)) = last_part(lexicon, rest, MIN_DICTIONARY_HEAD_CHARS) {
             current.push((
                 Part {
                     surface: start..word.len(),
                     lemma,
                 },
-                count,
+                evidence,
             ));
-            let score = (current.iter().map(|(_, c)| f64::from(*c).ln()).sum::<f64>()
+            if !plausible_short_parts(lexicon, current) {
+                current.pop();
+                return;
+            }
+            let score = (current
+                .iter()
+                .map(|(_, e)| f64::from(e.count).ln())
+                .sum::<f64>()
                 / current.len() as f64)
                 .exp();
-            if best_split.as_ref().is_none_or(|(s, _)| score > *s) {
-                *best_split = Some((score, current.iter().map(|(p, _)| p.clone()).collect()));
+            let attested = current.iter().all(|(_, e)| e.attested);
+            let parts = || current.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+            if best.any.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                best.any = Some((score, parts(), attested));
+            }
+            if attested && best.attested.as_ref().is_none_or(|(s, _)| score > *s) {
+                best.attested = Some((score, parts()));
             }
             current.pop();
         }
@@ -189,19 +397,20 @@ fn search(
     if current.len() + 1 >= MAX_PARTS {
         return;
     }
-    for (cut, _) in rest.char_indices().skip(MIN_PART_CHARS) {
-        if rest[cut..].chars().count() < MIN_PART_CHARS {
+    let letters = rest.chars().count();
+    for (before, (cut, _)) in rest.char_indices().enumerate().skip(MIN_PART_CHARS) {
+        if letters - before < MIN_PART_CHARS {
             break;
         }
-        if let Some((lemma, count)) = first_part(lexicon, &rest[..cut]) {
+        if let Some((lemma, evidence)) = first_part(lexicon, &rest[..cut]) {
             current.push((
                 Part {
                     surface: start..start + cut,
                     lemma,
                 },
-                count,
+                evidence,
             ));
-            search(lexicon, word, start + cut, current, best_split);
+            search(lexicon, word, start + cut, current, best);
             current.pop();
         }
     }
@@ -279,5 +488,143 @@ mod tests {
             lemmas(&lexicon, "bredbandsutbyggnaden"),
             ["bredband", "utbyggnad"]
         );
+    }
+
+    #[test]
+    fn hand_list_words_split_into_hand_list_parts_and_not_into_dictionary_words() {
+        let lexicon = Lexicon::base();
+        assert_eq!(lemmas(&lexicon, "landsbygd"), ["land", "bygd"]);
+        for word in ["kommun", "kultur", "kvartal"] {
+            assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
+        }
+    }
+
+    #[test]
+    fn inflected_forms_do_not_split_before_short_dictionary_words() {
+        // Each word is in the corpus, as every word being indexed is.
+        let words = [
+            "fokuserar",
+            "kopplade",
+            "organiseras",
+            "samordnaren",
+            "starkare",
+        ];
+        let text = format!(
+            "fokus fokus kopp kopp organ organ stare stare {}",
+            words.join(" ")
+        );
+        let lexicon = Lexicon::learn([text.as_str()]);
+        for word in words {
+            assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
+        }
+        // "-s" is added to a final -a, never put in its place: "dats" is no form of
+        // "data"; and a three-letter first part needs more than the dictionary ("kor").
+        let lexicon = Lexicon::learn(["bil bil data data test test bildats kortest"]);
+        for word in ["bildats", "kortest"] {
+            assert!(
+                lemmas(&lexicon, word)
+                    .first()
+                    .is_none_or(|p| p != "bil" && p != "kor"),
+                "{word}"
+            );
+        }
+        // A word the corpus uses is not split into parts only the dictionary knows.
+        let lexicon = Lexicon::learn(["genomförs genomförs genomföras genomförts"]);
+        for word in ["genomförs", "genomföras", "genomförts"] {
+            assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
+        }
+    }
+
+    fn derived(lexicon: &Lexicon, word: &str) -> Option<String> {
+        derived_base(lexicon, word)
+    }
+
+    #[test]
+    fn dictionary_parts_split_compounds_of_words_the_corpus_never_had_alone() {
+        // Four-letter dictionary heads are parts too ("bädd", "kvot").
+        let lexicon = Lexicon::learn(["test test fiske fiske testbäddar fiskekvoter"]);
+        assert_eq!(lemmas(&lexicon, "testbäddar"), ["test", "bädd"]);
+        assert_eq!(lemmas(&lexicon, "fiskekvoter"), ["fiske", "kvot"]);
+        // The corpus has "vatten", "sol" and "el" on their own; the dictionary knows the rest.
+        let lexicon = Lexicon::learn(["vatten vatten sol sol el el"]);
+        assert_eq!(lemmas(&lexicon, "lakvatten"), ["laka", "vatten"]);
+        assert_eq!(lemmas(&lexicon, "vattenmätare"), ["vatten", "mätare"]);
+        assert_eq!(lemmas(&lexicon, "solel"), ["sol", "el"]);
+        assert_eq!(lemmas(&lexicon, "solelen"), ["sol", "el"]);
+        assert_eq!(
+            lemmas(&lexicon, "arbetsmarknadsåtgärder"),
+            ["arbete", "marknad", "åtgärd"]
+        );
+    }
+
+    #[test]
+    fn two_letter_parts_and_dictionary_words_make_no_false_splits() {
+        let lexicon = Lexicon::learn(["el el el by by ur ur hand tunn kult"]);
+        for word in [
+            "handel",
+            "tunnel",
+            "kultur",
+            "kvartal",
+            "material",
+            "antal",
+            "kanel",
+            "tennis",
+            "utbildning",
+            "bild",
+            "mobil",
+            "bilder",
+            "bilda",
+            "geografisk",
+            "solidaritet",
+            "konsolidera",
+            "samverkan",
+            "kompetens",
+            "företag",
+            "verksamhet",
+            "bildning",
+        ] {
+            assert_eq!(lemmas(&lexicon, word), Vec::<String>::new(), "{word}");
+        }
+        // Without the corpus using "el" alone, the dictionary mark is not enough.
+        assert!(split(&Lexicon::base(), "solel").is_none());
+    }
+
+    #[test]
+    fn derived_forms_give_their_base_word_and_look_alikes_do_not() {
+        let lexicon = Lexicon::base();
+        for (word, base) in [
+            ("fiskeri", "fisk"),
+            ("fiskeriet", "fisk"),
+            ("kulturell", "kultur"),
+            ("kulturella", "kultur"),
+            ("kulturellt", "kultur"),
+            ("ohälsa", "hälsa"),
+            ("ohälsan", "hälsa"),
+            ("otrygghet", "trygghet"),
+        ] {
+            assert_eq!(derived(&lexicon, word).as_deref(), Some(base), "{word}");
+        }
+        for word in [
+            "geografisk",
+            "utbildning",
+            "bilder",
+            "bilda",
+            "mobil",
+            "solidaritet",
+            "konsolidera",
+            "modell",
+            "bordell",
+            "formell",
+            "olika",
+            "ordning",
+            "område",
+            "skede",
+            "rike",
+            "kunde",
+            "följde",
+            "bageri",
+        ] {
+            assert_eq!(derived(&lexicon, word), None, "{word}");
+        }
     }
 }

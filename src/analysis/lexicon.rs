@@ -4,7 +4,7 @@
 //! corpus is indexed, saved in the index folder as [`LEXICON_FILE`] and loaded with the
 //! index, so that queries are analysed exactly as the documents were.
 
-use super::decompound::{MIN_PART_CHARS, MIN_PART_COUNT};
+use super::decompound::{AFFIXES, MIN_PART_CHARS, MIN_PART_COUNT};
 use super::fasthash::{FastMap, FastSet};
 use super::inflect;
 use super::lowercase::lowercase;
@@ -28,11 +28,26 @@ pub const LEGACY_LEXICON_FILE: &str = "fynd-lexicon.json";
 /// The built-in base lexicon as written in the repository (see the file's header).
 pub const BASE_LEXICON_FILE: &str = include_str!("base_lexicon_sv.txt");
 
+/// The dictionary part of the base lexicon: the Swedish hunspell dictionary (LGPL-3.0, see
+/// `LICENSES/README.md`) as `scripts/base_lexicon.py` processes it, zstd-compressed: one
+/// lower-case word a line, `|` lines a header, a word followed by a tab and `2` a compound
+/// whose last part is a two-letter noun ([`Lexicon::two_letter_head`]).
+pub const DICTIONARY_FILE: &[u8] = include_bytes!("base_lexicon_hunspell_sv.txt.zst");
+
 /// zstd level of the saved lexicon and manifest: fast, and most of what higher levels give.
 pub const ZSTD_LEVEL: i32 = 3;
 
-/// How many occurrences a base-lexicon word counts as, on top of its corpus count.
+/// How many occurrences a word of the hand-written base lexicon counts as, on top of its
+/// corpus count.
 pub const BASE_COUNT: u32 = 5;
+
+/// How many occurrences a dictionary word ([`DICTIONARY_FILE`]) not in the hand-written list
+/// counts as, on top of its corpus count: [`MIN_PART_COUNT`], enough to be a compound part
+/// with no corpus evidence at all, and no more. Being in the dictionary says a string is a
+/// word, not that it is common; a word the corpus uses often still outweighs it, so a
+/// frequent plain word ("företag") is kept whole against two rare dictionary words ("före",
+/// "tag") as before.
+pub const DICTIONARY_COUNT: u32 = MIN_PART_COUNT;
 
 /// How many of the corpus's most frequent words (by all their forms, stopwords left out)
 /// are [`Lexicon::is_pair_word`]s: two of them side by side are indexed as one pair term,
@@ -60,8 +75,10 @@ pub enum Chain {
 pub struct Lexicon {
     /// The chain the index was built with.
     pub chain: Chain,
-    /// Corpus words (lower-cased, letters only) and base-lexicon words, with what the
-    /// chain asks of each: its corpus count and its evidence as a compound part.
+    /// Corpus words (lower-cased, letters only) and base-lexicon words (the hand-written
+    /// list and the dictionary, merged in when the lexicon is derived, never saved), with
+    /// what the chain asks of each: its corpus count and its evidence as a compound part.
+    /// One table, so that decompounding pays one hash lookup per candidate part.
     words: FastMap<Box<str>, WordStats>,
     /// How many entries of `words` occur in the corpus (the rest are base words only).
     corpus_words: usize,
@@ -72,8 +89,8 @@ pub struct Lexicon {
     /// Tells this lexicon's contents apart from every other's in this process (new with
     /// every change), so analyses made with it can be shared between tokenizers.
     id: u64,
-    /// The words that can be compound parts, for rejecting candidates without a lookup
-    /// (derived, not saved).
+    /// The words that can be compound parts (corpus and base words alike), for rejecting
+    /// candidates without a lookup (derived, not saved).
     part_filter: PartFilter,
     /// The whole-word terms indexed in pairs when they stand side by side
     /// ([`Lexicon::is_pair_word`]): chosen when the lexicon is learned and saved with it,
@@ -114,6 +131,22 @@ struct WordStats {
     /// lexicon is learned or loaded, so that decompounding, which asks for it for every
     /// candidate part of every new word, pays one hash lookup.
     evidence: u32,
+    /// What the base lexicon adds ([`BASE_COUNT`], [`DICTIONARY_COUNT`] or 0).
+    bonus: u32,
+    /// The word may be a compound part at all: [`MIN_PART_CHARS`] letters or more,
+    /// [`MIN_PART_COUNT`] occurrences or more (bonus included), neither a stopword nor a
+    /// derivational affix.
+    part: bool,
+}
+
+/// What the lexicon knows of a candidate compound part ([`Lexicon::part_evidence`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartEvidence {
+    /// [`Lexicon::count`] of the word.
+    pub count: u32,
+    /// The word has more than the dictionary's word for it: the corpus uses it
+    /// ([`MIN_PART_COUNT`] times, all forms counted) or it is in the hand-written list.
+    pub attested: bool,
 }
 
 /// The lexicon as saved in the index folder (read into hash maps: the order of the file is
@@ -232,6 +265,7 @@ fn agent_nouns(words: &FastMap<String, u32>) -> FastSet<Box<str>> {
         .collect()
 }
 
+/// The words of the hand-written base lexicon ([`BASE_LEXICON_FILE`]), sorted.
 fn base_words() -> &'static [&'static str] {
     static BASE: OnceLock<Vec<&'static str>> = OnceLock::new();
     BASE.get_or_init(|| {
@@ -243,6 +277,74 @@ fn base_words() -> &'static [&'static str] {
         words.sort_unstable();
         words.dedup();
         words
+    })
+}
+
+/// What the base lexicon says of one word.
+#[derive(Clone, Copy, Debug, Default)]
+struct BaseEntry {
+    /// Occurrences the word counts as on top of its corpus count ([`BASE_COUNT`] or
+    /// [`DICTIONARY_COUNT`]).
+    bonus: u32,
+    /// The dictionary shows the word to be a compound of a two-letter last part.
+    two_letter_head: bool,
+    /// [`may_be_part`] of the word, worked out once per process.
+    may_be_part: bool,
+}
+
+/// Whether `word` has what a compound part needs besides evidence: [`MIN_PART_CHARS`]
+/// letters or more, neither a stopword nor a derivational affix.
+fn may_be_part(word: &str) -> bool {
+    word.chars().count() >= MIN_PART_CHARS && !is_stopword(word) && !AFFIXES.contains(&word)
+}
+
+/// The base lexicon (hand-written list and dictionary) as one table, built once per
+/// process: it is the same for every index, so it is derived, never saved with a lexicon.
+struct BaseLexicon {
+    words: FastMap<&'static str, BaseEntry>,
+    /// The words the dictionary shows to be compounds of a two-letter last part (a few
+    /// hundred): a table of their own, small enough to stay in the cache, since every new
+    /// word is looked up in it in several forms.
+    two_letter_heads: FastSet<&'static str>,
+}
+
+fn base_lexicon() -> &'static BaseLexicon {
+    static BASE: OnceLock<BaseLexicon> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let text = zstd::decode_all(DICTIONARY_FILE).expect("the built-in dictionary decompresses");
+        let text: &'static str = String::from_utf8(text)
+            .expect("the built-in dictionary is UTF-8")
+            .leak();
+        let mut words: FastMap<&'static str, BaseEntry> = FastMap::default();
+        words.reserve(text.len() / 10);
+        for line in text.lines().filter(|line| !line.starts_with('|')) {
+            let (word, mark) = line.split_once('\t').unwrap_or((line, ""));
+            if word.is_empty() {
+                continue;
+            }
+            words.insert(
+                word,
+                BaseEntry {
+                    bonus: DICTIONARY_COUNT,
+                    two_letter_head: mark == "2",
+                    may_be_part: may_be_part(word),
+                },
+            );
+        }
+        for &word in base_words() {
+            let entry = words.entry(word).or_default();
+            entry.bonus = BASE_COUNT;
+            entry.may_be_part = may_be_part(word);
+        }
+        let two_letter_heads = words
+            .iter()
+            .filter(|(_, entry)| entry.two_letter_head)
+            .map(|(&word, _)| word)
+            .collect();
+        BaseLexicon {
+            words,
+            two_letter_heads,
+        }
     })
 }
 
@@ -280,7 +382,7 @@ impl Lexicon {
     ) -> Lexicon {
         let counts = counts.into_iter();
         let mut words: FastMap<Box<str>, WordStats> = FastMap::default();
-        words.reserve(counts.size_hint().0 + base_words().len());
+        words.reserve(counts.size_hint().0);
         for (word, own) in counts {
             words.insert(
                 word.into_boxed_str(),
@@ -348,7 +450,7 @@ impl Lexicon {
                         word.into_boxed_str(),
                         WordStats {
                             own: count,
-                            evidence: 0,
+                            ..WordStats::default()
                         },
                     );
                 }
@@ -359,7 +461,8 @@ impl Lexicon {
 
     /// Computes what is derived from the counts: the corpus count of every form of each
     /// word (by canonical stem), so that "myndighet" as a compound part is supported by
-    /// "myndigheten", "myndigheterna", …; and from it each word's evidence as a part.
+    /// "myndigheten", "myndigheterna", …; from it each word's evidence as a part; and the
+    /// base lexicon's words and bonuses, merged into the same table.
     fn derive(&mut self) {
         self.id = fresh_id();
         self.corpus_words = self.words.values().filter(|s| s.own > 0).count();
@@ -367,11 +470,8 @@ impl Lexicon {
             return;
         }
         let stemmer = SwedishStemmer::new();
-        // Every base word is an entry, so a part from the base lexicon alone is one lookup.
+        // Base words without corpus occurrences are added again below, after the counts.
         self.words.retain(|_, stats| stats.own > 0);
-        for &word in base_words() {
-            self.words.entry(word.into()).or_default();
-        }
         let mut families: FastMap<String, u32> = FastMap::default();
         families.reserve(self.corpus_words);
         // The canonical stem of each corpus word, in the map's iteration order (the map is
@@ -396,18 +496,30 @@ impl Lexicon {
             };
             stats.evidence = stats.own.max(family);
         }
-        for &word in base_words() {
-            if let Some(stats) = self.words.get_mut(word) {
-                stats.evidence += BASE_COUNT;
+        self.family_counts = families;
+        // The base lexicon joins the table (the same for every lexicon, so never saved).
+        let base = &base_lexicon().words;
+        for (word, stats) in &mut self.words {
+            stats.bonus = base.get(word.as_ref()).map_or(0, |entry| entry.bonus);
+            stats.part = stats.evidence + stats.bonus >= MIN_PART_COUNT && may_be_part(word);
+        }
+        self.words.reserve(base.len());
+        for (&word, entry) in base {
+            if !self.words.contains_key(word) {
+                self.words.insert(
+                    word.into(),
+                    WordStats {
+                        bonus: entry.bonus,
+                        part: entry.bonus >= MIN_PART_COUNT && entry.may_be_part,
+                        ..WordStats::default()
+                    },
+                );
             }
         }
-        self.family_counts = families;
         let parts: Vec<&str> = self
             .words
             .iter()
-            .filter(|(word, stats)| {
-                stats.evidence >= MIN_PART_COUNT && word.chars().count() >= MIN_PART_CHARS
-            })
+            .filter(|(_, stats)| stats.part)
             .map(|(word, _)| word.as_ref())
             .collect();
         self.part_filter = PartFilter::new(parts.iter().copied(), parts.len());
@@ -420,20 +532,44 @@ impl Lexicon {
 
     /// The evidence for `word` as a compound part: its corpus count (or, when it is a
     /// word of the corpus, the count of all its forms), plus [`BASE_COUNT`] when it is in
-    /// the base lexicon.
+    /// the hand-written base lexicon or else [`DICTIONARY_COUNT`] when it is in the
+    /// dictionary.
     pub fn count(&self, word: &str) -> u32 {
-        self.words.get(word).map_or(0, |stats| stats.evidence)
+        self.words
+            .get(word)
+            .map_or(0, |stats| stats.evidence + stats.bonus)
     }
 
-    /// [`Lexicon::count`] for a candidate compound part: 0, without a lookup, for most
-    /// words that cannot be a part (fewer than [`MIN_PART_CHARS`] letters or less
-    /// evidence than [`MIN_PART_COUNT`]).
-    pub fn part_count(&self, word: &str) -> u32 {
-        if self.part_filter.may_contain(word) {
-            self.count(word)
-        } else {
-            0
+    /// The part of [`Lexicon::count`] that comes from the base lexicon: [`BASE_COUNT`],
+    /// [`DICTIONARY_COUNT`] or 0.
+    pub fn base_count(&self, word: &str) -> u32 {
+        self.words.get(word).map_or(0, |stats| stats.bonus)
+    }
+
+    /// Whether `word` is in the base lexicon (the hand-written list or the dictionary):
+    /// known to be a Swedish word whatever the corpus.
+    pub fn is_base_word(&self, word: &str) -> bool {
+        self.base_count(word) > 0
+    }
+
+    /// Whether the dictionary shows `word` to be a compound whose last part is a two-letter
+    /// noun ("solel": "sol" + "el"), the only words split before a two-letter part.
+    pub fn two_letter_head(&self, word: &str) -> bool {
+        base_lexicon().two_letter_heads.contains(word)
+    }
+
+    /// The evidence for `word` as a compound part, `None` for a word that cannot be one
+    /// (too short, too rare, a stopword or an affix): most candidates, answered by the part
+    /// filter without a lookup; the others by one lookup.
+    pub fn part_evidence(&self, word: &str) -> Option<PartEvidence> {
+        if !self.part_filter.may_contain(word) {
+            return None;
         }
+        let stats = self.words.get(word).filter(|stats| stats.part)?;
+        Some(PartEvidence {
+            count: stats.evidence + stats.bonus,
+            attested: stats.evidence >= MIN_PART_COUNT || stats.bonus >= BASE_COUNT,
+        })
     }
 
     /// The corpus words and their counts, in no particular order.

@@ -175,6 +175,8 @@ pub const PART_LEMMAS: usize = if cfg!(test) { 100 } else { 100_000 };
 pub(super) struct PartLemma {
     pub term: Rc<str>,
     pub parts: Rc<[String]>,
+    /// The term of the base word the lemma is derived from, if any.
+    pub derived: Option<Rc<str>>,
 }
 
 thread_local! {
@@ -293,6 +295,7 @@ mod tests {
                 PartLemma {
                     term: format!("{lexicon}:{word}").into(),
                     parts: Rc::from(vec![word[..4].to_string()]),
+                    derived: None,
                 }
             })
         };

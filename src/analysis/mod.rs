@@ -124,6 +124,9 @@ struct SplitNode {
     term: String,
     /// One of the compound's own parts (not a part of a part).
     top: bool,
+    /// The base word a part is derived from ([`decompound::derived_base`]): a term of the
+    /// parts stream, never one side of a pair term.
+    derived: bool,
     /// The leaves (unsplit parts) it covers: `first_leaf..end_leaf`.
     first_leaf: usize,
     end_leaf: usize,
@@ -217,6 +220,17 @@ impl Analyzer {
                 self.part_terms(&parts),
                 parts.last().map(|last| &lower[last.surface.clone()]),
             ),
+            // A word that is no compound may still be derived from another ("fiskeriet"
+            // from "fisk"): the base word's term is its one part term, unless the word's
+            // own term is that already ("fiske" stems to "fisk").
+            None if !stop => match decompound::derived_base(&self.lexicon, lower) {
+                Some(base) => {
+                    let term = self.lexicon.word_term(&self.stemmer, &base);
+                    let parts = if term == word { Vec::new() } else { vec![term] };
+                    (parts, None)
+                }
+                None => (Vec::new(), None),
+            },
             None => (Vec::new(), None),
         };
         let pair = !stop && self.lexicon.is_pair_word(&word);
@@ -251,9 +265,12 @@ impl Analyzer {
             return terms;
         }
         for before in &nodes {
+            if before.derived {
+                continue;
+            }
             for after in nodes
                 .iter()
-                .filter(|after| after.first_leaf == before.end_leaf)
+                .filter(|after| !after.derived && after.first_leaf == before.end_leaf)
             {
                 if parts.len() == 2 && before.top && after.top {
                     continue;
@@ -276,18 +293,28 @@ impl Analyzer {
         leaves: &mut usize,
         nodes: &mut Vec<SplitNode>,
     ) {
-        let memo::PartLemma { term, parts } = memo::part_lemma(self.lexicon.id(), lemma, || {
-            let term = self.lexicon.word_term(&self.stemmer, lemma);
+        let memo::PartLemma {
+            term,
+            parts,
+            derived,
+        } = memo::part_lemma(self.lexicon.id(), lemma, || {
+            let term: Rc<str> = self.lexicon.word_term(&self.stemmer, lemma).into();
+            let derived = decompound::derived_base(&self.lexicon, lemma)
+                .map(|base| self.lexicon.word_term(&self.stemmer, &base))
+                .filter(|base| **base != *term)
+                .map(Rc::from);
             let parts = decompound::split(&self.lexicon, lemma).unwrap_or_default();
             memo::PartLemma {
-                term: term.into(),
+                term,
                 parts: parts.into_iter().map(|part| part.lemma).collect(),
+                derived,
             }
         });
         let at = nodes.len();
         nodes.push(SplitNode {
             term: term.to_string(),
             top: depth == 1,
+            derived: false,
             first_leaf: *leaves,
             end_leaf: *leaves,
         });
@@ -299,6 +326,15 @@ impl Analyzer {
             *leaves += 1;
         }
         nodes[at].end_leaf = *leaves;
+        if let Some(derived) = derived {
+            nodes.push(SplitNode {
+                term: derived.to_string(),
+                top: false,
+                derived: true,
+                first_leaf: nodes[at].first_leaf,
+                end_leaf: *leaves,
+            });
+        }
     }
 
     /// Runs the whole chain over `text`, all four streams.

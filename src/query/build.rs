@@ -417,13 +417,20 @@ impl Builder<'_> {
         let lower = written.to_lowercase();
         let parts = decompound::split(lexicon, &lower)?;
         let stemmer = SwedishStemmer::new();
+        let attested = parts.iter().all(|part| {
+            lexicon
+                .part_evidence(&part.lemma)
+                .is_none_or(|evidence| evidence.attested)
+        });
         let parts: Vec<SplitPart> = parts
             .iter()
             .map(|part| SplitPart {
                 written: lower[part.surface.clone()].to_string(),
                 word: part.lemma.clone(),
                 term: lexicon.word_term(&stemmer, &part.lemma),
-                count: lexicon.count(&part.lemma),
+                count: lexicon
+                    .part_evidence(&part.lemma)
+                    .map_or_else(|| lexicon.count(&part.lemma), |evidence| evidence.count),
             })
             .collect();
         let product: f64 = parts
@@ -432,11 +439,19 @@ impl Builder<'_> {
             .sum();
         let mean = (product / parts.len() as f64).exp();
         let whole = lexicon.count(&lower);
-        let reason = format!(
-            "every part is a word of the corpus or of the base dictionary, and the geometric \
-             mean of the parts' counts ({mean:.1}) beats the whole word's count ({whole}) \
-             divided by {WHOLE_WORD_DISCOUNT}"
-        );
+        let reason = if attested {
+            format!(
+                "every part is a word the corpus uses (or of fynd's base list), and the \
+                 geometric mean of the parts' counts ({mean:.1}) beats the whole word's \
+                 count ({whole}) divided by {WHOLE_WORD_DISCOUNT}"
+            )
+        } else {
+            format!(
+                "every part is a word of the corpus or of the Swedish dictionary, and the \
+                 geometric mean of the parts' counts ({mean:.1}) beats the whole word's \
+                 count ({whole}), undivided, as a split on a dictionary-only part must"
+            )
+        };
         Some(CompoundSplit { parts, reason })
     }
 
