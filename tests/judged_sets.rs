@@ -253,8 +253,8 @@ fn match_sets_on_the_judged_sets() {
 // The compound floors are the targets.
 const FLOOR_COMPOUND_PRECISION: f64 = 0.90;
 const FLOOR_COMPOUND_RECALL: f64 = 0.95;
-// Part queries: floors under the current means; the targets (recall >= 0.95, probe false
-// hits <= 0.05) are not met yet (docs/RELEVANCE.md says where they miss).
-const FLOOR_PART_RECALL: f64 = 0.90;
-// A ceiling: probe false hits at most this.
+// Part queries: recall at the target; probe false hits (a ceiling: at most this)
+// above its 0.05, where Snowball gives a noun and a verb one stem ("bana", "banade") and
+// the probe sets are small (docs/RELEVANCE.md says which queries miss).
+const FLOOR_PART_RECALL: f64 = 0.95;
 const CEILING_PART_PROBE: f64 = 0.10;

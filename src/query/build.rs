@@ -367,7 +367,8 @@ impl Builder<'_> {
     /// The whole-word terms of the inflected forms of the lower-cased word `written`
     /// (every noun and adjective ending of [`INFLECTIONS`], also after a doubled final
     /// consonant: "program" → "programmet") that differ from its own `term` and that some
-    /// text field of the index holds. Snowball gives "kompetensinsats" and
+    /// text field of the index holds (forms the lexicon has never counted are not tried: a
+    /// lexicon learned from a sample of a large corpus may miss a rare form). Snowball gives "kompetensinsats" and
     /// "kompetensinsatser" different stems, and the inflection table joins them only when
     /// the corpus has both forms; a query for the one must still count the other.
     fn inflected_terms(&self, written: &str, own: &str) -> Vec<String> {
@@ -394,6 +395,11 @@ impl Builder<'_> {
                 forms.push(format!("{doubled}{ending}"));
             }
             for form in forms {
+                // Only forms the corpus has (the lexicon is the cheap first check: most
+                // endings make no word at all, and each index lookup reads every segment).
+                if lexicon.corpus_count(&form) == 0 {
+                    continue;
+                }
                 let candidate = lexicon.word_term(&stemmer, &form);
                 if candidate == own || terms.contains(&candidate) {
                     continue;
