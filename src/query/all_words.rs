@@ -36,18 +36,7 @@ impl AllWordsQuery {
 
 impl Query for AllWordsQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let weights = match scoring {
-            EnableScoring::Enabled {
-                statistics_provider,
-                ..
-            } => self
-                .parts
-                .iter()
-                .flatten()
-                .map(|term| Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term)))
-                .collect::<tantivy::Result<_>>()?,
-            EnableScoring::Disabled { .. } => Vec::new(),
-        };
+        let weights = part_weights(&self.parts, scoring)?;
         Ok(Box::new(AllWordsWeight {
             parts: self.parts.clone(),
             weights,
@@ -186,6 +175,25 @@ impl AllWordsWeight {
             }
         }
         Ok((docs, scores))
+    }
+}
+
+/// One BM25 weight per part and field (in the order of `parts`, flattened) when scoring,
+/// none when not: the weights [`part_scores`] sums with.
+pub(crate) fn part_weights(
+    parts: &[Vec<Term>],
+    scoring: EnableScoring<'_>,
+) -> tantivy::Result<Vec<Bm25Weight>> {
+    match scoring {
+        EnableScoring::Enabled {
+            statistics_provider,
+            ..
+        } => parts
+            .iter()
+            .flatten()
+            .map(|term| Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term)))
+            .collect(),
+        EnableScoring::Disabled { .. } => Ok(Vec::new()),
     }
 }
 

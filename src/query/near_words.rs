@@ -11,7 +11,7 @@
 //! most `words_between + 1`. Stopwords keep their positions, so "utveckling av företag"
 //! has one word between its parts.
 
-use super::all_words::{part_scores, AllWordsScorer};
+use super::all_words::{part_scores, part_weights, AllWordsScorer};
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
@@ -40,20 +40,8 @@ impl NearWordsQuery {
 
 impl Query for NearWordsQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        // One BM25 weight per part and field, as `AllWordsQuery` has them, so a document
-        // scores what it scores there.
-        let weights = match scoring {
-            EnableScoring::Enabled {
-                statistics_provider,
-                ..
-            } => self
-                .parts
-                .iter()
-                .flatten()
-                .map(|term| Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term)))
-                .collect::<tantivy::Result<_>>()?,
-            EnableScoring::Disabled { .. } => Vec::new(),
-        };
+        // The weights `AllWordsQuery` has, so a document scores what it scores there.
+        let weights = part_weights(&self.parts, scoring)?;
         Ok(Box::new(NearWordsWeight {
             parts: self.parts.clone(),
             weights,
