@@ -28,6 +28,15 @@
 //! letters: inflected verbs and adjectives end in short dictionary words ("fokuse|rar",
 //! "star|kare").
 //!
+//! What the dictionary says of the whole word and of a part as written also counts. A
+//! part written as a dictionary word is that word ("solo" in "soloföretag" is no "sol" with
+//! a linking -o-; "fast" in "hållfast" no "fas" with an ending -t), whichever word is more
+//! common. A dictionary word is a base form, so its last part is read uninflected
+//! ("biljett" is no bil + "jet" + -t). A three-letter part only the dictionary knows is
+//! used only in a word the dictionary knows, as written or inflected ("lak" in
+//! "lakvatten", "räk" in "räkfisket"); elsewhere a three-letter dictionary word is found by
+//! accident ("kor" in "kortest").
+//!
 //! A part is usually three letters or more. A two-letter last part ("sol|el") is used only
 //! in a word the dictionary shows to be such a compound ([`Lexicon::two_letter_head`]: the
 //! word ends in a two-letter noun, what stands before is a noun, and the word inflects as
@@ -44,6 +53,7 @@
 
 use super::inflect::INFLECTIONS;
 use super::lexicon::{Lexicon, PartEvidence};
+use super::stem::SwedishStemmer;
 use super::stopwords::is_stopword;
 use std::ops::Range;
 
@@ -104,6 +114,40 @@ pub struct Part {
     pub lemma: String,
 }
 
+/// What the dictionary says of the whole word being split.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    /// The word as written is a dictionary word ("lakvatten", "biljett"). The dictionary
+    /// lists base forms, so its last part is read as written, uninflected: "biljett" is
+    /// no bil + "jett" read as "jet" with an ending -t. Its short dictionary-only parts
+    /// are vouched for.
+    Lemma,
+    /// The word is an inflected form of a dictionary word ("räkfisket"): its short
+    /// dictionary-only parts are vouched for.
+    Inflected,
+    /// The dictionary does not know the word ("kortest").
+    Unknown,
+}
+
+impl Whole {
+    fn of(lexicon: &Lexicon, word: &str) -> Whole {
+        if lexicon.is_base_word(word) {
+            return Whole::Lemma;
+        }
+        let inflected = INFLECTIONS[1..].iter().any(|ending| {
+            word.strip_suffix(ending).is_some_and(|base| {
+                lexicon.is_base_word(base)
+                    || (ending.starts_with(['a', 'o']) && lexicon.is_base_word(&format!("{base}a")))
+            })
+        });
+        if inflected {
+            Whole::Inflected
+        } else {
+            Whole::Unknown
+        }
+    }
+}
+
 /// The best-supported candidate lemma seen so far: highest count, then the
 /// alphabetically first. Candidates are written into one reused buffer, so the search
 /// allocates only for a lemma that wins.
@@ -112,17 +156,58 @@ struct BestLemma {
     buffer: String,
     /// Fewest letters a candidate only the dictionary knows must have (0: any).
     min_unattested_chars: usize,
+    /// Letters of the part as written, when they count against `min_unattested_chars`
+    /// too: "kor" in "kortest" is too short to be read as the dictionary's "kora" (`None`:
+    /// the whole word is a dictionary word, which vouches for its short parts, "lak" in
+    /// "lakvatten").
+    surface_chars: Option<usize>,
+    /// When the part as written is itself a dictionary word, its whole-word term: only a
+    /// candidate with that term may stand for it ("solo" is not "sol" with a linking -o-,
+    /// "fast" not "fas" with an ending -t), however much more common the other word is.
+    own_term: Option<String>,
     best: Option<(String, PartEvidence)>,
 }
 
 impl BestLemma {
+    /// Candidates for the part written `surface`, of which one only the dictionary knows
+    /// needs `min_unattested_chars` letters.
+    fn new(
+        lexicon: &Lexicon,
+        surface: &str,
+        min_unattested_chars: usize,
+        whole: Whole,
+    ) -> BestLemma {
+        // The part filter answers most surfaces without a lookup.
+        let own_term = lexicon
+            .part_evidence(surface)
+            .filter(|_| lexicon.is_base_word(surface))
+            .map(|_| lexicon.word_term(&SwedishStemmer::new(), surface));
+        BestLemma {
+            min_unattested_chars,
+            surface_chars: (whole == Whole::Unknown).then(|| surface.chars().count()),
+            own_term,
+            ..BestLemma::default()
+        }
+    }
+
     /// Considers `self.buffer` as a candidate.
     fn consider(&mut self, lexicon: &Lexicon) {
         let Some(evidence) = lexicon.part_evidence(&self.buffer) else {
             return;
         };
-        if !evidence.attested && self.buffer.chars().count() < self.min_unattested_chars {
+        let chars = self.buffer.chars().count();
+        if !evidence.attested
+            && self
+                .surface_chars
+                .map_or(chars, |surface| surface.min(chars))
+                < self.min_unattested_chars
+        {
             return;
+        }
+        if let Some(own) = &self.own_term {
+            if lexicon.word_term(&SwedishStemmer::new(), &self.buffer) != *own {
+                return;
+            }
         }
         let better = match &self.best {
             None => true,
@@ -146,11 +231,8 @@ impl BestLemma {
 }
 
 /// The best-supported word a non-final part stands for, with its evidence.
-fn first_part(lexicon: &Lexicon, surface: &str) -> Option<(String, PartEvidence)> {
-    let mut best = BestLemma {
-        min_unattested_chars: MIN_DICTIONARY_PART_CHARS,
-        ..BestLemma::default()
-    };
+fn first_part(lexicon: &Lexicon, surface: &str, whole: Whole) -> Option<(String, PartEvidence)> {
+    let mut best = BestLemma::new(lexicon, surface, MIN_DICTIONARY_PART_CHARS, whole);
     best.candidate(lexicon, surface, "");
     let mut chars = surface.chars();
     let last = chars.next_back();
@@ -180,15 +262,18 @@ fn last_part(
     lexicon: &Lexicon,
     surface: &str,
     min_unattested_chars: usize,
+    whole: Whole,
 ) -> Option<(String, PartEvidence)> {
     if SUFFIX_SURFACES.contains(&surface) {
         return None;
     }
-    let mut best = BestLemma {
-        min_unattested_chars,
-        ..BestLemma::default()
+    let mut best = BestLemma::new(lexicon, surface, min_unattested_chars, Whole::Unknown);
+    let endings = if whole == Whole::Lemma {
+        &INFLECTIONS[..1]
+    } else {
+        &INFLECTIONS[..]
     };
-    for ending in INFLECTIONS {
+    for ending in endings {
         if let Some(base) = surface.strip_suffix(ending) {
             best.candidate(lexicon, base, "");
             // A final -a gives way only to an ending that begins with a- or o- ("skola" →
@@ -220,14 +305,21 @@ pub fn split(lexicon: &Lexicon, word: &str) -> Option<Vec<Part>> {
     let mut best = BestSplits::default();
     if chars >= 2 * MIN_PART_CHARS {
         let mut current: Vec<(Part, PartEvidence)> = Vec::new();
-        search(lexicon, word, 0, &mut current, &mut best);
+        search(
+            lexicon,
+            word,
+            Whole::of(lexicon, word),
+            0,
+            &mut current,
+            &mut best,
+        );
     }
     let short = two_letter_head_split(lexicon, word);
     if best.any.is_none() && short.is_none() {
         return None;
     }
     // The whole word's support: its own, or that of the word it is an inflected form of.
-    let whole = last_part(lexicon, word, 0)
+    let whole = last_part(lexicon, word, 0, Whole::Unknown)
         .map_or(0, |(_, evidence)| evidence.count)
         .max(lexicon.count(word));
     // Against parts the corpus or the hand-written list attests, the whole word's count
@@ -284,7 +376,7 @@ fn two_letter_head_split(lexicon: &Lexicon, word: &str) -> Option<(f64, Vec<Part
         if head_count - lexicon.base_count(head) < MIN_PART_COUNT || is_stopword(head) {
             continue;
         }
-        let Some((first, evidence)) = first_part(lexicon, &lemma[..cut]) else {
+        let Some((first, evidence)) = first_part(lexicon, &lemma[..cut], Whole::Lemma) else {
             continue;
         };
         let score = (f64::from(evidence.count) * f64::from(head_count)).sqrt();
@@ -359,13 +451,15 @@ fn plausible_short_parts(lexicon: &Lexicon, parts: &[(Part, PartEvidence)]) -> b
 fn search(
     lexicon: &Lexicon,
     word: &str,
+    whole: Whole,
     start: usize,
     current: &mut Vec<(Part, PartEvidence)>,
     best: &mut BestSplits,
 ) {
     let rest = &word[start..];
     if !current.is_empty() {
-        if let Some((lemma, evidence)) = last_part(lexicon, rest, MIN_DICTIONARY_HEAD_CHARS) {
+        if let Some((lemma, evidence)) = last_part(lexicon, rest, MIN_DICTIONARY_HEAD_CHARS, whole)
+        {
             current.push((
                 Part {
                     surface: start..word.len(),
@@ -402,7 +496,7 @@ fn search(
         if letters - before < MIN_PART_CHARS {
             break;
         }
-        if let Some((lemma, evidence)) = first_part(lexicon, &rest[..cut]) {
+        if let Some((lemma, evidence)) = first_part(lexicon, &rest[..cut], whole) {
             current.push((
                 Part {
                     surface: start..start + cut,
@@ -410,7 +504,7 @@ fn search(
                 },
                 evidence,
             ));
-            search(lexicon, word, start + cut, current, best);
+            search(lexicon, word, whole, start + cut, current, best);
             current.pop();
         }
     }
@@ -587,6 +681,27 @@ mod tests {
         }
         // Without the corpus using "el" alone, the dictionary mark is not enough.
         assert!(split(&Lexicon::base(), "solel").is_none());
+    }
+
+    #[test]
+    fn a_part_written_as_a_dictionary_word_is_that_word() {
+        // The corpus uses "sol", "fas", "bil" and "test" often, "solo" and "fast"
+        // seldom: a more common word never takes over a part that is a word as written.
+        let lexicon = Lexicon::learn([
+            "sol sol sol sol fas fas fas fas bil bil bil bil test test test test \
+             solo fast fast håll håll jet jet",
+        ]);
+        assert_eq!(lemmas(&lexicon, "soloföretag"), ["solo", "företag"]);
+        assert_eq!(lemmas(&lexicon, "hållfast"), ["håll", "fast"]);
+        // A dictionary word is a base form: its last part is not read as inflected.
+        assert!(!lemmas(&lexicon, "biljett").contains(&"bil".to_string()));
+        // A word the dictionary does not know does not split after a three-letter part
+        // only the dictionary knows ("kor" as "kora")...
+        assert!(!lemmas(&lexicon, "kortest").contains(&"test".to_string()));
+        // ...while a dictionary compound vouches for its short parts.
+        let lexicon = Lexicon::learn(["vatten vatten fiske fiske"]);
+        assert_eq!(lemmas(&lexicon, "räkfiske"), ["räka", "fiske"]);
+        assert_eq!(lemmas(&lexicon, "räkfisket"), ["räka", "fiske"]);
     }
 
     #[test]
