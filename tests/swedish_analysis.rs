@@ -371,6 +371,41 @@ fn inflected_forms_meet() {
     assert!(plain_misses > 0);
 }
 
+/// Snowball's last step strips -lig, -ig and -els, which makes one word of two: fynd keeps
+/// those endings, so a query for the one finds its own forms and never the other's.
+#[test]
+fn derived_words_stay_apart_from_the_words_they_look_like() {
+    let pairs: [(&[&str], &[&str]); 3] = [
+        (&["vikt", "vikten"], &["viktig", "viktiga", "viktigt"]),
+        (&["bil", "bilarna"], &["billig", "billigare", "billigt"]),
+        (&["rör", "rören"], &["rörelse", "rörelser", "rörelsen"]),
+    ];
+    let mut records = corpus_records();
+    for (base, derived) in pairs {
+        for form in base.iter().chain(derived) {
+            records.push(page(form, "Ord", &format!("Här står {form} ensamt.")));
+        }
+    }
+    let (_dir, index) = index_of(&records, Chain::Full);
+    let (_dir, plain) = index_of(&records, Chain::Plain);
+    for (base, derived) in pairs {
+        for (query, own, other) in [(base[0], base, derived), (derived[0], derived, base)] {
+            let found = ids(&run(&index, query, 50));
+            for form in own {
+                assert!(found.contains(&form.to_string()), "{query} → {form}");
+            }
+            for form in other {
+                assert!(!found.contains(&form.to_string()), "{query} ↛ {form}");
+            }
+        }
+        // Snowball alone joins them.
+        let plain_found = ids(&run(&plain, base[0], 50));
+        assert!(derived
+            .iter()
+            .any(|form| plain_found.contains(&form.to_string())));
+    }
+}
+
 /// Ids, codes and amounts written in running text are searchable as written: `ESF+` finds
 /// "ESF+" but not plain "ESF", `23-023-S06` and `NUTS-2` find their text, an amount
 /// written in digit groups is found by its digits.

@@ -53,7 +53,6 @@
 
 use super::inflect::INFLECTIONS;
 use super::lexicon::{Lexicon, PartEvidence};
-use super::stem::SwedishStemmer;
 use super::stopwords::is_stopword;
 use std::ops::Range;
 
@@ -181,7 +180,7 @@ impl BestLemma {
         let own_term = lexicon
             .part_evidence(surface)
             .filter(|_| lexicon.is_base_word(surface))
-            .map(|_| lexicon.word_term(&SwedishStemmer::new(), surface));
+            .map(|_| lexicon.word_term(surface));
         BestLemma {
             min_unattested_chars,
             surface_chars: (whole == Whole::Unknown).then(|| surface.chars().count()),
@@ -205,7 +204,7 @@ impl BestLemma {
             return;
         }
         if let Some(own) = &self.own_term {
-            if lexicon.word_term(&SwedishStemmer::new(), &self.buffer) != *own {
+            if lexicon.word_term(&self.buffer) != *own {
                 return;
             }
         }

@@ -1,5 +1,5 @@
 //! Inflection normalisation: makes every form of a word meet in one term where Snowball
-//! Swedish alone splits them ("myndighet" → "mynd" but "myndigheternas" → "myndighet";
+//! Swedish alone splits them ("myndighet" → "myndig" but "myndigheternas" → "myndighet";
 //! "projekt" → "projek" but "projektet" → "projektet").
 //!
 //! The table is learned from a vocabulary (the indexed corpus plus the base lexicon): word

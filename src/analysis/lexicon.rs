@@ -103,6 +103,11 @@ pub struct Lexicon {
     /// saved with it, never changed by [`Lexicon::absorb`], so every record of an index
     /// has the same terms; empty in lexicons saved before (their indexes keep Snowball's).
     agent_nouns: FastSet<Box<str>>,
+    /// Whole-word terms keep the derivational endings Snowball strips
+    /// ([`SwedishStemmer::keeping_derivations`]: "viktig" is not "vikt"). Set when the
+    /// lexicon is learned and saved with it; false in lexicons saved before (their indexes
+    /// keep Snowball's stems) and in the plain chain.
+    derivations_kept: bool,
 }
 
 /// Endings of a Swedish agent noun in -are, longest first: "företagare", -s, -n, -ns, and
@@ -162,6 +167,9 @@ struct SavedLexicon {
     /// Absent from lexicons saved before agent nouns were kept apart: none.
     #[serde(default)]
     agent_nouns: Vec<String>,
+    /// Absent from lexicons saved before derivations were kept: Snowball's stems.
+    #[serde(default)]
+    derivations_kept: bool,
 }
 
 /// The lexicon serialises as it is saved: the chain, the corpus words with their counts
@@ -175,6 +183,7 @@ impl Serialize for Lexicon {
             stem_table: BTreeMap<&'a str, &'a str>,
             pair_words: Vec<&'a str>,
             agent_nouns: Vec<&'a str>,
+            derivations_kept: bool,
         }
         let mut pair_words: Vec<&str> = self.pair_words.iter().map(AsRef::as_ref).collect();
         pair_words.sort_unstable();
@@ -190,6 +199,7 @@ impl Serialize for Lexicon {
                 .collect(),
             pair_words,
             agent_nouns,
+            derivations_kept: self.derivations_kept,
         }
         .serialize(serializer)
     }
@@ -233,7 +243,7 @@ impl LexiconLearner {
     /// them and the base lexicon.
     pub fn finish(self) -> Lexicon {
         let words = self.words;
-        let stemmer = SwedishStemmer::new();
+        let stemmer = SwedishStemmer::keeping_derivations();
         let vocabulary = words.keys().map(String::as_str).chain(
             base_words()
                 .iter()
@@ -242,7 +252,7 @@ impl LexiconLearner {
         );
         let stem_table = inflect::learn(vocabulary, &stemmer);
         let agent_nouns = agent_nouns(&words);
-        let mut lexicon = Lexicon::from_counts(Chain::Full, words, stem_table);
+        let mut lexicon = Lexicon::from_counts(Chain::Full, words, stem_table, true);
         lexicon.agent_nouns = agent_nouns;
         lexicon.pair_words = lexicon.most_frequent_terms(PAIR_WORDS);
         lexicon
@@ -379,6 +389,7 @@ impl Lexicon {
         chain: Chain,
         counts: impl IntoIterator<Item = (String, u32)>,
         stem_table: HashMap<String, String>,
+        derivations_kept: bool,
     ) -> Lexicon {
         let counts = counts.into_iter();
         let mut words: FastMap<Box<str>, WordStats> = FastMap::default();
@@ -402,6 +413,7 @@ impl Lexicon {
             part_filter: PartFilter::default(),
             pair_words: FastSet::default(),
             agent_nouns: FastSet::default(),
+            derivations_kept,
         };
         lexicon.derive();
         lexicon
@@ -411,9 +423,8 @@ impl Lexicon {
     /// (all forms of a word counted together), stopwords left out; ties by term, so the
     /// choice is reproducible.
     fn most_frequent_terms(&self, count: usize) -> FastSet<Box<str>> {
-        let stemmer = SwedishStemmer::new();
         let stop_terms: FastSet<String> = super::stopwords::all()
-            .map(|word| self.word_term(&stemmer, word))
+            .map(|word| self.word_term(word))
             .collect();
         let mut families: Vec<(&str, u32)> = self
             .family_counts
@@ -469,7 +480,7 @@ impl Lexicon {
         if self.chain != Chain::Full {
             return;
         }
-        let stemmer = SwedishStemmer::new();
+        let stemmer = self.stemmer();
         // Base words without corpus occurrences are added again below, after the counts.
         self.words.retain(|_, stats| stats.own > 0);
         let mut families: FastMap<String, u32> = FastMap::default();
@@ -580,13 +591,23 @@ impl Lexicon {
             .map(|(word, stats)| (word.as_ref(), stats.own))
     }
 
+    /// The stemmer this lexicon's terms are made with: Snowball Swedish, keeping
+    /// derivations unless the lexicon was saved before they were kept.
+    pub fn stemmer(&self) -> SwedishStemmer {
+        if self.derivations_kept {
+            SwedishStemmer::keeping_derivations()
+        } else {
+            SwedishStemmer::new()
+        }
+    }
+
     /// The whole-word term of a lower-cased word as this lexicon's chain makes it: the
-    /// Snowball stem, mapped through the inflection table.
-    pub fn word_term(&self, stemmer: &SwedishStemmer, word: &str) -> String {
+    /// stem ([`Lexicon::stemmer`]), mapped through the inflection table.
+    pub fn word_term(&self, word: &str) -> String {
         if let Some(agent) = self.agent_term(word) {
             return agent;
         }
-        let stem = stemmer.stem(word);
+        let stem = self.stemmer().stem(word);
         self.canonical_stem(&stem).to_string()
     }
 
@@ -647,7 +668,7 @@ impl Lexicon {
         }
         // Another form of the word is in the corpus ("kommunen" where it has "kommuner"):
         // the query finds it already, there is nothing to correct.
-        let stem = SwedishStemmer::new().stem(word);
+        let stem = self.stemmer().stem(word);
         if self.family_counts.contains_key(self.canonical_stem(&stem)) {
             return None;
         }
@@ -711,7 +732,12 @@ impl Lexicon {
         };
         let saved: SavedLexicon = serde_json::from_slice(&bytes)
             .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
-        let mut lexicon = Lexicon::from_counts(saved.chain, saved.words, saved.stem_table);
+        let mut lexicon = Lexicon::from_counts(
+            saved.chain,
+            saved.words,
+            saved.stem_table,
+            saved.derivations_kept,
+        );
         lexicon.pair_words = saved.pair_words.into_iter().map(Into::into).collect();
         lexicon.agent_nouns = saved.agent_nouns.into_iter().map(Into::into).collect();
         Ok(Some(lexicon))
@@ -741,8 +767,7 @@ mod tests {
             "Företagare och företagarna driver företag. Företagande lönar sig. \
              Bilarna går starkare än bilen.",
         ]);
-        let stemmer = SwedishStemmer::new();
-        let term = |word: &str| lexicon.word_term(&stemmer, word);
+        let term = |word: &str| lexicon.word_term(word);
         assert_eq!(term("företagare"), "företagare");
         assert_eq!(term("företagarnas"), "företagare");
         assert_eq!(term("företagarens"), "företagare");
@@ -788,10 +813,9 @@ mod tests {
     #[test]
     fn pair_words_are_the_most_frequent_words_and_stay_as_learned() {
         let mut lexicon = Lexicon::learn(["och samverkan och samverkan myndigheten"]);
-        let stemmer = SwedishStemmer::new();
-        let samverkan = lexicon.word_term(&stemmer, "samverkan");
+        let samverkan = lexicon.word_term("samverkan");
         assert!(lexicon.is_pair_word(&samverkan));
-        assert!(lexicon.is_pair_word(&lexicon.word_term(&stemmer, "myndigheten")));
+        assert!(lexicon.is_pair_word(&lexicon.word_term("myndigheten")));
         assert!(
             !lexicon.is_pair_word("och"),
             "a stopword is never a pair word"
@@ -802,8 +826,29 @@ mod tests {
         learner.add(&"kommunerna ".repeat(50));
         lexicon.absorb(learner);
         assert!(lexicon.corpus_count("kommunerna") > 0);
-        assert!(!lexicon.is_pair_word(&lexicon.word_term(&stemmer, "kommunerna")));
+        assert!(!lexicon.is_pair_word(&lexicon.word_term("kommunerna")));
         assert!(lexicon.is_pair_word(&samverkan));
+    }
+
+    #[test]
+    fn lexicons_saved_before_derivations_were_kept_keep_snowballs_stems() {
+        let lexicon = Lexicon::learn(["viktig viktiga vikt vikten"]);
+        assert_eq!(lexicon.word_term("viktigt"), "viktig");
+        assert_eq!(lexicon.word_term("vikten"), "vikt");
+        let mut json = serde_json::to_value(&lexicon).unwrap();
+        json.as_object_mut().unwrap().remove("derivations_kept");
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = serde_json::to_vec(&json).unwrap();
+        std::fs::write(
+            dir.path().join(LEXICON_FILE),
+            zstd::encode_all(bytes.as_slice(), ZSTD_LEVEL).unwrap(),
+        )
+        .unwrap();
+        let old = Lexicon::load(dir.path()).unwrap().unwrap();
+        assert_eq!(old.word_term("viktigt"), old.word_term("vikt"));
+        lexicon.save(dir.path()).unwrap();
+        let new = Lexicon::load(dir.path()).unwrap().unwrap();
+        assert_eq!(new.word_term("viktigt"), "viktig");
     }
 
     #[test]
@@ -817,7 +862,7 @@ mod tests {
         assert_eq!(loaded.stem_table, lexicon.stem_table);
         assert_eq!(loaded.pair_words, lexicon.pair_words);
         assert!(loaded.is_pair_word(loaded.canonical_stem("myndighet")));
-        assert_eq!(loaded.canonical_stem("myndighet"), "mynd");
+        assert_eq!(loaded.canonical_stem("myndighet"), "myndig");
         assert_eq!(loaded.count("myndighet"), 3 + BASE_COUNT);
     }
 

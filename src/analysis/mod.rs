@@ -8,7 +8,7 @@
 //! 2. [`lowercase`];
 //! 3. [`stopwords`]: the shipped Snowball stop list; stopwords get no word or part term;
 //! 4. [`stem`]: Snowball Swedish, then [`inflect`]: the learned table that joins stems one
-//!    word's forms were split over ("myndighet" and "myndigheternas" → "mynd");
+//!    word's forms were split over ("myndighet" and "myndigheternas" → "myndig");
 //! 5. [`decompound`]: compounds split into parts learned from the corpus ([`lexicon`]);
 //!    a suspended compound is completed from the compound after the conjunction
 //!    ("arbetskrafts- och kompetensförsörjning" → also "arbetskraftsförsörjning");
@@ -148,8 +148,8 @@ impl Analyzer {
     /// An analyzer that splits compounds and normalises inflections as `lexicon` says.
     pub fn new(lexicon: Arc<Lexicon>) -> Analyzer {
         Analyzer {
+            stemmer: lexicon.stemmer(),
             lexicon,
-            stemmer: stem::SwedishStemmer::new(),
         }
     }
 
@@ -178,7 +178,7 @@ impl Analyzer {
         };
         let mut terms: Vec<String> = Vec::new();
         for part in parts {
-            let term = self.lexicon.word_term(&self.stemmer, &part.lemma);
+            let term = self.lexicon.word_term(&part.lemma);
             if !terms.contains(&term) {
                 terms.push(term);
             }
@@ -225,7 +225,7 @@ impl Analyzer {
             // own term is that already ("fiske" stems to "fisk").
             None if !stop => match decompound::derived_base(&self.lexicon, lower) {
                 Some(base) => {
-                    let term = self.lexicon.word_term(&self.stemmer, &base);
+                    let term = self.lexicon.word_term(&base);
                     let parts = if term == word { Vec::new() } else { vec![term] };
                     (parts, None)
                 }
@@ -298,9 +298,9 @@ impl Analyzer {
             parts,
             derived,
         } = memo::part_lemma(self.lexicon.id(), lemma, || {
-            let term: Rc<str> = self.lexicon.word_term(&self.stemmer, lemma).into();
+            let term: Rc<str> = self.lexicon.word_term(lemma).into();
             let derived = decompound::derived_base(&self.lexicon, lemma)
-                .map(|base| self.lexicon.word_term(&self.stemmer, &base))
+                .map(|base| self.lexicon.word_term(&base))
                 .filter(|base| **base != *term)
                 .map(Rc::from);
             let parts = decompound::split(&self.lexicon, lemma).unwrap_or_default();
@@ -732,7 +732,7 @@ mod tests {
         assert_eq!(
             parts,
             [
-                "mynd",
+                "myndig",
                 "samverkan",
                 "kompet",
                 "försörjning",

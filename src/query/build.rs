@@ -14,7 +14,6 @@ use crate::analysis::decompound::{self, WHOLE_WORD_DISCOUNT};
 use crate::analysis::fold::fold;
 use crate::analysis::folded_forms::FoldedForms;
 use crate::analysis::inflect::{INFLECTIONS, MIN_BASE_CHARS};
-use crate::analysis::stem::SwedishStemmer;
 use crate::analysis::{pair_term, word_pair_term, AnalyzedTerm, Analyzer, TermKind};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
 use serde::Serialize;
@@ -379,7 +378,6 @@ impl Builder<'_> {
             return Vec::new();
         }
         let lexicon = self.analyzer.lexicon();
-        let stemmer = SwedishStemmer::new();
         let doubled = written
             .chars()
             .last()
@@ -400,7 +398,7 @@ impl Builder<'_> {
                 if lexicon.corpus_count(&form) == 0 {
                     continue;
                 }
-                let candidate = lexicon.word_term(&stemmer, &form);
+                let candidate = lexicon.word_term(&form);
                 if candidate == own || terms.contains(&candidate) {
                     continue;
                 }
@@ -422,7 +420,6 @@ impl Builder<'_> {
         let lexicon = self.analyzer.lexicon();
         let lower = written.to_lowercase();
         let parts = decompound::split(lexicon, &lower)?;
-        let stemmer = SwedishStemmer::new();
         let attested = parts.iter().all(|part| {
             lexicon
                 .part_evidence(&part.lemma)
@@ -433,7 +430,7 @@ impl Builder<'_> {
             .map(|part| SplitPart {
                 written: lower[part.surface.clone()].to_string(),
                 word: part.lemma.clone(),
-                term: lexicon.word_term(&stemmer, &part.lemma),
+                term: lexicon.word_term(&part.lemma),
                 count: lexicon
                     .part_evidence(&part.lemma)
                     .map_or_else(|| lexicon.count(&part.lemma), |evidence| evidence.count),

@@ -8,7 +8,6 @@ use super::build::TEXT_FIELDS;
 use super::build::{COMPOUND_PARTS_BOOST, CORRECTION_BOOST, FOLDED_BOOST, PARTS_BOOST};
 use super::match_mode::MatchMode;
 use crate::analysis::lexicon::Lexicon;
-use crate::analysis::stem::SwedishStemmer;
 use serde::Serialize;
 
 /// The whole reading of one query.
@@ -85,7 +84,7 @@ pub struct SplitPart {
     pub written: String,
     /// The word it stands for ("myndighet").
     pub word: String,
-    /// The term searched for it ("mynd").
+    /// The term searched for it ("myndig").
     pub term: String,
     /// The part's support as a word: its corpus count (all forms), plus the base
     /// lexicon's share when it is a dictionary word.
@@ -148,13 +147,12 @@ impl QueryReading {
     /// is one of the word's terms. A scan of the lexicon's words (those sharing the term's
     /// first two letters), so only on request.
     pub fn add_forms(&mut self, lexicon: &Lexicon) {
-        let stemmer = SwedishStemmer::new();
         for word in &mut self.words {
             let mut forms: Vec<(&str, u32)> = Vec::new();
             for term in &word.terms {
                 let prefix: String = term.chars().take(2).collect();
                 forms.extend(lexicon.words().filter(|(form, _)| {
-                    form.starts_with(&prefix) && lexicon.word_term(&stemmer, form) == *term
+                    form.starts_with(&prefix) && lexicon.word_term(form) == *term
                 }));
             }
             forms.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
