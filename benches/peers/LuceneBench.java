@@ -1,4 +1,5 @@
-// The Lucene side of benches/peers/run.sh: indexes the generated records (records.tsv,
+// The Lucene 10.5 side of benches/peers/run.sh (compiled against the Anserini fat jar that
+// run.sh fetches, run on a JDK of Java 21 or newer): indexes the generated records (records.tsv,
 // written by peers.py) with Swedish analysis plus dictionary decompounding, then runs the
 // query specs with warm-up and prints one JSON object (index time, size, per-class
 // latencies in ms). For the compound-part class it also writes every matching id to
@@ -123,7 +124,7 @@ public class LuceneBench {
         if (queryOnly) docs = reader.numDocs();
         ExecutorService queryPool = queryThreads > 1 ? Executors.newFixedThreadPool(queryThreads) : null;
         IndexSearcher searcher = queryPool != null ? new IndexSearcher(reader, queryPool) : new IndexSearcher(reader);
-        SortedSetDocValuesReaderState state = new DefaultSortedSetDocValuesReaderState(reader);
+        SortedSetDocValuesReaderState state = new DefaultSortedSetDocValuesReaderState(reader, config);
         List<String[]> spec = new ArrayList<>();
         for (String l : Files.readAllLines(specs, StandardCharsets.UTF_8)) {
             if (l.isEmpty()) continue;
@@ -161,15 +162,10 @@ public class LuceneBench {
         Files.createDirectories(idsDir);
         for (int i = 0; i < spec.size(); i++) {
             if (queryOnly || !spec.get(i)[0].equals("compound_part")) continue;
-            List<Integer> docIds = new ArrayList<>();
-            searcher.search(queries.get(i), new SimpleCollector() {
-                int base;
-                @Override protected void doSetNextReader(LeafReaderContext ctx) { base = ctx.docBase; }
-                @Override public void collect(int doc) { docIds.add(base + doc); }
-                @Override public ScoreMode scoreMode() { return ScoreMode.COMPLETE_NO_SCORES; }
-            });
+            TopDocs all = searcher.search(queries.get(i), Math.max(1, reader.maxDoc()));
+            StoredFields stored = searcher.storedFields();
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(idsDir.resolve("lucene-" + spec.get(i)[2] + ".txt")))) {
-                for (int d : docIds) out.println(searcher.doc(d).get("id"));
+                for (ScoreDoc sd : all.scoreDocs) out.println(stored.document(sd.doc).get("id"));
             }
         }
         StringBuilder json = new StringBuilder();
@@ -235,7 +231,7 @@ public class LuceneBench {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         String text = f[2];
         if (text.isEmpty()) {
-            b.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
+            b.add(MatchAllDocsQuery.INSTANCE, BooleanClause.Occur.MUST);
         } else {
             Map<String, Float> boosts = Map.of("title", 2f, "body", 1f);
             MultiFieldQueryParser parser = new MultiFieldQueryParser(new String[]{"title", "body"}, analyzer, boosts);
@@ -263,8 +259,7 @@ public class LuceneBench {
         if (s.isEmpty()) return null;
         String[] p = s.split(":");
         boolean desc = p[1].equals("desc");
-        SortField field = new SortField(p[0], SortField.Type.LONG, desc);
-        field.setMissingValue(desc ? Long.MIN_VALUE : Long.MAX_VALUE);
+        SortField field = new SortField(p[0], SortField.Type.LONG, desc, desc ? Long.MIN_VALUE : Long.MAX_VALUE);
         return new Sort(field, SortField.FIELD_SCORE);
     }
 
@@ -274,15 +269,16 @@ public class LuceneBench {
         // One pass: the top 10 and every hit for the facets, each slice of segments on the
         // searcher's executor when it has one (exact totals: no early termination).
         CollectorManager<?, ? extends TopDocs> topManager = sort == null
-            ? TopScoreDocCollector.createSharedManager(10, null, Integer.MAX_VALUE)
-            : TopFieldCollector.createSharedManager(sort, 10, null, Integer.MAX_VALUE);
+            ? new TopScoreDocCollectorManager(10, null, Integer.MAX_VALUE)
+            : new TopFieldCollectorManager(sort, 10, null, Integer.MAX_VALUE);
         Object[] results = searcher.search(q, new MultiCollectorManager(topManager, new FacetsCollectorManager()));
         TopDocs top = (TopDocs) results[0];
         FacetsCollector fc = (FacetsCollector) results[1];
         long total = 0;
-        for (FacetsCollector.MatchingDocs m : fc.getMatchingDocs()) total += m.totalHits;
+        for (FacetsCollector.MatchingDocs m : fc.getMatchingDocs()) total += m.totalHits();
+        StoredFields stored = searcher.storedFields();
         for (ScoreDoc sd : top.scoreDocs) {
-            Document d = searcher.doc(sd.doc, Set.of("id", "title"));
+            Document d = stored.document(sd.doc, Set.of("id", "title"));
             if (d.get("id") == null) throw new IllegalStateException("no id");
         }
         if (total > 0) {

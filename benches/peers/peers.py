@@ -85,7 +85,17 @@ def read_mix(path):
             elif key in ("budget", "granted", "start", "end"):
                 ranges.append((key,) + parse_range(key, value))
         mix.append((cls, query, filters, ranges, sort, line))
-    return mix
+    return interleave(mix)
+
+
+def interleave(mix):
+    """The stream order of `fynd bench` (src/bench/queries.rs, `interleave`): the first
+    query of every class (in order of first appearance), then the second of each, and so on."""
+    classes = {}
+    for m in mix:
+        classes.setdefault(m[0], []).append(m)
+    columns = list(classes.values())
+    return [c[i] for i in range(max((len(c) for c in columns), default=0)) for c in columns if i < len(c)]
 
 
 TOKEN = re.compile(r'\s*(\(|\)|"[^"]*"|-?[^\s()"]+)')

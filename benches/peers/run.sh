@@ -10,8 +10,9 @@
 # time their queries again, taking turns, and the table gives each class's median over the
 # passes, so a slow stretch of a shared machine falls on both), SEED (default 1), ENGINES (default "fynd lucene sqlite postgres"), PGPORT
 # (default 54329), QUERY_THREADS (threads one query may use in fynd and Lucene, default: the
-# cores; PostgreSQL gets as many parallel workers; SQLite has one thread). Needs: a Rust toolchain, python3; installs with apt-get when missing (as
-# root, or through sudo): time, liblucene8-java, hunspell-sv, default-jdk-headless,
+# cores; run once with 1 and once with 2 for the two columns docs/BENCHMARKS.md asks for; PostgreSQL gets as many parallel workers; SQLite has one thread). Needs: a Rust toolchain, python3; installs with apt-get when missing (as
+# root, or through sudo): time, hunspell-sv, a JDK of Java 21 or newer (see
+# benches/peers/lucene10.sh: Lucene 10.5 comes from the Anserini fat jar of pyserini 2.4.0),
 # postgresql. A peer that cannot be installed or run is named and left out; the others are
 # still reported. PostgreSQL runs as a throwaway cluster in WORK/pgdata listening on
 # 127.0.0.1 only, stopped when the script ends.
@@ -94,33 +95,37 @@ pass_fynd() {
     "result-fynd-pass$1.json"
 }
 
-lucene_classpath() {
-  local cp="" jar
-  for jar in core analyzers-common facet queryparser; do
-    cp="$cp:$(ls /usr/share/java/lucene-$jar-[0-9]*.jar | sort -V | tail -1)"
-  done
-  echo "$WORK/java:${cp#:}"
+# Lucene 10.5 from the Anserini fat jar, on a JDK of Java 21 or newer (benches/peers/lucene10.sh).
+. "$ROOT/benches/peers/lucene10.sh"
+LUCENE_JDK=
+LUCENE_JAR=
+lucene_setup() {
+  [ -n "$LUCENE_JAR" ] && return 0
+  LUCENE_JDK=$(lucene10_jdk) || return 1
+  LUCENE_JAR=$(lucene10_jar "$ROOT/target/lucene10") || return 1
 }
+lucene_classpath() { echo "$WORK/java:$LUCENE_JAR"; }
 
 # A further query pass on Lucene's index (a new JVM, warmed again): result-lucene-passN.json.
 pass_lucene() {
-  QUERY_ONLY=1 java -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
+  lucene_setup || return 1
+  QUERY_ONLY=1 "$LUCENE_JDK/bin/java" -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
     -cp "$(lucene_classpath)" LuceneBench "$WORK/records.tsv" "$WORK/sv-words.txt" "$WORK/lucene-index" \
     "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" "$QUERY_THREADS" \
     > "$WORK/result-lucene-pass$1.json" || return 1
 }
 
 run_lucene() {
-  ls /usr/share/java/lucene-core-*.jar >/dev/null 2>&1 || apt_install liblucene8-java || return 1
+  lucene_setup || return 1
   [ -s /usr/share/hunspell/sv_SE.dic ] || apt_install hunspell-sv || return 1
-  command -v javac >/dev/null || apt_install default-jdk-headless || return 1
   local cp
   cp=$(lucene_classpath)
   # The hunspell word list without its affix flags: lower-case words of three letters or more.
   tail -n +2 /usr/share/hunspell/sv_SE.dic | sed 's,/.*,,' | grep -E '^[a-zåäöéü]{3,}$' | sort -u > "$WORK/sv-words.txt"
-  mkdir -p "$WORK/java" && javac -d "$WORK/java" -cp "$cp" "$ROOT/benches/peers/LuceneBench.java" || return 1
+  echo "Lucene: $(basename "$LUCENE_JAR") on $("$LUCENE_JDK/bin/java" -version 2>&1 | head -1)" >&2
+  mkdir -p "$WORK/java" && "$LUCENE_JDK/bin/javac" -nowarn -d "$WORK/java" -cp "$cp" "$ROOT/benches/peers/LuceneBench.java" || return 1
   rm -rf "$WORK/lucene-index"
-  /usr/bin/time -v -o "$WORK/time-lucene.txt" java -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
+  /usr/bin/time -v -o "$WORK/time-lucene.txt" "$LUCENE_JDK/bin/java" -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
     -cp "$cp" LuceneBench "$WORK/records.tsv" "$WORK/sv-words.txt" "$WORK/lucene-index" \
     "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" "$QUERY_THREADS" \
     > "$WORK/result-lucene.json" || return 1

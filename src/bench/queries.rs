@@ -8,6 +8,10 @@
 //! `near=N` (see `fynd search --match`). Every query counts the fund, region and year facets and returns
 //! the top 10 unless it says otherwise; passages are off unless asked for, so they can be
 //! timed as their own class. Blank lines and lines starting with `#` are skipped.
+//!
+//! The mix is run as one stream with the classes interleaved ([`interleave`]): one query of
+//! each class in turn, as a server with several researchers sees different queries one
+//! after another, so that no class runs alone with its caches warm.
 
 use crate::error::FyndError;
 use crate::query::filters::{facet_key, FacetFilter};
@@ -43,10 +47,32 @@ pub fn load(path: Option<&Path>) -> Result<Vec<BenchQuery>, FyndError> {
                 path: path.to_path_buf(),
                 source,
             })?;
-            parse(path, &text)
+            parse(path, &text).map(interleave)
         }
-        None => parse(Path::new("benches/queries.txt"), DEFAULT_QUERIES),
+        None => parse(Path::new("benches/queries.txt"), DEFAULT_QUERIES).map(interleave),
     }
+}
+
+/// The queries in stream order: the first query of every class (classes in the order they
+/// first appear), then the second of every class that has one, and so on. Every query is
+/// kept, each class's own order too. `benches/peers/peers.py` orders the peers' stream by
+/// the same rule.
+pub fn interleave(queries: Vec<BenchQuery>) -> Vec<BenchQuery> {
+    let mut classes: Vec<Vec<BenchQuery>> = Vec::new();
+    for query in queries {
+        match classes.iter_mut().find(|c| c[0].class == query.class) {
+            Some(class) => class.push(query),
+            None => classes.push(vec![query]),
+        }
+    }
+    let longest = classes.iter().map(Vec::len).max().unwrap_or(0);
+    let mut columns: Vec<std::vec::IntoIter<BenchQuery>> =
+        classes.into_iter().map(Vec::into_iter).collect();
+    let mut stream = Vec::new();
+    for _ in 0..longest {
+        stream.extend(columns.iter_mut().filter_map(Iterator::next));
+    }
+    stream
 }
 
 /// Reads a query file's text; `path` names it in errors.
@@ -165,6 +191,8 @@ mod tests {
             "sorted",
             "facet_counts",
             "snippets",
+            "few_hits",
+            "typo",
         ] {
             assert!(classes.contains(&class), "no {class} queries");
         }
@@ -184,6 +212,37 @@ mod tests {
                 "facet_sidebar" => assert!(filtered && q.request.sidebar_counts, "{}", q.line),
                 _ => {}
             }
+        }
+    }
+
+    #[test]
+    fn the_stream_interleaves_the_classes_and_keeps_every_query() {
+        let parsed = parse(Path::new("benches/queries.txt"), DEFAULT_QUERIES).unwrap();
+        let stream = load(None).unwrap();
+        let lines = |qs: &[BenchQuery]| {
+            let mut lines: Vec<String> = qs.iter().map(|q| q.line.clone()).collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(lines(&stream), lines(&parsed));
+        // No two neighbours share a class while more than one class has queries left.
+        let classes = parsed
+            .iter()
+            .map(|q| q.class.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        let first_round: Vec<&str> = stream[..classes].iter().map(|q| q.class.as_str()).collect();
+        let distinct: std::collections::HashSet<&str> = first_round.iter().copied().collect();
+        assert_eq!(distinct.len(), classes, "{first_round:?}");
+        // Each class keeps its own order.
+        for class in distinct {
+            let own = |qs: &[BenchQuery]| -> Vec<String> {
+                qs.iter()
+                    .filter(|q| q.class == class)
+                    .map(|q| q.line.clone())
+                    .collect()
+            };
+            assert_eq!(own(&stream), own(&parsed), "{class}");
         }
     }
 

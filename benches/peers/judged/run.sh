@@ -19,7 +19,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 WORK=${WORK:-$ROOT/target/peers-judged}
 CHAINS=${CHAINS:-swedish decompound decompound-longest decompound-nosub}
-PYSERINI_VERSION=2.4.0
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 
@@ -31,24 +30,10 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
-# A JDK whose javac is Java 21 or newer (Lucene 10 needs 21).
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-find_jdk() {
-  local d
-  for d in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 \
-           /usr/lib/jvm/java-21-openjdk-amd64 /usr/lib/jvm/*; do
-    [ -n "$d" ] && [ -x "$d/bin/javac" ] || continue
-    local v; v=$(java_major "$d")
-    if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ]; then echo "$d"; return 0; fi
-  done
-  return 1
-}
+. "$HERE/../lucene10.sh"
 
 say "JDK"
-JDK=$(find_jdk) || {
-  apt_install openjdk-25-jdk-headless || apt_install openjdk-21-jdk-headless || true
-  JDK=$(find_jdk) || { echo "no JDK of Java 21 or newer found or installable" >&2; exit 1; }
-}
+JDK=$(lucene10_jdk)
 "$JDK/bin/java" -version 2>&1 | head -1 >&2
 
 say "hunspell-sv word list"
@@ -56,19 +41,7 @@ say "hunspell-sv word list"
 python3 "$HERE/prepare.py" words /usr/share/hunspell/sv_SE.dic "$WORK/sv-words.txt"
 
 say "Lucene: the Anserini fat jar of pyserini $PYSERINI_VERSION"
-JAR=$(ls "$WORK"/anserini-*-fatjar.jar 2>/dev/null | head -1 || true)
-if [ -z "$JAR" ]; then
-  rm -rf "$WORK/pyserini" && mkdir -p "$WORK/pyserini"
-  python3 -m pip download --quiet --no-deps --ignore-requires-python "pyserini==$PYSERINI_VERSION" \
-    -d "$WORK/pyserini" >&2
-  SDIST=$(ls "$WORK"/pyserini/pyserini-*.tar.gz)
-  MEMBER=$(tar tzf "$SDIST" | grep -E '/anserini-[^/]*-fatjar\.jar$' | head -1)
-  [ -n "$MEMBER" ] || { echo "no anserini fat jar in $SDIST" >&2; exit 1; }
-  tar xzf "$SDIST" -C "$WORK/pyserini" "$MEMBER"
-  mv "$WORK/pyserini/$MEMBER" "$WORK/"
-  rm -rf "$WORK/pyserini"
-  JAR=$(ls "$WORK"/anserini-*-fatjar.jar | head -1)
-fi
+JAR=$(lucene10_jar "$WORK")
 echo "$JAR" >&2
 
 say "records"
