@@ -1,6 +1,6 @@
 //! "Did you mean": when a query finds nothing or little, the indexed words closest to the
-//! query's rare words (by edit distance over the title and body term dictionaries), shown as
-//! they stand in a document rather than as stems.
+//! query's rare words (by edit distance over the title and body term dictionaries, walked by
+//! a Levenshtein automaton), shown as they stand in a document rather than as stems.
 
 use super::parse::QueryNode;
 use super::snippet::positive_words;
@@ -9,7 +9,7 @@ use crate::index::FyndIndex;
 use serde::Serialize;
 use std::collections::HashMap;
 use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
+use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, TantivyDocument, Term};
 
@@ -97,37 +97,9 @@ pub fn suggest(
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    // One pass over the term dictionaries: candidates for every word at once.
-    let mut candidates: Vec<HashMap<String, (usize, u64)>> = vec![HashMap::new(); words.len()];
-    for segment in searcher.segment_readers() {
-        for field in fields {
-            let inverted = segment.inverted_index(field)?;
-            let mut stream = inverted
-                .terms()
-                .stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                // A term with a space is a pair of common words, not a word to suggest.
-                let Ok(term) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                if term.contains(' ') {
-                    continue;
-                }
-                for (i, (_, word_term, _)) in words.iter().enumerate() {
-                    if term == word_term {
-                        continue;
-                    }
-                    let max = max_edits(word_term.chars().count());
-                    if let Some(distance) = edit_distance(word_term, term, max) {
-                        let entry = candidates[i]
-                            .entry(term.to_string())
-                            .or_insert((distance, 0));
-                        entry.1 += u64::from(stream.value().doc_freq);
-                    }
-                }
-            }
-        }
+    let mut candidates: Vec<HashMap<String, (usize, u64)>> = Vec::with_capacity(words.len());
+    for (_, word_term, _) in &words {
+        candidates.push(close_terms(searcher, &fields, word_term)?);
     }
     let mut out = Vec::new();
     for ((typed, _, freq), found) in words.into_iter().zip(candidates) {
@@ -155,6 +127,48 @@ pub fn suggest(
         }
     }
     Ok(out)
+}
+
+/// The indexed terms of `fields` within [`max_edits`] of `word_term` (itself left out), each
+/// with its distance and its document frequency summed over segments and fields. The term
+/// dictionaries are walked by a Levenshtein automaton (tantivy's, as [`FuzzyTermQuery`]
+/// uses), which visits only the branches that can still end within the distance, so the
+/// cost follows the word, not the size of the vocabulary. Terms holding a space are pairs
+/// of common words, never suggested.
+fn close_terms(
+    searcher: &Searcher,
+    fields: &[Field],
+    word_term: &str,
+) -> Result<HashMap<String, (usize, u64)>, FyndError> {
+    let max = max_edits(word_term.chars().count());
+    let mut found: HashMap<String, (usize, u64)> = HashMap::new();
+    for field in fields {
+        let query = FuzzyTermQuery::new(Term::from_field_text(*field, word_term), max as u8, false);
+        let automaton = query.automaton()?;
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(*field)?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if term == word_term || term.contains(' ') {
+                    continue;
+                }
+                // The automaton kept the term, so the distance is within `max`.
+                let Some(distance) = edit_distance(word_term, term, max) else {
+                    continue;
+                };
+                let entry = found.entry(term.to_string()).or_insert((distance, 0));
+                entry.1 += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> Result<u64, FyndError> {
@@ -203,6 +217,77 @@ fn surface_form(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every term of the dictionaries compared with the word: what the automaton must find.
+    fn close_terms_by_scan(
+        searcher: &Searcher,
+        fields: &[Field],
+        word_term: &str,
+    ) -> HashMap<String, (usize, u64)> {
+        let max = max_edits(word_term.chars().count());
+        let mut found: HashMap<String, (usize, u64)> = HashMap::new();
+        for field in fields {
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(*field).unwrap();
+                let mut stream = inverted.terms().stream().unwrap();
+                while stream.advance() {
+                    let term = std::str::from_utf8(stream.key()).unwrap();
+                    if term == word_term || term.contains(' ') {
+                        continue;
+                    }
+                    if let Some(distance) = edit_distance(word_term, term, max) {
+                        let entry = found.entry(term.to_string()).or_insert((distance, 0));
+                        entry.1 += u64::from(stream.value().doc_freq);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_automaton_finds_exactly_the_terms_a_scan_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds");
+        crate::index::index_paths(
+            dir.path(),
+            &[seeds],
+            crate::index::DEFAULT_WRITER_MEMORY,
+            &mut crate::index::NoProgress,
+        )
+        .unwrap();
+        let index = FyndIndex::open(dir.path()).unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let fields = [index.schema.title, index.schema.body];
+        // Every fifth indexed body term, misspelt in three ways, and as it is.
+        let inverted = searcher.segment_readers()[0]
+            .inverted_index(index.schema.body)
+            .unwrap();
+        let mut stream = inverted.terms().stream().unwrap();
+        let mut words = Vec::new();
+        let mut at = 0;
+        while stream.advance() {
+            let term = std::str::from_utf8(stream.key()).unwrap().to_string();
+            let chars: Vec<char> = term.chars().collect();
+            at += 1;
+            if at % 5 != 0 || chars.len() < 3 || term.contains(' ') {
+                continue;
+            }
+            let dropped: String = chars[1..].iter().collect();
+            let mut swapped = chars.clone();
+            swapped.swap(0, 1);
+            let doubled: String = chars.iter().chain(&chars[chars.len() - 1..]).collect();
+            words.extend([term, dropped, swapped.into_iter().collect(), doubled]);
+        }
+        assert!(words.len() > 100);
+        for word in &words {
+            assert_eq!(
+                close_terms(&searcher, &fields, word).unwrap(),
+                close_terms_by_scan(&searcher, &fields, word),
+                "{word}"
+            );
+        }
+    }
 
     #[test]
     fn edit_distance_counts_and_gives_up_early() {
