@@ -270,7 +270,8 @@ fn match_sets_on_the_judged_sets() {
 const FLOOR_COMPOUND_PRECISION: f64 = 0.90;
 const FLOOR_COMPOUND_RECALL: f64 = 0.95;
 // Part queries: recall at the target; probe false hits (a ceiling: at most this)
-// above its 0.05, where Snowball gives a noun and a verb one stem ("bana", "banade") and
-// the probe sets are small (docs/RELEVANCE.md says which queries miss).
+// above its 0.05, where Snowball gives a noun and a verb one stem ("bana", "banade"),
+// Norwegian words split as Swedish ("virkemidler") and the probe sets are small
+// (docs/RELEVANCE.md says which queries miss).
 const FLOOR_PART_RECALL: f64 = 0.95;
-const CEILING_PART_PROBE: f64 = 0.10;
+const CEILING_PART_PROBE: f64 = 0.08;
