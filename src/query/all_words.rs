@@ -202,7 +202,7 @@ pub(crate) fn part_weights(
 /// document that holds it, summed in that order. Each list is read in order and merged
 /// with `docs`, or sought for them when they are few beside its length. Shared by the
 /// parts-anywhere and the parts-close-together clauses, so a document scores alike in both.
-pub(crate) fn part_scores(
+fn part_scores(
     reader: &SegmentReader,
     parts: &[Vec<Term>],
     weights: &[Bm25Weight],
@@ -392,25 +392,12 @@ impl Weight for AllWordsWeight {
     }
 }
 
-/// The matching documents, in order, with their scores: what [`AllWordsWeight`] found, and
-/// what the near-words filter keeps of it (`super::near_words`).
-pub(crate) struct AllWordsScorer {
+/// The matching documents, in order, with their scores: what [`AllWordsWeight`] found.
+struct AllWordsScorer {
     docs: Vec<DocId>,
     scores: Vec<Score>,
     /// Where in `docs` the scorer stands.
     at: usize,
-}
-
-impl AllWordsScorer {
-    /// A scorer over `docs` (ascending) with their `scores` (same length).
-    pub(crate) fn new(docs: Vec<DocId>, scores: Vec<Score>) -> AllWordsScorer {
-        debug_assert_eq!(docs.len(), scores.len());
-        AllWordsScorer {
-            docs,
-            scores,
-            at: 0,
-        }
-    }
 }
 
 impl DocSet for AllWordsScorer {

@@ -11,11 +11,14 @@
 //! most `words_between + 1`. Stopwords keep their positions, so "utveckling av företag"
 //! has one word between its parts.
 
-use super::all_words::{part_scores, part_weights, AllWordsScorer};
+use super::all_words::part_weights;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+use tantivy::{
+    DocId, DocSet, Score, SeekDangerResult, SegmentReader, TantivyError, Term, TERMINATED,
+};
 
 /// Documents holding every part as a word, the parts close together in one field.
 #[derive(Clone, Debug)]
@@ -64,113 +67,12 @@ struct NearWordsWeight {
     max_gap: u32,
 }
 
-impl NearWordsWeight {
-    /// The documents of `reader` where, in some field, the parts stand close together:
-    /// per field, the parts' lists intersected rarest first (each sought to the next
-    /// candidate), and only the documents all of them share read for positions. A
-    /// document with the parts in different fields is never read.
-    fn near_docs(&self, reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
-        let fields = self.parts.first().map_or(0, Vec::len);
-        let mut found: Vec<DocId> = Vec::new();
-        let mut positions: Vec<Vec<u32>> = vec![Vec::new(); self.parts.len()];
-        for field in 0..fields {
-            let mut lists: Vec<(u32, usize, SegmentPostings)> =
-                Vec::with_capacity(self.parts.len());
-            for (part, terms) in self.parts.iter().enumerate() {
-                let term = &terms[field];
-                let index = reader.inverted_index(term.field())?;
-                let Some(info) = index.get_term_info(term)? else {
-                    break;
-                };
-                let postings = index
-                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)?;
-                lists.push((info.doc_freq, part, postings));
-            }
-            if lists.len() < self.parts.len() {
-                continue;
-            }
-            lists.sort_by_key(|(doc_freq, _, _)| *doc_freq);
-            let mut here = Vec::new();
-            'docs: loop {
-                let mut target = lists[0].2.doc();
-                if target == TERMINATED {
-                    break;
-                }
-                let mut at = 1;
-                while at < lists.len() {
-                    let postings = &mut lists[at].2;
-                    let mut doc = postings.doc();
-                    if doc < target {
-                        doc = postings.seek(target);
-                    }
-                    if doc == TERMINATED {
-                        break 'docs;
-                    }
-                    if doc > target {
-                        target = lists[0].2.seek(doc);
-                        if target == TERMINATED {
-                            break 'docs;
-                        }
-                        at = 1;
-                        continue;
-                    }
-                    at += 1;
-                }
-                for (_, part, postings) in &mut lists {
-                    postings.positions(&mut positions[*part]);
-                }
-                if parts_near(&positions, self.max_gap) {
-                    here.push(target);
-                }
-                lists[0].2.advance();
-            }
-            found = union(&found, &here);
-        }
-        Ok(found)
-    }
-}
-
-/// The union of two ascending lists of documents, ascending, each document once.
-fn union(a: &[DocId], b: &[DocId]) -> Vec<DocId> {
-    if a.is_empty() {
-        return b.to_vec();
-    }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
-}
-
 impl Weight for NearWordsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs = self.near_docs(reader)?;
-        if docs.is_empty() {
-            return Ok(Box::new(EmptyScorer));
+        match NearWordsScorer::open(self, reader, boost)? {
+            Some(scorer) => Ok(Box::new(scorer)),
+            None => Ok(Box::new(EmptyScorer)),
         }
-        let scores = if self.weights.is_empty() {
-            vec![boost; docs.len()]
-        } else {
-            part_scores(reader, &self.parts, &self.weights, &docs, boost)?
-        };
-        Ok(Box::new(AllWordsScorer::new(docs, scores)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -184,6 +86,234 @@ impl Weight for NearWordsWeight {
             "every compound part as a word, close together (sum of their BM25 scores)",
             scorer.score(),
         ))
+    }
+}
+
+/// The parts' lists in one field, for finding the documents where all of them stand.
+struct FieldLists {
+    /// Per part in this field: the part's index in `parts` and its postings with positions,
+    /// rarest first (the first list leads the intersection).
+    lists: Vec<(usize, SegmentPostings)>,
+    /// The next document holding every part in this field, at or after the last target
+    /// asked for (`TERMINATED` at the end); meaningful once `started`.
+    shared: DocId,
+    started: bool,
+}
+
+impl FieldLists {
+    /// Moves to the first document at or after `target` that holds every part in this
+    /// field, and returns it: the lists leapfrog, each sought to the next candidate.
+    fn shared_from(&mut self, target: DocId) -> DocId {
+        if self.started && self.shared >= target {
+            return self.shared;
+        }
+        self.started = true;
+        let mut candidate = self.lists[0].1.doc();
+        if candidate < target {
+            candidate = self.lists[0].1.seek(target);
+        }
+        let mut at = 1;
+        while candidate != TERMINATED && at < self.lists.len() {
+            let postings = &mut self.lists[at].1;
+            let mut doc = postings.doc();
+            if doc < candidate {
+                doc = postings.seek(candidate);
+            }
+            if doc > candidate {
+                candidate = self.lists[0].1.seek(doc);
+                at = 1;
+                continue;
+            }
+            at += 1;
+        }
+        self.shared = candidate;
+        candidate
+    }
+
+    /// Whether the parts stand close together at `self.shared` (every list is on it).
+    fn near(&mut self, positions: &mut [Vec<u32>], max_gap: u32) -> bool {
+        for (part, postings) in &mut self.lists {
+            postings.positions(&mut positions[*part]);
+        }
+        parts_near(positions, max_gap)
+    }
+}
+
+/// One term's list for scoring: every part's term in every field contributes its BM25
+/// score where the document holds it, as in [`AllWordsQuery`].
+struct ScoredTerm {
+    postings: SegmentPostings,
+    weight: Bm25Weight,
+    norms: FieldNormReader,
+}
+
+/// The documents of one segment where some field holds every part close together, found
+/// lazily: the next such document only when asked, so a conjunction with a selective
+/// filter (which drives with `seek_danger`) reads positions only in the documents it
+/// keeps. Positions are read only where a field holds every part.
+struct NearWordsScorer {
+    fields: Vec<FieldLists>,
+    scored: Vec<ScoredTerm>,
+    /// The score of every document when scoring is off.
+    boost: Score,
+    max_gap: u32,
+    /// Reused buffers, one per part.
+    positions: Vec<Vec<u32>>,
+    doc: DocId,
+    size_hint: u32,
+}
+
+impl NearWordsScorer {
+    /// The scorer of `weight` in `reader`, on its first document; `None` when no field
+    /// holds every part.
+    fn open(
+        weight: &NearWordsWeight,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<NearWordsScorer>> {
+        let field_count = weight.parts.first().map_or(0, Vec::len);
+        let mut fields = Vec::new();
+        let mut size_hint = 0u32;
+        for field in 0..field_count {
+            let mut lists: Vec<(u32, usize, SegmentPostings)> =
+                Vec::with_capacity(weight.parts.len());
+            for (part, terms) in weight.parts.iter().enumerate() {
+                let term = &terms[field];
+                let index = reader.inverted_index(term.field())?;
+                let Some(info) = index.get_term_info(term)? else {
+                    break;
+                };
+                let postings = index
+                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)?;
+                lists.push((info.doc_freq, part, postings));
+            }
+            if lists.len() < weight.parts.len() {
+                continue;
+            }
+            lists.sort_by_key(|(doc_freq, _, _)| *doc_freq);
+            size_hint = size_hint.saturating_add(lists[0].0);
+            fields.push(FieldLists {
+                lists: lists
+                    .into_iter()
+                    .map(|(_, part, postings)| (part, postings))
+                    .collect(),
+                shared: 0,
+                started: false,
+            });
+        }
+        if fields.is_empty() {
+            return Ok(None);
+        }
+        let mut scored = Vec::new();
+        for (term, weight) in weight.parts.iter().flatten().zip(&weight.weights) {
+            let index = reader.inverted_index(term.field())?;
+            let Some(info) = index.get_term_info(term)? else {
+                continue;
+            };
+            scored.push(ScoredTerm {
+                postings: index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?,
+                weight: weight.boost_by(boost),
+                norms: reader.get_fieldnorms_reader(term.field())?,
+            });
+        }
+        let mut scorer = NearWordsScorer {
+            fields,
+            scored,
+            boost,
+            max_gap: weight.max_gap,
+            positions: vec![Vec::new(); weight.parts.len()],
+            doc: 0,
+            size_hint,
+        };
+        scorer.doc = scorer.next_from(0);
+        Ok(Some(scorer))
+    }
+
+    /// The first document at or after `target` where some field holds the parts close
+    /// together, or `TERMINATED`.
+    fn next_from(&mut self, mut target: DocId) -> DocId {
+        loop {
+            let mut first = TERMINATED;
+            for field in &mut self.fields {
+                first = first.min(field.shared_from(target));
+            }
+            if first == TERMINATED {
+                return TERMINATED;
+            }
+            for field in &mut self.fields {
+                if field.shared == first && field.near(&mut self.positions, self.max_gap) {
+                    return first;
+                }
+            }
+            target = first + 1;
+        }
+    }
+}
+
+impl DocSet for NearWordsScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc != TERMINATED {
+            self.doc = self.next_from(self.doc + 1);
+        }
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc != TERMINATED && self.doc < target {
+            self.doc = self.next_from(target);
+        }
+        self.doc
+    }
+
+    /// Reads positions at `target` only: a conjunction that leads with a selective filter
+    /// asks for its documents one by one, and the documents between them are never read.
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        if target >= TERMINATED {
+            return SeekDangerResult::SeekLowerBound(TERMINATED);
+        }
+        let mut lower = TERMINATED;
+        for field in &mut self.fields {
+            let shared = field.shared_from(target);
+            if shared == target && field.near(&mut self.positions, self.max_gap) {
+                self.doc = target;
+                return SeekDangerResult::Found;
+            }
+            lower = lower.min(if shared == target { target + 1 } else { shared });
+        }
+        // Not a match: the next one is at `lower` or later. `doc` stands below it so that a
+        // later `seek_danger` may find it (the contract allows only those until `Found`).
+        self.doc = target;
+        SeekDangerResult::SeekLowerBound(lower)
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.size_hint
+    }
+}
+
+impl Scorer for NearWordsScorer {
+    fn score(&mut self) -> Score {
+        if self.scored.is_empty() {
+            return self.boost;
+        }
+        let doc = self.doc;
+        let mut score = 0.0;
+        for term in &mut self.scored {
+            let mut at = term.postings.doc();
+            if at < doc {
+                at = term.postings.seek(doc);
+            }
+            if at == doc {
+                score += term
+                    .weight
+                    .score(term.norms.fieldnorm_id(doc), term.postings.term_freq());
+            }
+        }
+        score
     }
 }
 
@@ -392,6 +522,59 @@ mod tests {
             {
                 let other = anywhere[&address.doc_id];
                 prop_assert!((score - other).abs() <= 1e-5 * other.abs().max(1.0), "{} {}", score, other);
+            }
+        }
+        /// In a conjunction with a filter (a term of the second field), which drives the
+        /// near-words scorer by `seek_danger` when it is the rarer, the documents are those
+        /// of the definition that the filter keeps, with the same scores as unfiltered.
+        #[test]
+        fn a_filtered_conjunction_keeps_the_near_documents_the_filter_holds(
+            docs in proptest::collection::vec(
+                [proptest::collection::vec(proptest::sample::select(vec!["x", "y", "z", "w"]), 0..12),
+                 proptest::collection::vec(proptest::sample::select(vec!["x", "y", "z", "w"]), 0..4)],
+                1..40),
+            words_between in 0u32..3,
+        ) {
+            use tantivy::collector::TopDocs;
+            use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
+            let (index, fields) = index_of(&docs);
+            let searcher = index.reader().unwrap().searcher();
+            let parts: Vec<Vec<Term>> = ["x", "y"]
+                .iter()
+                .map(|word| vec![Term::from_field_text(fields[0], word)])
+                .collect();
+            let near = NearWordsQuery::new(parts, words_between);
+            let limit = docs.len();
+            let unfiltered: std::collections::HashMap<u32, f32> = searcher
+                .search(&near, &TopDocs::with_limit(limit).order_by_score())
+                .unwrap()
+                .into_iter()
+                .map(|(score, address)| (address.doc_id, score))
+                .collect();
+            let filter = TermQuery::new(
+                Term::from_field_text(fields[1], "w"),
+                IndexRecordOption::Basic,
+            );
+            let both = BooleanQuery::new(vec![
+                (Occur::Must, Box::new(near) as Box<dyn Query>),
+                (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(filter), 0.0))),
+            ]);
+            let mut found: Vec<(u32, f32)> = searcher
+                .search(&both, &TopDocs::with_limit(limit).order_by_score())
+                .unwrap()
+                .into_iter()
+                .map(|(score, address)| (address.doc_id, score))
+                .collect();
+            found.sort_by_key(|(doc, _)| *doc);
+            let mut expected: Vec<u32> = unfiltered
+                .keys()
+                .copied()
+                .filter(|doc| docs[*doc as usize][1].contains(&"w"))
+                .collect();
+            expected.sort_unstable();
+            prop_assert_eq!(found.iter().map(|(doc, _)| *doc).collect::<Vec<_>>(), expected);
+            for (doc, score) in found {
+                prop_assert!((score - unfiltered[&doc]).abs() <= 1e-5, "{} {}", score, unfiltered[&doc]);
             }
         }
         /// The sweep answers exactly what trying every choice answers.
