@@ -13,6 +13,9 @@
 // With QUERY_THREADS > 1 each query is spread over that many threads (IndexSearcher with an
 // executor, collector managers), as fynd spreads a query over its segments.
 //
+// With DICT.txt given as "-" the chain is SwedishAnalyzer's alone (no decompounding): the
+// plain reference for indexing speed.
+//
 // With the environment variable QUERY_ONLY=1 it indexes nothing: it times the queries again
 // on the index already in INDEX_DIR (a further pass of run.sh's PASSES), and writes no ids.
 //
@@ -75,8 +78,11 @@ public class LuceneBench {
         int threads = Integer.parseInt(args[7]);
         int queryThreads = args.length > 8 ? Integer.parseInt(args[8]) : 1;
 
-        CharArraySet dict = new CharArraySet(200_000, true);
-        for (String w : Files.readAllLines(dictPath, StandardCharsets.UTF_8)) if (!w.isEmpty()) dict.add(w);
+        CharArraySet dict = null;
+        if (!args[1].equals("-")) {
+            dict = new CharArraySet(200_000, true);
+            for (String w : Files.readAllLines(dictPath, StandardCharsets.UTF_8)) if (!w.isEmpty()) dict.add(w);
+        }
         Analyzer analyzer = new SwedishCompoundAnalyzer(dict);
         Analyzer queryAnalyzer = new SwedishCompoundAnalyzer(null);
         FacetsConfig config = new FacetsConfig();
@@ -164,12 +170,12 @@ public class LuceneBench {
             if (queryOnly || !spec.get(i)[0].equals("compound_part")) continue;
             TopDocs all = searcher.search(queries.get(i), Math.max(1, reader.maxDoc()));
             StoredFields stored = searcher.storedFields();
-            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(idsDir.resolve("lucene-" + spec.get(i)[2] + ".txt")))) {
+            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(idsDir.resolve((dict == null ? "lucene-plain-" : "lucene-") + spec.get(i)[2] + ".txt")))) {
                 for (ScoreDoc sd : all.scoreDocs) out.println(stored.document(sd.doc).get("id"));
             }
         }
         StringBuilder json = new StringBuilder();
-        json.append("{\"engine\":\"lucene\",\"docs\":").append(docs)
+        json.append("{\"engine\":\"").append(dict == null ? "lucene-plain" : "lucene").append("\",\"docs\":").append(docs)
             .append(",\"index_seconds\":").append(indexSeconds)
             .append(",\"index_bytes\":").append(indexBytes)
             .append(",\"segments\":").append(reader.leaves().size())

@@ -470,7 +470,7 @@ def median_over_passes(passes):
 def report(work, raw_bytes, truth_path):
     raw_bytes = int(raw_bytes)
     engines = []
-    for name in ("fynd", "lucene", "sqlite", "postgres"):
+    for name in ("fynd", "lucene", "lucene-plain", "sqlite", "postgres"):
         path = os.path.join(work, "result-%s.json" % name)
         if os.path.exists(path):
             r = json.load(open(path))

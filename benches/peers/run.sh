@@ -8,7 +8,7 @@
 # Environment: WORK (default target/peers/DOCS), ROUNDS (timed rounds, default 5), WARMUP
 # (default 2), PASSES (query passes per engine, default 1: after indexing, fynd and Lucene
 # time their queries again, taking turns, and the table gives each class's median over the
-# passes, so a slow stretch of a shared machine falls on both), SEED (default 1), ENGINES (default "fynd lucene sqlite postgres"), PGPORT
+# passes, so a slow stretch of a shared machine falls on both), SEED (default 1), ENGINES (default "fynd lucene sqlite postgres"; also "lucene-plain", Lucene with SwedishAnalyzer's chain alone, no decompounding), PGPORT
 # (default 54329), QUERY_THREADS (threads one query may use in fynd and Lucene, default: the
 # cores; run once with 1 and once with 2 for the two columns docs/BENCHMARKS.md asks for; PostgreSQL gets as many parallel workers; SQLite has one thread). Needs: a Rust toolchain, python3; installs with apt-get when missing (as
 # root, or through sudo): time, hunspell-sv, a JDK of Java 21 or newer (see
@@ -106,16 +106,22 @@ lucene_setup() {
 }
 lucene_classpath() { echo "$WORK/java:$LUCENE_JAR"; }
 
-# A further query pass on Lucene's index (a new JVM, warmed again): result-lucene-passN.json.
-pass_lucene() {
+# Lucene with decompounding ("lucene": DictionaryCompoundWordTokenFilter over hunspell-sv's
+# words) or SwedishAnalyzer's chain alone ("lucene-plain", the reference for indexing speed).
+lucene_dict() { if [ "$1" = lucene-plain ]; then echo -; else echo "$WORK/sv-words.txt"; fi; }
+
+# A further query pass on a Lucene index (a new JVM, warmed again): result-NAME-passN.json.
+pass_lucene_engine() {
   lucene_setup || return 1
   QUERY_ONLY=1 "$LUCENE_JDK/bin/java" -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
-    -cp "$(lucene_classpath)" LuceneBench "$WORK/records.tsv" "$WORK/sv-words.txt" "$WORK/lucene-index" \
+    -cp "$(lucene_classpath)" LuceneBench "$WORK/records.tsv" "$(lucene_dict "$1")" "$WORK/$1-index" \
     "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" "$QUERY_THREADS" \
-    > "$WORK/result-lucene-pass$1.json" || return 1
+    > "$WORK/result-$1-pass$2.json" || return 1
 }
+pass_lucene() { pass_lucene_engine lucene "$1"; }
+pass_lucene-plain() { pass_lucene_engine lucene-plain "$1"; }
 
-run_lucene() {
+run_lucene_engine() {
   lucene_setup || return 1
   [ -s /usr/share/hunspell/sv_SE.dic ] || apt_install hunspell-sv || return 1
   local cp
@@ -124,13 +130,15 @@ run_lucene() {
   tail -n +2 /usr/share/hunspell/sv_SE.dic | sed 's,/.*,,' | grep -E '^[a-zåäöéü]{3,}$' | sort -u > "$WORK/sv-words.txt"
   echo "Lucene: $(basename "$LUCENE_JAR") on $("$LUCENE_JDK/bin/java" -version 2>&1 | head -1)" >&2
   mkdir -p "$WORK/java" && "$LUCENE_JDK/bin/javac" -nowarn -d "$WORK/java" -cp "$cp" "$ROOT/benches/peers/LuceneBench.java" || return 1
-  rm -rf "$WORK/lucene-index"
-  /usr/bin/time -v -o "$WORK/time-lucene.txt" "$LUCENE_JDK/bin/java" -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
-    -cp "$cp" LuceneBench "$WORK/records.tsv" "$WORK/sv-words.txt" "$WORK/lucene-index" \
+  rm -rf "$WORK/$1-index"
+  /usr/bin/time -v -o "$WORK/time-$1.txt" "$LUCENE_JDK/bin/java" -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
+    -cp "$cp" LuceneBench "$WORK/records.tsv" "$(lucene_dict "$1")" "$WORK/$1-index" \
     "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" "$QUERY_THREADS" \
-    > "$WORK/result-lucene.json" || return 1
-  peak_rss "$WORK/time-lucene.txt" > "$WORK/rss-lucene.txt"
+    > "$WORK/result-$1.json" || return 1
+  peak_rss "$WORK/time-$1.txt" > "$WORK/rss-$1.txt"
 }
+run_lucene() { run_lucene_engine lucene; }
+run_lucene-plain() { run_lucene_engine lucene-plain; }
 
 run_sqlite() {
   /usr/bin/time -v -o "$WORK/time-sqlite.txt" python3 "$PEERS" sqlite "$WORK" "$ROUNDS" "$WARMUP" || return 1
@@ -180,7 +188,7 @@ done
 # Further query passes, the engines taking turns, on the indexes just built.
 for pass in $(seq 2 "$PASSES"); do
   for engine in $ENGINES; do
-    case $engine in fynd|lucene) ;; *) continue ;; esac
+    case $engine in fynd|lucene|lucene-plain) ;; *) continue ;; esac
     [ -s "$WORK/result-$engine.json" ] || continue
     say "$engine: query pass $pass of $PASSES"
     "pass_$engine" "$pass" || echo "$engine: query pass $pass failed; the table uses the passes that ran" >&2
