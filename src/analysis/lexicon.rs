@@ -84,8 +84,10 @@ pub struct Lexicon {
     corpus_words: usize,
     /// Snowball stem → canonical stem, for stems that split one word's forms.
     stem_table: HashMap<String, String>,
-    /// Corpus count of all forms of a word, by canonical stem (derived, not saved).
-    family_counts: FastMap<String, u32>,
+    /// Corpus count of all forms of a word, by canonical stem (derived, not saved):
+    /// computed with the counts when a lexicon is learned or grows, and on first use in a
+    /// lexicon loaded with its words' evidence, which then needs no stemming to open.
+    family_counts: std::sync::OnceLock<FastMap<String, u32>>,
     /// Tells this lexicon's contents apart from every other's in this process (new with
     /// every change), so analyses made with it can be shared between tokenizers.
     id: u64,
@@ -170,6 +172,11 @@ struct SavedLexicon {
     /// Absent from lexicons saved before derivations were kept: Snowball's stems.
     #[serde(default)]
     derivations_kept: bool,
+    /// Each corpus word's evidence as a part where it is more than its own count (the
+    /// count of all its forms), so loading needs no stemming. Absent from lexicons saved
+    /// before: derived on load.
+    #[serde(default)]
+    evidence: Option<FastMap<String, u32>>,
 }
 
 /// The lexicon serialises as it is saved: the chain, the corpus words with their counts
@@ -184,6 +191,7 @@ impl Serialize for Lexicon {
             pair_words: Vec<&'a str>,
             agent_nouns: Vec<&'a str>,
             derivations_kept: bool,
+            evidence: BTreeMap<&'a str, u32>,
         }
         let mut pair_words: Vec<&str> = self.pair_words.iter().map(AsRef::as_ref).collect();
         pair_words.sort_unstable();
@@ -200,6 +208,12 @@ impl Serialize for Lexicon {
             pair_words,
             agent_nouns,
             derivations_kept: self.derivations_kept,
+            evidence: self
+                .words
+                .iter()
+                .filter(|(_, stats)| stats.own > 0 && stats.evidence > stats.own)
+                .map(|(word, stats)| (word.as_ref(), stats.evidence))
+                .collect(),
         }
         .serialize(serializer)
     }
@@ -252,7 +266,7 @@ impl LexiconLearner {
         );
         let stem_table = inflect::learn(vocabulary, &stemmer);
         let agent_nouns = agent_nouns(&words);
-        let mut lexicon = Lexicon::from_counts(Chain::Full, words, stem_table, true);
+        let mut lexicon = Lexicon::from_counts(Chain::Full, words, stem_table, true, None);
         lexicon.agent_nouns = agent_nouns;
         lexicon.pair_words = lexicon.most_frequent_terms(PAIR_WORDS);
         lexicon
@@ -390,6 +404,7 @@ impl Lexicon {
         counts: impl IntoIterator<Item = (String, u32)>,
         stem_table: HashMap<String, String>,
         derivations_kept: bool,
+        evidence: Option<FastMap<String, u32>>,
     ) -> Lexicon {
         let counts = counts.into_iter();
         let mut words: FastMap<Box<str>, WordStats> = FastMap::default();
@@ -408,14 +423,14 @@ impl Lexicon {
             words,
             corpus_words: 0,
             stem_table,
-            family_counts: FastMap::default(),
+            family_counts: std::sync::OnceLock::new(),
             id: 0,
             part_filter: PartFilter::default(),
             pair_words: FastSet::default(),
             agent_nouns: FastSet::default(),
             derivations_kept,
         };
-        lexicon.derive();
+        lexicon.derive(evidence.as_ref());
         lexicon
     }
 
@@ -427,7 +442,7 @@ impl Lexicon {
             .map(|word| self.word_term(word))
             .collect();
         let mut families: Vec<(&str, u32)> = self
-            .family_counts
+            .families()
             .iter()
             .filter(|(term, _)| !stop_terms.contains(term.as_str()))
             .map(|(term, count)| (term.as_str(), *count))
@@ -467,47 +482,54 @@ impl Lexicon {
                 }
             }
         }
-        self.derive();
+        self.derive(None);
     }
 
     /// Computes what is derived from the counts: the corpus count of every form of each
     /// word (by canonical stem), so that "myndighet" as a compound part is supported by
     /// "myndigheten", "myndigheterna", …; from it each word's evidence as a part; and the
     /// base lexicon's words and bonuses, merged into the same table.
-    fn derive(&mut self) {
+    fn derive(&mut self, known_evidence: Option<&FastMap<String, u32>>) {
         self.id = fresh_id();
         self.corpus_words = self.words.values().filter(|s| s.own > 0).count();
+        self.family_counts = std::sync::OnceLock::new();
         if self.chain != Chain::Full {
             return;
         }
-        let stemmer = self.stemmer();
         // Base words without corpus occurrences are added again below, after the counts.
         self.words.retain(|_, stats| stats.own > 0);
-        let mut families: FastMap<String, u32> = FastMap::default();
-        families.reserve(self.corpus_words);
-        // The canonical stem of each corpus word, in the map's iteration order (the map is
-        // not changed between the two passes, so the order is the same).
-        let mut stems: Vec<String> = Vec::with_capacity(self.corpus_words);
-        for (word, stats) in &self.words {
-            if stats.own == 0 {
-                continue;
+        match known_evidence {
+            // Saved with the lexicon: a corpus word not listed has its own count.
+            Some(known) => {
+                for (word, stats) in &mut self.words {
+                    stats.evidence = known
+                        .get(word.as_ref())
+                        .copied()
+                        .unwrap_or(0)
+                        .max(stats.own);
+                }
             }
-            let stem = stemmer.stem(word);
-            let canonical = self.canonical_stem(&stem).to_string();
-            *families.entry(canonical.clone()).or_insert(0) += stats.own;
-            stems.push(canonical);
+            None => {
+                let stemmer = self.stemmer();
+                let mut families: FastMap<String, u32> = FastMap::default();
+                families.reserve(self.corpus_words);
+                // The canonical stem of each corpus word, in the map's iteration order (the
+                // map is not changed between the two passes, so the order is the same).
+                let mut stems: Vec<String> = Vec::with_capacity(self.corpus_words);
+                for (word, stats) in &self.words {
+                    let stem = stemmer.stem(word);
+                    let canonical = self.canonical_stem(&stem).to_string();
+                    *families.entry(canonical.clone()).or_insert(0) += stats.own;
+                    stems.push(canonical);
+                }
+                let mut stems = stems.into_iter();
+                for stats in self.words.values_mut() {
+                    let stem = stems.next().expect("one stem per corpus word");
+                    stats.evidence = stats.own.max(families.get(&stem).copied().unwrap_or(0));
+                }
+                let _ = self.family_counts.set(families);
+            }
         }
-        let mut stems = stems.into_iter();
-        for stats in self.words.values_mut() {
-            let family = if stats.own > 0 {
-                let stem = stems.next().expect("one stem per corpus word");
-                families.get(&stem).copied().unwrap_or(0)
-            } else {
-                0
-            };
-            stats.evidence = stats.own.max(family);
-        }
-        self.family_counts = families;
         // The base lexicon joins the table (the same for every lexicon, so never saved).
         let base = &base_lexicon().words;
         for (word, stats) in &mut self.words {
@@ -534,6 +556,21 @@ impl Lexicon {
             .map(|(word, _)| word.as_ref())
             .collect();
         self.part_filter = PartFilter::new(parts.iter().copied(), parts.len());
+    }
+
+    /// The corpus count of all forms of each word, by canonical stem.
+    fn families(&self) -> &FastMap<String, u32> {
+        self.family_counts.get_or_init(|| {
+            let stemmer = self.stemmer();
+            let mut families: FastMap<String, u32> = FastMap::default();
+            for (word, stats) in self.words.iter().filter(|(_, stats)| stats.own > 0) {
+                let stem = stemmer.stem(word);
+                *families
+                    .entry(self.canonical_stem(&stem).to_string())
+                    .or_insert(0) += stats.own;
+            }
+            families
+        })
     }
 
     /// How often `word` occurred in the corpus (0 for a word never seen).
@@ -669,7 +706,7 @@ impl Lexicon {
         // Another form of the word is in the corpus ("kommunen" where it has "kommuner"):
         // the query finds it already, there is nothing to correct.
         let stem = self.stemmer().stem(word);
-        if self.family_counts.contains_key(self.canonical_stem(&stem)) {
+        if self.families().contains_key(self.canonical_stem(&stem)) {
             return None;
         }
         let mut alphabet: Vec<char> = ('a'..='z').collect();
@@ -737,6 +774,7 @@ impl Lexicon {
             saved.words,
             saved.stem_table,
             saved.derivations_kept,
+            saved.evidence,
         );
         lexicon.pair_words = saved.pair_words.into_iter().map(Into::into).collect();
         lexicon.agent_nouns = saved.agent_nouns.into_iter().map(Into::into).collect();
@@ -858,7 +896,10 @@ mod tests {
         let lexicon = Lexicon::learn(["myndigheten myndigheternas myndighet"]);
         lexicon.save(dir.path()).unwrap();
         let loaded = Lexicon::load(dir.path()).unwrap().unwrap();
+        // The words' evidence is saved, and the families stemmed on first use are those
+        // the lexicon was learned with.
         assert_eq!(loaded.words, lexicon.words);
+        assert_eq!(loaded.families(), lexicon.families());
         assert_eq!(loaded.stem_table, lexicon.stem_table);
         assert_eq!(loaded.pair_words, lexicon.pair_words);
         assert!(loaded.is_pair_word(loaded.canonical_stem("myndighet")));
@@ -876,7 +917,10 @@ mod tests {
         )
         .unwrap();
         let loaded = Lexicon::load(dir.path()).unwrap().unwrap();
+        // The words' evidence is saved, and the families stemmed on first use are those
+        // the lexicon was learned with.
         assert_eq!(loaded.words, lexicon.words);
+        assert_eq!(loaded.families(), lexicon.families());
         // Saving writes the compressed file and drops the old one.
         loaded.save(dir.path()).unwrap();
         assert!(!dir.path().join(LEGACY_LEXICON_FILE).exists());
