@@ -161,7 +161,9 @@ pub struct PartEvidence {
 #[derive(Deserialize)]
 struct SavedLexicon {
     chain: Chain,
-    words: FastMap<String, u32>,
+    /// Read as a list: the lexicon's own table is built from it once, not hashed twice.
+    #[serde(deserialize_with = "word_counts")]
+    words: Vec<(String, u32)>,
     stem_table: HashMap<String, String>,
     /// Absent from lexicons saved before pairs were indexed: no pair words.
     #[serde(default)]
@@ -177,6 +179,31 @@ struct SavedLexicon {
     /// before: derived on load.
     #[serde(default)]
     evidence: Option<FastMap<String, u32>>,
+}
+
+/// The saved `words` object (word → count) as a list of pairs, in the file's order, sized
+/// from the start when the format says how many there are.
+fn word_counts<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<(String, u32)>, D::Error> {
+    struct Pairs;
+    impl<'de> serde::de::Visitor<'de> for Pairs {
+        type Value = Vec<(String, u32)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of words and their counts")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some(pair) = map.next_entry::<String, u32>()? {
+                pairs.push(pair);
+            }
+            Ok(pairs)
+        }
+    }
+    deserializer.deserialize_map(Pairs)
 }
 
 /// The lexicon serialises as it is saved: the chain, the corpus words with their counts
