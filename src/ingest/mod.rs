@@ -120,8 +120,16 @@ pub fn parse_file(path: &str, text: &str) -> Result<FileContents, IngestError> {
             DocumentShape::WebPage => page.with_title(),
             _ => page.content,
         };
+        let mut document = parse_document(path, &text)?;
+        document
+            .warnings
+            .extend(page.warning.map(|reason| IngestError {
+                path: path.to_string(),
+                line: None,
+                reason,
+            }));
         return Ok(FileContents {
-            documents: vec![parse_document(path, &text)?],
+            documents: vec![document],
             problems: Vec::new(),
         });
     }
