@@ -175,12 +175,20 @@ impl fmt::Display for FyndError {
                 query,
                 position,
                 message,
-            } => write!(
-                f,
-                "query syntax error at position {}: {message}\n  {query}\n  {}^",
-                position + 1,
-                " ".repeat(*position)
-            ),
+            } => {
+                // At most 40 characters either side of the problem, so that a query of
+                // thousands of characters gives a readable message.
+                let from = position.saturating_sub(40);
+                let shown: String = query.chars().skip(from).take(81).collect();
+                let before = if from > 0 { "…" } else { "" };
+                let after = if query.chars().count() > from + 81 { "…" } else { "" };
+                write!(
+                    f,
+                    "query syntax error at position {}: {message}\n  {before}{shown}{after}\n  {}^",
+                    position + 1,
+                    " ".repeat(position - from + before.chars().count())
+                )
+            }
             FyndError::Io { path, source } => write!(f, "{}: {source}", path.display()),
             FyndError::Strict { problems } => write!(
                 f,
