@@ -366,7 +366,10 @@ pub fn index_paths_with(
                             .get(&key)
                             .map(|e| e.ids.clone())
                             .unwrap_or_default();
-                        for gone in before.iter().filter(|id| !entry.ids.contains(id)) {
+                        // A set, so that a changed table of many rows is compared in
+                        // linear time.
+                        let now: HashSet<&String> = entry.ids.iter().collect();
+                        for gone in before.iter().filter(|id| !now.contains(id)) {
                             if manifest.files_with_id(gone) == 1 {
                                 writer.delete(gone);
                                 summary.records_removed += 1;
