@@ -326,3 +326,38 @@ fn a_run_killed_half_way_keeps_what_it_committed_and_a_rerun_completes() {
     assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), FILES);
     assert_eq!(ids.len(), FILES);
 }
+
+#[test]
+fn an_index_that_lost_its_meta_json_is_rebuilt_from_the_files_not_left_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let (docs, index) = (dir.path().join("docs"), dir.path().join("index"));
+    std::fs::create_dir(&docs).unwrap();
+    for n in 0..12 {
+        write(&docs, n, 1);
+    }
+    assert_eq!(run(&docs, &index).total_records, 12);
+    std::fs::remove_file(index.join("meta.json")).unwrap();
+    let healed = run(&docs, &index);
+    assert_eq!(
+        (
+            healed.files_unchanged,
+            healed.files_added,
+            healed.total_records
+        ),
+        (0, 12, 12),
+        "{healed:?}"
+    );
+    assert!(
+        healed
+            .warnings
+            .iter()
+            .any(|w| w.contains("meta.json: missing") && w.contains("listed 12 files")),
+        "{:?}",
+        healed.warnings
+    );
+    assert_eq!(all_ids(&index).len(), 12);
+    // The next run finds the index and the manifest in agreement again.
+    let again = run(&docs, &index);
+    assert_eq!((again.files_unchanged, again.total_records), (12, 12));
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+}

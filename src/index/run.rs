@@ -238,6 +238,11 @@ pub fn index_paths_with(
     options: &IndexOptions,
     progress: &mut dyn IndexProgress,
 ) -> Result<IndexSummary, FyndError> {
+    // A manifest without tantivy's meta.json: the index's records are lost (the folder was
+    // damaged or half copied) while the manifest still says every file is indexed. Opening
+    // makes a new, empty index; the manifest must then be set aside, or every file would be
+    // passed over as unchanged and the index stay empty.
+    let index_lost = dir.join(MANIFEST_FILE).exists() && !dir.join("meta.json").exists();
     let mut index = FyndIndex::open_or_create(dir)?;
     // Fail at once, before any reading, while another process holds the index.
     drop(index.writer(options.memory_bytes)?);
@@ -257,6 +262,14 @@ pub fn index_paths_with(
             }
             .to_string(),
         );
+    }
+    if index_lost && !manifest.files.is_empty() {
+        summary.warnings.push(format!(
+            "{}: missing, so the index held no records while its manifest listed {} files: every file is read and indexed again",
+            dir.join("meta.json").display(),
+            manifest.files.len()
+        ));
+        manifest = Manifest::default();
     }
     let fresh = manifest.files.is_empty() && index.num_records()? == 0;
     if (options.rebuild || fresh) && index.lexicon.chain == Chain::Full {
