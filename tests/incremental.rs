@@ -361,3 +361,99 @@ fn an_index_that_lost_its_meta_json_is_rebuilt_from_the_files_not_left_empty() {
     assert_eq!((again.files_unchanged, again.total_records), (12, 12));
     assert!(again.warnings.is_empty(), "{:?}", again.warnings);
 }
+
+/// Opens the index after every file a run reads and notes what a search would see:
+/// the number of records and how many of them are in `version`.
+struct Watch<'a> {
+    index: &'a Path,
+    version: usize,
+    seen: Vec<(u64, usize)>,
+}
+
+impl fynd::index::IndexProgress for Watch<'_> {
+    fn start(&mut self, _phase: &str, _files: usize) {}
+    fn file_done(&mut self, _path: &Path) {
+        let index = FyndIndex::open(self.index).unwrap();
+        let mut request = SearchRequest::new(&format!("version {}", self.version));
+        request.limit = 1000;
+        let in_version = search(&index, &request).unwrap().hits.len();
+        self.seen.push((index.num_records().unwrap(), in_version));
+    }
+    fn finish(&mut self) {}
+}
+
+#[test]
+fn a_rebuild_is_swapped_in_whole_and_works_on_a_damaged_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let (docs, index) = (dir.path().join("docs"), dir.path().join("index"));
+    std::fs::create_dir(&docs).unwrap();
+    for n in 0..12 {
+        write(&docs, n, 1);
+    }
+    assert_eq!(run(&docs, &index).total_records, 12);
+    for n in 0..12 {
+        write(&docs, n, 2);
+    }
+    // Small batches: an in-place rebuild would commit four times on the way.
+    let options = IndexOptions {
+        memory_bytes: 50_000_000,
+        commit_every: 3,
+        rebuild: true,
+        ..IndexOptions::default()
+    };
+    let mut watch = Watch {
+        index: &index,
+        version: 1,
+        seen: Vec::new(),
+    };
+    let summary =
+        index_paths_with(&index, std::slice::from_ref(&docs), &options, &mut watch).unwrap();
+    // Learning the lexicon and indexing: each file seen twice, the old index whole each time.
+    assert_eq!(watch.seen.len(), 24);
+    assert!(
+        watch.seen.iter().all(|seen| *seen == (12, 12)),
+        "{:?}",
+        watch.seen
+    );
+    assert!(summary.commits >= 4 && summary.lexicon_learned);
+    assert_eq!(all_ids(&index).len(), 12);
+    let titles: BTreeSet<String> = (0..12)
+        .filter_map(|n| title_of(&index, &record(n, 1).id))
+        .collect();
+    assert!(
+        titles.iter().all(|t| t.ends_with("version 2")),
+        "{titles:?}"
+    );
+    // Nothing is left beside the index.
+    let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["docs", "index"]);
+
+    // A meta.json that is not JSON, a manifest and a lexicon that are not zstd: the index
+    // cannot be opened, and a rebuild builds it anew all the same.
+    for file in [
+        "meta.json",
+        "fynd-manifest.json.zst",
+        "fynd-lexicon.json.zst",
+    ] {
+        if index.join(file).exists() {
+            std::fs::write(index.join(file), b"\x00garbage").unwrap();
+        }
+    }
+    assert!(FyndIndex::open(&index).is_err());
+    let summary = index_paths_with(
+        &index,
+        std::slice::from_ref(&docs),
+        &IndexOptions {
+            rebuild: true,
+            ..IndexOptions::default()
+        },
+        &mut NoProgress,
+    )
+    .unwrap();
+    assert_eq!(summary.total_records, 12);
+    assert_eq!(all_ids(&index).len(), 12);
+}

@@ -227,12 +227,81 @@ fn read_one(
     }
 }
 
+/// Indexes every file under `roots` into the index at `dir`, as [`index_in_place`] does; a
+/// rebuild ([`IndexOptions::rebuild`]) writes the new index in a folder beside the old one
+/// and swaps it in when it is complete: searches see the old index until then, a rebuild
+/// that is stopped leaves the old index as it was, and a rebuild works whatever state the
+/// old index is in (a damaged `meta.json`, manifest or lexicon is simply replaced).
+pub fn index_paths_with(
+    dir: &Path,
+    roots: &[PathBuf],
+    options: &IndexOptions,
+    progress: &mut dyn IndexProgress,
+) -> Result<IndexSummary, FyndError> {
+    if !options.rebuild {
+        return index_in_place(dir, roots, options, progress);
+    }
+    let io_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source: std::io::Error| FyndError::Io { path, source }
+    };
+    // The folder itself, so that `--index .` or a link to the index has a name and a
+    // parent to build beside.
+    let canonical = std::fs::canonicalize(dir).ok();
+    let dir = canonical.as_deref().unwrap_or(dir);
+    let name = dir
+        .file_name()
+        .map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    let building = dir.with_file_name(format!(".{name}.rebuilding"));
+    let retired = dir.with_file_name(format!(".{name}.replaced"));
+    // Another fynd writing the old index makes the rebuild fail at once, as any run does;
+    // the lock is held until the swap. An old index that cannot be opened (damaged) has no
+    // lock to hold and is replaced all the same.
+    use tantivy::Directory as _;
+    let old = FyndIndex::open(dir).ok();
+    let lock = match &old {
+        Some(old) => Some(
+            old.index
+                .directory()
+                .acquire_lock(&tantivy::directory::INDEX_WRITER_LOCK)
+                .map_err(|_| FyndError::IndexLocked {
+                    dir: dir.to_path_buf(),
+                })?,
+        ),
+        None => None,
+    };
+    // Left over from a rebuild that was stopped: never swapped in, so of no use.
+    for stale in [&building, &retired] {
+        if stale.exists() {
+            std::fs::remove_dir_all(stale).map_err(io_error(stale))?;
+        }
+    }
+    let fresh = IndexOptions {
+        rebuild: false,
+        ..options.clone()
+    };
+    let summary = index_in_place(&building, roots, &fresh, progress)?;
+    drop(old);
+    // The swap: two renames in one folder, microseconds apart. A search that opens the
+    // index between them finds no index (an open index keeps reading the old files);
+    // none ever finds a half-built one.
+    if dir.exists() {
+        std::fs::rename(dir, &retired).map_err(io_error(dir))?;
+    }
+    std::fs::rename(&building, dir).map_err(io_error(dir))?;
+    drop(lock);
+    if retired.exists() {
+        std::fs::remove_dir_all(&retired).map_err(io_error(&retired))?;
+    }
+    Ok(summary)
+}
+
 /// Indexes every file under `roots` into the index at `dir`: files are read and parsed on
 /// several threads, new and changed files are upserted by id through one writer, records of
 /// files that are gone are removed, and the work is committed in batches with the manifest
 /// saved after each commit. A file that cannot be parsed is skipped and reported; it never
 /// stops the batch, and what was indexed from it before stays.
-pub fn index_paths_with(
+fn index_in_place(
     dir: &Path,
     roots: &[PathBuf],
     options: &IndexOptions,
