@@ -316,7 +316,8 @@ fn index_in_place(
     // Fail at once, before any reading, while another process holds the index.
     drop(index.writer(options.memory_bytes)?);
     let io_error = |path: PathBuf| move |source: std::io::Error| FyndError::Io { path, source };
-    let mut manifest = Manifest::load(dir).map_err(io_error(dir.join(MANIFEST_FILE)))?;
+    let mut manifest =
+        Manifest::load(dir).map_err(|source| FyndError::loading(dir, MANIFEST_FILE, source))?;
     let (files, unreadable) = ingest::walk::collect_files(roots);
     let mut summary = IndexSummary {
         files_seen: files.len(),
