@@ -457,3 +457,72 @@ fn a_rebuild_is_swapped_in_whole_and_works_on_a_damaged_index() {
     assert_eq!(summary.total_records, 12);
     assert_eq!(all_ids(&index).len(), 12);
 }
+
+/// `fynd index ARGS --json` as a user the folder permissions apply to: as `nobody` (through
+/// setpriv) when the tests run as root, who reads every folder whatever its mode.
+fn index_unprivileged(args: &[&str]) -> serde_json::Value {
+    let uid = Command::new("id").arg("-u").output().unwrap().stdout;
+    let mut command = if String::from_utf8_lossy(&uid).trim() == "0" {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        command.arg(env!("CARGO_BIN_EXE_fynd"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_fynd"))
+    };
+    let output = command
+        .arg("index")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_folder_that_cannot_be_read_keeps_its_records_and_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let (docs, index) = (dir.path().join("docs"), dir.path().join("index"));
+    let locked = docs.join("locked");
+    std::fs::create_dir_all(&locked).unwrap();
+    for n in 0..2 {
+        write(&docs, n, 1);
+    }
+    for n in 2..5 {
+        write(&locked, n, 1);
+    }
+    let args = [docs.to_str().unwrap(), "--index", index.to_str().unwrap()];
+    assert_eq!(index_unprivileged(&args)["total_records"], 5);
+
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let summary = index_unprivileged(&args);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(
+        (&summary["total_records"], &summary["files_removed"]),
+        (&serde_json::json!(5), &serde_json::json!(0)),
+        "{summary:#}"
+    );
+    let listed = |key: &str| summary[key].as_array().unwrap().clone();
+    assert!(
+        listed("skipped")
+            .iter()
+            .any(|s| s.as_str().unwrap().contains("locked")
+                && s.as_str().unwrap().contains("cannot read")),
+        "{summary:#}"
+    );
+    assert!(
+        listed("warnings")
+            .iter()
+            .any(|w| w.as_str().unwrap().contains(
+                "cannot be read, so the records of the 3 file(s) indexed from it before are kept"
+            )),
+        "{summary:#}"
+    );
+}

@@ -323,6 +323,13 @@ fn index_in_place(
         files_seen: files.len(),
         ..IndexSummary::default()
     };
+    // Folders the walk could not read (permissions, an I/O error): what was indexed from
+    // them before is kept, not pruned as if the files were gone.
+    let unread_folders: Vec<PathBuf> = unreadable
+        .iter()
+        .filter_map(|(path, _)| std::fs::canonicalize(path).ok())
+        .filter(|path| path.is_dir())
+        .collect();
     for (path, reason) in unreadable {
         summary.skipped.push(
             IngestError {
@@ -513,25 +520,22 @@ fn index_in_place(
     drop(files);
 
     if prune {
-        for root in roots
-            .iter()
-            .filter_map(|root| std::fs::canonicalize(root).ok())
-        {
-            let gone: Vec<PathBuf> = manifest
-                .files_under(&root)
-                .filter(|path| !seen.contains(*path))
-                .cloned()
-                .collect();
-            for path in gone {
-                let entry = manifest.files.remove(&path).expect("listed above");
-                for id in &entry.ids {
-                    if manifest.files_with_id(id) == 0 {
-                        writer.delete(id);
-                        summary.records_removed += 1;
-                    }
+        let (gone, kept) = gone_files(&manifest, roots, &seen, &unread_folders);
+        for (folder, files) in kept {
+            summary.warnings.push(format!(
+                "{}: cannot be read, so the records of the {files} file(s) indexed from it before are kept as they were",
+                folder.display()
+            ));
+        }
+        for path in gone {
+            let entry = manifest.files.remove(&path).expect("listed above");
+            for id in &entry.ids {
+                if manifest.files_with_id(id) == 0 {
+                    writer.delete(id);
+                    summary.records_removed += 1;
                 }
-                summary.files_removed += 1;
             }
+            summary.files_removed += 1;
         }
     }
     writer.commit_last()?;
@@ -550,6 +554,40 @@ fn index_in_place(
     }
     summary.total_records = index.num_records()?;
     Ok(summary)
+}
+
+/// The files of `manifest` under `roots` that this run did not see: gone, to be pruned —
+/// except those under a folder in `unread` (canonical paths of folders the walk could not
+/// read), which are kept; the second list counts those per folder.
+fn gone_files(
+    manifest: &Manifest,
+    roots: &[PathBuf],
+    seen: &HashSet<PathBuf>,
+    unread: &[PathBuf],
+) -> (Vec<PathBuf>, Vec<(PathBuf, usize)>) {
+    // A set: roots may repeat or lie inside one another.
+    let mut unseen: std::collections::BTreeSet<&PathBuf> = std::collections::BTreeSet::new();
+    for root in roots
+        .iter()
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+    {
+        unseen.extend(
+            manifest
+                .files
+                .keys()
+                .filter(|path| path.starts_with(&root) && !seen.contains(*path)),
+        );
+    }
+    let mut gone = Vec::new();
+    let mut kept: Vec<(PathBuf, usize)> = unread.iter().map(|f| (f.clone(), 0)).collect();
+    for path in unseen {
+        match kept.iter_mut().find(|(folder, _)| path.starts_with(folder)) {
+            Some((_, count)) => *count += 1,
+            None => gone.push(path.clone()),
+        }
+    }
+    kept.retain(|(_, count)| *count > 0);
+    (gone, kept)
 }
 
 /// The files a lexicon is learned from: all of `files` when there are at most `limit` (or
@@ -638,4 +676,38 @@ pub fn delete_records(dir: &Path, ids: &[String]) -> Result<DeleteSummary, FyndE
     writer.commit()?;
     summary.total_records = index.num_records()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::manifest::ContentHash;
+
+    #[test]
+    fn files_under_a_folder_that_cannot_be_read_are_not_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let unread = root.join("locked");
+        std::fs::create_dir(&unread).unwrap();
+        let mut manifest = Manifest::default();
+        for path in ["a.txt", "locked/b.txt", "locked/deeper/c.txt", "gone.txt"] {
+            let entry = FileEntry {
+                size: 1,
+                modified_ns: 1,
+                hash: ContentHash(1),
+                ids: vec![path.to_string()],
+            };
+            manifest.files.insert(root.join(path), entry);
+        }
+        let seen: HashSet<PathBuf> = [root.join("a.txt")].into_iter().collect();
+        // The root given twice (as it may be on the command line) changes nothing.
+        let roots = [root.clone(), dir.path().to_path_buf()];
+        let (gone, kept) = gone_files(&manifest, &roots, &seen, std::slice::from_ref(&unread));
+        assert_eq!(gone, [root.join("gone.txt")]);
+        assert_eq!(kept, [(unread.clone(), 2)]);
+        // Readable again and the files still not seen: they are gone.
+        let (gone, kept) = gone_files(&manifest, &roots, &seen, &[]);
+        assert_eq!(gone.len(), 3);
+        assert!(kept.is_empty());
+    }
 }
