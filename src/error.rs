@@ -22,6 +22,23 @@ pub enum FyndError {
         /// The index folder.
         dir: PathBuf,
     },
+    /// A file of the index cannot be read as what it should be (cut short, overwritten,
+    /// from another program): the index must be built anew from the documents.
+    DamagedIndex {
+        /// The index folder.
+        dir: PathBuf,
+        /// The damaged file, as named in the folder.
+        file: String,
+        /// What is wrong with it, as the reader of that file says.
+        detail: String,
+    },
+    /// `fynd check` found the index damaged or out of step with its manifest.
+    CheckFailed {
+        /// The index folder.
+        dir: PathBuf,
+        /// How many findings the report lists.
+        findings: usize,
+    },
     /// `--filter` named a key that is not a facet.
     UnknownFilterKey {
         /// What the user typed.
@@ -114,6 +131,18 @@ impl fmt::Display for FyndError {
                 "no index at {}/: run `fynd index corpus` first (or pass --index DIR)",
                 dir.display()
             ),
+            FyndError::DamagedIndex { dir, file, detail } => write!(
+                f,
+                "the index at {}/ is damaged: {file} cannot be read ({detail}). Build it anew from your documents with `fynd index --rebuild --index {} PATH...`; `fynd check --index {}` lists every damaged file",
+                dir.display(),
+                dir.display(),
+                dir.display()
+            ),
+            FyndError::CheckFailed { dir, findings } => write!(
+                f,
+                "{findings} problem(s) in the index at {}/, listed above with what to do",
+                dir.display()
+            ),
             FyndError::IndexLocked { dir } => write!(
                 f,
                 "index is locked by another fynd process ({}/): wait for it to finish, then run again",
@@ -175,12 +204,20 @@ impl fmt::Display for FyndError {
                 query,
                 position,
                 message,
-            } => write!(
-                f,
-                "query syntax error at position {}: {message}\n  {query}\n  {}^",
-                position + 1,
-                " ".repeat(*position)
-            ),
+            } => {
+                // At most 40 characters either side of the problem, so that a query of
+                // thousands of characters gives a readable message.
+                let from = position.saturating_sub(40);
+                let shown: String = query.chars().skip(from).take(81).collect();
+                let before = if from > 0 { "…" } else { "" };
+                let after = if query.chars().count() > from + 81 { "…" } else { "" };
+                write!(
+                    f,
+                    "query syntax error at position {}: {message}\n  {before}{shown}{after}\n  {}^",
+                    position + 1,
+                    " ".repeat(position - from + before.chars().count())
+                )
+            }
             FyndError::Io { path, source } => write!(f, "{}: {source}", path.display()),
             FyndError::Strict { problems } => write!(
                 f,
@@ -189,6 +226,13 @@ impl fmt::Display for FyndError {
             FyndError::BadBenchQuery { path, line, reason } => {
                 write!(f, "{}:{line}: {reason}", path.display())
             }
+            FyndError::Tantivy(
+                err @ (tantivy::TantivyError::DataCorruption(_)
+                | tantivy::TantivyError::IoError(_)),
+            ) => write!(
+                f,
+                "the index could not be read ({err}): it may be damaged. `fynd check` names the damaged files; `fynd index --rebuild PATH...` builds the index anew from your documents"
+            ),
             FyndError::Tantivy(err) => write!(f, "search index error: {err}"),
         }
     }
@@ -199,5 +243,58 @@ impl std::error::Error for FyndError {}
 impl From<tantivy::TantivyError> for FyndError {
     fn from(err: tantivy::TantivyError) -> FyndError {
         FyndError::Tantivy(err)
+    }
+}
+
+impl FyndError {
+    /// The error for `file` of the index in `dir` failing to load with `source`: a damaged
+    /// index when the bytes are there but wrong, a plain I/O error when the file cannot be
+    /// read at all (permissions, a missing disk), which rebuilding would not mend.
+    pub fn loading(dir: &std::path::Path, file: &str, source: std::io::Error) -> FyndError {
+        use std::io::ErrorKind;
+        match source.kind() {
+            ErrorKind::PermissionDenied | ErrorKind::NotFound | ErrorKind::Interrupted => {
+                FyndError::Io {
+                    path: dir.join(file),
+                    source,
+                }
+            }
+            _ => FyndError::DamagedIndex {
+                dir: dir.to_path_buf(),
+                file: file.to_string(),
+                detail: source.to_string(),
+            },
+        }
+    }
+
+    /// The error for tantivy failing to open the index in `dir`: a damaged index when a
+    /// file's content is wrong, as it was otherwise.
+    pub fn opening(dir: &std::path::Path, err: tantivy::TantivyError) -> FyndError {
+        match err {
+            tantivy::TantivyError::SchemaError(_) => FyndError::IncompatibleIndex {
+                dir: dir.to_path_buf(),
+            },
+            tantivy::TantivyError::DataCorruption(corruption) => {
+                // tantivy names the file only in the error's text: "(in file `\"x\"`)".
+                let text = format!("{corruption:?}");
+                let file = text
+                    .split_once("in file `\"")
+                    .and_then(|(_, rest)| rest.split_once("\"`"))
+                    .map_or_else(|| "an index file".to_string(), |(file, _)| file.to_string());
+                // Without the file's content, which tantivy quotes at length.
+                let detail = text.split(" Content: ").next().unwrap_or_default();
+                FyndError::DamagedIndex {
+                    dir: dir.to_path_buf(),
+                    file,
+                    detail: detail.chars().take(200).collect(),
+                }
+            }
+            tantivy::TantivyError::IoError(io) => FyndError::DamagedIndex {
+                dir: dir.to_path_buf(),
+                file: "a segment file".to_string(),
+                detail: io.to_string(),
+            },
+            other => FyndError::Tantivy(other),
+        }
     }
 }

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use fynd::bench::{self, BenchOptions};
 use fynd::corpus_gen::{self, GenOptions};
-use fynd::index::{delete_records, index_paths_with, FyndIndex, IndexOptions};
+use fynd::index::{check_index, delete_records, index_paths_with, FyndIndex, IndexOptions};
 use fynd::output::export::{write_export, ExportFormat};
 use fynd::output::progress::{CountProgressBar, FileProgressBar};
 use fynd::output::{json::write_json, record_view, text};
@@ -278,6 +278,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Verify an index: every segment file against its checksum, the lexicon and manifest
+    /// readable, the manifest's record ids against the index's; exits non-zero when
+    /// anything is wrong, saying what to do.
+    Check {
+        /// Index folder.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the HTTP JSON API and the search page (read-only) until Ctrl-C.
     Serve {
         /// Index folder.
@@ -350,6 +361,21 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             if strict && problems > 0 {
                 written(out.flush())?;
                 return Err(FyndError::Strict { problems });
+            }
+        }
+        Command::Check { index, json } => {
+            let report = check_index(&index)?;
+            if json {
+                written(write_json(&mut out, &report))?;
+            } else {
+                written(text::write_check_report(&mut out, &report))?;
+            }
+            if !report.is_sound() {
+                written(out.flush())?;
+                return Err(FyndError::CheckFailed {
+                    dir: index,
+                    findings: report.advice.len(),
+                });
             }
         }
         Command::Delete { ids, index, json } => {

@@ -326,3 +326,203 @@ fn a_run_killed_half_way_keeps_what_it_committed_and_a_rerun_completes() {
     assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), FILES);
     assert_eq!(ids.len(), FILES);
 }
+
+#[test]
+fn an_index_that_lost_its_meta_json_is_rebuilt_from_the_files_not_left_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let (docs, index) = (dir.path().join("docs"), dir.path().join("index"));
+    std::fs::create_dir(&docs).unwrap();
+    for n in 0..12 {
+        write(&docs, n, 1);
+    }
+    assert_eq!(run(&docs, &index).total_records, 12);
+    std::fs::remove_file(index.join("meta.json")).unwrap();
+    let healed = run(&docs, &index);
+    assert_eq!(
+        (
+            healed.files_unchanged,
+            healed.files_added,
+            healed.total_records
+        ),
+        (0, 12, 12),
+        "{healed:?}"
+    );
+    assert!(
+        healed
+            .warnings
+            .iter()
+            .any(|w| w.contains("meta.json: missing") && w.contains("listed 12 files")),
+        "{:?}",
+        healed.warnings
+    );
+    assert_eq!(all_ids(&index).len(), 12);
+    // The next run finds the index and the manifest in agreement again.
+    let again = run(&docs, &index);
+    assert_eq!((again.files_unchanged, again.total_records), (12, 12));
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+}
+
+/// Opens the index after every file a run reads and notes what a search would see:
+/// the number of records and how many of them are in `version`.
+struct Watch<'a> {
+    index: &'a Path,
+    version: usize,
+    seen: Vec<(u64, usize)>,
+}
+
+impl fynd::index::IndexProgress for Watch<'_> {
+    fn start(&mut self, _phase: &str, _files: usize) {}
+    fn file_done(&mut self, _path: &Path) {
+        let index = FyndIndex::open(self.index).unwrap();
+        let mut request = SearchRequest::new(&format!("version {}", self.version));
+        request.limit = 1000;
+        let in_version = search(&index, &request).unwrap().hits.len();
+        self.seen.push((index.num_records().unwrap(), in_version));
+    }
+    fn finish(&mut self) {}
+}
+
+#[test]
+fn a_rebuild_is_swapped_in_whole_and_works_on_a_damaged_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let (docs, index) = (dir.path().join("docs"), dir.path().join("index"));
+    std::fs::create_dir(&docs).unwrap();
+    for n in 0..12 {
+        write(&docs, n, 1);
+    }
+    assert_eq!(run(&docs, &index).total_records, 12);
+    for n in 0..12 {
+        write(&docs, n, 2);
+    }
+    // Small batches: an in-place rebuild would commit four times on the way.
+    let options = IndexOptions {
+        memory_bytes: 50_000_000,
+        commit_every: 3,
+        rebuild: true,
+        ..IndexOptions::default()
+    };
+    let mut watch = Watch {
+        index: &index,
+        version: 1,
+        seen: Vec::new(),
+    };
+    let summary =
+        index_paths_with(&index, std::slice::from_ref(&docs), &options, &mut watch).unwrap();
+    // Learning the lexicon and indexing: each file seen twice, the old index whole each time.
+    assert_eq!(watch.seen.len(), 24);
+    assert!(
+        watch.seen.iter().all(|seen| *seen == (12, 12)),
+        "{:?}",
+        watch.seen
+    );
+    assert!(summary.commits >= 4 && summary.lexicon_learned);
+    assert_eq!(all_ids(&index).len(), 12);
+    let titles: BTreeSet<String> = (0..12)
+        .filter_map(|n| title_of(&index, &record(n, 1).id))
+        .collect();
+    assert!(
+        titles.iter().all(|t| t.ends_with("version 2")),
+        "{titles:?}"
+    );
+    // Nothing is left beside the index.
+    let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["docs", "index"]);
+
+    // A meta.json that is not JSON, a manifest and a lexicon that are not zstd: the index
+    // cannot be opened, and a rebuild builds it anew all the same.
+    for file in [
+        "meta.json",
+        "fynd-manifest.json.zst",
+        "fynd-lexicon.json.zst",
+    ] {
+        if index.join(file).exists() {
+            std::fs::write(index.join(file), b"\x00garbage").unwrap();
+        }
+    }
+    assert!(FyndIndex::open(&index).is_err());
+    let summary = index_paths_with(
+        &index,
+        std::slice::from_ref(&docs),
+        &IndexOptions {
+            rebuild: true,
+            ..IndexOptions::default()
+        },
+        &mut NoProgress,
+    )
+    .unwrap();
+    assert_eq!(summary.total_records, 12);
+    assert_eq!(all_ids(&index).len(), 12);
+}
+
+/// `fynd index ARGS --json` as a user the folder permissions apply to: as `nobody` (through
+/// setpriv) when the tests run as root, who reads every folder whatever its mode.
+fn index_unprivileged(args: &[&str]) -> serde_json::Value {
+    let uid = Command::new("id").arg("-u").output().unwrap().stdout;
+    let mut command = if String::from_utf8_lossy(&uid).trim() == "0" {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        command.arg(env!("CARGO_BIN_EXE_fynd"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_fynd"))
+    };
+    let output = command
+        .arg("index")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_folder_that_cannot_be_read_keeps_its_records_and_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let (docs, index) = (dir.path().join("docs"), dir.path().join("index"));
+    let locked = docs.join("locked");
+    std::fs::create_dir_all(&locked).unwrap();
+    for n in 0..2 {
+        write(&docs, n, 1);
+    }
+    for n in 2..5 {
+        write(&locked, n, 1);
+    }
+    let args = [docs.to_str().unwrap(), "--index", index.to_str().unwrap()];
+    assert_eq!(index_unprivileged(&args)["total_records"], 5);
+
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let summary = index_unprivileged(&args);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(
+        (&summary["total_records"], &summary["files_removed"]),
+        (&serde_json::json!(5), &serde_json::json!(0)),
+        "{summary:#}"
+    );
+    let listed = |key: &str| summary[key].as_array().unwrap().clone();
+    assert!(
+        listed("skipped")
+            .iter()
+            .any(|s| s.as_str().unwrap().contains("locked")
+                && s.as_str().unwrap().contains("cannot read")),
+        "{summary:#}"
+    );
+    assert!(
+        listed("warnings")
+            .iter()
+            .any(|w| w.as_str().unwrap().contains(
+                "cannot be read, so the records of the 3 file(s) indexed from it before are kept"
+            )),
+        "{summary:#}"
+    );
+}

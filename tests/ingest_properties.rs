@@ -1,8 +1,10 @@
 //! Story: whatever bytes a researcher's folder holds, ingest answers with records or a
-//! reason, never a crash; and a record written out in the ESF+ shape reads back as the same
+//! reason, never a crash (nested however deep); whatever a researcher types, the query
+//! parser answers with a query or an error; and a record written out in the ESF+ shape reads back as the same
 //! record.
 
 use fynd::ingest::{esf_plus, parse_bytes, parse_document};
+use fynd::query::parse::parse;
 use fynd::record::{Date, DocumentShape, ProjectRecord};
 use proptest::prelude::*;
 
@@ -72,5 +74,70 @@ proptest! {
         let parsed = parse_document("prop.txt", &text).unwrap();
         prop_assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
         prop_assert_eq!(parsed.record, record);
+    }
+}
+
+proptest! {
+    // Fewer cases: each input is up to tens of thousands of characters.
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Pages nested up to 3 000 elements deep, of mixed tags, closed or not: read with the
+    /// parser or flat, always with the innermost words, never a crash (the parsing runs on
+    /// this test thread's default-size stack).
+    #[test]
+    fn deeply_nested_pages_keep_their_words(
+        tags in proptest::collection::vec(
+            prop_oneof!["div", "span", "section", "b", "ul", "table", "blockquote", "a"],
+            1..3000,
+        ),
+        closed in any::<bool>(),
+    ) {
+        let open: String = tags.iter().map(|t| format!("<{t}>")).collect();
+        let close: String = if closed {
+            tags.iter().rev().map(|t| format!("</{t}>")).collect()
+        } else {
+            String::new()
+        };
+        let page = format!("<html><body>{open}innerst ordet{close}</body></html>");
+        let contents = parse_bytes("deep.html", page.as_bytes()).unwrap();
+        prop_assert_eq!(contents.documents.len(), 1);
+        let record = &contents.documents[0].record;
+        // A page of one line has it as its title.
+        let text = format!("{}\n{}", record.title, record.body);
+        prop_assert!(text.contains("innerst ordet"), "{}", text);
+    }
+
+    /// JSON nested to any depth, in an array table or in JSON Lines: rows or a reported
+    /// problem, never a crash.
+    #[test]
+    fn deeply_nested_json_is_read_or_reported(depth in 1usize..5000, lines in any::<bool>()) {
+        let value = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let text = if lines {
+            format!("{{\"id\": \"a\", \"x\": {value}}}\n{{\"id\": \"b\", \"namn\": \"B\"}}\n")
+        } else {
+            format!("[{{\"id\": \"a\", \"namn\": \"A\", \"x\": {value}}}]")
+        };
+        match parse_bytes("deep.json", text.as_bytes()) {
+            Ok(contents) => prop_assert!(
+                !contents.documents.is_empty() || !contents.problems.is_empty()
+            ),
+            Err(err) => prop_assert!(err.to_string().starts_with("deep.json:1:"), "{}", err),
+        }
+    }
+
+    /// Any mix of words, operators, quotes and parentheses, nested to any depth: a parsed
+    /// query or a syntax error with a position inside the query.
+    #[test]
+    fn any_query_parses_or_says_where_it_is_wrong(
+        pieces in proptest::collection::vec(
+            prop_oneof!["\\(", "\\)", " ", "OR", "NOT", "-", "\\+", "\"", "ord", "titel:x"],
+            0..400,
+        ),
+        depth in 0usize..20_000,
+    ) {
+        let query = format!("{}{}{}", "(".repeat(depth), pieces.concat(), ")".repeat(depth));
+        if let Err(err) = parse(&query, &["title"]) {
+            prop_assert!(err.position <= query.chars().count());
+        }
     }
 }

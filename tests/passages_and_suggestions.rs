@@ -217,3 +217,43 @@ fn parts_found_inside_compounds_and_apart_are_marked() {
         "a part written apart is marked: {marked:?}"
     );
 }
+
+/// A document far longer than the part passages are picked from: found by every word in
+/// it, with its passage from its first part (the opening when no query word is there), so
+/// a search costs what the passage window costs, not what the document does.
+#[test]
+fn a_huge_document_is_found_in_full_and_passaged_from_its_first_part() {
+    use fynd::query::snippet::PASSAGE_SOURCE_BYTES;
+    let filler = "Arbetet pågår enligt plan och rapporteras varje kvartal. ";
+    let body = format!(
+        "Projektet om fjällturism i norr. {}Slutet handlar om renskötsel.",
+        filler.repeat(3 * PASSAGE_SOURCE_BYTES / filler.len())
+    );
+    let index = index_of(
+        "huge-document",
+        &[
+            record("stor", &body),
+            record("liten", "Renskötsel i fjällen."),
+        ],
+    );
+    let mut request = SearchRequest::new("renskötsel");
+    request.limit = 10;
+    let response = search(&index, &request).unwrap();
+    let big = response
+        .hits
+        .iter()
+        .find(|h| h.id == "stor")
+        .expect("found in full");
+    assert!(big.passage.highlights.is_empty(), "{:?}", big.passage);
+    assert!(big
+        .passage
+        .text
+        .starts_with("Projektet om fjällturism i norr."));
+    assert!(big.passage.text.ends_with('…'));
+    let small = response.hits.iter().find(|h| h.id == "liten").unwrap();
+    assert_eq!(small.passage.marked(), ["Renskötsel"]);
+
+    let response = search(&index, &SearchRequest::new("fjällturism")).unwrap();
+    assert_eq!(response.hits[0].id, "stor");
+    assert_eq!(response.hits[0].passage.marked(), ["fjällturism"]);
+}

@@ -607,3 +607,49 @@ fn the_holder_reloads_in_place_and_does_not_reopen_per_get() {
     assert_eq!(holder.stats().opens, 1);
     assert_eq!(holder.stats().reloads, 1);
 }
+
+/// A rebuild is built beside the index and swapped in: the running server answers from the
+/// old index until then and from the new one after, with no restart.
+#[test]
+fn a_rebuild_swapped_in_is_answered_from_without_a_restart() {
+    use fynd::index::{index_paths_with, IndexOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let (docs, index_dir) = (dir.path().join("docs"), dir.path().join("index"));
+    std::fs::create_dir(&docs).unwrap();
+    let write = |word: &str| {
+        for n in 0..3 {
+            let text = format!("Projekt {n} om {word}\n\nBeskrivning om {word} i bygden.\n");
+            std::fs::write(docs.join(format!("p{n}.txt")), text).unwrap();
+        }
+    };
+    write("kvarnstenar");
+    index_paths(
+        &index_dir,
+        std::slice::from_ref(&docs),
+        DEFAULT_WRITER_MEMORY,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let server = start(&index_dir);
+    let addr = server.addr;
+    let total = |query: &str| get(addr, &format!("/api/search?q={query}")).json()["total"].clone();
+    assert_eq!(total("kvarnstenar"), 3);
+
+    write("vattenhjul");
+    let options = IndexOptions {
+        rebuild: true,
+        ..IndexOptions::default()
+    };
+    index_paths_with(
+        &index_dir,
+        std::slice::from_ref(&docs),
+        &options,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let found = eventually(addr, "/api/search?q=vattenhjul", |a| {
+        a.status == 200 && a.json()["total"] == 3
+    });
+    assert_eq!(found.json()["total"], 3, "{}", found.body);
+    assert_eq!(total("kvarnstenar"), 0);
+}

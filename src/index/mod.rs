@@ -28,10 +28,12 @@ use tantivy::{
     Executor, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term,
 };
 
+mod check;
 pub mod manifest;
 mod merge;
 mod run;
 
+pub use check::{check_index, CheckReport};
 pub use run::{
     delete_records, index_paths, index_paths_with, DeleteSummary, IndexOptions, IndexProgress,
     IndexSummary, NoProgress, DEFAULT_LEXICON_SAMPLE,
@@ -69,7 +71,7 @@ impl FyndIndex {
                 dir: dir.to_path_buf(),
             });
         }
-        let index = Index::open_in_dir(dir)?;
+        let index = Index::open_in_dir(dir).map_err(|err| FyndError::opening(dir, err))?;
         let mut fynd = FyndIndex::wrap(index, dir)?;
         fynd.set_search_threads(default_search_threads())?;
         Ok(fynd)
@@ -110,12 +112,7 @@ impl FyndIndex {
             .schema(FyndSchema::build().schema)
             .settings(index_settings())
             .open_or_create(directory)
-            .map_err(|err| match err {
-                tantivy::TantivyError::SchemaError(_) => FyndError::IncompatibleIndex {
-                    dir: dir.to_path_buf(),
-                },
-                other => FyndError::Tantivy(other),
-            })?;
+            .map_err(|err| FyndError::opening(dir, err))?;
         FyndIndex::wrap(index, dir)
     }
 
@@ -127,9 +124,8 @@ impl FyndIndex {
             });
         }
         let lexicon = Lexicon::load(dir)
-            .map_err(|source| FyndError::Io {
-                path: dir.join(crate::analysis::lexicon::LEXICON_FILE),
-                source,
+            .map_err(|source| {
+                FyndError::loading(dir, crate::analysis::lexicon::LEXICON_FILE, source)
             })?
             .unwrap_or_else(Lexicon::base);
         let mut fynd = FyndIndex {

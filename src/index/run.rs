@@ -227,27 +227,109 @@ fn read_one(
     }
 }
 
-/// Indexes every file under `roots` into the index at `dir`: files are read and parsed on
-/// several threads, new and changed files are upserted by id through one writer, records of
-/// files that are gone are removed, and the work is committed in batches with the manifest
-/// saved after each commit. A file that cannot be parsed is skipped and reported; it never
-/// stops the batch, and what was indexed from it before stays.
+/// Indexes every file under `roots` into the index at `dir`, as [`index_in_place`] does; a
+/// rebuild ([`IndexOptions::rebuild`]) writes the new index in a folder beside the old one
+/// and swaps it in when it is complete: searches see the old index until then, a rebuild
+/// that is stopped leaves the old index as it was, and a rebuild works whatever state the
+/// old index is in (a damaged `meta.json`, manifest or lexicon is simply replaced).
 pub fn index_paths_with(
     dir: &Path,
     roots: &[PathBuf],
     options: &IndexOptions,
     progress: &mut dyn IndexProgress,
 ) -> Result<IndexSummary, FyndError> {
+    if !options.rebuild {
+        return index_in_place(dir, roots, options, progress);
+    }
+    let io_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source: std::io::Error| FyndError::Io { path, source }
+    };
+    // The folder itself, so that `--index .` or a link to the index has a name and a
+    // parent to build beside.
+    let canonical = std::fs::canonicalize(dir).ok();
+    let dir = canonical.as_deref().unwrap_or(dir);
+    let name = dir
+        .file_name()
+        .map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    let building = dir.with_file_name(format!(".{name}.rebuilding"));
+    let retired = dir.with_file_name(format!(".{name}.replaced"));
+    // Another fynd writing the old index makes the rebuild fail at once, as any run does;
+    // the lock is held until the swap. An old index that cannot be opened (damaged) has no
+    // lock to hold and is replaced all the same.
+    use tantivy::Directory as _;
+    let old = FyndIndex::open(dir).ok();
+    let lock = match &old {
+        Some(old) => Some(
+            old.index
+                .directory()
+                .acquire_lock(&tantivy::directory::INDEX_WRITER_LOCK)
+                .map_err(|_| FyndError::IndexLocked {
+                    dir: dir.to_path_buf(),
+                })?,
+        ),
+        None => None,
+    };
+    // Left over from a rebuild that was stopped: never swapped in, so of no use.
+    for stale in [&building, &retired] {
+        if stale.exists() {
+            std::fs::remove_dir_all(stale).map_err(io_error(stale))?;
+        }
+    }
+    let fresh = IndexOptions {
+        rebuild: false,
+        ..options.clone()
+    };
+    let summary = index_in_place(&building, roots, &fresh, progress)?;
+    drop(old);
+    // The swap: two renames in one folder, microseconds apart. A search that opens the
+    // index between them finds no index (an open index keeps reading the old files);
+    // none ever finds a half-built one.
+    if dir.exists() {
+        std::fs::rename(dir, &retired).map_err(io_error(dir))?;
+    }
+    std::fs::rename(&building, dir).map_err(io_error(dir))?;
+    drop(lock);
+    if retired.exists() {
+        std::fs::remove_dir_all(&retired).map_err(io_error(&retired))?;
+    }
+    Ok(summary)
+}
+
+/// Indexes every file under `roots` into the index at `dir`: files are read and parsed on
+/// several threads, new and changed files are upserted by id through one writer, records of
+/// files that are gone are removed, and the work is committed in batches with the manifest
+/// saved after each commit. A file that cannot be parsed is skipped and reported; it never
+/// stops the batch, and what was indexed from it before stays.
+fn index_in_place(
+    dir: &Path,
+    roots: &[PathBuf],
+    options: &IndexOptions,
+    progress: &mut dyn IndexProgress,
+) -> Result<IndexSummary, FyndError> {
+    // A manifest without tantivy's meta.json: the index's records are lost (the folder was
+    // damaged or half copied) while the manifest still says every file is indexed. Opening
+    // makes a new, empty index; the manifest must then be set aside, or every file would be
+    // passed over as unchanged and the index stay empty.
+    let index_lost = dir.join(MANIFEST_FILE).exists() && !dir.join("meta.json").exists();
     let mut index = FyndIndex::open_or_create(dir)?;
     // Fail at once, before any reading, while another process holds the index.
     drop(index.writer(options.memory_bytes)?);
     let io_error = |path: PathBuf| move |source: std::io::Error| FyndError::Io { path, source };
-    let mut manifest = Manifest::load(dir).map_err(io_error(dir.join(MANIFEST_FILE)))?;
+    let mut manifest =
+        Manifest::load(dir).map_err(|source| FyndError::loading(dir, MANIFEST_FILE, source))?;
     let (files, unreadable) = ingest::walk::collect_files(roots);
     let mut summary = IndexSummary {
         files_seen: files.len(),
         ..IndexSummary::default()
     };
+    // Folders the walk could not read (permissions, an I/O error): what was indexed from
+    // them before is kept, not pruned as if the files were gone.
+    let unread_folders: Vec<PathBuf> = unreadable
+        .iter()
+        .filter_map(|(path, _)| std::fs::canonicalize(path).ok())
+        .filter(|path| path.is_dir())
+        .collect();
     for (path, reason) in unreadable {
         summary.skipped.push(
             IngestError {
@@ -257,6 +339,14 @@ pub fn index_paths_with(
             }
             .to_string(),
         );
+    }
+    if index_lost && !manifest.files.is_empty() {
+        summary.warnings.push(format!(
+            "{}: missing, so the index held no records while its manifest listed {} files: every file is read and indexed again",
+            dir.join("meta.json").display(),
+            manifest.files.len()
+        ));
+        manifest = Manifest::default();
     }
     let fresh = manifest.files.is_empty() && index.num_records()? == 0;
     if (options.rebuild || fresh) && index.lexicon.chain == Chain::Full {
@@ -366,7 +456,10 @@ pub fn index_paths_with(
                             .get(&key)
                             .map(|e| e.ids.clone())
                             .unwrap_or_default();
-                        for gone in before.iter().filter(|id| !entry.ids.contains(id)) {
+                        // A set, so that a changed table of many rows is compared in
+                        // linear time.
+                        let now: HashSet<&String> = entry.ids.iter().collect();
+                        for gone in before.iter().filter(|id| !now.contains(id)) {
                             if manifest.files_with_id(gone) == 1 {
                                 writer.delete(gone);
                                 summary.records_removed += 1;
@@ -427,25 +520,22 @@ pub fn index_paths_with(
     drop(files);
 
     if prune {
-        for root in roots
-            .iter()
-            .filter_map(|root| std::fs::canonicalize(root).ok())
-        {
-            let gone: Vec<PathBuf> = manifest
-                .files_under(&root)
-                .filter(|path| !seen.contains(*path))
-                .cloned()
-                .collect();
-            for path in gone {
-                let entry = manifest.files.remove(&path).expect("listed above");
-                for id in &entry.ids {
-                    if manifest.files_with_id(id) == 0 {
-                        writer.delete(id);
-                        summary.records_removed += 1;
-                    }
+        let (gone, kept) = gone_files(&manifest, roots, &seen, &unread_folders);
+        for (folder, files) in kept {
+            summary.warnings.push(format!(
+                "{}: cannot be read, so the records of the {files} file(s) indexed from it before are kept as they were",
+                folder.display()
+            ));
+        }
+        for path in gone {
+            let entry = manifest.files.remove(&path).expect("listed above");
+            for id in &entry.ids {
+                if manifest.files_with_id(id) == 0 {
+                    writer.delete(id);
+                    summary.records_removed += 1;
                 }
-                summary.files_removed += 1;
             }
+            summary.files_removed += 1;
         }
     }
     writer.commit_last()?;
@@ -464,6 +554,40 @@ pub fn index_paths_with(
     }
     summary.total_records = index.num_records()?;
     Ok(summary)
+}
+
+/// The files of `manifest` under `roots` that this run did not see: gone, to be pruned —
+/// except those under a folder in `unread` (canonical paths of folders the walk could not
+/// read), which are kept; the second list counts those per folder.
+fn gone_files(
+    manifest: &Manifest,
+    roots: &[PathBuf],
+    seen: &HashSet<PathBuf>,
+    unread: &[PathBuf],
+) -> (Vec<PathBuf>, Vec<(PathBuf, usize)>) {
+    // A set: roots may repeat or lie inside one another.
+    let mut unseen: std::collections::BTreeSet<&PathBuf> = std::collections::BTreeSet::new();
+    for root in roots
+        .iter()
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+    {
+        unseen.extend(
+            manifest
+                .files
+                .keys()
+                .filter(|path| path.starts_with(&root) && !seen.contains(*path)),
+        );
+    }
+    let mut gone = Vec::new();
+    let mut kept: Vec<(PathBuf, usize)> = unread.iter().map(|f| (f.clone(), 0)).collect();
+    for path in unseen {
+        match kept.iter_mut().find(|(folder, _)| path.starts_with(folder)) {
+            Some((_, count)) => *count += 1,
+            None => gone.push(path.clone()),
+        }
+    }
+    kept.retain(|(_, count)| *count > 0);
+    (gone, kept)
 }
 
 /// The files a lexicon is learned from: all of `files` when there are at most `limit` (or
@@ -552,4 +676,38 @@ pub fn delete_records(dir: &Path, ids: &[String]) -> Result<DeleteSummary, FyndE
     writer.commit()?;
     summary.total_records = index.num_records()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::manifest::ContentHash;
+
+    #[test]
+    fn files_under_a_folder_that_cannot_be_read_are_not_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let unread = root.join("locked");
+        std::fs::create_dir(&unread).unwrap();
+        let mut manifest = Manifest::default();
+        for path in ["a.txt", "locked/b.txt", "locked/deeper/c.txt", "gone.txt"] {
+            let entry = FileEntry {
+                size: 1,
+                modified_ns: 1,
+                hash: ContentHash(1),
+                ids: vec![path.to_string()],
+            };
+            manifest.files.insert(root.join(path), entry);
+        }
+        let seen: HashSet<PathBuf> = [root.join("a.txt")].into_iter().collect();
+        // The root given twice (as it may be on the command line) changes nothing.
+        let roots = [root.clone(), dir.path().to_path_buf()];
+        let (gone, kept) = gone_files(&manifest, &roots, &seen, std::slice::from_ref(&unread));
+        assert_eq!(gone, [root.join("gone.txt")]);
+        assert_eq!(kept, [(unread.clone(), 2)]);
+        // Readable again and the files still not seen: they are gone.
+        let (gone, kept) = gone_files(&manifest, &roots, &seen, &[]);
+        assert_eq!(gone.len(), 3);
+        assert!(kept.is_empty());
+    }
 }

@@ -84,6 +84,8 @@ pub struct PageText {
     /// The content with one block (paragraph, heading, list item, table row) per line;
     /// list items start with "• ".
     pub content: String,
+    /// Why the page was read in the flat way ([`MAX_NESTING`]), for the file's report.
+    pub warning: Option<String>,
 }
 
 impl PageText {
@@ -99,8 +101,27 @@ impl PageText {
     }
 }
 
-/// Reads an HTML page as text.
+/// Elements may be nested this deep for a page to be read with the HTML parser; a deeper
+/// page is read flat ([`flat_text`]). The parser's work per element grows with the depth
+/// (its scope checks walk the stack of open elements), so a hostile page of 100 000 nested
+/// elements would take hours; capped, the work stays in proportion to the file's size.
+/// Browsers cap their trees at about the same depth (Blink at 512), so no page made for
+/// reading comes near it.
+pub const MAX_NESTING: usize = 512;
+
+/// Reads an HTML page as text. A page nested deeper than [`MAX_NESTING`] is read flat,
+/// with a warning in [`PageText::warning`].
 pub fn to_text(html: &str) -> PageText {
+    if nesting_exceeds(html, MAX_NESTING) {
+        let (title, content) = flat_text(html);
+        return PageText {
+            title,
+            content,
+            warning: Some(format!(
+                "HTML elements are nested more than {MAX_NESTING} deep: read as text with the tags removed (paragraphs kept, page chrome not removed)"
+            )),
+        };
+    }
     let document = Html::parse_document(html);
     let title = page_title(&document);
     let mut text = String::new();
@@ -113,7 +134,212 @@ pub fn to_text(html: &str) -> PageText {
     PageText {
         title,
         content: super::lines::join_paragraphs(lines),
+        warning: None,
     }
+}
+
+/// Elements that never hold content (no end tag), or whose end tag may be left out and is
+/// implied by the next sibling (`<p>`, `<li>`, table cells): neither makes a page deeper
+/// when it is written without an end tag, so the depth scan does not count them.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "html", "head", "body", "p", "li", "dt", "dd", "tr", "td", "th", "option",
+    "optgroup", "tbody", "thead", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "rtc",
+];
+
+/// Elements whose content is raw text, not markup: read up to their end tag as it stands.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript"];
+
+/// A piece of an HTML page as the flat scan sees it.
+enum Piece<'a> {
+    /// Text between tags (entities not yet decoded).
+    Text(&'a str),
+    /// A start tag: its lower-cased name, and whether it closes itself (`<x/>`).
+    Open(String, bool),
+    /// An end tag's lower-cased name.
+    Close(String),
+}
+
+/// Splits a page into text and tags in one pass, without building a tree: comments,
+/// doctypes and processing instructions are dropped, the content of raw-text elements
+/// (scripts, styles, the title) comes as one text piece. Linear in the page's length.
+fn pieces(html: &str, mut each: impl FnMut(Piece<'_>)) {
+    let bytes = html.as_bytes();
+    let find_from =
+        |from: usize, needle: &str| html[from..].find(needle).map_or(html.len(), |at| from + at);
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(lt) = html[at..].find('<').map(|i| at + i) else {
+            each(Piece::Text(&html[at..]));
+            break;
+        };
+        if lt > at {
+            each(Piece::Text(&html[at..lt]));
+        }
+        let rest = &bytes[lt + 1..];
+        if rest.starts_with(b"!--") {
+            at = (find_from(lt + 4, "-->") + 3).min(html.len());
+            continue;
+        }
+        if rest.first().is_some_and(|b| matches!(b, b'!' | b'?')) {
+            at = (find_from(lt, ">") + 1).min(html.len());
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = lt + 1 + usize::from(closing);
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric() && *b != b'-')
+            .map_or(bytes.len(), |len| name_start + len);
+        if name_end == name_start || !bytes[name_start].is_ascii_alphabetic() {
+            // A '<' that starts no tag is text.
+            each(Piece::Text(&html[lt..lt + 1]));
+            at = lt + 1;
+            continue;
+        }
+        let name = html[name_start..name_end].to_ascii_lowercase();
+        // The tag ends at the first '>' outside a quoted attribute value.
+        let mut quote = None;
+        let mut end = name_end;
+        while end < bytes.len() {
+            match (quote, bytes[end]) {
+                (None, b'>') => break,
+                (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                (Some(q), b) if b == q => quote = None,
+                _ => {}
+            }
+            end += 1;
+        }
+        let self_closing = end > name_end && bytes[end - 1] == b'/';
+        at = (end + 1).min(bytes.len());
+        if closing {
+            each(Piece::Close(name));
+            continue;
+        }
+        let raw = RAW_TEXT.contains(&name.as_str()) && !self_closing;
+        each(Piece::Open(name.clone(), self_closing));
+        if raw {
+            // Up to the matching end tag, compared without regard to ASCII case.
+            let close = format!("</{name}");
+            let stop = bytes[at..]
+                .windows(close.len())
+                .position(|w| w.eq_ignore_ascii_case(close.as_bytes()))
+                .map_or(html.len(), |i| at + i);
+            each(Piece::Text(&html[at..stop]));
+            at = stop;
+        }
+    }
+}
+
+/// True when the page's elements nest deeper than `limit`, counted from its tags alone
+/// (start tags that need an end tag, less end tags); stops reading once it knows.
+fn nesting_exceeds(html: &str, limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    pieces(html, |piece| match piece {
+        Piece::Open(name, false) if !NOT_NESTING.contains(&name.as_str()) => {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+        Piece::Close(name) if !NOT_NESTING.contains(&name.as_str()) => {
+            depth = depth.saturating_sub(1);
+        }
+        _ => {}
+    });
+    deepest > limit
+}
+
+/// Decodes the character references text in a page is written with (`&amp;`, `&nbsp;`,
+/// `&#228;`, `&#xE4;`, …); an unknown one stays as it is.
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest.find(';').filter(|&end| end <= 10);
+        let decoded = end.and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Reads a page without the HTML parser: the text between tags, a line break at every
+/// block element, scripts and styles left out; the `<title>` is the title. For pages too
+/// deeply nested for the parser ([`MAX_NESTING`]): the words are all kept, the layout only
+/// approximately, and no chrome is told apart from content.
+fn flat_text(html: &str) -> (Option<String>, String) {
+    let mut title = None;
+    let mut text = String::new();
+    let mut in_element: Option<String> = None;
+    pieces(html, |piece| match piece {
+        Piece::Open(name, _) | Piece::Close(name) if BLOCKS.contains(&name.as_str()) => {
+            let paragraph = PARAGRAPHS.contains(&name.as_str());
+            break_line(&mut text, paragraph);
+        }
+        Piece::Open(name, false) if RAW_TEXT.contains(&name.as_str()) => in_element = Some(name),
+        Piece::Open(..) | Piece::Close(_) => in_element = None,
+        Piece::Text(raw) => match in_element.take().as_deref() {
+            Some("title") => {
+                let words: Vec<&str> = raw.split_whitespace().collect();
+                if title.is_none() {
+                    title = Some(decode_entities(&words.join(" ")));
+                }
+            }
+            Some(_) => {}
+            None => {
+                let words = decode_entities(raw);
+                let words: Vec<&str> = words.split_whitespace().collect();
+                if words.is_empty() {
+                    return;
+                }
+                if !text.is_empty()
+                    && !text.ends_with([' ', '\n'])
+                    && raw.starts_with(char::is_whitespace)
+                {
+                    text.push(' ');
+                }
+                text.push_str(&words.join(" "));
+                if raw.ends_with(char::is_whitespace) {
+                    text.push(' ');
+                }
+            }
+        },
+    });
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    (
+        title.filter(|t| !t.is_empty()),
+        super::lines::join_paragraphs(lines),
+    )
 }
 
 fn selector(css: &str) -> Selector {
@@ -164,9 +390,32 @@ fn is_chrome(element: &ElementRef) -> bool {
         .any(|word| marks.contains(word))
 }
 
+/// One step of the walk over the page: the text of a node, or the line break that ends a
+/// block once its content is written.
+/// (Generic over the node type, which is the tree crate's node reference: scraper does not
+/// re-export that crate's name.)
+enum Step<N> {
+    /// Write this node (and, through further steps, what it holds).
+    Visit(N),
+    /// A block element's content is written: end its line (a paragraph with a blank line).
+    Close { paragraph: bool },
+}
+
+/// Writes the readable text under `element` to `out`, one block per line. The walk keeps
+/// its own stack instead of recursing, so a page nested thousands of elements deep (hostile
+/// or generated) costs heap in proportion to its size and can never overflow the thread's
+/// stack.
 fn collect(element: ElementRef, out: &mut String) {
-    for child in element.children() {
-        match child.value() {
+    let mut steps: Vec<Step<_>> = element.children().rev().map(Step::Visit).collect();
+    while let Some(step) = steps.pop() {
+        let node = match step {
+            Step::Visit(node) => node,
+            Step::Close { paragraph } => {
+                break_line(out, paragraph);
+                continue;
+            }
+        };
+        match node.value() {
             Node::Text(text) => {
                 let collapsed: Vec<&str> = text.split_whitespace().collect();
                 if collapsed.is_empty() {
@@ -184,7 +433,7 @@ fn collect(element: ElementRef, out: &mut String) {
                 }
             }
             Node::Element(_) => {
-                let Some(child) = ElementRef::wrap(child) else {
+                let Some(child) = ElementRef::wrap(node) else {
                     continue;
                 };
                 let name = child.value().name();
@@ -195,14 +444,12 @@ fn collect(element: ElementRef, out: &mut String) {
                 let paragraph = PARAGRAPHS.contains(&name);
                 if block {
                     break_line(out, paragraph);
+                    steps.push(Step::Close { paragraph });
                 }
                 if name == "li" {
                     out.push_str("• ");
                 }
-                collect(child, out);
-                if block {
-                    break_line(out, paragraph);
-                }
+                steps.extend(node.children().rev().map(Step::Visit));
             }
             _ => {}
         }
@@ -241,5 +488,50 @@ mod tests {
         assert!(!looks_like(&late));
         assert!(looks_like(&format!("{}<body>", "å".repeat(2043))));
         assert!(!looks_like("Ägare:\nHTML-skolan i Umeå"));
+    }
+
+    #[test]
+    fn a_page_nested_too_deep_is_read_flat_with_every_word_and_a_warning() {
+        let depth = MAX_NESTING + 1;
+        let page = format!(
+            "<!DOCTYPE html><html><head><title>Djup &amp; bred</title><style>p {{}}</style></head><body><h1>Rubrik</h1>{}<p>Projektet st&auml;rker samverkan &#228;ven i <b>Umeå</b>.</p><script>var x = '<div>';</script>{}<p>Sista stycket</p></body></html>",
+            "<div class=\"a>b\">".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let text = to_text(&page);
+        assert!(text
+            .warning
+            .as_deref()
+            .unwrap()
+            .contains("nested more than 512"));
+        assert_eq!(text.title.as_deref(), Some("Djup & bred"));
+        // `&auml;` is not one of the references the flat reading knows: kept as written.
+        assert_eq!(
+            text.content,
+            "Rubrik\n\nProjektet st&auml;rker samverkan även i Umeå.\n\nSista stycket"
+        );
+        // At the limit, the parser reads it (and drops the script).
+        let page = format!(
+            "<html><body>{}<p>inne</p><script>x</script>{}</body></html>",
+            "<div>".repeat(MAX_NESTING - 1),
+            "</div>".repeat(MAX_NESTING - 1)
+        );
+        let text = to_text(&page);
+        assert_eq!((text.warning, text.content.as_str()), (None, "inne"));
+    }
+
+    #[test]
+    fn elements_without_end_tags_do_not_count_as_nesting() {
+        // A long page of paragraphs and list items without end tags, line breaks and
+        // images is as flat as it looks.
+        let page = format!(
+            "<html><body>{}</body></html>",
+            "<p>stycke<br><img src=x><li>punkt<input>".repeat(2 * MAX_NESTING)
+        );
+        assert!(!nesting_exceeds(&page, MAX_NESTING));
+        assert!(to_text(&page).warning.is_none());
+        // Comments and quoted '>' hide no tags; unclosed divs do nest.
+        assert!(!nesting_exceeds("<!-- <div><div> --><a title='>'>x</a>", 1));
+        assert!(nesting_exceeds("<div><div>x", 1));
     }
 }

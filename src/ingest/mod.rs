@@ -3,6 +3,7 @@
 //! parser for that shape ([`esf_plus`], [`esf_page`], [`web_page`]).
 
 mod columns;
+mod delimited;
 pub mod esf_page;
 pub mod esf_plus;
 pub mod html;
@@ -106,7 +107,25 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<FileContents, IngestError
         line: None,
         reason,
     })?;
-    parse_file(path, &decoded.text)
+    let mut contents = parse_file(path, &decoded.text)?;
+    let notes = decoding_warnings(path, decoded.warnings);
+    match contents.documents.first_mut() {
+        Some(first) => first.warnings.extend(notes),
+        None => contents.problems.extend(notes),
+    }
+    Ok(contents)
+}
+
+/// What decoding replaced or left out, as warnings about the file.
+fn decoding_warnings(
+    path: &str,
+    warnings: Vec<(usize, String)>,
+) -> impl Iterator<Item = IngestError> + '_ {
+    warnings.into_iter().map(move |(line, reason)| IngestError {
+        path: path.to_string(),
+        line: Some(line),
+        reason,
+    })
 }
 
 /// Parses decoded text as a table of records or as one document.
@@ -120,8 +139,16 @@ pub fn parse_file(path: &str, text: &str) -> Result<FileContents, IngestError> {
             DocumentShape::WebPage => page.with_title(),
             _ => page.content,
         };
+        let mut document = parse_document(path, &text)?;
+        document
+            .warnings
+            .extend(page.warning.map(|reason| IngestError {
+                path: path.to_string(),
+                line: None,
+                reason,
+            }));
         return Ok(FileContents {
-            documents: vec![parse_document(path, &text)?],
+            documents: vec![document],
             problems: Vec::new(),
         });
     }
@@ -138,6 +165,44 @@ pub fn parse_file(path: &str, text: &str) -> Result<FileContents, IngestError> {
     })
 }
 
+/// The rows of a table (each with its 1-based line, 0 where unknown) with one record per
+/// id: where rows share an id the last one wins, as it would if the rows came one by one,
+/// and carries a warning naming how many rows it replaced and the line of the last. One
+/// pass with a map, so a table of a million rows that share an id costs what any table
+/// does, and the index gets each id once instead of an upsert per row (each of which
+/// deletes every earlier copy again at commit).
+pub(crate) fn last_of_each_id(rows: Vec<(usize, ParsedDocument)>) -> Vec<ParsedDocument> {
+    // Id → (position in `kept`, rows with it so far, line of the last of them).
+    let mut seen: std::collections::HashMap<String, (usize, usize, usize)> =
+        std::collections::HashMap::with_capacity(rows.len());
+    let mut kept: Vec<ParsedDocument> = Vec::with_capacity(rows.len());
+    for (line, mut document) in rows {
+        let Some((at, count, last_line)) = seen.get_mut(&document.record.id) else {
+            seen.insert(document.record.id.clone(), (kept.len(), 1, line));
+            kept.push(document);
+            continue;
+        };
+        let earlier = match (*count, *last_line) {
+            (1, 0) => "an earlier row".to_string(),
+            (1, l) => format!("the row on line {l}"),
+            (n, 0) => format!("{n} earlier rows"),
+            (n, l) => format!("{n} earlier rows, the last on line {l}"),
+        };
+        document.warnings.push(IngestError {
+            path: document.record.path.clone(),
+            line: (line > 0).then_some(line),
+            reason: format!(
+                "same id {} as {earlier}: this later row is kept in its place",
+                document.record.id
+            ),
+        });
+        *count += 1;
+        *last_line = line;
+        kept[*at] = document;
+    }
+    kept
+}
+
 /// Reads one file that holds one document and parses it into a record.
 pub fn read_document(path: &Path) -> Result<ParsedDocument, IngestError> {
     let shown = path.display().to_string();
@@ -151,7 +216,11 @@ pub fn read_document(path: &Path) -> Result<ParsedDocument, IngestError> {
         line: None,
         reason,
     })?;
-    parse_document(&shown, &decoded.text)
+    let mut document = parse_document(&shown, &decoded.text)?;
+    document
+        .warnings
+        .extend(decoding_warnings(&shown, decoded.warnings));
+    Ok(document)
 }
 
 /// Recognises the shape of already-decoded `text` and parses it. `path` is recorded in the

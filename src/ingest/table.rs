@@ -22,11 +22,11 @@ pub enum TableFormat {
 /// project name.
 pub fn detect(text: &str) -> Option<TableFormat> {
     let trimmed = text.trim_start();
-    if trimmed.starts_with('[') {
+    if opens_json(trimmed, '[') {
         return Some(TableFormat::JsonArray);
     }
     let first_line = trimmed.lines().next()?.trim();
-    if first_line.starts_with('{') && first_line.ends_with('}') {
+    if opens_json(first_line, '{') && first_line.ends_with('}') {
         return Some(TableFormat::JsonLines);
     }
     [b'\t', b';', b',']
@@ -46,6 +46,26 @@ pub fn detect(text: &str) -> Option<TableFormat> {
         .map(|(_, delimiter)| TableFormat::Delimited(delimiter))
 }
 
+/// True when `text` starts the way JSON of records does, judged on more than its first
+/// character so that a text document starting "[Utkast]" or "{Projekt}" is not taken for
+/// JSON and lost: `[` then an object or `]`, `{` then a key or `}` (whitespace between).
+fn opens_json(text: &str, bracket: char) -> bool {
+    let Some(mut rest) = text.strip_prefix(bracket) else {
+        return false;
+    };
+    if bracket == '[' {
+        rest = rest.trim_start();
+        if rest.starts_with(']') {
+            return true;
+        }
+        let Some(object) = rest.strip_prefix('{') else {
+            return false;
+        };
+        rest = object;
+    }
+    rest.trim_start().starts_with(['"', '}'])
+}
+
 /// Parses every row of a table. A row that cannot be read is reported (with its line) and
 /// skipped; the other rows are returned.
 pub fn parse(
@@ -55,6 +75,8 @@ pub fn parse(
 ) -> Result<(Vec<ParsedDocument>, Vec<IngestError>), IngestError> {
     let mut rows: Vec<(usize, Vec<(String, String)>)> = Vec::new();
     let mut problems = Vec::new();
+    // Rows read with their quotes as text (line, reason): warnings on their records.
+    let mut repaired: Vec<(usize, String)> = Vec::new();
     let problem = |line: Option<usize>, reason: String| IngestError {
         path: path.to_string(),
         line,
@@ -62,29 +84,18 @@ pub fn parse(
     };
     match format {
         TableFormat::Delimited(delimiter) => {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .flexible(true)
-                .from_reader(text.as_bytes());
-            let headers: Vec<String> = reader
-                .headers()
-                .map_err(|err| problem(Some(1), format!("cannot read the header row: {err}")))?
-                .iter()
-                .map(str::to_string)
-                .collect();
-            for row in reader.records() {
-                match row {
-                    Ok(row) => {
-                        let line = row.position().map_or(0, |p| p.line() as usize);
-                        let cells = headers.iter().cloned().zip(row.iter().map(str::to_string));
-                        rows.push((line, cells.collect()));
-                    }
-                    Err(err) => {
-                        let line = err.position().map(|p| p.line() as usize);
-                        problems.push(problem(line, format!("row skipped: {err}")));
-                    }
-                }
+            let table = super::delimited::read(text, delimiter);
+            for (line, cells) in table.rows {
+                let cells = table.headers.iter().cloned().zip(cells);
+                rows.push((line, cells.collect()));
             }
+            repaired = table.repaired;
+            problems.extend(
+                table
+                    .skipped
+                    .into_iter()
+                    .map(|(line, reason)| problem(line, reason)),
+            );
         }
         TableFormat::JsonArray => {
             let values: Vec<Value> = serde_json::from_str(text).map_err(|err| {
@@ -124,11 +135,17 @@ pub fn parse(
             }
         }
     }
-    let documents = rows
+    let mut documents: Vec<(usize, ParsedDocument)> = rows
         .into_iter()
-        .map(|(line, cells)| record_from_cells(path, line, &cells))
+        .map(|(line, cells)| (line, record_from_cells(path, line, &cells)))
         .collect();
-    Ok((documents, problems))
+    for (line, reason) in repaired {
+        // Rows are in line order.
+        if let Ok(at) = documents.binary_search_by_key(&line, |(l, _)| *l) {
+            documents[at].1.warnings.push(problem(Some(line), reason));
+        }
+    }
+    Ok((super::last_of_each_id(documents), problems))
 }
 
 /// The cells of a JSON object as (column, text) pairs; `None` for anything but an object.
@@ -244,5 +261,14 @@ mod tests {
             detect("Samverkan, region och namn i en vanlig mening.\n"),
             None
         );
+        assert_eq!(detect("[ ]"), Some(TableFormat::JsonArray));
+        assert_eq!(
+            detect("[\n  {\n    \"id\": 1}]"),
+            Some(TableFormat::JsonArray)
+        );
+        // A bracket alone does not make JSON.
+        assert_eq!(detect("[Utkast] Projektet om samverkan.\n"), None);
+        assert_eq!(detect("[{Projekt}]\nText.\n"), None);
+        assert_eq!(detect("{Projekt} Samverkan {2023}\nText.\n"), None);
     }
 }

@@ -1,6 +1,6 @@
 //! Human-readable output: ranked hits with their metadata and passage, then facet counts.
 
-use crate::index::{DeleteSummary, IndexSummary};
+use crate::index::{CheckReport, DeleteSummary, IndexSummary};
 use crate::query::reading::QueryReading;
 use crate::query::snippet::Passage;
 use crate::query::values::ValueUsed;
@@ -301,6 +301,26 @@ pub fn write_delete_summary(out: &mut impl Write, summary: &DeleteSummary) -> io
     )?;
     if !summary.not_found.is_empty() {
         writeln!(out, "No record with id: {}", summary.not_found.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Writes what `fynd check` found: the index's size, then each finding with what to do,
+/// or that all is well.
+pub fn write_check_report(out: &mut impl Write, report: &CheckReport) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} records in {} segments; the manifest lists {} files.",
+        report.records, report.segments, report.manifest_files
+    )?;
+    if report.is_sound() {
+        writeln!(
+            out,
+            "Every index file matches its checksum, and the manifest and the index agree."
+        )?;
+    }
+    for advice in &report.advice {
+        writeln!(out, "- {advice}")?;
     }
     Ok(())
 }

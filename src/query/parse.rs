@@ -223,6 +223,12 @@ fn resolve_field(
     }
 }
 
+/// Parentheses may be nested this deep, at most. Every later walk of the tree (building the
+/// search, passages, rewriting) recurses once per level, so the parser refuses deeper
+/// nesting with a syntax error instead of letting a hostile query (thousands of `(`)
+/// overflow a thread's stack; no query a person writes comes near it.
+pub const MAX_NESTING: usize = 32;
+
 /// Parses `query`; `fields` are the canonical field names allowed before a colon (their
 /// Swedish aliases and the number and date fields are allowed too). An empty query gives
 /// `None`.
@@ -232,6 +238,7 @@ pub fn parse(query: &str, fields: &[&str]) -> Result<Option<QueryNode>, SyntaxEr
         tokens,
         next: 0,
         end: query.chars().count(),
+        depth: 0,
     };
     let node = parser.all(None)?;
     Ok(match node {
@@ -244,6 +251,8 @@ struct Parser {
     tokens: Vec<(usize, Token)>,
     next: usize,
     end: usize,
+    /// Parentheses open around the token being read; never above [`MAX_NESTING`].
+    depth: usize,
 }
 
 impl Parser {
@@ -339,7 +348,20 @@ impl Parser {
         };
         self.next += 1;
         match token {
-            Token::Open => self.all(Some(pos)),
+            Token::Open => {
+                if self.depth >= MAX_NESTING {
+                    return error(
+                        pos,
+                        format!(
+                            "parentheses are nested more than {MAX_NESTING} deep here: write the query with fewer levels of ( )"
+                        ),
+                    );
+                }
+                self.depth += 1;
+                let group = self.all(Some(pos));
+                self.depth -= 1;
+                group
+            }
             Token::Word(field, text) => Ok(QueryNode::Word {
                 field,
                 text,
@@ -459,5 +481,20 @@ mod tests {
             assert_eq!(err.position, position, "{query}: {err:?}");
             assert!(err.message.contains(message), "{query}: {err:?}");
         }
+    }
+
+    #[test]
+    fn nesting_is_bounded_with_an_error_at_the_first_group_too_deep() {
+        let nested = |depth: usize| format!("{}a{}", "(".repeat(depth), ")".repeat(depth));
+        assert!(parse(&nested(MAX_NESTING), FIELDS).unwrap().is_some());
+        let err = parse(&nested(MAX_NESTING + 1), FIELDS).unwrap_err();
+        assert_eq!(err.position, MAX_NESTING);
+        assert!(err.message.contains("nested more than 32 deep"), "{err:?}");
+        // A hostile query: the error comes back without walking 50 000 levels.
+        let err = parse(&nested(50_000), FIELDS).unwrap_err();
+        assert_eq!(err.position, MAX_NESTING);
+        // Side by side, groups do not add up: only nesting counts.
+        let wide = format!("{} x", nested(MAX_NESTING).repeat(3));
+        assert!(parse(&wide, FIELDS).is_ok());
     }
 }

@@ -22,6 +22,13 @@ pub const PASSAGE_CHARS: usize = 360;
 /// Most sentences in one passage.
 pub const PASSAGE_SENTENCES: usize = 3;
 
+/// Bytes at the start of a text that its passage is chosen from (256 KB, a hundred pages).
+/// Picking a passage analyses the text it looks at, so over a whole document of tens of
+/// megabytes one search took seconds per hit and gigabytes; a document longer than this is
+/// still indexed and found in full, but its passage comes from its first part (or is its
+/// opening when no query word is there).
+pub const PASSAGE_SOURCE_BYTES: usize = 256 * 1024;
+
 /// Characters of context kept before the first match when a long sentence must be cut.
 const LEAD_CHARS: usize = 60;
 
@@ -257,7 +264,8 @@ impl PassagePicker {
     /// The best passage of `text`: the window of up to [`PASSAGE_SENTENCES`] sentences
     /// (at most [`PASSAGE_CHARS`] characters) where the query's terms are most present —
     /// rare and distinct terms count most — or its opening when no query word is in it.
-    pub fn pick(&self, text: &str) -> Passage {
+    pub fn pick(&self, full: &str) -> Passage {
+        let text = head(full, PASSAGE_SOURCE_BYTES);
         let matches = self.matches(text);
         if matches.is_empty() {
             return opening(text);
@@ -294,7 +302,7 @@ impl PassagePicker {
         } else {
             "…"
         };
-        let suffix = if text[window.end..].trim().is_empty() {
+        let suffix = if full[window.end..].trim().is_empty() {
             ""
         } else {
             "…"
@@ -321,6 +329,23 @@ impl PassagePicker {
             text: format!("{prefix}{body}{suffix}"),
             highlights,
         }
+    }
+}
+
+/// The first `bytes` of `text` at most, ending at a character boundary, and before the
+/// word the limit falls in when there is white space to end at.
+fn head(text: &str, bytes: usize) -> &str {
+    if text.len() <= bytes {
+        return text;
+    }
+    let mut end = bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &text[..end];
+    match cut.rfind(char::is_whitespace) {
+        Some(space) if space > 0 => &cut[..space],
+        _ => cut,
     }
 }
 

@@ -50,9 +50,10 @@ impl From<FyndError> for ApiError {
     fn from(err: FyndError) -> ApiError {
         let mut body = Map::new();
         let status = match &err {
-            FyndError::NoIndex { .. } | FyndError::IncompatibleIndex { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            FyndError::NoIndex { .. }
+            | FyndError::IncompatibleIndex { .. }
+            | FyndError::DamagedIndex { .. }
+            | FyndError::CheckFailed { .. } => StatusCode::SERVICE_UNAVAILABLE,
             FyndError::UnknownFilterKey { .. }
             | FyndError::BadFilter { .. }
             | FyndError::BadDate { .. }
