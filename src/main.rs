@@ -10,6 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use fynd::bench::{self, BenchOptions};
 use fynd::corpus_gen::{self, GenOptions};
 use fynd::index::{delete_records, index_paths_with, FyndIndex, IndexOptions};
+use fynd::ingest::{columns::ColumnMap, ReadOptions};
 use fynd::output::export::{write_export, ExportFormat};
 use fynd::output::progress::{CountProgressBar, FileProgressBar};
 use fynd::output::{json::write_json, record_view, text};
@@ -154,6 +155,11 @@ enum Command {
         /// larger corpus; 0 learns from every file.
         #[arg(long, default_value_t = fynd::index::DEFAULT_LEXICON_SAMPLE)]
         lexicon_sample: usize,
+        /// Read a table column as a record field: "HEADER=FIELD" (repeatable), e.g.
+        /// --column "Beviljat ESF-stöd=granted". Fields: id, title, body, owner, region,
+        /// counties, municipalities, start, end, granted, budget, fund, … (see README).
+        #[arg(long = "column", value_name = "HEADER=FIELD")]
+        columns: Vec<String>,
     },
     /// Remove records from the index by id.
     Delete {
@@ -298,9 +304,13 @@ fn main() -> ExitCode {
         Err(FyndError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
         }
+        Err(err @ FyndError::NoMatch { .. }) => {
+            eprintln!("{err}");
+            ExitCode::from(err.exit_code())
+        }
         Err(err) => {
             eprintln!("error: {err}");
-            ExitCode::FAILURE
+            ExitCode::from(err.exit_code())
         }
     }
 }
@@ -325,8 +335,12 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             strict,
             rebuild,
             lexicon_sample,
+            columns,
         } => {
+            let columns =
+                ColumnMap::parse(&columns).map_err(|message| FyndError::BadColumn { message })?;
             let options = IndexOptions {
+                read: ReadOptions { columns },
                 memory_bytes: memory_mb.max(16) * 1024 * 1024,
                 commit_every: commit_every.max(1),
                 prune: !no_prune,
@@ -390,7 +404,15 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                     Format::Text => ExportFormat::Text,
                 };
                 let hits = export::export(&index, &request, format == ExportFormat::Text)?;
+                let matched = hits.total;
                 write_export(&mut out, hits, format, style)?;
+                if matched == 0 {
+                    written(out.flush())?;
+                    return Err(FyndError::NoMatch {
+                        query: request.query.clone(),
+                        export: true,
+                    });
+                }
             } else {
                 request.limit = limit.unwrap_or(10);
                 let response = search(&index, &request)?;
@@ -401,6 +423,13 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                     if explain {
                         written(text::write_reading(&mut out, &response.explain))?;
                     }
+                }
+                if response.total == 0 {
+                    written(out.flush())?;
+                    return Err(FyndError::NoMatch {
+                        query: response.query.clone(),
+                        export: false,
+                    });
                 }
             }
         }
