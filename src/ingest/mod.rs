@@ -8,6 +8,7 @@ pub mod esf_page;
 pub mod esf_plus;
 pub mod html;
 mod lines;
+pub mod names;
 pub mod table;
 pub mod text;
 pub mod walk;
@@ -159,7 +160,14 @@ pub fn parse_file_with(
         });
     }
     if let Some(format) = table::detect(&text) {
-        let table = table::parse(path, &text, format, &options.columns)?;
+        let mut table = table::parse(path, &text, format, &options.columns)?;
+        names::group_owners(
+            &mut table
+                .documents
+                .iter_mut()
+                .map(|d| &mut d.record)
+                .collect::<Vec<_>>(),
+        );
         return Ok(FileContents {
             documents: table.documents,
             problems: table.problems,
@@ -212,6 +220,7 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedDocument, IngestEr
     if record.title.is_empty() {
         record.title = record.id.clone();
     }
+    names::normalize_record(&mut record);
     Ok(ParsedDocument {
         record,
         warnings: warnings.list,

@@ -257,6 +257,7 @@ fn record_from_cells(
     if record.fund.is_none() {
         record.fund = infer_fund(&record);
     }
+    super::names::normalize_record(&mut record);
     record.id = match &record.diarienummer {
         Some(id) => id.clone(),
         None => {
