@@ -127,6 +127,16 @@ pub enum FyndError {
         /// Whether the search was an export (`--format`).
         export: bool,
     },
+    /// `--fields` named a column an export does not have.
+    BadField {
+        /// What the user typed.
+        field: String,
+    },
+    /// Export options that do not go together.
+    BadExport {
+        /// What is wrong and what to write instead.
+        message: String,
+    },
     /// The search library failed.
     Tantivy(tantivy::TantivyError),
 }
@@ -241,7 +251,15 @@ impl fmt::Display for FyndError {
                     "; nothing was indexed. fynd reads .txt, .html, .csv, .tsv, .json, .jsonl, .pdf, .docx and .odt files"
                 )
             }
-            FyndError::BadColumn { message } => f.write_str(message),
+            FyndError::BadColumn { message } | FyndError::BadExport { message } => {
+                f.write_str(message)
+            }
+            FyndError::BadField { field } => write!(
+                f,
+                "no export column {field:?}: columns are {}, {}, or extra.KEY for one key of extra",
+                crate::output::export::CSV_COLUMNS.join(", "),
+                crate::output::export::OPTIONAL_COLUMNS.join(", ")
+            ),
             FyndError::NoMatch { query, export } => write!(
                 f,
                 "no record matches {query:?}{}: try fewer words, --match broad, or fewer filters",

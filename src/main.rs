@@ -11,7 +11,7 @@ use fynd::bench::{self, BenchOptions};
 use fynd::corpus_gen::{self, GenOptions};
 use fynd::index::{delete_records, index_paths_with, FyndIndex, IndexOptions};
 use fynd::ingest::{columns::ColumnMap, ReadOptions};
-use fynd::output::export::{write_export, ExportFormat};
+use fynd::output::export::{write_export_with, ExportFormat, ExportOptions};
 use fynd::output::progress::{CountProgressBar, FileProgressBar};
 use fynd::output::{json::write_json, record_view, text};
 use fynd::query::filters::facet_key;
@@ -206,6 +206,15 @@ enum Command {
         /// Export every hit (not just a page) in this format, streaming.
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Export these columns, in this order (comma-separated): any of the CSV columns,
+        /// body (the whole text), passage (the best-matching passage), or extra.KEY for one
+        /// key of extra as a column of its own. Default: every metadata column.
+        #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+        fields: Vec<String>,
+        /// CSV that Excel with Swedish settings opens directly: UTF-8 byte-order mark,
+        /// semicolons, decimal comma (implies --format csv).
+        #[arg(long, conflicts_with = "json")]
+        excel: bool,
         /// Say how the query was read: each word's terms and forms in the corpus, compound
         /// splits and why, spellings, corrections, the match mode and its window.
         #[arg(long, conflicts_with = "format")]
@@ -384,8 +393,21 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             facet_limit,
             json,
             format,
+            fields,
+            excel,
             explain,
         } => {
+            let format = match (format, excel) {
+                (None, true) => Some(Format::Csv),
+                (Some(format), true) if !matches!(format, Format::Csv) => {
+                    return Err(FyndError::BadExport {
+                        message: "--excel writes CSV: use it with --format csv or alone"
+                            .to_string(),
+                    })
+                }
+                (format, _) => format,
+            };
+            let export_options = ExportOptions::new(fields, excel)?;
             let mut options = filter.options(query);
             options.sort = Some(sort);
             options.facets = Some(facets);
@@ -403,9 +425,10 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                     Format::Json => ExportFormat::Json,
                     Format::Text => ExportFormat::Text,
                 };
-                let hits = export::export(&index, &request, format == ExportFormat::Text)?;
+                let passages = format == ExportFormat::Text || export_options.wants_passage();
+                let hits = export::export(&index, &request, passages)?;
                 let matched = hits.total;
-                write_export(&mut out, hits, format, style)?;
+                write_export_with(&mut out, hits, format, style, &export_options)?;
                 if matched == 0 {
                     written(out.flush())?;
                     return Err(FyndError::NoMatch {

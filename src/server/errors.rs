@@ -94,6 +94,8 @@ impl From<FyndError> for ApiError {
             | FyndError::NoSuchPath { .. }
             | FyndError::NoFiles { .. }
             | FyndError::BadColumn { .. }
+            | FyndError::BadField { .. }
+            | FyndError::BadExport { .. }
             | FyndError::Tantivy(_) => StatusCode::INTERNAL_SERVER_ERROR,
             // The server answers an empty hit list, never this; listed for completeness.
             FyndError::NoMatch { .. } => StatusCode::NOT_FOUND,
