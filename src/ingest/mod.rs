@@ -9,6 +9,7 @@ pub mod esf_plus;
 pub mod html;
 mod lines;
 pub mod names;
+pub mod reports;
 pub mod table;
 pub mod text;
 pub mod walk;
@@ -126,6 +127,9 @@ pub fn parse_bytes_with(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<FileContents, IngestError> {
+    if let Some(kind) = reports::detect(bytes) {
+        return read_report(path, kind, bytes);
+    }
     let decoded = text::decode(bytes).map_err(|reason| IngestError {
         path: path.to_string(),
         line: None,
@@ -174,6 +178,29 @@ pub fn parse_file_with(
             unrecognised_columns: table.unrecognised_columns,
         });
     }
+    Ok(FileContents {
+        documents: vec![parse_document(path, &text)?],
+        ..FileContents::default()
+    })
+}
+
+/// A PDF, Word or OpenDocument report as one document: its text, with the metadata title
+/// in front where the text is running prose (a record printed to PDF keeps its own
+/// heading, which its shape is recognised by).
+fn read_report(
+    path: &str,
+    kind: reports::ReportKind,
+    bytes: &[u8],
+) -> Result<FileContents, IngestError> {
+    let report = reports::to_text(kind, bytes).map_err(|reason| IngestError {
+        path: path.to_string(),
+        line: None,
+        reason,
+    })?;
+    let text = match detect_shape(&report.text) {
+        DocumentShape::WebPage => report.with_title(),
+        _ => report.text,
+    };
     Ok(FileContents {
         documents: vec![parse_document(path, &text)?],
         ..FileContents::default()
