@@ -118,6 +118,8 @@ enum Format {
     Jsonl,
     Json,
     Text,
+    /// An Excel workbook; write it to a file (`> hits.xlsx`).
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -424,7 +426,15 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                     Format::Jsonl => ExportFormat::Jsonl,
                     Format::Json => ExportFormat::Json,
                     Format::Text => ExportFormat::Text,
+                    Format::Xlsx => ExportFormat::Xlsx,
                 };
+                if format == ExportFormat::Xlsx && std::io::IsTerminal::is_terminal(&out) {
+                    return Err(FyndError::BadExport {
+                        message: "an xlsx file is binary: send it to a file, e.g. \
+                                  fynd search samverkan --format xlsx > hits.xlsx"
+                            .to_string(),
+                    });
+                }
                 let passages = format == ExportFormat::Text || export_options.wants_passage();
                 let hits = export::export(&index, &request, passages)?;
                 let matched = hits.total;

@@ -1,7 +1,8 @@
 //! Story: a researcher indexes a region office's Excel sheet and a project bank's JSON,
 //! then exports for pandas, R or Excel: every field its own column (counties too), `extra`
 //! and the source's own spellings as JSON objects, a chosen key of `extra` as a column,
-//! the text or the best passage on request, and a CSV Swedish Excel opens as it is.
+//! the text or the best passage on request, a CSV Swedish Excel opens as it is, and a real
+//! xlsx workbook.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -152,6 +153,41 @@ fn the_excel_variant_has_a_bom_semicolons_and_decimal_commas() {
     assert_eq!(&rows[1][1], "Besöksnäring i fjällen");
     let score = &rows[1][2];
     assert!(score.contains(',') && !score.contains('.'), "{score}");
+}
+
+#[test]
+fn an_xlsx_export_is_a_workbook_with_numbers_and_dates() {
+    use std::io::Read;
+    let output = fynd(&[
+        "search",
+        "",
+        "--format",
+        "xlsx",
+        "--fields",
+        "id,title,granted,start,counties",
+        "--index",
+        index(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(output.stdout)).unwrap();
+    let mut xml = String::new();
+    for part in ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"] {
+        if let Ok(mut file) = archive.by_name(part) {
+            file.read_to_string(&mut xml).unwrap();
+        }
+    }
+    assert_eq!(
+        xml.matches("<row ").count(),
+        1 + 7,
+        "a header and every record"
+    );
+    assert!(xml.contains("Grön omställning i industrin"));
+    assert!(xml.contains("Kronoberg; Kalmar"));
+    // Granted kronor as a number, the start as an Excel day number (1970-01-01 is 25569).
+    assert!(xml.contains("<v>2500000</v>"), "{xml}");
+    let start = fynd::record::Date::parse("2020-01-15").unwrap();
+    let serial = start.days_since_epoch() + 25_569;
+    assert!(xml.contains(&format!("<v>{serial}</v>")), "{xml}");
 }
 
 #[test]

@@ -57,7 +57,9 @@ pub fn detect(bytes: &[u8]) -> Option<ReportKind> {
     let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Some(ReportKind::DamagedArchive);
     };
-    let is_docx = archive.file_names().any(|name| name == "word/document.xml");
+    let is_docx = archive
+        .file_names()
+        .any(|name| name.is_ok_and(|name| name == "word/document.xml"));
     is_docx.then_some(ReportKind::Docx)
 }
 

@@ -20,6 +20,8 @@ pub enum ExportFormat {
     Json,
     /// The human-readable listing, every hit with its passage.
     Text,
+    /// An Excel workbook (.xlsx) with one sheet: numbers as numbers, dates as dates.
+    Xlsx,
 }
 
 /// The CSV columns, in order: every metadata field of a record (not the body text). Lists
@@ -181,6 +183,7 @@ pub fn write_export_with(
             }
             writeln!(out, "\n]}}").map_err(io)?;
         }
+        ExportFormat::Xlsx => write_xlsx(out, &mut hits, &columns)?,
         ExportFormat::Text => {
             writeln!(
                 out,
@@ -227,6 +230,125 @@ fn chosen(hit: &ExportedHit, options: &ExportOptions) -> Value {
         picked.insert(field.clone(), value);
     }
     Value::Object(picked)
+}
+
+/// Rows a sheet holds below its header row: Excel's limit is 1 048 576 rows in all.
+pub const XLSX_MAX_HITS: usize = 1_048_575;
+
+/// Characters a cell holds at most in Excel; a longer text (a body) is cut there, with "…".
+const XLSX_MAX_CELL_CHARS: usize = 32_767;
+
+/// A cell as a spreadsheet should type it.
+enum TypedCell {
+    Number(f64),
+    Date(crate::record::Date),
+    Text(String),
+}
+
+/// The cell of `hit` in `column`, typed: amounts, counts, rates and the score as numbers,
+/// dates as dates, everything else as the CSV writes it.
+fn typed_cell(hit: &ExportedHit, column: &str) -> TypedCell {
+    let r = &hit.record;
+    let number = |n: Option<u64>| n.map(|n| TypedCell::Number(n as f64));
+    let date = |d: Option<crate::record::Date>| d.map(TypedCell::Date);
+    let typed = match column {
+        "score" => Some(TypedCell::Number(f64::from(hit.score))),
+        "budget" => number(r.budget),
+        "granted" => number(r.granted),
+        "budget_eur" => number(r.budget_eur),
+        "granted_eur" => number(r.granted_eur),
+        "participants" => number(r.participants),
+        "cofinancing_rate" => r.cofinancing_rate.map(TypedCell::Number),
+        "start" => date(r.start),
+        "end" => date(r.end),
+        "published" => date(r.published),
+        _ => None,
+    };
+    typed.unwrap_or_else(|| TypedCell::Text(cell(hit, column, '.')))
+}
+
+/// Writes the hits as an xlsx workbook: a bold header row, then one row per hit. The rows
+/// go to a temporary file as they come (rust_xlsxwriter's constant-memory mode), and the
+/// finished file is copied to `out`, so memory does not grow with the export.
+fn write_xlsx(
+    out: &mut impl Write,
+    hits: &mut HitStream,
+    columns: &[String],
+) -> Result<(), FyndError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+    use std::io::{Seek, SeekFrom};
+    if hits.remaining() > XLSX_MAX_HITS {
+        return Err(FyndError::BadExport {
+            message: format!(
+                "{} hits do not fit in one Excel sheet (at most {XLSX_MAX_HITS} rows): export \
+                 with --format csv (or --excel), or narrow the search",
+                hits.remaining()
+            ),
+        });
+    }
+    let xlsx = |err: XlsxError| FyndError::BadExport {
+        message: format!("cannot write the xlsx file: {err}"),
+    };
+    let io = |source: io::Error| FyndError::Io {
+        path: "<xlsx>".into(),
+        source,
+    };
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx)?;
+    sheet.set_name("fynd").map_err(xlsx)?;
+    for (col, name) in columns.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, name, &bold)
+            .map_err(xlsx)?;
+    }
+    for (at, hit) in hits.by_ref().enumerate() {
+        let hit = hit?;
+        let row = at as u32 + 1;
+        for (col, name) in columns.iter().enumerate() {
+            let col = col as u16;
+            match typed_cell(&hit, name) {
+                TypedCell::Number(n) => {
+                    sheet.write_number(row, col, n).map_err(xlsx)?;
+                }
+                TypedCell::Date(d) => {
+                    // Excel has no dates before 1900: such a (mistyped) date stays text.
+                    match ExcelDateTime::from_ymd(d.year as u16, d.month, d.day) {
+                        Ok(excel) if d.year >= 1900 => {
+                            sheet
+                                .write_datetime_with_format(row, col, &excel, &day)
+                                .map_err(xlsx)?;
+                        }
+                        _ => {
+                            sheet.write_string(row, col, d.to_string()).map_err(xlsx)?;
+                        }
+                    }
+                }
+                TypedCell::Text(text) if text.is_empty() => {}
+                TypedCell::Text(text) => {
+                    let text = if text.chars().count() > XLSX_MAX_CELL_CHARS {
+                        let cut: String = text.chars().take(XLSX_MAX_CELL_CHARS - 1).collect();
+                        cut + "…"
+                    } else {
+                        text
+                    };
+                    sheet.write_string(row, col, text).map_err(xlsx)?;
+                }
+            }
+        }
+    }
+    let mut file = tempfile::tempfile().map_err(io)?;
+    workbook.save_to_writer(&mut file).map_err(xlsx)?;
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    let stdout = |source: io::Error| FyndError::Io {
+        path: "<stdout>".into(),
+        source,
+    };
+    io::copy(&mut file, out).map_err(stdout)?;
+    Ok(())
 }
 
 /// How CSV is written: the field separator and the decimal mark of numbers.
