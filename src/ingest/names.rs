@@ -196,32 +196,47 @@ enum Known {
     None,
 }
 
+/// Key → spelling of every known name, per list; built once, so that a name costs one
+/// [`key`] and one lookup however long the lists grow.
+struct KnownNames {
+    regions: HashMap<String, &'static str>,
+    counties: HashMap<String, &'static str>,
+    funds: HashMap<String, &'static str>,
+}
+
+fn known_names() -> &'static KnownNames {
+    static NAMES: std::sync::OnceLock<KnownNames> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut regions: HashMap<String, &'static str> =
+            REGIONS.iter().map(|name| (key(name), *name)).collect();
+        for (alias, official) in REGION_ALIASES {
+            regions.insert(key(alias), official);
+        }
+        let counties = COUNTIES.iter().map(|name| (key(name), *name)).collect();
+        let mut funds = HashMap::new();
+        for (short, long) in FUNDS {
+            funds.insert(key(short), *short);
+            for name in *long {
+                funds.insert(key(name), *short);
+            }
+        }
+        KnownNames {
+            regions,
+            counties,
+            funds,
+        }
+    })
+}
+
 fn known_spelling(name: &str, known: Known) -> Option<&'static str> {
-    let wanted = key(name);
-    match known {
-        Known::Region => REGIONS
-            .iter()
-            .copied()
-            .chain(REGION_ALIASES.iter().map(|(alias, _)| *alias))
-            .find(|official| key(official) == wanted)
-            .map(|found| {
-                REGION_ALIASES
-                    .iter()
-                    .find(|(alias, _)| *alias == found)
-                    .map_or(found, |(_, official)| official)
-            }),
-        Known::County => COUNTIES
-            .iter()
-            .copied()
-            .find(|county| key(county) == wanted),
-        Known::Fund => FUNDS
-            .iter()
-            .find(|(short, long)| {
-                key(short) == wanted || long.iter().any(|name| key(name) == wanted)
-            })
-            .map(|(short, _)| *short),
-        Known::None => None,
-    }
+    let names = known_names();
+    let list = match known {
+        Known::Region => &names.regions,
+        Known::County => &names.counties,
+        Known::Fund => &names.funds,
+        Known::None => return None,
+    };
+    list.get(&key(name)).copied()
 }
 
 /// The facet spelling of `name`: the known name it stands for, else the cleaned name.
