@@ -119,8 +119,54 @@ pub enum FyndError {
         /// What is wrong, and what to write instead.
         reason: String,
     },
+    /// `fynd index` was given a path that does not exist.
+    NoSuchPath {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// `fynd index` found no file to index under the paths it was given.
+    NoFiles {
+        /// The paths as given.
+        paths: Vec<PathBuf>,
+        /// Files seen but not indexable (Markdown notes, unreadable entries).
+        passed_over: usize,
+    },
+    /// `--column` was not of the form HEADER=FIELD with a known field.
+    BadColumn {
+        /// What is wrong and what to write instead.
+        message: String,
+    },
+    /// A search or export matched no record: not a failure of fynd, but a script must be
+    /// able to tell it from a result (exit code 1, as grep and ripgrep do).
+    NoMatch {
+        /// The query as typed.
+        query: String,
+        /// Whether the search was an export (`--format`).
+        export: bool,
+    },
+    /// `--fields` named a column an export does not have.
+    BadField {
+        /// What the user typed.
+        field: String,
+    },
+    /// Export options that do not go together.
+    BadExport {
+        /// What is wrong and what to write instead.
+        message: String,
+    },
     /// The search library failed.
     Tantivy(tantivy::TantivyError),
+}
+
+impl FyndError {
+    /// The process exit code for this error: 1 when nothing matched, 2 for every error
+    /// (the convention of grep and ripgrep, so `if fynd search …` works in a script).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            FyndError::NoMatch { .. } => 1,
+            _ => 2,
+        }
+    }
 }
 
 impl fmt::Display for FyndError {
@@ -232,6 +278,36 @@ impl fmt::Display for FyndError {
             ) => write!(
                 f,
                 "the index could not be read ({err}): it may be damaged. `fynd check` names the damaged files; `fynd index --rebuild PATH...` builds the index anew from your documents"
+            ),
+            FyndError::NoSuchPath { path } => write!(
+                f,
+                "{}: no such file or folder; nothing was indexed (check the path, or list the folder with `ls`)",
+                path.display()
+            ),
+            FyndError::NoFiles { paths, passed_over } => {
+                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                write!(f, "no file to index found in {}", shown.join(", "))?;
+                if *passed_over > 0 {
+                    write!(f, " ({passed_over} passed over: Markdown notes or unreadable entries)")?;
+                }
+                write!(
+                    f,
+                    "; nothing was indexed. fynd reads .txt, .html, .csv, .tsv, .json, .jsonl, .pdf, .docx and .odt files"
+                )
+            }
+            FyndError::BadColumn { message } | FyndError::BadExport { message } => {
+                f.write_str(message)
+            }
+            FyndError::BadField { field } => write!(
+                f,
+                "no export column {field:?}: columns are {}, {}, or extra.KEY for one key of extra",
+                crate::output::export::CSV_COLUMNS.join(", "),
+                crate::output::export::OPTIONAL_COLUMNS.join(", ")
+            ),
+            FyndError::NoMatch { query, export } => write!(
+                f,
+                "no record matches {query:?}{}: try fewer words, --match broad, or fewer filters",
+                if *export { "; the export holds no rows" } else { "" }
             ),
             FyndError::Tantivy(err) => write!(f, "search index error: {err}"),
         }

@@ -10,7 +10,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use fynd::bench::{self, BenchOptions};
 use fynd::corpus_gen::{self, GenOptions};
 use fynd::index::{check_index, delete_records, index_paths_with, FyndIndex, IndexOptions};
-use fynd::output::export::{write_export, ExportFormat};
+use fynd::ingest::{columns::ColumnMap, ReadOptions};
+use fynd::output::export::{write_export_with, ExportFormat, ExportOptions};
 use fynd::output::progress::{CountProgressBar, FileProgressBar};
 use fynd::output::{json::write_json, record_view, text};
 use fynd::query::filters::facet_key;
@@ -117,6 +118,8 @@ enum Format {
     Jsonl,
     Json,
     Text,
+    /// An Excel workbook; write it to a file (`> hits.xlsx`).
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -154,6 +157,11 @@ enum Command {
         /// larger corpus; 0 learns from every file.
         #[arg(long, default_value_t = fynd::index::DEFAULT_LEXICON_SAMPLE)]
         lexicon_sample: usize,
+        /// Read a table column as a record field: "HEADER=FIELD" (repeatable), e.g.
+        /// --column "Beviljat ESF-stöd=granted". Fields: id, title, body, owner, region,
+        /// counties, municipalities, start, end, granted, budget, fund, … (see README).
+        #[arg(long = "column", value_name = "HEADER=FIELD")]
+        columns: Vec<String>,
     },
     /// Remove records from the index by id.
     Delete {
@@ -200,6 +208,15 @@ enum Command {
         /// Export every hit (not just a page) in this format, streaming.
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Export these columns, in this order (comma-separated): any of the CSV columns,
+        /// body (the whole text), passage (the best-matching passage), or extra.KEY for one
+        /// key of extra as a column of its own. Default: every metadata column.
+        #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+        fields: Vec<String>,
+        /// CSV that Excel with Swedish settings opens directly: UTF-8 byte-order mark,
+        /// semicolons, decimal comma (implies --format csv).
+        #[arg(long, conflicts_with = "json")]
+        excel: bool,
         /// Say how the query was read: each word's terms and forms in the corpus, compound
         /// splits and why, spellings, corrections, the match mode and its window.
         #[arg(long, conflicts_with = "format")]
@@ -309,9 +326,13 @@ fn main() -> ExitCode {
         Err(FyndError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
         }
+        Err(err @ FyndError::NoMatch { .. }) => {
+            eprintln!("{err}");
+            ExitCode::from(err.exit_code())
+        }
         Err(err) => {
             eprintln!("error: {err}");
-            ExitCode::FAILURE
+            ExitCode::from(err.exit_code())
         }
     }
 }
@@ -336,8 +357,12 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             strict,
             rebuild,
             lexicon_sample,
+            columns,
         } => {
+            let columns =
+                ColumnMap::parse(&columns).map_err(|message| FyndError::BadColumn { message })?;
             let options = IndexOptions {
+                read: ReadOptions { columns },
                 memory_bytes: memory_mb.max(16) * 1024 * 1024,
                 commit_every: commit_every.max(1),
                 prune: !no_prune,
@@ -396,8 +421,21 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             facet_limit,
             json,
             format,
+            fields,
+            excel,
             explain,
         } => {
+            let format = match (format, excel) {
+                (None, true) => Some(Format::Csv),
+                (Some(format), true) if !matches!(format, Format::Csv) => {
+                    return Err(FyndError::BadExport {
+                        message: "--excel writes CSV: use it with --format csv or alone"
+                            .to_string(),
+                    })
+                }
+                (format, _) => format,
+            };
+            let export_options = ExportOptions::new(fields, excel)?;
             let mut options = filter.options(query);
             options.sort = Some(sort);
             options.facets = Some(facets);
@@ -414,9 +452,26 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                     Format::Jsonl => ExportFormat::Jsonl,
                     Format::Json => ExportFormat::Json,
                     Format::Text => ExportFormat::Text,
+                    Format::Xlsx => ExportFormat::Xlsx,
                 };
-                let hits = export::export(&index, &request, format == ExportFormat::Text)?;
-                write_export(&mut out, hits, format, style)?;
+                if format == ExportFormat::Xlsx && std::io::IsTerminal::is_terminal(&out) {
+                    return Err(FyndError::BadExport {
+                        message: "an xlsx file is binary: send it to a file, e.g. \
+                                  fynd search samverkan --format xlsx > hits.xlsx"
+                            .to_string(),
+                    });
+                }
+                let passages = format == ExportFormat::Text || export_options.wants_passage();
+                let hits = export::export(&index, &request, passages)?;
+                let matched = hits.total;
+                write_export_with(&mut out, hits, format, style, &export_options)?;
+                if matched == 0 {
+                    written(out.flush())?;
+                    return Err(FyndError::NoMatch {
+                        query: request.query.clone(),
+                        export: true,
+                    });
+                }
             } else {
                 request.limit = limit.unwrap_or(10);
                 let response = search(&index, &request)?;
@@ -427,6 +482,13 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                     if explain {
                         written(text::write_reading(&mut out, &response.explain))?;
                     }
+                }
+                if response.total == 0 {
+                    written(out.flush())?;
+                    return Err(FyndError::NoMatch {
+                        query: response.query.clone(),
+                        export: false,
+                    });
                 }
             }
         }

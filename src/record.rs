@@ -197,6 +197,13 @@ pub struct ProjectRecord {
     pub budget: Option<u64>,
     /// Granted EU support in whole SEK.
     pub granted: Option<u64>,
+    /// Total project budget in whole euro, where the source gives it in euro (an amount in
+    /// euro never lands in `budget`, which is kronor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_eur: Option<u64>,
+    /// Granted EU support in whole euro, where the source gives it in euro.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted_eur: Option<u64>,
     /// EU co-financing rate in percent (40.0 for "40%").
     pub cofinancing_rate: Option<f64>,
     /// Number of participants.
@@ -214,6 +221,11 @@ pub struct ProjectRecord {
     pub counties: Vec<String>,
     /// Metadata the parsers do not know, label → value, verbatim.
     pub extra: BTreeMap<String, String>,
+    /// The text a source wrote for a field whose typed or normalised value reads
+    /// differently, field name → text as written ("granted" → "1,2 mkr", "region" →
+    /// "Småland och Öarna"), so that every number and name can be checked against the source.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub as_written: BTreeMap<String, String>,
 }
 
 impl ProjectRecord {
@@ -242,6 +254,8 @@ impl ProjectRecord {
             published: None,
             budget: None,
             granted: None,
+            budget_eur: None,
+            granted_eur: None,
             cofinancing_rate: None,
             participants: None,
             strategic_importance: None,
@@ -250,6 +264,7 @@ impl ProjectRecord {
             municipalities: Vec::new(),
             counties: Vec::new(),
             extra: BTreeMap::new(),
+            as_written: BTreeMap::new(),
         }
     }
 

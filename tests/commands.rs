@@ -201,7 +201,16 @@ fn swedish_field_names_and_the_json_contract() {
     );
     let text = ok(&["search", "samverkan", "--filter", "fond=esf+"]);
     assert!(text.contains("fund \"esf+\" matched \"ESF+\""), "{text}");
-    let text = ok(&["search", "", "--filter", "region=norrland"]);
+    // Nothing matches: the suggestion on stdout, the "no match" on stderr, exit code 1.
+    let (success, text, err) = fynd(&[
+        "search",
+        "",
+        "--filter",
+        "region=norrland",
+        "--index",
+        index(),
+    ]);
+    assert!(!success && err.contains("no record matches"), "{err}");
     assert!(
         text.contains("No region is called \"norrland\"; did you mean \"Mellersta Norrland\"?"),
         "{text}"

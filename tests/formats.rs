@@ -163,6 +163,11 @@ fn tables_in_every_format_and_header_spelling_give_the_same_records() {
             "unknown columns kept"
         );
         records.iter_mut().for_each(|r| r.extra.clear());
+        // The CSV writes the amount grouped ("1 500 000"): kept as written beside the number.
+        if name == "t.csv" {
+            assert_eq!(records[0].as_written["granted"], "1 500 000");
+        }
+        records.iter_mut().for_each(|r| r.as_written.clear());
         results.push((name, records));
     }
     for (name, records) in &results[1..] {
@@ -221,7 +226,8 @@ fn bad_values_and_bad_rows_are_reported_with_file_and_line_and_the_rest_is_index
         "{warnings}"
     );
     assert!(
-        warnings.contains("table.csv:2: beviljat_belopp_sek: \"tusen kronor\" is not an amount"),
+        warnings
+            .contains("table.csv:2: beviljat_belopp_sek: \"tusen kronor\" is not an exact amount"),
         "{warnings}"
     );
     assert!(

@@ -271,6 +271,9 @@ fn esf_project_page_004() {
                 "E-post": "per.holmstrom@regionorebro.se",
                 "Telefonnummer": "019-6026305",
             },
+            // The amounts as the page writes them (no-break spaces between the groups),
+            // beside the numbers read from them.
+            "as_written": {"budget": "6\u{a0}036\u{a0}644 kr", "granted": "6\u{a0}036\u{a0}644 kr"},
         }),
     );
     assert_body(

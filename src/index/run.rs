@@ -56,6 +56,8 @@ pub struct IndexOptions {
     /// from this many files spread evenly over it, so that a million files are not read
     /// twice. `0` learns from every file.
     pub lexicon_sample: usize,
+    /// How files are read (the user's own column names).
+    pub read: ingest::ReadOptions,
 }
 
 /// Files a new index's lexicon is learned from by default. A hundred thousand documents
@@ -74,6 +76,7 @@ impl Default for IndexOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             rebuild: false,
             lexicon_sample: DEFAULT_LEXICON_SAMPLE,
+            read: ingest::ReadOptions::default(),
         }
     }
 }
@@ -99,6 +102,9 @@ pub struct IndexSummary {
     pub skipped: Vec<String>,
     /// Values that could not be read in files that were indexed.
     pub warnings: Vec<String>,
+    /// Table columns no record field was found for, one entry per file ("path: a, b"):
+    /// their values are kept in `extra`, and `--column HEADER=FIELD` maps them.
+    pub unrecognised_columns: Vec<String>,
     /// Commits made; everything up to the last one survives a crash.
     pub commits: usize,
     /// Whether the lexicon was learned anew from the files (a new index, or `--rebuild`).
@@ -202,7 +208,7 @@ fn read_one(
         Ok(bytes) => bytes,
         Err(err) => return skipped(format!("cannot read file: {err}")),
     };
-    match ingest::parse_bytes(&shown, &bytes) {
+    match ingest::parse_bytes_with(&shown, &bytes, &options.read) {
         Ok(contents) => FileOutcome::Parsed {
             documents: contents
                 .documents
@@ -238,8 +244,22 @@ pub fn index_paths_with(
     options: &IndexOptions,
     progress: &mut dyn IndexProgress,
 ) -> Result<IndexSummary, FyndError> {
+    // A path that is not there is a typo more often than not: stop before an index is
+    // created or changed, rather than index the rest and prune what the path gave before.
+    if let Some(missing) = roots.iter().find(|root| !root.exists()) {
+        return Err(FyndError::NoSuchPath {
+            path: missing.clone(),
+        });
+    }
+    let walked = ingest::walk::collect_files(roots);
+    if walked.0.is_empty() {
+        return Err(FyndError::NoFiles {
+            paths: roots.to_vec(),
+            passed_over: walked.1.len(),
+        });
+    }
     if !options.rebuild {
-        return index_in_place(dir, roots, options, progress);
+        return index_in_place(dir, roots, walked, options, progress);
     }
     let io_error = |path: &Path| {
         let path = path.to_path_buf();
@@ -280,7 +300,7 @@ pub fn index_paths_with(
         rebuild: false,
         ..options.clone()
     };
-    let summary = index_in_place(&building, roots, &fresh, progress)?;
+    let summary = index_in_place(&building, roots, walked, &fresh, progress)?;
     drop(old);
     // The swap: two renames in one folder, microseconds apart. A search that opens the
     // index between them finds no index (an open index keeps reading the old files);
@@ -296,7 +316,8 @@ pub fn index_paths_with(
     Ok(summary)
 }
 
-/// Indexes every file under `roots` into the index at `dir`: files are read and parsed on
+/// Indexes the files `walked` found under `roots` (the files, and the entries that could
+/// not be read) into the index at `dir`: files are read and parsed on
 /// several threads, new and changed files are upserted by id through one writer, records of
 /// files that are gone are removed, and the work is committed in batches with the manifest
 /// saved after each commit. A file that cannot be parsed is skipped and reported; it never
@@ -304,6 +325,7 @@ pub fn index_paths_with(
 fn index_in_place(
     dir: &Path,
     roots: &[PathBuf],
+    walked: (Vec<PathBuf>, Vec<(PathBuf, String)>),
     options: &IndexOptions,
     progress: &mut dyn IndexProgress,
 ) -> Result<IndexSummary, FyndError> {
@@ -318,7 +340,7 @@ fn index_in_place(
     let io_error = |path: PathBuf| move |source: std::io::Error| FyndError::Io { path, source };
     let mut manifest =
         Manifest::load(dir).map_err(|source| FyndError::loading(dir, MANIFEST_FILE, source))?;
-    let (files, unreadable) = ingest::walk::collect_files(roots);
+    let (files, unreadable) = walked;
     let mut summary = IndexSummary {
         files_seen: files.len(),
         ..IndexSummary::default()
@@ -451,6 +473,13 @@ fn index_in_place(
                         summary
                             .skipped
                             .extend(contents.problems.iter().map(ToString::to_string));
+                        if !contents.unrecognised_columns.is_empty() {
+                            summary.unrecognised_columns.push(format!(
+                                "{}: {}",
+                                files[file_number].display(),
+                                contents.unrecognised_columns.join(", ")
+                            ));
+                        }
                         let before = manifest
                             .files
                             .get(&key)
@@ -622,7 +651,7 @@ fn learn_from_files(
                         let readable = std::fs::metadata(path)
                             .is_ok_and(|m| m.len() <= options.max_file_bytes);
                         if readable {
-                            if let Ok(contents) = ingest::read_file(path) {
+                            if let Ok(contents) = ingest::read_file_with(path, &options.read) {
                                 for parsed in &contents.documents {
                                     record_texts(&parsed.record).for_each(|t| learner.add(t));
                                 }

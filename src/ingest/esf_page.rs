@@ -2,9 +2,8 @@
 //! then metadata lines whose labels are glued to their values
 //! ("ProjektägareRegionförbundet Örebro"), then titled sections and partner lists.
 
-use super::lines::{
-    bullet_item, is_chrome, is_cookie_notice, join_paragraphs, parse_amount_sek, parse_period,
-};
+use super::amount::{put_amount, AmountField, AmountUnit};
+use super::lines::{bullet_item, is_chrome, is_cookie_notice, join_paragraphs, parse_period};
 use super::Warnings;
 use crate::record::{DocumentShape, ProjectRecord};
 
@@ -188,11 +187,15 @@ fn apply_label(
         Label::Owner => record.owner = Some(value.to_string()),
         Label::Region => record.region = Some(value.to_string()),
         Label::Diarienummer => record.diarienummer = Some(value.to_string()),
-        Label::Granted | Label::Budget => match parse_amount_sek(value) {
-            Some(amount) if matches!(meaning, Label::Granted) => record.granted = Some(amount),
-            Some(amount) => record.budget = Some(amount),
-            None => keep_unparsed("an amount in kronor", record),
-        },
+        Label::Granted | Label::Budget => {
+            let field = match meaning {
+                Label::Granted => AmountField::Granted,
+                _ => AmountField::Budget,
+            };
+            if let Err(reason) = put_amount(record, field, value, AmountUnit::PLAIN) {
+                keep_unparsed(&format!("an exact amount: it {reason}"), record);
+            }
+        }
         Label::Period => match parse_period(value) {
             Some((start, end)) => {
                 record.start = Some(start);

@@ -92,27 +92,6 @@ fn swedish_long_date(line: &str) -> Option<Date> {
     Date::new(year, month, day)
 }
 
-/// An amount in whole SEK from text such as "6 036 644 kr", "6036644 SEK" or
-/// "1 234,50 kr" (öre are dropped).
-pub fn parse_amount_sek(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let lower = text.to_lowercase();
-    let number = lower
-        .trim_end_matches("sek")
-        .trim_end_matches("kr")
-        .trim_end_matches(':')
-        .trim();
-    let whole = number.split(',').next()?;
-    let digits: String = whole
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.' && *c != '\u{a0}' && *c != '\u{202f}')
-        .collect();
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
-}
-
 /// A percentage such as "40%", "40 %" or "42,5%" as a number of percent.
 pub fn parse_percent(text: &str) -> Option<f64> {
     let number = text.trim().strip_suffix('%')?.trim().replace(',', ".");
@@ -183,9 +162,6 @@ mod tests {
             Date::parse("2016-08-25")
         );
         assert_eq!(standalone_date("2016-08-25 kl 10"), None);
-        assert_eq!(parse_amount_sek("6 036 644 kr"), Some(6_036_644));
-        assert_eq!(parse_amount_sek("1 234,50 kr"), Some(1_234));
-        assert_eq!(parse_amount_sek("ca 5 miljoner"), None);
         assert_eq!(parse_percent("40%"), Some(40.0));
         assert_eq!(parse_percent("42,5 %"), Some(42.5));
         assert_eq!(

@@ -2,12 +2,15 @@
 //! ([`text`]), recognises the document shape from the content and hands the text to the
 //! parser for that shape ([`esf_plus`], [`esf_page`], [`web_page`]).
 
-mod columns;
+pub mod amount;
+pub mod columns;
 mod delimited;
 pub mod esf_page;
 pub mod esf_plus;
 pub mod html;
 mod lines;
+pub mod names;
+pub mod reports;
 pub mod table;
 pub mod text;
 pub mod walk;
@@ -83,11 +86,25 @@ pub struct FileContents {
     pub documents: Vec<ParsedDocument>,
     /// Problems with the file as a whole or with rows that were skipped.
     pub problems: Vec<IngestError>,
+    /// Columns of a table that no record field was found for (kept in `extra`).
+    pub unrecognised_columns: Vec<String>,
+}
+
+/// How files are read: the user's own column names.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// `--column HEADER=FIELD` mappings, tried before the built-in column names.
+    pub columns: columns::ColumnMap,
 }
 
 /// Reads one file: decodes it (UTF-8, UTF-16, Windows-1252) and parses it as a table of
 /// records or as one document, recognised by content.
 pub fn read_file(path: &Path) -> Result<FileContents, IngestError> {
+    read_file_with(path, &ReadOptions::default())
+}
+
+/// [`read_file`] with the user's reading options.
+pub fn read_file_with(path: &Path, options: &ReadOptions) -> Result<FileContents, IngestError> {
     let shown = path.display().to_string();
     let error = |reason: String| IngestError {
         path: shown.clone(),
@@ -95,19 +112,31 @@ pub fn read_file(path: &Path) -> Result<FileContents, IngestError> {
         reason,
     };
     let bytes = std::fs::read(path).map_err(|err| error(format!("cannot read file: {err}")))?;
-    parse_bytes(&shown, &bytes)
+    parse_bytes_with(&shown, &bytes, options)
 }
 
 /// Decodes and parses a file's bytes; `path` names it in the records and in errors. Any
 /// byte string gives records or an error, never a panic (a property test and a fuzz target
 /// hold it to that).
 pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<FileContents, IngestError> {
+    parse_bytes_with(path, bytes, &ReadOptions::default())
+}
+
+/// [`parse_bytes`] with the user's reading options.
+pub fn parse_bytes_with(
+    path: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<FileContents, IngestError> {
+    if let Some(kind) = reports::detect(bytes) {
+        return read_report(path, kind, bytes);
+    }
     let decoded = text::decode(bytes).map_err(|reason| IngestError {
         path: path.to_string(),
         line: None,
         reason,
     })?;
-    let mut contents = parse_file(path, &decoded.text)?;
+    let mut contents = parse_file_with(path, &decoded.text, options)?;
     let notes = decoding_warnings(path, decoded.warnings);
     match contents.documents.first_mut() {
         Some(first) => first.warnings.extend(notes),
@@ -130,6 +159,15 @@ fn decoding_warnings(
 
 /// Parses decoded text as a table of records or as one document.
 pub fn parse_file(path: &str, text: &str) -> Result<FileContents, IngestError> {
+    parse_file_with(path, text, &ReadOptions::default())
+}
+
+/// [`parse_file`] with the user's reading options.
+pub fn parse_file_with(
+    path: &str,
+    text: &str,
+    options: &ReadOptions,
+) -> Result<FileContents, IngestError> {
     let mut text = text::normalize_line_ends(text);
     if html::looks_like(&text) {
         // A record or project page saved as HTML carries its own heading; only a plain
@@ -149,19 +187,50 @@ pub fn parse_file(path: &str, text: &str) -> Result<FileContents, IngestError> {
             }));
         return Ok(FileContents {
             documents: vec![document],
-            problems: Vec::new(),
+            ..FileContents::default()
         });
     }
     if let Some(format) = table::detect(&text) {
-        let (documents, problems) = table::parse(path, &text, format)?;
+        let mut table = table::parse(path, &text, format, &options.columns)?;
+        names::group_owners(
+            &mut table
+                .documents
+                .iter_mut()
+                .map(|d| &mut d.record)
+                .collect::<Vec<_>>(),
+        );
         return Ok(FileContents {
-            documents,
-            problems,
+            documents: table.documents,
+            problems: table.problems,
+            unrecognised_columns: table.unrecognised_columns,
         });
     }
     Ok(FileContents {
         documents: vec![parse_document(path, &text)?],
-        problems: Vec::new(),
+        ..FileContents::default()
+    })
+}
+
+/// A PDF, Word or OpenDocument report as one document: its text, with the metadata title
+/// in front where the text is running prose (a record printed to PDF keeps its own
+/// heading, which its shape is recognised by).
+fn read_report(
+    path: &str,
+    kind: reports::ReportKind,
+    bytes: &[u8],
+) -> Result<FileContents, IngestError> {
+    let report = reports::to_text(kind, bytes).map_err(|reason| IngestError {
+        path: path.to_string(),
+        line: None,
+        reason,
+    })?;
+    let text = match detect_shape(&report.text) {
+        DocumentShape::WebPage => report.with_title(),
+        _ => report.text,
+    };
+    Ok(FileContents {
+        documents: vec![parse_document(path, &text)?],
+        ..FileContents::default()
     })
 }
 
@@ -247,6 +316,7 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedDocument, IngestEr
     if record.title.is_empty() {
         record.title = record.id.clone();
     }
+    names::normalize_record(&mut record);
     Ok(ParsedDocument {
         record,
         warnings: warnings.list,

@@ -1,10 +1,12 @@
-//! Tables of records: CSV/TSV with a header row, JSON arrays of objects and JSON Lines —
-//! one project per row or object, columns mapped to fields by name ([`super::columns`]).
+//! Tables of records: CSV/TSV with a header row, JSON arrays of objects (bare, or under one
+//! key of an object: `{"projects": [...]}`) and JSON Lines — one project per row or object,
+//! columns mapped to fields by name ([`super::columns`]).
 
-use super::columns::{self, Column};
+use super::columns::{self, Column, ColumnMap, Header};
 use super::{content_id, IngestError, ParsedDocument};
 use crate::record::{DocumentShape, ProjectRecord};
 use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
 
 /// How a table is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +17,20 @@ pub enum TableFormat {
     JsonArray,
     /// One JSON object per line.
     JsonLines,
+    /// `{"projects": [{...}, ...]}`: one object whose only array of objects holds the
+    /// records (other members, such as a count or a date, are not records).
+    JsonWrapped,
+}
+
+/// The one member of a JSON object that is an array of objects, if exactly one is.
+fn wrapped_records(object: &serde_json::Map<String, Value>) -> Option<&str> {
+    let mut arrays = object.iter().filter(|(_, value)| {
+        value
+            .as_array()
+            .is_some_and(|items| !items.is_empty() && items.iter().all(Value::is_object))
+    });
+    let (key, _) = arrays.next()?;
+    arrays.next().is_none().then_some(key.as_str())
 }
 
 /// Recognises a table from its content: JSON by its first character, delimited text by a
@@ -24,6 +40,15 @@ pub fn detect(text: &str) -> Option<TableFormat> {
     let trimmed = text.trim_start();
     if opens_json(trimmed, '[') {
         return Some(TableFormat::JsonArray);
+    }
+    // An object holding the records under a key. JSON Lines fail to parse as one value at
+    // their second line, so trying costs them one line.
+    if trimmed.starts_with('{') {
+        if let Ok(Value::Object(object)) = serde_json::from_str::<Value>(trimmed) {
+            if wrapped_records(&object).is_some() {
+                return Some(TableFormat::JsonWrapped);
+            }
+        }
     }
     let first_line = trimmed.lines().next()?.trim();
     if opens_json(first_line, '{') && first_line.ends_with('}') {
@@ -66,14 +91,31 @@ fn opens_json(text: &str, bracket: char) -> bool {
     rest.trim_start().starts_with(['"', '}'])
 }
 
-/// Parses every row of a table. A row that cannot be read is reported (with its line) and
-/// skipped; the other rows are returned.
+/// One row: its line (0 where the line is not known), its number in a JSON array, and its
+/// cells as (column, text).
+type Row = (usize, Option<usize>, Vec<(String, String)>);
+
+/// The records of a table and what was wrong with it.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// One record per row, each with its warnings.
+    pub documents: Vec<ParsedDocument>,
+    /// Rows that were skipped, and problems with the table as a whole.
+    pub problems: Vec<IngestError>,
+    /// Columns no field was found for, in order of first appearance: their values are
+    /// kept in each record's `extra`; `--column HEADER=FIELD` maps them.
+    pub unrecognised_columns: Vec<String>,
+}
+
+/// Parses every row of a table, columns read through `map`. A row that cannot be read is
+/// reported (with its line) and skipped; the other rows are returned.
 pub fn parse(
     path: &str,
     text: &str,
     format: TableFormat,
-) -> Result<(Vec<ParsedDocument>, Vec<IngestError>), IngestError> {
-    let mut rows: Vec<(usize, Vec<(String, String)>)> = Vec::new();
+    map: &ColumnMap,
+) -> Result<Table, IngestError> {
+    let mut rows: Vec<Row> = Vec::new();
     let mut problems = Vec::new();
     // Rows read with their quotes as text (line, reason): warnings on their records.
     let mut repaired: Vec<(usize, String)> = Vec::new();
@@ -87,7 +129,7 @@ pub fn parse(
             let table = super::delimited::read(text, delimiter);
             for (line, cells) in table.rows {
                 let cells = table.headers.iter().cloned().zip(cells);
-                rows.push((line, cells.collect()));
+                rows.push((line, None, cells.collect()));
             }
             repaired = table.repaired;
             problems.extend(
@@ -97,16 +139,29 @@ pub fn parse(
                     .map(|(line, reason)| problem(line, reason)),
             );
         }
-        TableFormat::JsonArray => {
-            let values: Vec<Value> = serde_json::from_str(text).map_err(|err| {
-                problem(
-                    Some(err.line()),
-                    format!("not a valid JSON array of objects: {err}"),
-                )
-            })?;
+        TableFormat::JsonArray | TableFormat::JsonWrapped => {
+            let values: Vec<Value> = if format == TableFormat::JsonArray {
+                serde_json::from_str(text).map_err(|err| {
+                    problem(
+                        Some(err.line()),
+                        format!("not a valid JSON array of objects: {err}"),
+                    )
+                })?
+            } else {
+                let Ok(Value::Object(mut object)) = serde_json::from_str::<Value>(text) else {
+                    return Err(problem(None, "not a valid JSON object".to_string()));
+                };
+                let key = wrapped_records(&object)
+                    .map(str::to_string)
+                    .ok_or_else(|| problem(None, "no array of records in the object".into()))?;
+                match object.remove(&key) {
+                    Some(Value::Array(items)) => items,
+                    _ => Vec::new(),
+                }
+            };
             for (index, value) in values.into_iter().enumerate() {
                 match object_cells(value) {
-                    Some(cells) => rows.push((0, cells)),
+                    Some(cells) => rows.push((0, Some(index + 1), cells)),
                     None => problems.push(problem(
                         None,
                         format!(
@@ -126,7 +181,7 @@ pub fn parse(
                     .ok()
                     .and_then(object_cells)
                 {
-                    Some(cells) => rows.push((index + 1, cells)),
+                    Some(cells) => rows.push((index + 1, None, cells)),
                     None => problems.push(problem(
                         Some(index + 1),
                         "not a JSON object; line skipped".to_string(),
@@ -135,9 +190,26 @@ pub fn parse(
             }
         }
     }
+    let mut headers: HashMap<String, Header> = HashMap::new();
+    let mut unrecognised: Vec<String> = Vec::new();
+    let mut seen_unrecognised: BTreeSet<String> = BTreeSet::new();
     let mut documents: Vec<(usize, ParsedDocument)> = rows
         .into_iter()
-        .map(|(line, cells)| (line, record_from_cells(path, line, &cells)))
+        .map(|(line, element, cells)| {
+            for (name, _) in &cells {
+                if !headers.contains_key(name) {
+                    let header = map.header(name);
+                    if header.column == Column::Other && seen_unrecognised.insert(name.clone()) {
+                        unrecognised.push(name.clone());
+                    }
+                    headers.insert(name.clone(), header);
+                }
+            }
+            (
+                line,
+                record_from_cells(path, line, element, &cells, &headers),
+            )
+        })
         .collect();
     for (line, reason) in repaired {
         // Rows are in line order.
@@ -145,7 +217,11 @@ pub fn parse(
             documents[at].1.warnings.push(problem(Some(line), reason));
         }
     }
-    Ok((super::last_of_each_id(documents), problems))
+    Ok(Table {
+        documents: super::last_of_each_id(documents),
+        problems,
+        unrecognised_columns: unrecognised,
+    })
 }
 
 /// The cells of a JSON object as (column, text) pairs; `None` for anything but an object.
@@ -176,22 +252,32 @@ fn object_cells(value: Value) -> Option<Vec<(String, String)>> {
     )
 }
 
-fn record_from_cells(path: &str, line: usize, cells: &[(String, String)]) -> ParsedDocument {
+fn record_from_cells(
+    path: &str,
+    line: usize,
+    element: Option<usize>,
+    cells: &[(String, String)],
+    headers: &HashMap<String, Header>,
+) -> ParsedDocument {
     let mut record = ProjectRecord::new(path, DocumentShape::TableRecord);
     let mut warnings = Vec::new();
     let at = (line > 0).then_some(line);
+    // A JSON array has no line per record: the warning names the record's place instead.
+    let place = element.map_or(String::new(), |n| format!("record {n}: "));
     for (name, value) in cells {
-        columns::apply(&mut record, name, value, &mut |reason| {
+        let header = headers[name];
+        columns::apply(&mut record, name, header, value, &mut |reason| {
             warnings.push(IngestError {
                 path: path.to_string(),
                 line: at,
-                reason,
+                reason: format!("{place}{reason}"),
             })
         });
     }
     if record.fund.is_none() {
         record.fund = infer_fund(&record);
     }
+    super::names::normalize_record(&mut record);
     record.id = match &record.diarienummer {
         Some(id) => id.clone(),
         None => {

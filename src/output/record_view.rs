@@ -7,7 +7,8 @@ use serde_json::Value;
 use std::io::{self, Write};
 
 /// The rows of the metadata table: field name and value ("–" when the record has none).
-/// Every field of the record is listed, then secondary themes and extra metadata by name.
+/// Every field of the record is listed, then secondary themes and extra metadata by name,
+/// then the source's own spelling of fields whose value was read or normalised.
 pub fn metadata_rows(record: &ProjectRecord) -> Vec<(String, String)> {
     let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".to_string());
     let show = |v: Option<String>| v.unwrap_or_else(|| "–".to_string());
@@ -54,6 +55,14 @@ pub fn metadata_rows(record: &ProjectRecord) -> Vec<(String, String)> {
             show(record.granted.map(|n| format!("{n} kr"))),
         ),
         (
+            "budget_eur".into(),
+            show(record.budget_eur.map(|n| format!("{n} €"))),
+        ),
+        (
+            "granted_eur".into(),
+            show(record.granted_eur.map(|n| format!("{n} €"))),
+        ),
+        (
             "cofinancing_rate".into(),
             show(record.cofinancing_rate.map(|x| format!("{x} %"))),
         ),
@@ -71,12 +80,16 @@ pub fn metadata_rows(record: &ProjectRecord) -> Vec<(String, String)> {
         ),
         ("partners".into(), list(&record.partners)),
         ("municipalities".into(), list(&record.municipalities)),
+        ("counties".into(), list(&record.counties)),
     ];
     for (theme, answer) in &record.secondary_themes {
         rows.push((format!("secondary theme: {theme}"), answer.clone()));
     }
     for (key, value) in &record.extra {
         rows.push((format!("extra: {key}"), value.clone()));
+    }
+    for (field, text) in &record.as_written {
+        rows.push((format!("as written: {field}"), text.clone()));
     }
     rows.push(("path".into(), record.path.clone()));
     rows

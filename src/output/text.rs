@@ -265,6 +265,11 @@ pub fn write_index_summary(
     }
     write_capped(out, "Skipped", &summary.skipped)?;
     write_capped(out, "Warnings", &summary.warnings)?;
+    write_capped(
+        out,
+        "Columns kept in extra, no field found for them (map one with --column \"HEADER=FIELD\")",
+        &summary.unrecognised_columns,
+    )?;
     Ok(())
 }
 

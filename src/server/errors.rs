@@ -92,7 +92,14 @@ impl From<FyndError> for ApiError {
             | FyndError::Io { .. }
             | FyndError::Strict { .. }
             | FyndError::BadBenchQuery { .. }
+            | FyndError::NoSuchPath { .. }
+            | FyndError::NoFiles { .. }
+            | FyndError::BadColumn { .. }
+            | FyndError::BadField { .. }
+            | FyndError::BadExport { .. }
             | FyndError::Tantivy(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            // The server answers an empty hit list, never this; listed for completeness.
+            FyndError::NoMatch { .. } => StatusCode::NOT_FOUND,
         };
         // The first line is the message; the CLI's caret lines follow it.
         let text = err.to_string();
