@@ -163,7 +163,9 @@ impl FyndError {
     /// (the convention of grep and ripgrep, so `if fynd search …` works in a script).
     pub fn exit_code(&self) -> u8 {
         match self {
-            FyndError::NoMatch { .. } => 1,
+            // A negative answer, not a failure: as grep finding nothing, or diff finding
+            // differences.
+            FyndError::NoMatch { .. } | FyndError::CheckFailed { .. } => 1,
             _ => 2,
         }
     }

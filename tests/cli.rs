@@ -3,18 +3,12 @@
 
 mod common;
 
+use common::fynd;
+
 use common::corpus_dir;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn fynd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fynd"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the fynd binary runs")
-}
+use std::process::Output;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()

@@ -5,17 +5,11 @@
 
 mod common;
 
+use common::fynd;
+
 use common::corpus_dir;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn fynd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fynd"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the fynd binary runs")
-}
+use std::process::Output;
 
 fn text(output: &Output) -> String {
     format!(
@@ -83,7 +77,7 @@ fn a_damaged_index_is_named_checked_and_rebuilt() {
     let store = file_ending(&index, ".store");
     damage(&store);
     let search = fynd(&["search", "samverkan", "--index", index_arg]);
-    assert_eq!(search.status.code(), Some(1), "{}", text(&search));
+    assert_eq!(search.status.code(), Some(2), "{}", text(&search));
     assert!(
         text(&search).contains("may be damaged"),
         "{}",
@@ -120,7 +114,7 @@ fn a_damaged_index_is_named_checked_and_rebuilt() {
             _ => build(&[]),
         };
         let said = text(&output);
-        assert_eq!(output.status.code(), Some(1), "{file}: {said}");
+        assert_eq!(output.status.code(), Some(2), "{file}: {said}");
         assert!(
             said.contains(&format!("is damaged: {file} cannot be read"))
                 && said.contains("fynd index --rebuild --index"),

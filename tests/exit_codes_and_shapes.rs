@@ -3,16 +3,10 @@
 //! an error, 1 for no match, as grep and ripgrep); a JSON export that keeps its records
 //! under a key is read record by record.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn fynd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fynd"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the fynd binary runs")
-}
+use common::fynd;
+use std::path::{Path, PathBuf};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -4,17 +4,11 @@
 //! the text or the best passage on request, a CSV Swedish Excel opens as it is, and a real
 //! xlsx workbook.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+mod common;
 
-fn fynd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fynd"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the fynd binary runs")
-}
+use common::fynd;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 fn own(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

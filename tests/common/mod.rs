@@ -10,6 +10,7 @@ use fynd::index::{IndexSummary, DEFAULT_WRITER_MEMORY};
 use fynd::query::{search, SearchRequest, SearchResponse};
 use fynd::record::{Date, DocumentShape, ProjectRecord};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 /// Regions of the generated records (with and without diacritics in their names).
@@ -354,4 +355,13 @@ pub fn generated_index_with_deletes(replaced: usize) -> (tempfile::TempDir, Fynd
     writer.commit().unwrap();
     drop(writer);
     (dir, index)
+}
+
+/// Runs the `fynd` binary with `args` (colours off) and returns what it printed and its status.
+pub fn fynd(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fynd"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the fynd binary runs")
 }
