@@ -102,6 +102,14 @@ pub enum FyndError {
         /// What is wrong, and what to write instead.
         reason: String,
     },
+    /// An option of a research view (`fynd trend`, `kwic`, `similar`, `cooccur`) that
+    /// cannot be used as given.
+    BadView {
+        /// Which option (`--by`, `--sum`, `--plot`, …).
+        option: String,
+        /// What is wrong, and what to write instead.
+        message: String,
+    },
     /// The search library failed.
     Tantivy(tantivy::TantivyError),
 }
@@ -189,6 +197,7 @@ impl fmt::Display for FyndError {
             FyndError::BadBenchQuery { path, line, reason } => {
                 write!(f, "{}:{line}: {reason}", path.display())
             }
+            FyndError::BadView { option, message } => write!(f, "{option}: {message}"),
             FyndError::Tantivy(err) => write!(f, "search index error: {err}"),
         }
     }

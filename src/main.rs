@@ -278,6 +278,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Research view: matching projects per year (or start year, fund, region, county,
+    /// programme area), several queries side by side, as a table with bars, JSON, CSV or an
+    /// SVG chart.
+    Trend {
+        /// Queries, one series each (quote a query of several words).
+        #[arg(required = true)]
+        queries: Vec<String>,
+        /// Buckets: year (every year a project runs), start_year, fund, region, county or
+        /// programme_area.
+        #[arg(long, default_value = "year")]
+        by: String,
+        /// Show each count as a share of all projects in its bucket (same filters, no query).
+        #[arg(long)]
+        share: bool,
+        /// Also sum this money per bucket: granted or budget.
+        #[arg(long, value_name = "FIELD")]
+        sum: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print one JSON object.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV: one row per query and bucket.
+        #[arg(long)]
+        csv: bool,
+        /// Also draw the trend as a chart into this SVG file.
+        #[arg(long, value_name = "FILE.svg")]
+        plot: Option<PathBuf>,
+    },
     /// Serve the HTTP JSON API and the search page (read-only) until Ctrl-C.
     Serve {
         /// Index folder.
@@ -484,6 +513,40 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                 written(write_json(&mut out, &listing))?;
             } else {
                 written(text::write_facet_listing(&mut out, &listing))?;
+            }
+        }
+        Command::Trend {
+            queries,
+            by,
+            share,
+            sum,
+            filter,
+            json,
+            csv,
+            plot,
+        } => {
+            let options = fynd::views::trend::TrendOptions {
+                by: fynd::views::trend::TrendBy::parse(&by)?,
+                share,
+                sum: sum
+                    .as_deref()
+                    .map(fynd::views::trend::SumField::parse)
+                    .transpose()?,
+            };
+            let base = filter.options(String::new()).request()?;
+            let index = FyndIndex::open(&filter.index)?;
+            let reader = index.reader()?;
+            let trend =
+                fynd::views::trend::trend(&index, &reader.searcher(), &base, &queries, options)?;
+            if let Some(path) = &plot {
+                fynd::output::plot::write_trend_svg(&trend, path)?;
+            }
+            if json {
+                written(write_json(&mut out, &trend))?;
+            } else if csv {
+                written(fynd::output::views::write_trend_csv(&mut out, &trend))?;
+            } else {
+                written(fynd::output::views::write_trend(&mut out, &trend))?;
             }
         }
         Command::Serve { index, bind, port } => {

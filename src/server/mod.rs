@@ -20,6 +20,7 @@ pub mod errors;
 pub mod handlers;
 pub mod page;
 pub mod params;
+pub mod views;
 
 use crate::analysis::lexicon::LEXICON_FILE;
 use crate::error::FyndError;

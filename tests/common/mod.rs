@@ -12,6 +12,8 @@ use fynd::record::{Date, DocumentShape, ProjectRecord};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub mod views;
+
 /// Regions of the generated records (with and without diacritics in their names).
 pub const REGIONS: [&str; 5] = [
     "Övre Norrland",

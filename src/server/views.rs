@@ -1,0 +1,130 @@
+//! The research views over HTTP: `/api/trend`, `/api/kwic`, `/api/similar/{id}` and
+//! `/api/cooccur`. Each takes the search parameters of `/api/facets` (`q`, `filter`, `from`,
+//! `to`, the ranges, `match`, `near`), read by [`params::parse`] as search reads them, plus
+//! its own; the answers are the JSON of the matching `fynd` command's `--json`.
+
+use super::errors::ApiError;
+use super::handlers::with_index;
+use super::params::{self, Endpoint};
+use super::AppState;
+use crate::query::SearchRequest;
+use crate::views::trend::{self, SumField, TrendBy, TrendOptions};
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+/// Most queries compared in one trend.
+pub const MAX_TREND_QUERIES: usize = 8;
+
+/// The routes of the research views.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/trend", get(api_trend))
+}
+
+/// The view's own parameters (those named in `own`, in order, repeats kept), and the
+/// search request the rest make.
+fn split(
+    raw: Option<&str>,
+    own: &[&str],
+) -> Result<(Vec<(String, String)>, SearchRequest), ApiError> {
+    let raw = raw.unwrap_or("");
+    if raw.len() > params::MAX_QUERY_STRING_BYTES {
+        return Err(ApiError::bad_parameter(
+            "",
+            format!(
+                "query string too long: at most {} bytes",
+                params::MAX_QUERY_STRING_BYTES
+            ),
+        ));
+    }
+    let mut mine = Vec::new();
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+        if own.contains(&name.as_ref()) {
+            if value.chars().count() > params::MAX_QUERY_CHARS {
+                return Err(ApiError::bad_parameter(
+                    &name,
+                    format!(
+                        "{name} too long: at most {} characters",
+                        params::MAX_QUERY_CHARS
+                    ),
+                ));
+            }
+            mine.push((name.into_owned(), value.into_owned()));
+        } else {
+            rest.append_pair(&name, &value);
+        }
+    }
+    let request = params::parse(Some(&rest.finish()), Endpoint::Facets)
+        .map_err(|mut err| {
+            // Name this endpoint's own parameters too where an unknown one is refused.
+            if let Some(message) = err.body.get("error").and_then(|m| m.as_str()) {
+                if message.starts_with("unknown parameter") {
+                    let message = format!("{message}, {}", own.join(", "));
+                    err.body["error"] = serde_json::Value::String(message);
+                }
+            }
+            err
+        })?
+        .request;
+    Ok((mine, request))
+}
+
+/// The value of the one parameter `name` of `mine`, if given (a second one is refused).
+fn one<'a>(mine: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, ApiError> {
+    let mut values = mine
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str());
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(ApiError::bad_parameter(
+            name,
+            format!("{name} given more than once"),
+        ));
+    }
+    Ok(first)
+}
+
+fn flag(value: Option<&str>) -> bool {
+    value.is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes" | ""))
+}
+
+/// `GET /api/trend?q=…&q=…&by=year&share=1&sum=granted&filter=…`
+async fn api_trend(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let (mine, base) = split(raw.as_deref(), &["q", "by", "share", "sum"])?;
+    let queries: Vec<String> = mine
+        .iter()
+        .filter(|(name, _)| name == "q")
+        .map(|(_, value)| value.clone())
+        .collect();
+    if queries.is_empty() {
+        return Err(ApiError::bad_parameter(
+            "q",
+            "give at least one query: q=samverkan (repeat q to compare several; q= for every project)",
+        ));
+    }
+    if queries.len() > MAX_TREND_QUERIES {
+        return Err(ApiError::bad_parameter(
+            "q",
+            format!("at most {MAX_TREND_QUERIES} queries in one trend"),
+        ));
+    }
+    let options = TrendOptions {
+        by: TrendBy::parse(one(&mine, "by")?.unwrap_or("year"))?,
+        share: flag(one(&mine, "share")?),
+        sum: one(&mine, "sum")?
+            .filter(|s| !s.trim().is_empty())
+            .map(SumField::parse)
+            .transpose()?,
+    };
+    let answer = with_index(&state, move |index| {
+        trend::trend(index, &index.searcher(), &base, &queries, options)
+    })
+    .await?;
+    Ok(Json(answer).into_response())
+}

@@ -1,0 +1,266 @@
+//! Story: a researcher asks how themes run over the years and across funds, reads every
+//! occurrence of a word in context, finds projects like one she knows and the words written
+//! around a theme — on the shipped corpus (`corpus/`). Each view is checked against a count
+//! made another way: from the hits search exports, or from the records read straight from
+//! the files.
+
+mod common;
+
+use common::views::{http_get, shipped_index, DUPLICATE_ID};
+use fynd::index::FyndIndex;
+use fynd::query::options::SearchOptions;
+use fynd::query::{export, SearchRequest};
+use fynd::record::ProjectRecord;
+use fynd::views::trend::{trend, SumField, TrendBy, TrendOptions};
+use std::collections::{BTreeMap, HashMap};
+
+fn index() -> FyndIndex {
+    common::open(&shipped_index().0)
+}
+
+/// Every record the shipped corpus gives, one per id (the index keeps one record per id).
+fn records_by_id() -> HashMap<String, ProjectRecord> {
+    shipped_index()
+        .1
+        .iter()
+        .map(|r| (r.id.clone(), r.clone()))
+        .collect()
+}
+
+/// The records search matches for `query` with `filters`, as `fynd search --format jsonl`
+/// exports them.
+fn exported(index: &FyndIndex, query: &str, filters: &[&str]) -> Vec<ProjectRecord> {
+    let options = SearchOptions {
+        filters: filters.iter().map(|f| f.to_string()).collect(),
+        ..SearchOptions::new(query)
+    };
+    let mut request = options.request().unwrap();
+    request.limit = usize::MAX;
+    export::export(index, &request, false)
+        .unwrap()
+        .map(|hit| hit.unwrap().record)
+        .collect()
+}
+
+fn per_year<'a>(records: impl Iterator<Item = &'a ProjectRecord>) -> BTreeMap<i32, u64> {
+    let mut counts = BTreeMap::new();
+    for record in records {
+        for year in record.years() {
+            *counts.entry(year).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+fn base(filters: &[&str]) -> SearchRequest {
+    SearchOptions {
+        filters: filters.iter().map(|f| f.to_string()).collect(),
+        ..SearchOptions::default()
+    }
+    .request()
+    .unwrap()
+}
+
+#[test]
+fn trend_counts_per_year_equal_the_exported_hits_and_the_records() {
+    let index = index();
+    let searcher = index.reader().unwrap().searcher();
+    let records = records_by_id();
+    assert_eq!(records.len() as u64, index.num_records().unwrap());
+    let queries = ["samverkan".to_string(), "digitalisering".to_string()];
+    let options = TrendOptions {
+        by: TrendBy::Year,
+        share: true,
+        sum: Some(SumField::Granted),
+    };
+    let got = trend(&index, &searcher, &base(&[]), &queries, options).unwrap();
+    // Every year from the first to the last, in order, also years no query matches.
+    let all = per_year(records.values());
+    let first = *all.keys().next().unwrap();
+    let last = *all.keys().last().unwrap();
+    let years: Vec<String> = (first..=last).map(|y| y.to_string()).collect();
+    assert_eq!(got.buckets, years);
+    assert_eq!(got.all_total, records.len());
+    for (series, query) in got.series.iter().zip(&queries) {
+        let hits = exported(&index, query, &[]);
+        assert_eq!(series.total, hits.len(), "{query}");
+        assert!(series.total > 0, "{query}");
+        let counts = per_year(hits.iter());
+        let mut granted: BTreeMap<i32, u64> = BTreeMap::new();
+        for hit in &hits {
+            for year in hit.years() {
+                *granted.entry(year).or_insert(0) += hit.granted.unwrap_or(0);
+            }
+        }
+        for point in &series.points {
+            let year: i32 = point.bucket.parse().unwrap();
+            let want = counts.get(&year).copied().unwrap_or(0);
+            assert_eq!(point.count, want, "{query} in {year}");
+            assert_eq!(point.all, all.get(&year).copied().unwrap_or(0), "{year}");
+            let share = point.share.unwrap();
+            if point.all > 0 {
+                assert!((share - want as f64 / point.all as f64).abs() < 1e-12);
+            }
+            assert_eq!(point.sum, Some(granted.get(&year).copied().unwrap_or(0)));
+        }
+        let without = hits.iter().filter(|r| r.years().is_empty()).count() as u64;
+        assert_eq!(series.unbucketed, without);
+    }
+}
+
+#[test]
+fn trend_by_start_year_and_by_fund_follow_the_filters() {
+    let index = index();
+    let searcher = index.reader().unwrap().searcher();
+    let records = records_by_id();
+    let filters = ["fund=ERUF"];
+    let options = |by| TrendOptions {
+        by,
+        share: false,
+        sum: None,
+    };
+    let queries = ["utveckling".to_string()];
+    let got = trend(
+        &index,
+        &searcher,
+        &base(&filters),
+        &queries,
+        options(TrendBy::StartYear),
+    )
+    .unwrap();
+    let hits = exported(&index, "utveckling", &filters);
+    assert_eq!(got.series[0].total, hits.len());
+    let mut by_start: BTreeMap<String, u64> = BTreeMap::new();
+    for hit in &hits {
+        if let Some(start) = hit.start {
+            *by_start.entry(start.year.to_string()).or_insert(0) += 1;
+        }
+    }
+    for point in &got.series[0].points {
+        assert_eq!(
+            point.count,
+            by_start.get(&point.bucket).copied().unwrap_or(0)
+        );
+    }
+    let eruf = records
+        .values()
+        .filter(|r| r.fund.as_deref() == Some("ERUF"))
+        .count();
+    assert_eq!(got.all_total, eruf);
+
+    let got = trend(
+        &index,
+        &searcher,
+        &base(&[]),
+        &queries,
+        options(TrendBy::Facet(fynd::schema::FacetKey::Fund)),
+    )
+    .unwrap();
+    let hits = exported(&index, "utveckling", &[]);
+    let mut by_fund: HashMap<String, u64> = HashMap::new();
+    for hit in &hits {
+        if let Some(fund) = &hit.fund {
+            *by_fund.entry(fund.clone()).or_insert(0) += 1;
+        }
+    }
+    let funds: std::collections::HashSet<&String> =
+        records.values().filter_map(|r| r.fund.as_ref()).collect();
+    assert_eq!(got.buckets.len(), funds.len(), "every fund is a bucket");
+    for point in &got.series[0].points {
+        assert_eq!(
+            point.count,
+            by_fund.get(&point.bucket).copied().unwrap_or(0)
+        );
+    }
+}
+
+#[test]
+fn trend_on_the_command_line_prints_a_table_csv_and_a_labelled_chart() {
+    let dir = &shipped_index().0;
+    let svg = common::scratch_dir("trend-svg").with_extension("svg");
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_fynd"))
+            .args(args)
+            .arg("--index")
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{:?}", output);
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let table = run(&["trend", "samverkan", "--plot", svg.to_str().unwrap()]);
+    assert!(table.contains('█'), "{table}");
+    assert!(table.lines().any(|l| l.starts_with("2010 ")), "{table}");
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    assert!(chart.starts_with("<svg"));
+    assert!(chart.contains("matching projects"), "y axis labelled");
+    assert!(chart.contains("year"), "x axis labelled");
+    assert!(chart.contains("samverkan"), "legend names the query");
+    let csv = run(&["trend", "samverkan", "--by", "fund", "--csv"]);
+    assert!(
+        csv.starts_with("query,fund,count,all,share,sum,summed"),
+        "{csv}"
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_fynd"))
+        .args(["trend", "x", "--by", "colour", "--index"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("start_year"));
+}
+
+/// `value` with every float rounded to 9 decimals (JSON parsing may differ in the last bit).
+fn rounded(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => Value::from((n.as_f64().unwrap() * 1e9).round() / 1e9),
+        Value::Array(items) => Value::Array(items.into_iter().map(rounded).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, rounded(v))).collect())
+        }
+        other => other,
+    }
+}
+
+#[test]
+fn views_answer_over_http_as_on_the_command_line() {
+    let (dir, _) = shipped_index();
+    let server = fynd::server::RunningServer::start(fynd::server::ServerConfig {
+        port: 0,
+        ..fynd::server::ServerConfig::new(dir)
+    })
+    .unwrap();
+    let (status, body) = http_get(
+        server.addr,
+        "/api/trend?q=samverkan&q=digitalisering&by=year&share=1&filter=fund:ERUF",
+    );
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let index = index();
+    let searcher = index.reader().unwrap().searcher();
+    let want = trend(
+        &index,
+        &searcher,
+        &base(&["fund=ERUF"]),
+        &["samverkan".to_string(), "digitalisering".to_string()],
+        TrendOptions {
+            by: TrendBy::Year,
+            share: true,
+            sum: None,
+        },
+    )
+    .unwrap();
+    let mut want = serde_json::to_value(&want).unwrap();
+    let mut answer = answer;
+    want["took_ms"] = 0.into();
+    answer["took_ms"] = 0.into();
+    assert_eq!(rounded(answer), rounded(want));
+    let (status, body) = http_get(server.addr, "/api/trend?by=year");
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = http_get(server.addr, "/api/trend?q=a&colour=red");
+    assert_eq!(status, 400);
+    assert!(body.contains("share"), "{body}");
+    let _ = DUPLICATE_ID;
+    server.stop().unwrap();
+}
