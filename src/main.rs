@@ -307,6 +307,30 @@ enum Command {
         #[arg(long, value_name = "FILE.svg")]
         plot: Option<PathBuf>,
     },
+    /// Research view: every occurrence of the query's words in the matching records, one
+    /// concordance line each, aligned on the match, with the record id; streamed.
+    Kwic {
+        /// Query, as for search.
+        query: String,
+        /// Characters of context on each side.
+        #[arg(long, default_value_t = 40)]
+        width: usize,
+        /// Order: doc (records in search's order, streams), left (by the words before the
+        /// match) or right (by the match and the words after it).
+        #[arg(long, default_value = "doc")]
+        sort: String,
+        /// Most lines (0: all of them).
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print one JSON object (its lines streamed).
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV, one row per line.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Serve the HTTP JSON API and the search page (read-only) until Ctrl-C.
     Serve {
         /// Index folder.
@@ -548,6 +572,34 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             } else {
                 written(fynd::output::views::write_trend(&mut out, &trend))?;
             }
+        }
+        Command::Kwic {
+            query,
+            width,
+            sort,
+            limit,
+            filter,
+            json,
+            csv,
+        } => {
+            use fynd::views::kwic::{kwic, KwicOptions, KwicSort};
+            let options = KwicOptions {
+                width: width.clamp(1, 500),
+                sort: KwicSort::parse(&sort)?,
+                limit,
+            };
+            let request = filter.options(query).request()?;
+            let index = FyndIndex::open(&filter.index)?;
+            let reader = index.reader()?;
+            let lines = kwic(&index, &reader.searcher(), &request, options)?;
+            fynd::output::views::write_kwic(
+                &mut out,
+                lines,
+                options.width,
+                json,
+                csv,
+                text::Highlight::for_stdout(),
+            )?;
         }
         Command::Serve { index, bind, port } => {
             drop(out);

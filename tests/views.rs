@@ -11,6 +11,7 @@ use fynd::index::FyndIndex;
 use fynd::query::options::SearchOptions;
 use fynd::query::{export, SearchRequest};
 use fynd::record::ProjectRecord;
+use fynd::views::kwic::{kwic, KwicOptions, KwicSort};
 use fynd::views::trend::{trend, SumField, TrendBy, TrendOptions};
 use std::collections::{BTreeMap, HashMap};
 
@@ -261,6 +262,193 @@ fn views_answer_over_http_as_on_the_command_line() {
     let (status, body) = http_get(server.addr, "/api/trend?q=a&colour=red");
     assert_eq!(status, 400);
     assert!(body.contains("share"), "{body}");
+    let (status, body) = http_get(
+        server.addr,
+        "/api/kwic?q=samverkan&width=25&sort=left&limit=20",
+    );
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let (total, lines) = kwic_lines(
+        &index,
+        "samverkan",
+        KwicOptions {
+            width: 25,
+            sort: KwicSort::Left,
+            limit: 20,
+        },
+    );
+    assert_eq!(answer["total"], total);
+    assert_eq!(answer["lines"], serde_json::to_value(&lines).unwrap());
+    let (status, _) = http_get(server.addr, "/api/kwic?q=samverkan&limit=5000");
+    assert_eq!(status, 400);
     let _ = DUPLICATE_ID;
     server.stop().unwrap();
+}
+
+fn flatten(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn kwic_lines(
+    index: &FyndIndex,
+    query: &str,
+    options: KwicOptions,
+) -> (usize, Vec<fynd::views::kwic::KwicLine>) {
+    let searcher = index.reader().unwrap().searcher();
+    let request = SearchOptions::new(query).request().unwrap();
+    let stream = kwic(index, &searcher, &request, options).unwrap();
+    let total = stream.total;
+    (total, stream.map(Result::unwrap).collect())
+}
+
+#[test]
+fn every_kwic_line_holds_a_match_that_is_in_its_record() {
+    let index = index();
+    let records = records_by_id();
+    let options = KwicOptions {
+        width: 30,
+        sort: KwicSort::Doc,
+        limit: 0,
+    };
+    let (total, lines) = kwic_lines(&index, "samverkan", options);
+    assert_eq!(total, exported(&index, "samverkan", &[]).len());
+    assert!(lines.len() > total, "every occurrence, not one per record");
+    let mut compounds = 0;
+    for line in &lines {
+        let record = &records[&line.id];
+        let text = if line.field == "title" {
+            &record.title
+        } else {
+            &record.body
+        };
+        assert_eq!(
+            &text[line.offset..line.offset + line.matched.len()],
+            line.matched
+        );
+        // The match, or a suspended compound the analyzer completes from the next words
+        // ("forsknings- och innovationssamverkan").
+        let suspended =
+            line.right.starts_with('-') && line.right.to_lowercase().contains("samverk");
+        assert!(
+            line.matched.to_lowercase().contains("samverk") || suspended,
+            "{line:?}"
+        );
+        assert_eq!(line.shown.replace('|', ""), line.matched);
+        assert!(line.left.chars().count() <= 30 && line.right.chars().count() <= 30);
+        assert!(
+            flatten(&text[..line.offset]).ends_with(line.left.trim()),
+            "{line:?}"
+        );
+        assert!(flatten(&text[line.offset + line.matched.len()..]).starts_with(line.right.trim()));
+        if line.shown.contains('|') {
+            compounds += 1;
+            assert!(
+                line.part
+                    .as_deref()
+                    .is_some_and(|p| p.to_lowercase().starts_with("samverkan")),
+                "{line:?}"
+            );
+        }
+    }
+    assert!(compounds > 0, "compounds shown with their boundary");
+    // Every occurrence in a record of the seed corpus: as many lines as "samverka" occurs.
+    let seed = "23-023-S06";
+    let record = &records[seed];
+    let written = format!("{} {}", record.title, record.body)
+        .to_lowercase()
+        .matches("samverka")
+        .count();
+    assert_eq!(lines.iter().filter(|l| l.id == seed).count(), written);
+
+    // On the command line the match starts at column width + 2 of every line.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_fynd"))
+        .args([
+            "kwic",
+            "samverkan",
+            "--width",
+            "30",
+            "--limit",
+            "200",
+            "--index",
+        ])
+        .arg(&shipped_index().0)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let printed: Vec<&str> = text.lines().collect();
+    assert_eq!(printed.len(), 201, "200 lines and a summary");
+    for (row, line) in printed[..200].iter().zip(&lines) {
+        let at: String = row.chars().skip(32).collect();
+        assert!(at.starts_with(&line.shown), "{row:?} / {line:?}");
+        assert!(row.ends_with(&line.id));
+    }
+}
+
+#[test]
+fn kwic_sorts_by_context_and_limits() {
+    let index = index();
+    let sorted = |sort| {
+        kwic_lines(
+            &index,
+            "samverkan",
+            KwicOptions {
+                width: 20,
+                sort,
+                limit: 50,
+            },
+        )
+        .1
+    };
+    let left = sorted(KwicSort::Left);
+    assert_eq!(left.len(), 50);
+    let key = |l: &fynd::views::kwic::KwicLine| {
+        l.left
+            .split_whitespace()
+            .rev()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    assert!(left.windows(2).all(|w| key(&w[0]) <= key(&w[1])));
+    let right = sorted(KwicSort::Right);
+    let key = |l: &fynd::views::kwic::KwicLine| format!("{} {}", l.matched, l.right).to_lowercase();
+    assert!(right.windows(2).all(|w| key(&w[0]) <= key(&w[1])));
+    // The first lines of the whole sorted concordance, not of a part of it.
+    let (_, all) = kwic_lines(
+        &index,
+        "samverkan",
+        KwicOptions {
+            width: 20,
+            sort: KwicSort::Right,
+            limit: 0,
+        },
+    );
+    assert_eq!(right[..], all[..50]);
+}
+
+#[test]
+fn kwic_finds_every_occurrence_in_a_huge_document() {
+    let sentence = "Projektet stärker samverkan i regionen. ";
+    let times = 8_000; // about 320 kB: several analysed pieces
+    let body = sentence.repeat(times);
+    let records = vec![
+        common::page("huge", "Stort dokument", &body),
+        common::page("small", "Litet", "Ingen träff här."),
+    ];
+    let (_dir, index) = common::index_of(&records, fynd::analysis::lexicon::Chain::Full);
+    let (total, lines) = kwic_lines(
+        &index,
+        "samverkan",
+        KwicOptions {
+            width: 10,
+            sort: KwicSort::Doc,
+            limit: 0,
+        },
+    );
+    assert_eq!(total, 1);
+    assert_eq!(lines.len(), times);
+    for (n, line) in lines.iter().enumerate() {
+        assert_eq!(line.offset, n * sentence.len() + "Projektet stärker ".len());
+    }
 }

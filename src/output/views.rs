@@ -2,6 +2,7 @@
 //! and as CSV, concordance lines aligned on the match, similar projects and co-occurring
 //! words as tables.
 
+use crate::views::kwic::KwicLine;
 use crate::views::trend::Trend;
 use std::io::{self, Write};
 
@@ -134,4 +135,101 @@ pub fn write_trend_csv(out: &mut impl Write, trend: &Trend) -> io::Result<()> {
         }
     }
     writer.flush()
+}
+
+/// Writes one concordance line: the left context right-aligned in `width` characters, two
+/// spaces, the match (compound parts joined by `|`), two spaces, the right context, two
+/// spaces, the record id. The match always starts at column `width + 2`.
+pub fn write_kwic_line(
+    out: &mut impl Write,
+    line: &KwicLine,
+    width: usize,
+    style: super::text::Highlight,
+) -> io::Result<()> {
+    let left = line.left.chars().count();
+    let right = line.right.chars().count();
+    writeln!(
+        out,
+        "{}{}  {}  {}{}  {}",
+        " ".repeat(width.saturating_sub(left)),
+        line.left,
+        style.mark(&line.shown),
+        line.right,
+        " ".repeat(width.saturating_sub(right)),
+        line.id
+    )
+}
+
+/// Writes the CSV header of concordance lines.
+pub fn kwic_csv_header<W: Write>(writer: &mut csv::Writer<W>) -> csv::Result<()> {
+    writer.write_record([
+        "id", "field", "offset", "left", "match", "shown", "right", "part",
+    ])
+}
+
+/// Writes one concordance line as a CSV row.
+pub fn kwic_csv_row<W: Write>(writer: &mut csv::Writer<W>, line: &KwicLine) -> csv::Result<()> {
+    writer.write_record([
+        line.id.as_str(),
+        line.field,
+        &line.offset.to_string(),
+        &line.left,
+        &line.matched,
+        &line.shown,
+        &line.right,
+        line.part.as_deref().unwrap_or(""),
+    ])
+}
+
+/// Writes concordance lines as they come: aligned text lines, CSV rows, or one JSON object
+/// (`{"query", "total", "lines": [...]}`) whose lines are written one by one.
+pub fn write_kwic(
+    out: &mut impl Write,
+    lines: crate::views::kwic::KwicStream,
+    width: usize,
+    json: bool,
+    csv: bool,
+    style: super::text::Highlight,
+) -> Result<(), crate::FyndError> {
+    let io = |source: io::Error| crate::FyndError::Io {
+        path: "<stdout>".into(),
+        source,
+    };
+    let query = lines.query.clone();
+    let total = lines.total;
+    if json {
+        let head = serde_json::json!({ "query": query, "total": total });
+        let head = head.to_string();
+        write!(out, "{},\"lines\":[", &head[..head.len() - 1]).map_err(io)?;
+        for (i, line) in lines.enumerate() {
+            let line = line?;
+            let sep = if i == 0 { "" } else { "," };
+            write!(
+                out,
+                "{sep}\n{}",
+                serde_json::to_string(&line).expect("a line serialises")
+            )
+            .map_err(io)?;
+        }
+        writeln!(out, "]}}").map_err(io)?;
+    } else if csv {
+        let mut writer = csv::Writer::from_writer(out);
+        kwic_csv_header(&mut writer).map_err(|e| io(e.into()))?;
+        for line in lines {
+            kwic_csv_row(&mut writer, &line?).map_err(|e| io(e.into()))?;
+        }
+        writer.flush().map_err(io)?;
+    } else {
+        let mut shown = 0;
+        for line in lines {
+            write_kwic_line(out, &line?, width, style).map_err(io)?;
+            shown += 1;
+        }
+        writeln!(
+            out,
+            "{shown} lines from the {total} records matching {query:?}"
+        )
+        .map_err(io)?;
+    }
+    Ok(())
 }

@@ -8,18 +8,24 @@ use super::handlers::with_index;
 use super::params::{self, Endpoint};
 use super::AppState;
 use crate::query::SearchRequest;
+use crate::views::kwic::{self, KwicOptions, KwicSort};
 use crate::views::trend::{self, SumField, TrendBy, TrendOptions};
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
+/// Most concordance lines in one answer (the command line has no cap: it streams).
+pub const MAX_KWIC_LINES: usize = 1000;
+
 /// Most queries compared in one trend.
 pub const MAX_TREND_QUERIES: usize = 8;
 
 /// The routes of the research views.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/trend", get(api_trend))
+    Router::new()
+        .route("/api/trend", get(api_trend))
+        .route("/api/kwic", get(api_kwic))
 }
 
 /// The view's own parameters (those named in `own`, in order, repeats kept), and the
@@ -124,6 +130,41 @@ async fn api_trend(
     };
     let answer = with_index(&state, move |index| {
         trend::trend(index, &index.searcher(), &base, &queries, options)
+    })
+    .await?;
+    Ok(Json(answer).into_response())
+}
+
+fn number(name: &str, value: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(default);
+    };
+    match value.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(ApiError::bad_parameter(
+            name,
+            format!("{name} must be a whole number from 1 to {max}, not {value:?}"),
+        )),
+    }
+}
+
+/// `GET /api/kwic?q=…&width=40&sort=doc|left|right&limit=100&filter=…`: the answer of
+/// `fynd kwic --json`.
+async fn api_kwic(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let (mine, request) = split(raw.as_deref(), &["width", "sort", "limit"])?;
+    let options = KwicOptions {
+        width: number("width", one(&mine, "width")?, 40, 500)?,
+        sort: KwicSort::parse(one(&mine, "sort")?.unwrap_or("doc"))?,
+        limit: number("limit", one(&mine, "limit")?, 100, MAX_KWIC_LINES)?,
+    };
+    let answer = with_index(&state, move |index| {
+        let stream = kwic::kwic(index, &index.searcher(), &request, options)?;
+        let (query, total) = (stream.query.clone(), stream.total);
+        let lines = stream.collect::<Result<Vec<_>, _>>()?;
+        Ok(serde_json::json!({ "query": query, "total": total, "lines": lines }))
     })
     .await?;
     Ok(Json(answer).into_response())
