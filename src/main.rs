@@ -331,6 +331,21 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Research view: the projects most like one, each with the shared terms (words and
+    /// compound parts) that explain the likeness.
+    Similar {
+        /// The record's id (as `fynd show` takes it).
+        id: String,
+        /// Projects to list.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Index folder.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the HTTP JSON API and the search page (read-only) until Ctrl-C.
     Serve {
         /// Index folder.
@@ -600,6 +615,21 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                 csv,
                 text::Highlight::for_stdout(),
             )?;
+        }
+        Command::Similar {
+            id,
+            limit,
+            index,
+            json,
+        } => {
+            let index = FyndIndex::open(&index)?;
+            let reader = index.reader()?;
+            let found = fynd::views::similar::similar(&index, &reader.searcher(), &id, limit)?;
+            if json {
+                written(write_json(&mut out, &found))?;
+            } else {
+                written(fynd::output::views::write_similar(&mut out, &found))?;
+            }
         }
         Command::Serve { index, bind, port } => {
             drop(out);

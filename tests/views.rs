@@ -211,11 +211,12 @@ fn trend_on_the_command_line_prints_a_table_csv_and_a_labelled_chart() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("start_year"));
 }
 
-/// `value` with every float rounded to 9 decimals (JSON parsing may differ in the last bit).
+/// `value` with every float rounded to 3 decimals (an f32 written and read back as JSON
+/// differs from its f64 widening past that).
 fn rounded(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match value {
-        Value::Number(n) if n.is_f64() => Value::from((n.as_f64().unwrap() * 1e9).round() / 1e9),
+        Value::Number(n) if n.is_f64() => Value::from((n.as_f64().unwrap() * 1e3).round() / 1e3),
         Value::Array(items) => Value::Array(items.into_iter().map(rounded).collect()),
         Value::Object(map) => {
             Value::Object(map.into_iter().map(|(k, v)| (k, rounded(v))).collect())
@@ -281,7 +282,17 @@ fn views_answer_over_http_as_on_the_command_line() {
     assert_eq!(answer["lines"], serde_json::to_value(&lines).unwrap());
     let (status, _) = http_get(server.addr, "/api/kwic?q=samverkan&limit=5000");
     assert_eq!(status, 400);
-    let _ = DUPLICATE_ID;
+    let (status, body) = http_get(server.addr, &format!("/api/similar/{DUPLICATE_ID}?limit=3"));
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let want = fynd::views::similar::similar(&index, &searcher, DUPLICATE_ID, 3).unwrap();
+    let mut want = serde_json::to_value(&want).unwrap();
+    let mut answer = answer;
+    want["took_ms"] = 0.into();
+    answer["took_ms"] = 0.into();
+    assert_eq!(rounded(answer), rounded(want));
+    let (status, _) = http_get(server.addr, "/api/similar/no-such-id");
+    assert_eq!(status, 404);
     server.stop().unwrap();
 }
 
@@ -451,4 +462,45 @@ fn kwic_finds_every_occurrence_in_a_huge_document() {
     for (n, line) in lines.iter().enumerate() {
         assert_eq!(line.offset, n * sentence.len() + "Projektet stärker ".len());
     }
+}
+
+#[test]
+fn a_records_near_duplicate_ranks_first_in_similar_with_shared_terms_from_both() {
+    let index = index();
+    let searcher = index.reader().unwrap().searcher();
+    let records = records_by_id();
+    let original = common::views::original(&shipped_index().1[..shipped_index().1.len() - 1]);
+    let found = fynd::views::similar::similar(&index, &searcher, &original.id, 5).unwrap();
+    assert_eq!(found.id, original.id);
+    assert_eq!(found.hits.len(), 5);
+    assert_eq!(found.hits[0].id, DUPLICATE_ID, "{:?}", found.hits);
+    assert!(found.hits.iter().all(|hit| hit.id != original.id));
+    assert!(found.hits.windows(2).all(|w| w[0].score >= w[1].score));
+    let duplicate = &found.hits[0];
+    assert!(
+        duplicate.shared.len() * 2 > found.terms.len(),
+        "the copy shares most terms"
+    );
+    // Every shared term stands for a word written in both records.
+    for hit in &found.hits {
+        let other = &records[&hit.id];
+        assert!(!hit.shared.is_empty());
+        for term in &hit.shared {
+            let in_text = |r: &ProjectRecord| {
+                format!("{} {}", r.title, r.body)
+                    .to_lowercase()
+                    .contains(&term.word)
+            };
+            assert!(in_text(&original), "{term:?}");
+            if term.kind == fynd::views::terms::TermSource::Word {
+                assert!(found.terms.contains(term));
+            }
+            let _ = other;
+        }
+    }
+    // The other way round: the original ranks first for its copy.
+    let back = fynd::views::similar::similar(&index, &searcher, DUPLICATE_ID, 1).unwrap();
+    assert_eq!(back.hits[0].id, original.id);
+    let err = fynd::views::similar::similar(&index, &searcher, "no-such-id", 1).unwrap_err();
+    assert!(err.to_string().contains("no record"), "{err}");
 }

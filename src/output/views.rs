@@ -3,6 +3,7 @@
 //! words as tables.
 
 use crate::views::kwic::KwicLine;
+use crate::views::similar::Similar;
 use crate::views::trend::Trend;
 use std::io::{self, Write};
 
@@ -230,6 +231,34 @@ pub fn write_kwic(
             "{shown} lines from the {total} records matching {query:?}"
         )
         .map_err(io)?;
+    }
+    Ok(())
+}
+
+/// Writes similar projects: rank, score, id and title, then the shared terms.
+pub fn write_similar(out: &mut impl Write, similar: &Similar) -> io::Result<()> {
+    writeln!(out, "Projects like {} — {}", similar.id, similar.title)?;
+    if similar.hits.is_empty() {
+        writeln!(out, "No other project shares its distinctive terms.")?;
+    }
+    for (rank, hit) in similar.hits.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>3}. {:>6.2}  {}  {}",
+            rank + 1,
+            hit.score,
+            hit.id,
+            hit.title
+        )?;
+        let shared: Vec<String> = hit
+            .shared
+            .iter()
+            .map(|t| match t.kind {
+                crate::views::terms::TermSource::Word => t.word.clone(),
+                crate::views::terms::TermSource::Part => format!("-{}-", t.word),
+            })
+            .collect();
+        writeln!(out, "     shared: {}", shared.join(", "))?;
     }
     Ok(())
 }

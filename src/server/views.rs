@@ -10,13 +10,16 @@ use super::AppState;
 use crate::query::SearchRequest;
 use crate::views::kwic::{self, KwicOptions, KwicSort};
 use crate::views::trend::{self, SumField, TrendBy, TrendOptions};
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
 /// Most concordance lines in one answer (the command line has no cap: it streams).
 pub const MAX_KWIC_LINES: usize = 1000;
+
+/// Most similar projects in one answer.
+pub const MAX_SIMILAR: usize = 100;
 
 /// Most queries compared in one trend.
 pub const MAX_TREND_QUERIES: usize = 8;
@@ -26,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/trend", get(api_trend))
         .route("/api/kwic", get(api_kwic))
+        .route("/api/similar/{id}", get(api_similar))
 }
 
 /// The view's own parameters (those named in `own`, in order, repeats kept), and the
@@ -165,6 +169,35 @@ async fn api_kwic(
         let (query, total) = (stream.query.clone(), stream.total);
         let lines = stream.collect::<Result<Vec<_>, _>>()?;
         Ok(serde_json::json!({ "query": query, "total": total, "lines": lines }))
+    })
+    .await?;
+    Ok(Json(answer).into_response())
+}
+
+/// `GET /api/similar/{id}?limit=10`: the answer of `fynd similar --json`.
+async fn api_similar(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    if id.chars().count() > params::MAX_VALUE_CHARS {
+        return Err(ApiError::bad_parameter("id", "id too long"));
+    }
+    let mut limit = None;
+    for (name, value) in form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes()) {
+        match name.as_ref() {
+            "limit" if limit.is_none() => limit = Some(value.into_owned()),
+            _ => {
+                return Err(ApiError::bad_parameter(
+                    &name,
+                    format!("unknown or repeated parameter {name:?}: this endpoint takes limit"),
+                ))
+            }
+        }
+    }
+    let limit = number("limit", limit.as_deref(), 10, MAX_SIMILAR)?;
+    let answer = with_index(&state, move |index| {
+        crate::views::similar::similar(index, &index.searcher(), &id, limit)
     })
     .await?;
     Ok(Json(answer).into_response())

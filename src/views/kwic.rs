@@ -14,7 +14,6 @@
 //! limit at a time).
 
 use super::matching;
-use crate::analysis::decompound;
 use crate::error::FyndError;
 use crate::index::FyndIndex;
 use crate::query::export::{export_with, HitStream};
@@ -325,7 +324,7 @@ fn line(
 ) -> KwicLine {
     let matched = &text[range.clone()];
     let (shown, part) = match part_term {
-        Some(term) => compound_boundaries(lexicon, matched, term),
+        Some(term) => super::terms::compound_boundaries(lexicon, matched, term),
         None => (matched.to_string(), None),
     };
     KwicLine {
@@ -338,33 +337,6 @@ fn line(
         right: context_after(&text[range.end..], width),
         part,
     }
-}
-
-/// `word` with `|` between its compound parts, and the part whose term is `term`.
-fn compound_boundaries(
-    lexicon: &crate::analysis::lexicon::Lexicon,
-    word: &str,
-    term: &str,
-) -> (String, Option<String>) {
-    let lower = word.to_lowercase();
-    // Offsets of the lower-cased word must be those of the word as written.
-    let parts = match decompound::split(lexicon, &lower) {
-        Some(parts) if lower.len() == word.len() && parts.len() > 1 => parts,
-        _ => return (word.to_string(), None),
-    };
-    let mut shown = String::with_capacity(word.len() + parts.len());
-    let mut part = None;
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            shown.push('|');
-        }
-        let surface = &word[p.surface.clone()];
-        shown.push_str(surface);
-        if part.is_none() && lexicon.word_term(&p.lemma) == term {
-            part = Some(surface.to_string());
-        }
-    }
-    (shown, part)
 }
 
 /// The last `width` characters before a match, white space runs as one space.

@@ -8,6 +8,8 @@
 //! [`crate::query::search`] prepares it, so a view never disagrees with the hit list.
 
 pub mod kwic;
+pub mod similar;
+pub mod terms;
 pub mod trend;
 
 use crate::error::FyndError;
