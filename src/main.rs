@@ -346,6 +346,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Research view: words and compound parts over-represented in the projects a query
+    /// matches, ranked by Dunning's log-likelihood (G²), with the counts behind it.
+    Cooccur {
+        /// Query, as for search.
+        query: String,
+        /// Terms to list.
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+        /// Fewest matching projects a term must occur in.
+        #[arg(long, default_value_t = 3)]
+        min_count: u64,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the HTTP JSON API and the search page (read-only) until Ctrl-C.
     Serve {
         /// Index folder.
@@ -629,6 +646,25 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                 written(write_json(&mut out, &found))?;
             } else {
                 written(fynd::output::views::write_similar(&mut out, &found))?;
+            }
+        }
+        Command::Cooccur {
+            query,
+            limit,
+            min_count,
+            filter,
+            json,
+        } => {
+            let options = fynd::views::cooccur::CooccurOptions { limit, min_count };
+            let request = filter.options(query).request()?;
+            let index = FyndIndex::open(&filter.index)?;
+            let reader = index.reader()?;
+            let found =
+                fynd::views::cooccur::cooccur(&index, &reader.searcher(), &request, options)?;
+            if json {
+                written(write_json(&mut out, &found))?;
+            } else {
+                written(fynd::output::views::write_cooccur(&mut out, &found))?;
             }
         }
         Command::Serve { index, bind, port } => {

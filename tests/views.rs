@@ -211,12 +211,12 @@ fn trend_on_the_command_line_prints_a_table_csv_and_a_labelled_chart() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("start_year"));
 }
 
-/// `value` with every float rounded to 3 decimals (an f32 written and read back as JSON
-/// differs from its f64 widening past that).
+/// `value` with every float narrowed to an f32 (an f32 written and read back as JSON
+/// differs from its f64 widening; an f64 may be read back a last bit off).
 fn rounded(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match value {
-        Value::Number(n) if n.is_f64() => Value::from((n.as_f64().unwrap() * 1e3).round() / 1e3),
+        Value::Number(n) if n.is_f64() => Value::from(n.as_f64().unwrap() as f32),
         Value::Array(items) => Value::Array(items.into_iter().map(rounded).collect()),
         Value::Object(map) => {
             Value::Object(map.into_iter().map(|(k, v)| (k, rounded(v))).collect())
@@ -293,6 +293,22 @@ fn views_answer_over_http_as_on_the_command_line() {
     assert_eq!(rounded(answer), rounded(want));
     let (status, _) = http_get(server.addr, "/api/similar/no-such-id");
     assert_eq!(status, 404);
+    let (status, body) = http_get(
+        server.addr,
+        "/api/cooccur?q=digitalisering&limit=5&min_count=2",
+    );
+    assert_eq!(status, 200, "{body}");
+    let request = SearchOptions::new("digitalisering").request().unwrap();
+    let options = fynd::views::cooccur::CooccurOptions {
+        limit: 5,
+        min_count: 2,
+    };
+    let want = fynd::views::cooccur::cooccur(&index, &searcher, &request, options).unwrap();
+    let mut want = serde_json::to_value(&want).unwrap();
+    let mut answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    want["took_ms"] = 0.into();
+    answer["took_ms"] = 0.into();
+    assert_eq!(rounded(answer), rounded(want));
     server.stop().unwrap();
 }
 
@@ -503,4 +519,92 @@ fn a_records_near_duplicate_ranks_first_in_similar_with_shared_terms_from_both()
     assert_eq!(back.hits[0].id, original.id);
     let err = fynd::views::similar::similar(&index, &searcher, "no-such-id", 1).unwrap_err();
     assert!(err.to_string().contains("no record"), "{err}");
+}
+
+#[test]
+fn cooccur_counts_add_up_and_equal_a_count_over_the_records() {
+    let index = index();
+    let searcher = index.reader().unwrap().searcher();
+    let records = records_by_id();
+    let request = SearchOptions::new("digitalisering").request().unwrap();
+    let options = fynd::views::cooccur::CooccurOptions {
+        limit: 15,
+        min_count: 2,
+    };
+    let found = fynd::views::cooccur::cooccur(&index, &searcher, &request, options).unwrap();
+    let hits: std::collections::HashSet<String> = exported(&index, "digitalisering", &[])
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(found.matching as usize, hits.len());
+    assert_eq!(found.documents as usize, records.len());
+    assert_eq!(found.score, "log_likelihood");
+    assert!(!found.terms.is_empty());
+    // Every term's document counts, counted again by analysing every record's text: words
+    // in the title and body, parts in every text field (as the parts field holds them).
+    let mut analyzer = index.analyzer();
+    let mut has: HashMap<(String, &str), (u64, u64)> = HashMap::new();
+    let wanted: std::collections::HashSet<(String, &str)> = found
+        .terms
+        .iter()
+        .map(|t| (t.term.clone(), t.kind.name()))
+        .collect();
+    for record in records.values() {
+        let mut words = std::collections::HashSet::new();
+        let mut parts = std::collections::HashSet::new();
+        for text in [&record.title, &record.body] {
+            let analysis = analyzer.analyze(text);
+            words.extend(analysis.words.into_iter().map(|t| t.term));
+        }
+        let owner = record.owner.clone().unwrap_or_default();
+        let texts = [&record.title, &record.body, &owner]
+            .into_iter()
+            .chain(&record.partners)
+            .chain(&record.municipalities);
+        for text in texts {
+            parts.extend(analyzer.analyze(text).parts.into_iter().map(|t| t.term));
+        }
+        let matching = hits.contains(&record.id);
+        for key in &wanted {
+            let present = match key.1 {
+                "word" => words.contains(&key.0),
+                _ => parts.contains(&key.0),
+            };
+            if present {
+                let entry = has.entry(key.clone()).or_insert((0, 0));
+                entry.0 += u64::from(matching);
+                entry.1 += 1;
+            }
+        }
+    }
+    let (m, r) = (found.matching, found.documents);
+    let own: Vec<String> = analyzer
+        .analyze("digitalisering")
+        .words
+        .into_iter()
+        .map(|t| t.term)
+        .collect();
+    for term in &found.terms {
+        let (a, n) = has[&(term.term.clone(), term.kind.name())];
+        assert_eq!((term.in_matching, term.in_all), (a, n), "{term:?}");
+        assert!(a >= 2 && a <= m && a <= n && n - a <= r - m);
+        let (b, c) = (m - a, n - a);
+        let d = r - m - c;
+        assert_eq!(a + b + c + d, r);
+        let g2 = fynd::views::cooccur::log_likelihood(a, b, c, d);
+        assert!((term.log_likelihood - g2).abs() < 1e-9);
+        assert!((term.expected - n as f64 * m as f64 / r as f64).abs() < 1e-9);
+        assert!(
+            a as f64 / m as f64 > c as f64 / (r - m) as f64,
+            "over-represented"
+        );
+        assert!(
+            !own.contains(&term.term),
+            "the query's own terms are left out: {term:?}"
+        );
+    }
+    assert!(found
+        .terms
+        .windows(2)
+        .all(|w| w[0].log_likelihood >= w[1].log_likelihood));
 }

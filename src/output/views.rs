@@ -2,6 +2,7 @@
 //! and as CSV, concordance lines aligned on the match, similar projects and co-occurring
 //! words as tables.
 
+use crate::views::cooccur::Cooccurrences;
 use crate::views::kwic::KwicLine;
 use crate::views::similar::Similar;
 use crate::views::trend::Trend;
@@ -259,6 +260,33 @@ pub fn write_similar(out: &mut impl Write, similar: &Similar) -> io::Result<()> 
             })
             .collect();
         writeln!(out, "     shared: {}", shared.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Writes co-occurring words as a table with their counts and log-likelihood.
+pub fn write_cooccur(out: &mut impl Write, found: &Cooccurrences) -> io::Result<()> {
+    writeln!(
+        out,
+        "Words over-represented in the {} projects matching {:?} (of {}), by log-likelihood G²",
+        found.matching, found.query, found.documents
+    )?;
+    writeln!(
+        out,
+        "{:<28} {:>5} {:>8} {:>9} {:>8}  kind",
+        "word", "in", "overall", "G²", "ratio"
+    )?;
+    for term in &found.terms {
+        writeln!(
+            out,
+            "{:<28} {:>5} {:>8} {:>9.1} {:>8.2}  {}",
+            term.word,
+            term.in_matching,
+            term.in_all,
+            term.log_likelihood,
+            term.ratio,
+            term.kind.name()
+        )?;
     }
     Ok(())
 }

@@ -21,6 +21,9 @@ pub const MAX_KWIC_LINES: usize = 1000;
 /// Most similar projects in one answer.
 pub const MAX_SIMILAR: usize = 100;
 
+/// Most co-occurring terms in one answer.
+pub const MAX_COOCCUR: usize = 500;
+
 /// Most queries compared in one trend.
 pub const MAX_TREND_QUERIES: usize = 8;
 
@@ -30,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/trend", get(api_trend))
         .route("/api/kwic", get(api_kwic))
         .route("/api/similar/{id}", get(api_similar))
+        .route("/api/cooccur", get(api_cooccur))
 }
 
 /// The view's own parameters (those named in `own`, in order, repeats kept), and the
@@ -198,6 +202,23 @@ async fn api_similar(
     let limit = number("limit", limit.as_deref(), 10, MAX_SIMILAR)?;
     let answer = with_index(&state, move |index| {
         crate::views::similar::similar(index, &index.searcher(), &id, limit)
+    })
+    .await?;
+    Ok(Json(answer).into_response())
+}
+
+/// `GET /api/cooccur?q=…&limit=30&min_count=3&filter=…`: the answer of `fynd cooccur --json`.
+async fn api_cooccur(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let (mine, request) = split(raw.as_deref(), &["limit", "min_count"])?;
+    let options = crate::views::cooccur::CooccurOptions {
+        limit: number("limit", one(&mine, "limit")?, 30, MAX_COOCCUR)?,
+        min_count: number("min_count", one(&mine, "min_count")?, 3, 1_000_000)? as u64,
+    };
+    let answer = with_index(&state, move |index| {
+        crate::views::cooccur::cooccur(index, &index.searcher(), &request, options)
     })
     .await?;
     Ok(Json(answer).into_response())

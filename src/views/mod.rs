@@ -7,6 +7,7 @@
 //! with it matches (its `total`): the query is prepared and filtered the way
 //! [`crate::query::search`] prepares it, so a view never disagrees with the hit list.
 
+pub mod cooccur;
 pub mod kwic;
 pub mod similar;
 pub mod terms;
