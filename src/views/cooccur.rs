@@ -119,8 +119,11 @@ pub fn cooccur(
         .as_ref()
         .map(positive_words)
         .unwrap_or_default();
-    let own: HashSet<String> = text_terms(&mut analyzer, &[&words.join(" ")])
+    let own_terms = text_terms(&mut analyzer, &[&words.join(" ")]);
+    let own: HashSet<String> = own_terms.iter().map(|t| t.term.clone()).collect();
+    let own_words: HashSet<String> = own_terms
         .into_iter()
+        .filter(|t| t.kind == TermSource::Word)
         .map(|t| t.term)
         .collect();
 
@@ -153,7 +156,12 @@ pub fn cooccur(
     for ((term, kind), (_, word)) in candidates {
         // A compound of a query word ("samverkansprojekt" for "samverkan") is in the
         // matching projects by construction: it says nothing about what goes with them.
-        if kind == TermSource::Word && analyzer.top_parts(&word).iter().any(|p| own.contains(p)) {
+        if kind == TermSource::Word
+            && analyzer
+                .top_parts(&word)
+                .iter()
+                .any(|p| own_words.contains(p))
+        {
             continue;
         }
         let fields: &[Field] = match kind {
