@@ -309,6 +309,14 @@ fn views_answer_over_http_as_on_the_command_line() {
     want["took_ms"] = 0.into();
     answer["took_ms"] = 0.into();
     assert_eq!(rounded(answer), rounded(want));
+    // The page asks the same endpoints for its trend, concordance and similar projects.
+    let (status, script) = http_get(server.addr, "/app.js");
+    assert_eq!(status, 200);
+    for endpoint in ["api/trend?", "api/kwic?", "api/similar/"] {
+        assert!(script.contains(endpoint), "the page uses {endpoint}");
+    }
+    let (_, page) = http_get(server.addr, "/");
+    assert!(page.contains(r#"role="tablist""#) && page.contains(r#"data-view="kwic""#));
     server.stop().unwrap();
 }
 
