@@ -28,8 +28,14 @@ fn default_mix_runs_and_reports_every_class() {
     assert!(report.text_terms > 10);
     let classes: Vec<&str> = report.classes.iter().map(|c| c.class.as_str()).collect();
     assert_eq!(classes.first(), Some(&"rare_word"));
-    let mut in_mix: Vec<&str> = mix.iter().map(|q| q.class.as_str()).collect();
-    in_mix.dedup();
+    // The mix is interleaved (one query of each class in turn): its classes in order of
+    // first appearance.
+    let mut in_mix: Vec<&str> = Vec::new();
+    for query in &mix {
+        if !in_mix.contains(&query.class.as_str()) {
+            in_mix.push(query.class.as_str());
+        }
+    }
     assert_eq!(
         classes, in_mix,
         "one row per class of the mix, in its order"
