@@ -309,14 +309,20 @@ fn views_answer_over_http_as_on_the_command_line() {
     want["took_ms"] = 0.into();
     answer["took_ms"] = 0.into();
     assert_eq!(rounded(answer), rounded(want));
-    // The page asks the same endpoints for its trend, concordance and similar projects.
+    // The page asks the same endpoints for its trend, concordance, similar projects and map.
     let (status, script) = http_get(server.addr, "/app.js");
     assert_eq!(status, 200);
-    for endpoint in ["api/trend?", "api/kwic?", "api/similar/"] {
+    for endpoint in [
+        "api/trend?",
+        "api/kwic?",
+        "api/similar/",
+        "api/facets/county?",
+    ] {
         assert!(script.contains(endpoint), "the page uses {endpoint}");
     }
     let (_, page) = http_get(server.addr, "/");
     assert!(page.contains(r#"role="tablist""#) && page.contains(r#"data-view="kwic""#));
+    assert!(page.contains(r#"data-view="map""#));
     server.stop().unwrap();
 }
 

@@ -28,7 +28,9 @@ const LABELS = {
     trend_caption: (q, n) => `Projekt som matchar ”${q}” (${n}), per år de pågår. Klicka på ett år för att filtrera.`,
     trend_share_caption: (q, n) => `Andel av alla projekt som matchar ”${q}” (${n}), per år. Klicka på ett år för att filtrera.`,
     kwic_caption: (n, r) => `${n} förekomster i ${r} projekt`, similar: "Liknande projekt", shared: "Gemensamt",
-    need_query: "Skriv ett sökord först.",
+    need_query: "Skriv ett sökord först.", view_map: "Karta",
+    map_caption: (q, n) => `Projekt som matchar ”${q}” (${n}) per län. Klicka på ett län för att filtrera.`,
+    map_outside: "Utanför Sverige",
   },
   en: {
     skip: "Skip to results", query: "Search words", search: "Search", from: "From", to: "To",
@@ -55,7 +57,9 @@ const LABELS = {
     trend_caption: (q, n) => `Projects matching “${q}” (${n}) per year they run. Click a year to filter.`,
     trend_share_caption: (q, n) => `Share of all projects matching “${q}” (${n}) per year. Click a year to filter.`,
     kwic_caption: (n, r) => `${n} occurrences in ${r} projects`, similar: "Similar projects", shared: "Shared",
-    need_query: "Type a search word first.",
+    need_query: "Type a search word first.", view_map: "Map",
+    map_caption: (q, n) => `Projects matching “${q}” (${n}) per county. Click a county to filter.`,
+    map_outside: "Outside Sweden",
   },
 };
 const PAGE = 10;
@@ -72,7 +76,7 @@ function readState() {
     match: ["exact", "broad"].includes(p.get("match")) ? p.get("match") : "compound",
     offset: Math.max(0, parseInt(p.get("offset") || "0", 10) || 0),
     id: p.get("id") || "",
-    view: ["trend", "kwic"].includes(p.get("view")) ? p.get("view") : "hits",
+    view: ["trend", "kwic", "map"].includes(p.get("view")) ? p.get("view") : "hits",
     share: p.get("share") === "1",
     lang: p.get("lang") === "en" ? "en" : "sv",
   };
@@ -180,6 +184,45 @@ function renderKwic(s, r) {
   }
   box.replaceChildren(el("p", { class: "caption" }, LABELS[s.lang].kwic_caption(r.lines.length, records.size)),
     el("table", { class: "kwic" }, rows));
+}
+
+// Sweden's 21 counties as a tile map (column, row): roughly where each lies, so no
+// boundary data is needed.
+const COUNTY_TILES = {
+  "Norrbotten": [3, 0], "Västerbotten": [2, 1], "Jämtland": [1, 2], "Västernorrland": [2, 2],
+  "Dalarna": [1, 3], "Gävleborg": [2, 3], "Värmland": [0, 4], "Örebro": [1, 4],
+  "Västmanland": [2, 4], "Uppsala": [3, 4], "Västra Götaland": [0, 5], "Södermanland": [2, 5],
+  "Stockholm": [3, 5], "Halland": [0, 6], "Jönköping": [1, 6], "Östergötland": [2, 6],
+  "Gotland": [4, 6], "Kronoberg": [1, 7], "Kalmar": [2, 7], "Skåne": [0, 8], "Blekinge": [1, 8],
+};
+
+// The hits of the current search per county, each county a tile shaded by its count and a
+// button that filters the search to it; counties outside Sweden are listed below.
+function renderMap(s, listing) {
+  const box = $("map");
+  const counts = Object.fromEntries(listing.values.map((v) => [v.value, v.count]));
+  const max = Math.max(1, ...Object.keys(COUNTY_TILES).map((c) => counts[c] || 0));
+  const filterTo = (county) => go({ filters: s.filters.filter(([k]) => k !== "county").concat([["county", county]]), view: "hits", offset: 0 });
+  const grid = el("div", { class: "tiles" });
+  for (const [county, [col, row]] of Object.entries(COUNTY_TILES)) {
+    const n = counts[county] || 0;
+    const tile = el("button", { type: "button", class: "tile", "data-county": county, onclick: () => filterTo(county), "aria-label": `${county}: ${n}` },
+      el("span", { class: "name" }, county), el("span", { class: "count" }, n));
+    tile.style.gridColumn = String(col + 1);
+    tile.style.gridRow = String(row + 1);
+    const level = n / max;
+    tile.style.background = `rgba(31, 95, 168, ${0.08 + 0.92 * level})`;
+    tile.style.color = level > 0.45 ? "#fff" : "var(--ink)";
+    grid.append(tile);
+  }
+  const outside = listing.values.filter((v) => !(v.value in COUNTY_TILES));
+  const rest = el("ul", { class: "outside" });
+  for (const v of outside) {
+    rest.append(el("li", {}, el("button", { type: "button", class: "facet", onclick: () => filterTo(v.value) },
+      el("span", { class: "value" }, v.value), el("span", { class: "count" }, v.count))));
+  }
+  box.replaceChildren(el("p", { class: "caption" }, LABELS[s.lang].map_caption(s.q, listing.total)), grid,
+    outside.length ? el("h3", {}, t("map_outside")) : "", rest);
 }
 
 async function renderSimilar(id, box) {
@@ -305,6 +348,7 @@ async function render() {
     for (const id of ["summary", "hits", "pager"]) $(id).hidden = !hitsShown;
     $("trend").hidden = s.view !== "trend";
     $("kwic").hidden = s.view !== "kwic";
+    $("map").hidden = s.view !== "map";
     if (s.view === "trend") {
       const tp = stateParams(s, false);
       tp.set("by", "year");
@@ -312,6 +356,12 @@ async function render() {
       const tr = await api("api/trend?" + tp.toString());
       if (mine !== generation) return;
       renderTrend(s, tr);
+    } else if (s.view === "map") {
+      const mp = stateParams(s, false);
+      mp.delete("sort");
+      const listing = await api("api/facets/county?" + mp.toString());
+      if (mine !== generation) return;
+      renderMap(s, listing);
     } else if (s.view === "kwic") {
       if (!s.q.trim()) {
         $("kwic").replaceChildren(el("p", { class: "caption" }, t("need_query")));
