@@ -469,6 +469,34 @@ fn kwic_sorts_by_context_and_limits() {
 }
 
 #[test]
+fn kwic_in_exact_mode_shows_no_compounds() {
+    let index = index();
+    let searcher = index.reader().unwrap().searcher();
+    let options = SearchOptions {
+        match_mode: Some("exact".into()),
+        ..SearchOptions::new("samverkan")
+    };
+    let request = options.request().unwrap();
+    let lines: Vec<_> = kwic(
+        &index,
+        &searcher,
+        &request,
+        KwicOptions {
+            width: 20,
+            sort: KwicSort::Doc,
+            limit: 0,
+        },
+    )
+    .unwrap()
+    .map(Result::unwrap)
+    .collect();
+    assert!(!lines.is_empty());
+    assert!(lines
+        .iter()
+        .all(|l| l.part.is_none() && !l.shown.contains('|')));
+}
+
+#[test]
 fn kwic_finds_every_occurrence_in_a_huge_document() {
     let sentence = "Projektet stärker samverkan i regionen. ";
     let times = 8_000; // about 320 kB: several analysed pieces

@@ -17,6 +17,7 @@ use super::matching;
 use crate::error::FyndError;
 use crate::index::FyndIndex;
 use crate::query::export::{export_with, HitStream};
+use crate::query::match_mode::MatchMode;
 use crate::query::snippet::{positive_words, TermMatch, TermMatcher};
 use crate::query::SearchRequest;
 use serde::Serialize;
@@ -126,7 +127,12 @@ pub fn kwic(
         .as_ref()
         .map(positive_words)
         .unwrap_or_default();
-    let matchers = [index.schema.body, index.schema.parts]
+    // In exact mode a word is not looked for inside compounds, in the lines as in the hits.
+    let fields = match request.match_mode {
+        MatchMode::Exact => vec![index.schema.body],
+        _ => vec![index.schema.body, index.schema.parts],
+    };
+    let matchers = fields
         .into_iter()
         .filter_map(|field| TermMatcher::new(index, searcher, field, &words))
         .collect::<Vec<_>>();
