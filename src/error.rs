@@ -154,6 +154,14 @@ pub enum FyndError {
         /// What is wrong and what to write instead.
         message: String,
     },
+    /// An option of a research view (`fynd trend`, `kwic`, `similar`, `cooccur`) that
+    /// cannot be used as given.
+    BadView {
+        /// Which option (`--by`, `--sum`, `--plot`, …).
+        option: String,
+        /// What is wrong, and what to write instead.
+        message: String,
+    },
     /// The search library failed.
     Tantivy(tantivy::TantivyError),
 }
@@ -311,6 +319,7 @@ impl fmt::Display for FyndError {
                 "no record matches {query:?}{}: try fewer words, --match broad, or fewer filters",
                 if *export { "; the export holds no rows" } else { "" }
             ),
+            FyndError::BadView { option, message } => write!(f, "{option}: {message}"),
             FyndError::Tantivy(err) => write!(f, "search index error: {err}"),
         }
     }

@@ -2,7 +2,8 @@
 //!
 //! The modules follow the data: [`ingest`] (files → [`record::ProjectRecord`]) →
 //! [`analysis`] (Swedish text → terms) → [`schema`] (record → index document) → [`index`]
-//! (writing) → [`query`] (searching) → [`output`] (text, JSON) and [`server`] (HTTP). A module
+//! (writing) → [`query`] (searching) → [`views`] (trends, concordances, similar projects,
+//! co-occurring words over search's match sets) → [`output`] (text, JSON) and [`server`] (HTTP). A module
 //! only uses the ones before it.
 //!
 //! Beside the pipeline: [`corpus_gen`] (generated corpora for benchmarks) and [`bench`]
@@ -19,5 +20,6 @@ pub mod query;
 pub mod record;
 pub mod schema;
 pub mod server;
+pub mod views;
 
 pub use error::FyndError;

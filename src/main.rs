@@ -306,6 +306,91 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Research view: matching projects per year (or start year, fund, region, county,
+    /// programme area), several queries side by side, as a table with bars, JSON, CSV or an
+    /// SVG chart.
+    Trend {
+        /// Queries, one series each (quote a query of several words).
+        #[arg(required = true)]
+        queries: Vec<String>,
+        /// Buckets: year (every year a project runs), start_year, fund, region, county or
+        /// programme_area.
+        #[arg(long, default_value = "year")]
+        by: String,
+        /// Show each count as a share of all projects in its bucket (same filters, no query).
+        #[arg(long)]
+        share: bool,
+        /// Also sum this money per bucket: granted or budget.
+        #[arg(long, value_name = "FIELD")]
+        sum: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print one JSON object.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV: one row per query and bucket.
+        #[arg(long)]
+        csv: bool,
+        /// Also draw the trend as a chart into this SVG file.
+        #[arg(long, value_name = "FILE.svg")]
+        plot: Option<PathBuf>,
+    },
+    /// Research view: every occurrence of the query's words in the matching records, one
+    /// concordance line each, aligned on the match, with the record id; streamed.
+    Kwic {
+        /// Query, as for search.
+        query: String,
+        /// Characters of context on each side.
+        #[arg(long, default_value_t = 40)]
+        width: usize,
+        /// Order: doc (records in search's order, streams), left (by the words before the
+        /// match) or right (by the match and the words after it).
+        #[arg(long, default_value = "doc")]
+        sort: String,
+        /// Most lines (0: all of them).
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print one JSON object (its lines streamed).
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV, one row per line.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Research view: the projects most like one, each with the shared terms (words and
+    /// compound parts) that explain the likeness.
+    Similar {
+        /// The record's id (as `fynd show` takes it).
+        id: String,
+        /// Projects to list.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Index folder.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Research view: words and compound parts over-represented in the projects a query
+    /// matches, ranked by Dunning's log-likelihood (G²), with the counts behind it.
+    Cooccur {
+        /// Query, as for search.
+        query: String,
+        /// Terms to list.
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+        /// Fewest matching projects a term must occur in.
+        #[arg(long, default_value_t = 3)]
+        min_count: u64,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the HTTP JSON API and the search page (read-only) until Ctrl-C.
     Serve {
         /// Index folder.
@@ -572,6 +657,102 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                 written(write_json(&mut out, &listing))?;
             } else {
                 written(text::write_facet_listing(&mut out, &listing))?;
+            }
+        }
+        Command::Trend {
+            queries,
+            by,
+            share,
+            sum,
+            filter,
+            json,
+            csv,
+            plot,
+        } => {
+            let options = fynd::views::trend::TrendOptions {
+                by: fynd::views::trend::TrendBy::parse(&by)?,
+                share,
+                sum: sum
+                    .as_deref()
+                    .map(fynd::views::trend::SumField::parse)
+                    .transpose()?,
+            };
+            let base = filter.options(String::new()).request()?;
+            let index = FyndIndex::open(&filter.index)?;
+            let reader = index.reader()?;
+            let trend =
+                fynd::views::trend::trend(&index, &reader.searcher(), &base, &queries, options)?;
+            if let Some(path) = &plot {
+                fynd::output::plot::write_trend_svg(&trend, path)?;
+            }
+            if json {
+                written(write_json(&mut out, &trend))?;
+            } else if csv {
+                written(fynd::output::views::write_trend_csv(&mut out, &trend))?;
+            } else {
+                written(fynd::output::views::write_trend(&mut out, &trend))?;
+            }
+        }
+        Command::Kwic {
+            query,
+            width,
+            sort,
+            limit,
+            filter,
+            json,
+            csv,
+        } => {
+            use fynd::views::kwic::{kwic, KwicOptions, KwicSort};
+            let options = KwicOptions {
+                width: width.clamp(1, 500),
+                sort: KwicSort::parse(&sort)?,
+                limit,
+            };
+            let request = filter.options(query).request()?;
+            let index = FyndIndex::open(&filter.index)?;
+            let reader = index.reader()?;
+            let lines = kwic(&index, &reader.searcher(), &request, options)?;
+            fynd::output::views::write_kwic(
+                &mut out,
+                lines,
+                options.width,
+                json,
+                csv,
+                text::Highlight::for_stdout(),
+            )?;
+        }
+        Command::Similar {
+            id,
+            limit,
+            index,
+            json,
+        } => {
+            let index = FyndIndex::open(&index)?;
+            let reader = index.reader()?;
+            let found = fynd::views::similar::similar(&index, &reader.searcher(), &id, limit)?;
+            if json {
+                written(write_json(&mut out, &found))?;
+            } else {
+                written(fynd::output::views::write_similar(&mut out, &found))?;
+            }
+        }
+        Command::Cooccur {
+            query,
+            limit,
+            min_count,
+            filter,
+            json,
+        } => {
+            let options = fynd::views::cooccur::CooccurOptions { limit, min_count };
+            let request = filter.options(query).request()?;
+            let index = FyndIndex::open(&filter.index)?;
+            let reader = index.reader()?;
+            let found =
+                fynd::views::cooccur::cooccur(&index, &reader.searcher(), &request, options)?;
+            if json {
+                written(write_json(&mut out, &found))?;
+            } else {
+                written(fynd::output::views::write_cooccur(&mut out, &found))?;
             }
         }
         Command::Serve { index, bind, port } => {

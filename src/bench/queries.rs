@@ -5,7 +5,8 @@
 //! `start=[2023-01-01 TO 2023-12-31]`), `sort=ORDER`, `facets=KEY,KEY` (or `facets=none`),
 //! `counts=sidebar` or `counts=hits` (a filtered facet counted without its own filter, the
 //! default, or over the hits like every other facet), `limit=N`, `passages`, `match=MODE`,
-//! `near=N` (see `fynd search --match`). Every query counts the fund, region and year facets and returns
+//! `near=N` (see `fynd search --match`), `view=trend|kwic|similar|cooccur` (time that
+//! research view over the query instead of a search; `benches/views.txt`). Every query counts the fund, region and year facets and returns
 //! the top 10 unless it says otherwise; passages are off unless asked for, so they can be
 //! timed as their own class. Blank lines and lines starting with `#` are skipped.
 //!
@@ -33,6 +34,21 @@ pub struct BenchQuery {
     pub line: String,
     /// The search it runs.
     pub request: SearchRequest,
+    /// The research view it times instead of a search (`view=…`), if any.
+    pub view: Option<BenchView>,
+}
+
+/// A research view timed by `fynd bench` (option `view=NAME`), over the query's request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchView {
+    /// `fynd trend QUERY` by year.
+    Trend,
+    /// The first page (100 lines) of `fynd kwic QUERY`.
+    Kwic,
+    /// `fynd similar` of the query's best hit (found before the clock starts).
+    Similar,
+    /// `fynd cooccur QUERY`.
+    Cooccur,
 }
 
 /// Facets every benchmark query counts unless it says otherwise: what the side-by-side
@@ -102,10 +118,24 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BenchQuery>, FyndError> {
         request.facets = BENCH_FACETS.to_vec();
         request.passages = false;
         let mut filters = Vec::new();
+        let mut view = None;
         for option in parts {
             let (key, value) = option.split_once('=').unwrap_or((option, ""));
             match key {
                 "passages" => request.passages = true,
+                "view" => {
+                    view = Some(match value {
+                        "trend" => BenchView::Trend,
+                        "kwic" => BenchView::Kwic,
+                        "similar" => BenchView::Similar,
+                        "cooccur" => BenchView::Cooccur,
+                        _ => {
+                            return Err(bad(format!(
+                                "view is trend, kwic, similar or cooccur, not {value:?}"
+                            )))
+                        }
+                    })
+                }
                 "counts" => {
                     request.sidebar_counts = match value {
                         "sidebar" => true,
@@ -146,7 +176,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BenchQuery>, FyndError> {
                     ),
                     None => {
                         return Err(bad(format!(
-                        "unknown option {option:?}: write filter=KEY=VALUE, budget=RANGE (or another number or date field), sort=ORDER, facets=KEYS, counts=sidebar|hits, limit=N, passages, match=MODE or near=N"
+                        "unknown option {option:?}: write filter=KEY=VALUE, budget=RANGE (or another number or date field), sort=ORDER, facets=KEYS, counts=sidebar|hits, limit=N, passages, match=MODE, near=N or view=trend|kwic|similar|cooccur"
                     )))
                     }
                 },
@@ -157,6 +187,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BenchQuery>, FyndError> {
             class: class.to_string(),
             line: line.to_string(),
             request,
+            view,
         });
     }
     if queries.is_empty() {
@@ -262,5 +293,27 @@ mod tests {
         let err = parse(Path::new("q"), "# c\nx | y | colour=red\n").unwrap_err();
         assert!(err.to_string().starts_with("q:2: unknown option"), "{err}");
         assert!(parse(Path::new("q"), "just a line\n").is_err());
+    }
+
+    #[test]
+    fn the_views_mix_parses_into_a_class_per_view() {
+        let text = include_str!("../../benches/views.txt");
+        let queries = parse(Path::new("benches/views.txt"), text).unwrap();
+        for (class, view) in [
+            ("trend", BenchView::Trend),
+            ("kwic_page", BenchView::Kwic),
+            ("similar", BenchView::Similar),
+            ("cooccur", BenchView::Cooccur),
+        ] {
+            assert!(queries
+                .iter()
+                .any(|q| q.class == class && q.view == Some(view)));
+        }
+        assert!(queries.iter().all(|q| q.view.is_some()));
+        let err = parse(Path::new("x"), "a | b | view=map").unwrap_err();
+        assert!(
+            err.to_string().contains("trend, kwic, similar or cooccur"),
+            "{err}"
+        );
     }
 }

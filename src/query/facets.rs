@@ -557,6 +557,29 @@ impl SegmentFacets {
             .collect()
     }
 
+    /// The ordinals of `doc`'s values, in ordinal order (a value may repeat): for a caller
+    /// that needs more than a count per value, such as a trend that sums money per value.
+    pub fn ords(&self, doc: DocId) -> &[u32] {
+        match &self.ords {
+            DocOrds::Single(ords) => {
+                let one = &ords[doc as usize..doc as usize + 1];
+                if one[0] == NO_VALUE {
+                    &[]
+                } else {
+                    one
+                }
+            }
+            DocOrds::Multi { offsets, ords } => {
+                &ords[offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize]
+            }
+        }
+    }
+
+    /// The values of the segment, by ordinal, as a `--filter` names them.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
     /// A zero count per ordinal, one for documents without a value, and one past it that
     /// a difference array of a [`FacetPack`] lane needs.
     pub fn zero_counts(&self) -> Vec<u64> {

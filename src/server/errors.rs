@@ -59,7 +59,8 @@ impl From<FyndError> for ApiError {
             | FyndError::BadDate { .. }
             | FyndError::BadSort { .. }
             | FyndError::BadMatchMode { .. }
-            | FyndError::BadNear { .. } => StatusCode::BAD_REQUEST,
+            | FyndError::BadNear { .. }
+            | FyndError::BadView { .. } => StatusCode::BAD_REQUEST,
             FyndError::BadRange {
                 option,
                 value,

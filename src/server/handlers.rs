@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/records/{id}", get(api_record))
         .route("/api/facets/{key}", get(api_facets))
         .route("/api/export", get(api_export))
+        .merge(super::views::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), timeout))
@@ -93,7 +94,7 @@ async fn style_css() -> Response {
 }
 
 /// Runs `work` with the current index and its shared reader on a blocking thread.
-async fn with_index<T: Send + 'static>(
+pub(super) async fn with_index<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&OpenIndex) -> Result<T, FyndError> + Send + 'static,
 ) -> Result<T, ApiError> {

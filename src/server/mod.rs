@@ -1,6 +1,7 @@
 //! `fynd serve`: a read-only HTTP JSON API over the index (the same answers as
-//! `fynd search --json`, `fynd show --json`, `fynd facets --json` and the streamed export)
-//! and a search page served from the binary itself.
+//! `fynd search --json`, `fynd show --json`, `fynd facets --json`, the streamed export, and
+//! the research views of `fynd trend`, `kwic`, `similar` and `cooccur` in [`views`]) and a
+//! search page served from the binary itself.
 //!
 //! The server sits at the output end of the pipeline: it turns HTTP query parameters into a
 //! [`crate::query::SearchRequest`] ([`params`]), runs the query module's functions on
@@ -20,6 +21,7 @@ pub mod errors;
 pub mod handlers;
 pub mod page;
 pub mod params;
+pub mod views;
 
 use crate::analysis::lexicon::LEXICON_FILE;
 use crate::error::FyndError;

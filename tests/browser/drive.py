@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Drives fynd's search page in headless Chromium over the WebDriver protocol (chromedriver on
 loopback, standard library only): types a query, clicks a facet, checks that the hits and
-counts change as the JSON API says they should, opens a record, goes back, switches the
+counts change as the JSON API says they should, opens a record (and its similar projects),
+goes back, walks the trend (clicking a year), concordance and map tabs, switches the
 language, and saves screenshots. Exits non-zero on any failure.
 
 Usage: drive.py BASE_URL SCREENSHOT_DIR
@@ -188,10 +189,49 @@ def main():
         record = b.js("return {title: document.querySelector('#record h2').textContent, rows: document.querySelectorAll('#record dt').length, body: document.querySelector('#record .body').textContent.length, url: location.search}")
         check(record["title"] == title, f"record view shows {title!r} with {record['rows']} metadata rows")
         check(record["body"] > 100, "record view shows the text")
+        similar = api("/api/similar/" + urllib.parse.quote(b.js("return new URLSearchParams(location.search).get('id')")) + "?limit=5")
+        b.wait("the similar projects", "return document.querySelector('#record .similar-box h3') !== null")
+        shown = b.js("return [...document.querySelectorAll('#record .similar li a')].map(a => a.textContent)")
+        check(shown == [h["title"] or h["id"] for h in similar["hits"]], f"the record view lists its {len(shown)} similar projects as the API does")
         b.shot("record.png")
         b.back()
         b.wait("the hits again", RENDERED + " && !location.search.includes('id=')")
         check(b.js(STATE)["summary"] == after["summary"], "back returns to the filtered hits")
+
+        # The trend tab: a bar for every year of the search, as the API counts them; a year
+        # is a button that filters the search to it.
+        fund_param = "&filter=" + urllib.parse.quote("fund:" + fund["value"])
+        b.click("#tab-trend")
+        b.wait("the trend", RENDERED + " && location.search.includes('view=trend')")
+        points = api("/api/trend?q=" + query + fund_param + "&by=year")["series"][0]["points"]
+        bars = b.js("return [...document.querySelectorAll('#trend .year')].map(y => [y.dataset.year, y.querySelector('.value').textContent])")
+        check(bars == [[p["bucket"], str(p["count"])] for p in points], f"a bar for each of the {len(points)} years, counted as the API counts")
+        b.shot("trend.png")
+        year = max(points, key=lambda p: p["count"])
+        b.click(f"#trend .year[data-year='{year['bucket']}']")
+        b.wait("the hits of that year", RENDERED + " && location.search.includes('year%3A')")
+        check(b.js(STATE)["summary"].startswith(f"{year['count']} "), f"clicking {year['bucket']} lists its {year['count']} hits")
+        b.back()
+        b.wait("the trend again", RENDERED + " && location.search.includes('view=trend')")
+
+        # The concordance tab: the API's lines, aligned on the match, each with its record.
+        b.click("#tab-kwic")
+        b.wait("the concordance", RENDERED + " && location.search.includes('view=kwic')")
+        lines = api("/api/kwic?q=" + query + fund_param + "&limit=200&width=50")["lines"]
+        rows = b.js("return [...document.querySelectorAll('#kwic tr')].map(r => [r.querySelector('.match').textContent, r.querySelector('.id').textContent])")
+        check(rows and rows == [[l["shown"], l["id"]] for l in lines], f"{len(rows)} concordance lines as the API gives them")
+        b.shot("concordance.png")
+
+        # The map tab: a tile per county with the search's counts.
+        b.click("#tab-map")
+        b.wait("the map", RENDERED + " && location.search.includes('view=map')")
+        counties = {v["value"]: v["count"] for v in api("/api/facets/county?q=" + query + fund_param)["values"]}
+        tiles = b.js("return Object.fromEntries([...document.querySelectorAll('#map .tile')].map(t => [t.dataset.county, Number(t.querySelector('.count').textContent)]))")
+        check(len(tiles) == 21 and all(n == counties.get(c, 0) for c, n in tiles.items()), "21 county tiles with the API's counts")
+        b.shot("map.png")
+        b.click("#tab-hits")
+        b.wait("the hits again", RENDERED + " && !location.search.includes('view=')")
+        check(b.js(STATE)["summary"] == after["summary"], "the hits tab shows the same hits")
 
         # Choose what a word matches: the page passes the mode to the API and the export.
         b.js("const m = document.getElementById('match'); m.value = 'exact'; m.dispatchEvent(new Event('change'));")

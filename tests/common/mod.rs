@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+pub mod views;
+
 /// Regions of the generated records (with and without diacritics in their names).
 pub const REGIONS: [&str; 5] = [
     "Övre Norrland",

@@ -23,6 +23,14 @@ const LABELS = {
     participants: "Deltagare", strategic_importance: "Strategisk betydelse", partners: "Partner",
     municipalities: "Kommuner", secondary_themes: "Sekundärteman", extra: "Övrigt",
     date: "ÅÅÅÅ-MM-DD", match: "Matchning", match_compound: "Sammansatt", match_exact: "Exakt", match_broad: "Bred",
+    view_hits: "Träffar", view_trend: "Trend", view_kwic: "Konkordans", views: "Vyer",
+    trend_by: "Per", share: "Andel av alla projekt", by_year: "år projektet pågår", by_start_year: "startår",
+    trend_caption: (q, n) => `Projekt som matchar ”${q}” (${n}), per år de pågår. Klicka på ett år för att filtrera.`,
+    trend_share_caption: (q, n) => `Andel av alla projekt som matchar ”${q}” (${n}), per år. Klicka på ett år för att filtrera.`,
+    kwic_caption: (n, r) => `${n} förekomster i ${r} projekt`, similar: "Liknande projekt", shared: "Gemensamt",
+    need_query: "Skriv ett sökord först.", view_map: "Karta",
+    map_caption: (q, n) => `Projekt som matchar ”${q}” (${n}) per län. Klicka på ett län för att filtrera.`,
+    map_outside: "Utanför Sverige",
   },
   en: {
     skip: "Skip to results", query: "Search words", search: "Search", from: "From", to: "To",
@@ -44,6 +52,14 @@ const LABELS = {
     participants: "Participants", strategic_importance: "Strategic importance", partners: "Partners",
     municipalities: "Municipalities", secondary_themes: "Secondary themes", extra: "Other",
     date: "YYYY-MM-DD", match: "Match", match_compound: "Compound", match_exact: "Exact", match_broad: "Broad",
+    view_hits: "Hits", view_trend: "Trend", view_kwic: "Concordance", views: "Views",
+    trend_by: "By", share: "Share of all projects", by_year: "years a project runs", by_start_year: "start year",
+    trend_caption: (q, n) => `Projects matching “${q}” (${n}) per year they run. Click a year to filter.`,
+    trend_share_caption: (q, n) => `Share of all projects matching “${q}” (${n}) per year. Click a year to filter.`,
+    kwic_caption: (n, r) => `${n} occurrences in ${r} projects`, similar: "Similar projects", shared: "Shared",
+    need_query: "Type a search word first.", view_map: "Map",
+    map_caption: (q, n) => `Projects matching “${q}” (${n}) per county. Click a county to filter.`,
+    map_outside: "Outside Sweden",
   },
 };
 const PAGE = 10;
@@ -60,6 +76,8 @@ function readState() {
     match: ["exact", "broad"].includes(p.get("match")) ? p.get("match") : "compound",
     offset: Math.max(0, parseInt(p.get("offset") || "0", 10) || 0),
     id: p.get("id") || "",
+    view: ["trend", "kwic", "map"].includes(p.get("view")) ? p.get("view") : "hits",
+    share: p.get("share") === "1",
     lang: p.get("lang") === "en" ? "en" : "sv",
   };
 }
@@ -80,6 +98,8 @@ function go(change) {
   const s = Object.assign(readState(), change);
   const p = stateParams(s, true);
   if (s.id) p.set("id", s.id);
+  if (s.view !== "hits") p.set("view", s.view);
+  if (s.share) p.set("share", "1");
   if (s.lang === "en") p.set("lang", "en");
   history.pushState(null, "", "?" + p.toString());
   render();
@@ -120,6 +140,105 @@ function applyLabels(s) {
   $("q").placeholder = LABELS[s.lang].placeholder;
   $("from").placeholder = $("to").placeholder = LABELS[s.lang].date;
   $("facets").setAttribute("aria-label", LABELS[s.lang].facets);
+  $("views").setAttribute("aria-label", LABELS[s.lang].views);
+  for (const tab of document.querySelectorAll("#views [role=tab]")) {
+    const on = tab.dataset.view === s.view;
+    tab.setAttribute("aria-selected", String(on));
+    tab.tabIndex = on ? 0 : -1;
+  }
+}
+
+// The trend of the current search: a bar per year (every year, in order), each a button
+// that filters the search to that year.
+function renderTrend(s, r) {
+  const box = $("trend");
+  const series = r.series[0];
+  const values = series.points.map((p) => (s.share ? p.share : p.count));
+  const max = Math.max(...values, 0) || 1;
+  const share = el("input", { type: "checkbox", id: "share" });
+  share.checked = s.share;
+  share.addEventListener("change", () => go({ share: share.checked }));
+  const caption = (s.share ? LABELS[s.lang].trend_share_caption : LABELS[s.lang].trend_caption)(s.q, series.total);
+  const bars = el("ol", { class: "bars" });
+  series.points.forEach((p, i) => {
+    const value = s.share ? `${(p.share * 100).toFixed(1)} %` : String(p.count);
+    const filter = () => go({ filters: s.filters.filter(([k]) => k !== "year").concat([["year", p.bucket]]), view: "hits", offset: 0 });
+    const bar = el("span", { class: "bar" });
+    bar.style.width = `${(values[i] / max) * 100}%`;
+    bars.append(el("li", {}, el("button", { type: "button", class: "year", "data-year": p.bucket, onclick: filter, "aria-label": `${p.bucket}: ${value}` },
+      el("span", { class: "label" }, p.bucket), el("span", { class: "track" }, bar), el("span", { class: "value" }, value))));
+  });
+  box.replaceChildren(el("p", { class: "caption" }, caption), el("label", { class: "share" }, share, " ", t("share")), bars);
+}
+
+// Concordance lines of the current search, aligned on the match, each with its record.
+function renderKwic(s, r) {
+  const box = $("kwic");
+  const rows = el("tbody", {});
+  const records = new Set(r.lines.map((l) => l.id));
+  for (const line of r.lines) {
+    const open = el("a", { href: "?" + new URLSearchParams({ id: line.id }) }, line.id);
+    open.addEventListener("click", (e) => { e.preventDefault(); go({ id: line.id }); });
+    rows.append(el("tr", {}, el("td", { class: "left" }, el("div", {}, line.left)), el("td", { class: "match" }, el("mark", {}, line.shown)),
+      el("td", { class: "right" }, line.right), el("td", { class: "id" }, open)));
+  }
+  box.replaceChildren(el("p", { class: "caption" }, LABELS[s.lang].kwic_caption(r.lines.length, records.size)),
+    el("table", { class: "kwic" }, rows));
+}
+
+// Sweden's 21 counties as a tile map (column, row): roughly where each lies, so no
+// boundary data is needed.
+const COUNTY_TILES = {
+  "Norrbotten": [3, 0], "Västerbotten": [2, 1], "Jämtland": [1, 2], "Västernorrland": [2, 2],
+  "Dalarna": [1, 3], "Gävleborg": [2, 3], "Värmland": [0, 4], "Örebro": [1, 4],
+  "Västmanland": [2, 4], "Uppsala": [3, 4], "Västra Götaland": [0, 5], "Södermanland": [2, 5],
+  "Stockholm": [3, 5], "Halland": [0, 6], "Jönköping": [1, 6], "Östergötland": [2, 6],
+  "Gotland": [4, 6], "Kronoberg": [1, 7], "Kalmar": [2, 7], "Skåne": [0, 8], "Blekinge": [1, 8],
+};
+
+// The hits of the current search per county, each county a tile shaded by its count and a
+// button that filters the search to it; counties outside Sweden are listed below.
+function renderMap(s, listing) {
+  const box = $("map");
+  const counts = Object.fromEntries(listing.values.map((v) => [v.value, v.count]));
+  const max = Math.max(1, ...Object.keys(COUNTY_TILES).map((c) => counts[c] || 0));
+  const filterTo = (county) => go({ filters: s.filters.filter(([k]) => k !== "county").concat([["county", county]]), view: "hits", offset: 0 });
+  const grid = el("div", { class: "tiles" });
+  for (const [county, [col, row]] of Object.entries(COUNTY_TILES)) {
+    const n = counts[county] || 0;
+    const tile = el("button", { type: "button", class: "tile", "data-county": county, onclick: () => filterTo(county), "aria-label": `${county}: ${n}` },
+      el("span", { class: "name" }, county), el("span", { class: "count" }, n));
+    tile.style.gridColumn = String(col + 1);
+    tile.style.gridRow = String(row + 1);
+    const level = n / max;
+    tile.style.background = `rgba(31, 95, 168, ${0.08 + 0.92 * level})`;
+    tile.style.color = level > 0.45 ? "#fff" : "var(--ink)";
+    grid.append(tile);
+  }
+  const outside = listing.values.filter((v) => !(v.value in COUNTY_TILES));
+  const rest = el("ul", { class: "outside" });
+  for (const v of outside) {
+    rest.append(el("li", {}, el("button", { type: "button", class: "facet", onclick: () => filterTo(v.value) },
+      el("span", { class: "value" }, v.value), el("span", { class: "count" }, v.count))));
+  }
+  box.replaceChildren(el("p", { class: "caption" }, LABELS[s.lang].map_caption(s.q, listing.total)), grid,
+    outside.length ? el("h3", {}, t("map_outside")) : "", rest);
+}
+
+async function renderSimilar(id, box) {
+  try {
+    const r = await api("api/similar/" + encodeURIComponent(id) + "?limit=5");
+    const list = el("ol", { class: "similar" });
+    for (const hit of r.hits) {
+      const open = el("a", { href: "?" + new URLSearchParams({ id: hit.id }) }, hit.title || hit.id);
+      open.addEventListener("click", (e) => { e.preventDefault(); go({ id: hit.id }); });
+      const shared = hit.shared.slice(0, 8).map((term) => term.word).join(", ");
+      list.append(el("li", {}, open, el("span", { class: "meta" }, ` · ${t("shared")}: ${shared}`)));
+    }
+    box.replaceChildren(el("h3", {}, t("similar")), list);
+  } catch (err) {
+    box.replaceChildren();
+  }
 }
 
 function formatMeta(hit) {
@@ -188,7 +307,9 @@ function renderRecord(s, record) {
       : String(value);
     rows.append(el("dt", {}, t(key) || key.replace(/_/g, " ")), el("dd", {}, text));
   }
-  box.replaceChildren(back, el("h2", {}, record.title || record.id), rows, el("div", { class: "body" }, record.body || ""));
+  const similar = el("section", { class: "similar-box", "aria-live": "polite" });
+  box.replaceChildren(back, el("h2", {}, record.title || record.id), rows, similar, el("div", { class: "body" }, record.body || ""));
+  renderSimilar(record.id, similar);
   box.hidden = false;
   box.focus();
 }
@@ -223,6 +344,37 @@ async function render() {
     if (mine !== generation) return;
     renderFacets(s, r.facets);
     renderHits(s, r);
+    const hitsShown = s.view === "hits";
+    for (const id of ["summary", "hits", "pager"]) $(id).hidden = !hitsShown;
+    $("trend").hidden = s.view !== "trend";
+    $("kwic").hidden = s.view !== "kwic";
+    $("map").hidden = s.view !== "map";
+    if (s.view === "trend") {
+      const tp = stateParams(s, false);
+      tp.set("by", "year");
+      if (s.share) tp.set("share", "1");
+      const tr = await api("api/trend?" + tp.toString());
+      if (mine !== generation) return;
+      renderTrend(s, tr);
+    } else if (s.view === "map") {
+      const mp = stateParams(s, false);
+      mp.delete("sort");
+      const listing = await api("api/facets/county?" + mp.toString());
+      if (mine !== generation) return;
+      renderMap(s, listing);
+    } else if (s.view === "kwic") {
+      if (!s.q.trim()) {
+        $("kwic").replaceChildren(el("p", { class: "caption" }, t("need_query")));
+      } else {
+        const kp = stateParams(s, false);
+        kp.delete("sort");
+        kp.set("limit", "200");
+        kp.set("width", "50");
+        const kr = await api("api/kwic?" + kp.toString());
+        if (mine !== generation) return;
+        renderKwic(s, kr);
+      }
+    }
     document.body.dataset.rendered = location.search;
   } catch (err) {
     if (mine === generation) {
@@ -242,5 +394,16 @@ $("match").addEventListener("change", () => go({ match: $("match").value, offset
 $("prev").addEventListener("click", () => go({ offset: Math.max(0, readState().offset - PAGE) }));
 $("next").addEventListener("click", () => go({ offset: readState().offset + PAGE }));
 $("lang").addEventListener("click", () => go({ lang: readState().lang === "en" ? "sv" : "en" }));
+for (const tab of document.querySelectorAll("#views [role=tab]")) {
+  tab.addEventListener("click", () => go({ view: tab.dataset.view, id: "" }));
+  // Arrow keys move between the tabs, as the WAI-ARIA tab pattern has it.
+  tab.addEventListener("keydown", (e) => {
+    if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+    const tabs = [...document.querySelectorAll("#views [role=tab]")];
+    const next = tabs[(tabs.indexOf(tab) + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    next.focus();
+    go({ view: next.dataset.view, id: "" });
+  });
+}
 window.addEventListener("popstate", render);
 render();

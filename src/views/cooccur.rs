@@ -1,0 +1,355 @@
+//! Co-occurring words: the words and compound parts that occur in the projects a query
+//! matches more often than in the other projects, ranked by Dunning's log-likelihood ratio.
+//!
+//! For a term t, the matching projects M and the reference R (every project under the same
+//! filters, without the query; M ⊆ R), the 2×2 table of document counts is
+//!
+//! |            | has t     | lacks t             |
+//! |------------|-----------|---------------------|
+//! | in M       | a         | b = \|M\| − a       |
+//! | not in M   | c = n − a | d = \|R\| − \|M\| − c |
+//!
+//! with n the projects of R that have t. The score is G² = 2 Σ O · ln(O / E) over the four
+//! cells, E = row total · column total / \|R\| (Dunning 1993, "Accurate methods for the
+//! statistics of surprise and coincidence"): unlike pointwise mutual information it does
+//! not favour rare words, and it is about χ²-distributed with one degree of freedom, so
+//! G² > 10.83 is significant at p < 0.001. Only over-represented terms (a / \|M\| > c /
+//! (\|R\| − \|M\|)) with a ≥ the minimum count are listed; the query's own terms are left out.
+//!
+//! Candidates are the terms of up to [`SAMPLE_DOCS`] matching projects spread evenly over
+//! the match set (all of them when fewer match); each candidate's counts are then exact,
+//! read from the index's postings (a word in the title or body fields, a part in the parts
+//! field, which holds the parts of every text field).
+
+use super::matching;
+use super::terms::{text_terms, TermSource};
+use crate::error::FyndError;
+use crate::index::FyndIndex;
+use crate::query::snippet::positive_words;
+use crate::query::SearchRequest;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
+    Term, TERMINATED,
+};
+
+/// Most matching projects whose text is read for candidate terms.
+pub const SAMPLE_DOCS: usize = 1000;
+
+/// Most candidate terms whose counts are read from the postings.
+pub const CANDIDATES: usize = 300;
+
+/// One co-occurring term and the counts behind its score.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CooccurringTerm {
+    /// A word of the matching texts it stands for (a part as written in its compound).
+    pub word: String,
+    /// The index term.
+    pub term: String,
+    /// Whole word or compound part.
+    pub kind: TermSource,
+    /// Matching projects that have it (a).
+    pub in_matching: u64,
+    /// Projects of the reference that have it (a + c).
+    pub in_all: u64,
+    /// Matching projects expected to have it if it were spread evenly: in_all · |M| / |R|.
+    pub expected: f64,
+    /// (a / |M|) / ((a + c) / |R|): how many times more often than overall.
+    pub ratio: f64,
+    /// Dunning's log-likelihood G².
+    pub log_likelihood: f64,
+}
+
+/// The answer of `fynd cooccur` and `/api/cooccur`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cooccurrences {
+    /// The query as given.
+    pub query: String,
+    /// Projects the query matches (|M|, search's `total`).
+    pub matching: u64,
+    /// Projects under the filters (|R|), the reference.
+    pub documents: u64,
+    /// Matching projects whose text was read for candidates.
+    pub sampled: u64,
+    /// The score: `log_likelihood` (Dunning's G²).
+    pub score: &'static str,
+    /// The terms, highest G² first.
+    pub terms: Vec<CooccurringTerm>,
+    /// Time taken, in milliseconds.
+    pub took_ms: f64,
+}
+
+/// What `fynd cooccur` is asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct CooccurOptions {
+    /// Terms to list.
+    pub limit: usize,
+    /// Fewest matching projects a term must be in.
+    pub min_count: u64,
+}
+
+/// The terms over-represented in the projects `request` matches.
+pub fn cooccur(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    options: CooccurOptions,
+) -> Result<Cooccurrences, FyndError> {
+    let started = Instant::now();
+    let schema = &index.schema;
+    let (query, prepared) = matching(index, searcher, request)?;
+    let matched = searcher.search(&*query, &DocLists)?;
+    let mut reference = request.clone();
+    reference.query = String::new();
+    let (all_query, _) = matching(index, searcher, &reference)?;
+    let all = searcher.search(&*all_query, &DocLists)?;
+    let in_m = BitSets::of(searcher, &matched);
+    let in_r = BitSets::of(searcher, &all);
+    let m = in_m.count;
+    let r = in_r.count;
+
+    // The query's own terms: what it matched by, not what goes with it.
+    let mut analyzer = index.analyzer();
+    let words = prepared
+        .parsed
+        .as_ref()
+        .map(positive_words)
+        .unwrap_or_default();
+    let own_terms = text_terms(&mut analyzer, &[&words.join(" ")]);
+    let own: HashSet<String> = own_terms.iter().map(|t| t.term.clone()).collect();
+    let own_words: HashSet<String> = own_terms
+        .into_iter()
+        .filter(|t| t.kind == TermSource::Word)
+        .map(|t| t.term)
+        .collect();
+
+    // Candidates from an even sample of the matching projects.
+    let addresses: Vec<DocAddress> = matched
+        .iter()
+        .flat_map(|(ord, docs)| docs.iter().map(move |doc| DocAddress::new(*ord, *doc)))
+        .collect();
+    let step = addresses.len().div_ceil(SAMPLE_DOCS).max(1);
+    let mut seen: HashMap<(String, TermSource), (u64, String)> = HashMap::new();
+    let mut sampled = 0;
+    for address in addresses.iter().step_by(step) {
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        let record = schema.record_from(&doc)?;
+        sampled += 1;
+        for term in text_terms(&mut analyzer, &[&record.title, &record.body]) {
+            if own.contains(&term.term) {
+                continue;
+            }
+            seen.entry((term.term, term.kind))
+                .or_insert((0, term.word))
+                .0 += 1;
+        }
+    }
+    let mut candidates: Vec<((String, TermSource), (u64, String))> = seen.into_iter().collect();
+    candidates.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
+    candidates.truncate(CANDIDATES);
+
+    let mut terms = Vec::new();
+    for ((term, kind), (_, word)) in candidates {
+        // A compound of a query word ("samverkansprojekt" for "samverkan") is in the
+        // matching projects by construction: it says nothing about what goes with them.
+        if kind == TermSource::Word
+            && analyzer
+                .top_parts(&word)
+                .iter()
+                .any(|p| own_words.contains(p))
+        {
+            continue;
+        }
+        let fields: &[Field] = match kind {
+            TermSource::Word => &[schema.title, schema.body],
+            TermSource::Part => &[schema.parts],
+        };
+        let (a, n) = document_counts(searcher, fields, &term, &in_m, &in_r)?;
+        let outside = r - m;
+        let over = (a as f64) * (outside as f64) > ((n - a) as f64) * (m as f64);
+        if a < options.min_count.max(1) || !over {
+            continue;
+        }
+        let expected = n as f64 * m as f64 / r.max(1) as f64;
+        terms.push(CooccurringTerm {
+            word,
+            term,
+            kind,
+            in_matching: a,
+            in_all: n,
+            expected,
+            ratio: (a as f64 / m as f64) / (n as f64 / r as f64),
+            log_likelihood: log_likelihood(a, m - a, n - a, outside - (n - a)),
+        });
+    }
+    terms.sort_by(|x, y| {
+        y.log_likelihood
+            .total_cmp(&x.log_likelihood)
+            .then_with(|| x.term.cmp(&y.term))
+    });
+    terms.truncate(options.limit);
+    Ok(Cooccurrences {
+        query: request.query.clone(),
+        matching: m,
+        documents: r,
+        sampled,
+        score: "log_likelihood",
+        terms,
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
+/// Dunning's G² of the 2×2 table `[[a, b], [c, d]]` (rows: in M or not; columns: has the
+/// term or not).
+pub fn log_likelihood(a: u64, b: u64, c: u64, d: u64) -> f64 {
+    let n = (a + b + c + d) as f64;
+    if n == 0.0 {
+        return 0.0;
+    }
+    let cell = |observed: u64, row: u64, column: u64| {
+        if observed == 0 {
+            return 0.0;
+        }
+        let expected = row as f64 * column as f64 / n;
+        observed as f64 * (observed as f64 / expected).ln()
+    };
+    2.0 * (cell(a, a + b, a + c)
+        + cell(b, a + b, b + d)
+        + cell(c, c + d, a + c)
+        + cell(d, c + d, b + d))
+}
+
+/// How many projects of M and of R have `term` in any of `fields`.
+fn document_counts(
+    searcher: &Searcher,
+    fields: &[Field],
+    term: &str,
+    in_m: &BitSets,
+    in_r: &BitSets,
+) -> tantivy::Result<(u64, u64)> {
+    let (mut a, mut n) = (0, 0);
+    let mut docs: Vec<DocId> = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        docs.clear();
+        for field in fields {
+            let inverted = segment.inverted_index(*field)?;
+            let term = Term::from_field_text(*field, term);
+            if let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    docs.push(doc);
+                    doc = postings.advance();
+                }
+            }
+        }
+        if fields.len() > 1 {
+            docs.sort_unstable();
+            docs.dedup();
+        }
+        for &doc in &docs {
+            // R holds only live documents, so deleted ones drop out here.
+            if in_r.has(ord, doc) {
+                n += 1;
+                a += u64::from(in_m.has(ord, doc));
+            }
+        }
+    }
+    Ok((a, n))
+}
+
+/// Per segment, which documents are in a set.
+struct BitSets {
+    segments: Vec<Vec<u64>>,
+    count: u64,
+}
+
+impl BitSets {
+    fn of(searcher: &Searcher, lists: &[(SegmentOrdinal, Vec<DocId>)]) -> BitSets {
+        let mut segments: Vec<Vec<u64>> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| vec![0u64; (s.max_doc() as usize).div_ceil(64)])
+            .collect();
+        let mut count = 0;
+        for (ord, docs) in lists {
+            for &doc in docs {
+                segments[*ord as usize][doc as usize / 64] |= 1 << (doc % 64);
+                count += 1;
+            }
+        }
+        BitSets { segments, count }
+    }
+
+    fn has(&self, ord: usize, doc: DocId) -> bool {
+        self.segments[ord][doc as usize / 64] & (1 << (doc % 64)) != 0
+    }
+}
+
+/// Collects the matching documents of each segment, in document order.
+struct DocLists;
+
+struct DocList {
+    ord: SegmentOrdinal,
+    docs: Vec<DocId>,
+}
+
+impl Collector for DocLists {
+    type Fruit = Vec<(SegmentOrdinal, Vec<DocId>)>;
+    type Child = DocList;
+
+    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<DocList> {
+        Ok(DocList {
+            ord,
+            docs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(SegmentOrdinal, Vec<DocId>)>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut fruits = fruits;
+        fruits.sort_by_key(|(ord, _)| *ord);
+        Ok(fruits)
+    }
+}
+
+impl SegmentCollector for DocList {
+    type Fruit = (SegmentOrdinal, Vec<DocId>);
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.docs.push(doc);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.ord, self.docs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_likelihood_matches_a_worked_table() {
+        // An even spread scores nothing.
+        assert!(log_likelihood(10, 90, 100, 900).abs() < 1e-9);
+        // Worked by hand: 2·Σ O ln(O/E) for [[30, 70], [20, 880]], n = 1000.
+        let cells = [(30.0, 5.0), (70.0, 95.0), (20.0, 45.0), (880.0, 855.0)];
+        let want: f64 = 2.0
+            * cells
+                .iter()
+                .map(|(o, e): &(f64, f64)| o * (o / e).ln())
+                .sum::<f64>();
+        assert!((log_likelihood(30, 70, 20, 880) - want).abs() < 1e-9);
+        assert!(log_likelihood(30, 70, 20, 880) > 10.83);
+    }
+}

@@ -1,0 +1,124 @@
+//! The index terms of a text as the views show them: each distinct whole-word term and
+//! compound-part term with how often it occurs and a word of the text it stands for, so a
+//! stem such as "samverk" is shown as "samverkan" and a part as the part as written.
+
+use crate::analysis::lexicon::Lexicon;
+use crate::analysis::{decompound, Analyzer, TermKind};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Where a term is indexed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermSource {
+    /// A whole word (the text fields).
+    Word,
+    /// A part of a compound (the parts field).
+    Part,
+}
+
+impl TermSource {
+    /// `word` or `part`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TermSource::Word => "word",
+            TermSource::Part => "part",
+        }
+    }
+}
+
+/// One distinct term of a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextTerm {
+    /// The index term.
+    pub term: String,
+    /// Whole word or compound part.
+    pub kind: TermSource,
+    /// The first word of the text it stands for (for a part: the part as written).
+    pub word: String,
+    /// Occurrences in the text.
+    pub count: u32,
+}
+
+/// Shortest term the views consider, in characters: shorter ones are abbreviations and
+/// inflection remnants that say little about a text.
+const MIN_TERM_CHARS: usize = 3;
+
+/// Whether `term` is a word worth showing: long enough, with a letter, and neither a pair
+/// of common words nor a pair of compound parts.
+pub fn is_content_term(term: &str) -> bool {
+    term.chars().count() >= MIN_TERM_CHARS
+        && term.chars().any(char::is_alphabetic)
+        && !term.contains([' ', '+'])
+}
+
+/// The distinct content terms of `texts`, whole words first, each with its count and a word
+/// it stands for, in order of first occurrence.
+pub fn text_terms(analyzer: &mut Analyzer, texts: &[&str]) -> Vec<TextTerm> {
+    let mut found: Vec<TextTerm> = Vec::new();
+    let mut at: HashMap<(String, TermSource), usize> = HashMap::new();
+    for text in texts {
+        let analysis = analyzer.analyze(text);
+        let words = analysis
+            .words
+            .iter()
+            .filter(|t| matches!(t.kind, TermKind::Word | TermKind::Completed))
+            .map(|t| (t, TermSource::Word));
+        let parts = analysis.parts.iter().map(|t| (t, TermSource::Part));
+        for (analysed, kind) in words.chain(parts) {
+            if !is_content_term(&analysed.term) {
+                continue;
+            }
+            let key = (analysed.term.clone(), kind);
+            if let Some(&i) = at.get(&key) {
+                found[i].count += 1;
+                continue;
+            }
+            let written = &text[analysed.offset.clone()];
+            let word = match kind {
+                TermSource::Word => written.to_lowercase(),
+                TermSource::Part => part_as_written(analyzer.lexicon(), written, &analysed.term)
+                    .unwrap_or_else(|| analysed.term.clone()),
+            };
+            at.insert(key, found.len());
+            found.push(TextTerm {
+                term: analysed.term.clone(),
+                kind,
+                word,
+                count: 1,
+            });
+        }
+    }
+    found
+}
+
+/// The part of compound `word` whose term is `term`, as written (lower-cased).
+pub fn part_as_written(lexicon: &Lexicon, word: &str, term: &str) -> Option<String> {
+    let (_, part) = compound_boundaries(lexicon, word, term);
+    part.map(|p| p.to_lowercase())
+}
+
+/// `word` with `|` between its compound parts, and the part whose term is `term` as
+/// written; `word` as it is (and no part) when it does not split.
+pub fn compound_boundaries(lexicon: &Lexicon, word: &str, term: &str) -> (String, Option<String>) {
+    let lower = word.to_lowercase();
+    // The parts' offsets are in the lower-cased word: they must be those of the word as
+    // written, which holds unless lower-casing changed a character's length.
+    let parts = match decompound::split(lexicon, &lower) {
+        Some(parts) if lower.len() == word.len() && parts.len() > 1 => parts,
+        _ => return (word.to_string(), None),
+    };
+    let mut shown = String::with_capacity(word.len() + parts.len());
+    let mut part = None;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            shown.push('|');
+        }
+        let surface = &word[p.surface.clone()];
+        shown.push_str(surface);
+        if part.is_none() && lexicon.word_term(&p.lemma) == term {
+            part = Some(surface.to_string());
+        }
+    }
+    (shown, part)
+}
