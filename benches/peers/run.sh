@@ -105,6 +105,9 @@ lucene_setup() {
   LUCENE_JAR=$(lucene10_jar "$ROOT/target/lucene10") || return 1
 }
 lucene_classpath() { echo "$WORK/java:$LUCENE_JAR"; }
+# Lucene 10 decodes postings and scores with the Java Vector API when its module is readable
+# (Elasticsearch and OpenSearch enable it); without it Lucene warns and runs slower code.
+LUCENE_JAVA_OPTS="--add-modules jdk.incubator.vector"
 
 # Lucene with decompounding ("lucene": DictionaryCompoundWordTokenFilter over hunspell-sv's
 # words) or SwedishAnalyzer's chain alone ("lucene-plain", the reference for indexing speed).
@@ -113,7 +116,7 @@ lucene_dict() { if [ "$1" = lucene-plain ]; then echo -; else echo "$WORK/sv-wor
 # A further query pass on a Lucene index (a new JVM, warmed again): result-NAME-passN.json.
 pass_lucene_engine() {
   lucene_setup || return 1
-  QUERY_ONLY=1 "$LUCENE_JDK/bin/java" -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
+  QUERY_ONLY=1 "$LUCENE_JDK/bin/java" -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" $LUCENE_JAVA_OPTS \
     -cp "$(lucene_classpath)" LuceneBench "$WORK/records.tsv" "$(lucene_dict "$1")" "$WORK/$1-index" \
     "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" "$QUERY_THREADS" \
     > "$WORK/result-$1-pass$2.json" || return 1
@@ -131,7 +134,7 @@ run_lucene_engine() {
   echo "Lucene: $(basename "$LUCENE_JAR") on $("$LUCENE_JDK/bin/java" -version 2>&1 | head -1)" >&2
   mkdir -p "$WORK/java" && "$LUCENE_JDK/bin/javac" -nowarn -d "$WORK/java" -cp "$cp" "$ROOT/benches/peers/LuceneBench.java" || return 1
   rm -rf "$WORK/$1-index"
-  /usr/bin/time -v -o "$WORK/time-$1.txt" "$LUCENE_JDK/bin/java" -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" \
+  /usr/bin/time -v -o "$WORK/time-$1.txt" "$LUCENE_JDK/bin/java" -Xms1g -Xmx2g -XX:ActiveProcessorCount="$THREADS" $LUCENE_JAVA_OPTS \
     -cp "$cp" LuceneBench "$WORK/records.tsv" "$(lucene_dict "$1")" "$WORK/$1-index" \
     "$WORK/specs.tsv" "$ROUNDS" "$WARMUP" "$WORK/ids" "$THREADS" "$QUERY_THREADS" \
     > "$WORK/result-$1.json" || return 1
