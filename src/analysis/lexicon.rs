@@ -537,22 +537,10 @@ impl Lexicon {
                 }
             }
             None => {
-                let stemmer = self.stemmer();
-                let mut families: FastMap<String, u32> = FastMap::default();
-                families.reserve(self.corpus_words);
-                // The canonical stem of each corpus word, in the map's iteration order (the
-                // map is not changed between the two passes, so the order is the same).
-                let mut stems: Vec<String> = Vec::with_capacity(self.corpus_words);
-                for (word, stats) in &self.words {
-                    let stem = stemmer.stem(word);
-                    let canonical = self.canonical_stem(&stem).to_string();
-                    *families.entry(canonical.clone()).or_insert(0) += stats.own;
-                    stems.push(canonical);
-                }
-                let mut stems = stems.into_iter();
-                for stats in self.words.values_mut() {
-                    let stem = stems.next().expect("one stem per corpus word");
-                    stats.evidence = stats.own.max(families.get(&stem).copied().unwrap_or(0));
+                let (families, stems) = self.word_families();
+                // Only corpus words are left, in the order `word_families` walked them.
+                for (stats, stem) in self.words.values_mut().zip(&stems) {
+                    stats.evidence = stats.own.max(families.get(stem).copied().unwrap_or(0));
                 }
                 let _ = self.family_counts.set(families);
             }
@@ -587,17 +575,23 @@ impl Lexicon {
 
     /// The corpus count of all forms of each word, by canonical stem.
     fn families(&self) -> &FastMap<String, u32> {
-        self.family_counts.get_or_init(|| {
-            let stemmer = self.stemmer();
-            let mut families: FastMap<String, u32> = FastMap::default();
-            for (word, stats) in self.words.iter().filter(|(_, stats)| stats.own > 0) {
-                let stem = stemmer.stem(word);
-                *families
-                    .entry(self.canonical_stem(&stem).to_string())
-                    .or_insert(0) += stats.own;
-            }
-            families
-        })
+        self.family_counts.get_or_init(|| self.word_families().0)
+    }
+
+    /// The corpus count of all forms of each word, by canonical stem, and the canonical stem
+    /// of each corpus word in the order of `self.words` (base words without corpus
+    /// occurrences skipped): every corpus word stemmed once.
+    fn word_families(&self) -> (FastMap<String, u32>, Vec<String>) {
+        let stemmer = self.stemmer();
+        let mut families: FastMap<String, u32> = FastMap::default();
+        families.reserve(self.corpus_words);
+        let mut stems: Vec<String> = Vec::with_capacity(self.corpus_words);
+        for (word, stats) in self.words.iter().filter(|(_, stats)| stats.own > 0) {
+            let canonical = self.canonical_stem(&stemmer.stem(word)).to_string();
+            *families.entry(canonical.clone()).or_insert(0) += stats.own;
+            stems.push(canonical);
+        }
+        (families, stems)
     }
 
     /// How often `word` occurred in the corpus (0 for a word never seen).
