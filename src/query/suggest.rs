@@ -142,9 +142,13 @@ fn close_terms(
 ) -> Result<HashMap<String, (usize, u64)>, FyndError> {
     let max = max_edits(word_term.chars().count());
     let mut found: HashMap<String, (usize, u64)> = HashMap::new();
+    let Some(first) = fields.first() else {
+        return Ok(found);
+    };
+    // The automaton depends on the word alone: built once, walked over every dictionary.
+    let query = FuzzyTermQuery::new(Term::from_field_text(*first, word_term), max as u8, false);
+    let automaton = query.automaton()?;
     for field in fields {
-        let query = FuzzyTermQuery::new(Term::from_field_text(*field, word_term), max as u8, false);
-        let automaton = query.automaton()?;
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(*field)?;
             let mut stream = inverted
