@@ -66,11 +66,30 @@ pub fn form_groups<'a>(
     groups
 }
 
-/// Learns the stem → canonical stem table from a vocabulary of lower-cased words.
+/// What [`learn`] finds: the stems to join, and the forms that must leave their Snowball
+/// stem to another word.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InflectionTable {
+    /// Snowball stem → canonical stem, for stems that split one word's forms.
+    pub stems: HashMap<String, String>,
+    /// Form → canonical stem, for a form whose Snowball stem is another word's
+    /// ("fasad" → "fas", the stem of "fas", "faser"): the form joins its own word's other
+    /// forms ("fasaden" → "fasad") and the stem stays the other word's.
+    pub words: HashMap<String, String>,
+}
+
+/// Learns the inflection table from a vocabulary of lower-cased words.
+///
+/// The forms of one word (a group of [`form_groups`]) whose Snowball stems differ are
+/// joined under the shortest stem. A stem that is *another word* is never joined: a base
+/// form of the vocabulary, with forms of its own, that Snowball leaves as it is and that
+/// shares no form with this word (groups that share a form are one word). Snowball strips -ad from "fasad" and gives it "fas"
+/// (phase), and joining there would make every form of "fasad" a form of "fas". The forms
+/// on such a stem get their word's canonical stem one by one ([`InflectionTable::words`]).
 pub fn learn<'a>(
     vocabulary: impl Iterator<Item = &'a str>,
     stemmer: &SwedishStemmer,
-) -> HashMap<String, String> {
+) -> InflectionTable {
     let words: Vec<&str> = vocabulary.collect();
     let present: HashSet<&str> = words.iter().copied().collect();
     let mut parent: HashMap<String, String> = HashMap::new();
@@ -84,16 +103,72 @@ pub fn learn<'a>(
         }
         root
     }
-    for (base, forms) in form_groups(words.iter().copied()) {
-        // A group counts only when its base is a word of the vocabulary too, or when it has
-        // three forms: two forms alone ("handel", "handen") are too weak a sign.
-        if !present.contains(base.as_str()) && forms.len() < 3 {
-            continue;
+    // A group counts only when its base is a word of the vocabulary too, or when it has
+    // three forms: two forms alone ("handel", "handen") are too weak a sign.
+    let groups: Vec<(String, Vec<&str>)> = form_groups(words.iter().copied())
+        .into_iter()
+        .filter(|(base, forms)| present.contains(base.as_str()) || forms.len() >= 3)
+        .collect();
+    // Groups that share a form are forms of one word ("kommunerna" is under "kommun" and
+    // under "kommunern"): each group's word, as the smallest group index reached.
+    let mut word_of: Vec<usize> = (0..groups.len()).collect();
+    fn root(word_of: &mut [usize], mut group: usize) -> usize {
+        while word_of[group] != group {
+            word_of[group] = word_of[word_of[group]];
+            group = word_of[group];
         }
-        let mut stems: Vec<String> = forms.iter().map(|form| stemmer.stem(form)).collect();
-        stems.sort();
+        group
+    }
+    let mut group_of_form: HashMap<&str, usize> = HashMap::new();
+    for (index, (_, forms)) in groups.iter().enumerate() {
+        for &form in forms {
+            let other = *group_of_form.entry(form).or_insert(index);
+            let (a, b) = (root(&mut word_of, index), root(&mut word_of, other));
+            word_of[a.max(b)] = a.min(b);
+        }
+    }
+    // A stem is another word's when it is a word of the vocabulary that Snowball leaves as
+    // it is ("fas") and that is no form of this word: in no group, or in another word's,
+    // and no base of this word's forms.
+    let mut another_word: HashMap<&str, Option<usize>> = HashMap::new();
+    for (_, forms) in &groups {
+        for &form in forms {
+            let stem = stemmer.stem(form);
+            if let Some(&word) = present.get(stem.as_str()) {
+                if !another_word.contains_key(word) && stemmer.stem(word) == word {
+                    let group = group_of_form.get(word).map(|&g| root(&mut word_of, g));
+                    another_word.insert(word, group);
+                }
+            }
+        }
+    }
+    let mut moved: Vec<(&str, String)> = Vec::new();
+    for (index, (_, forms)) in groups.iter().enumerate() {
+        let word = root(&mut word_of, index);
+        let form_stems: Vec<(&str, String)> = forms
+            .iter()
+            .map(|&form| (form, stemmer.stem(form)))
+            .collect();
+        // A stem that some form of this word inflects ("mål" of "målet", "målen") is this
+        // word's base, even a base too short to head a group.
+        let another_words = |stem: &str| {
+            another_word
+                .get(stem)
+                .is_some_and(|&other| other != Some(word))
+                && !forms.iter().any(|form| {
+                    form.strip_prefix(stem)
+                        .is_some_and(|ending| INFLECTIONS.contains(&ending))
+                })
+        };
+        let mut stems: Vec<&str> = form_stems
+            .iter()
+            .map(|(_, stem)| stem.as_str())
+            .filter(|stem| !another_words(stem))
+            .collect();
+        let foreign = form_stems.iter().any(|(_, stem)| another_words(stem));
+        stems.sort_unstable();
         stems.dedup();
-        if stems.len() < 2 {
+        if stems.is_empty() || (stems.len() < 2 && !foreign) {
             continue;
         }
         let roots: Vec<String> = stems.iter().map(|s| find(&mut parent, s)).collect();
@@ -101,19 +176,30 @@ pub fn learn<'a>(
             .iter()
             .min_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)))
             .cloned()
-            .expect("at least two stems");
+            .expect("at least one stem");
         for (stem, root) in stems.iter().zip(&roots) {
             parent.insert(root.clone(), canonical.clone());
-            parent.insert(stem.clone(), canonical.clone());
+            parent.insert(stem.to_string(), canonical.clone());
+        }
+        for (form, stem) in &form_stems {
+            if another_words(stem) {
+                moved.push((form, canonical.clone()));
+            }
         }
     }
     let keys: Vec<String> = parent.keys().cloned().collect();
-    keys.into_iter()
+    let stems = keys
+        .into_iter()
         .filter_map(|stem| {
             let root = find(&mut parent, &stem);
             (root != stem).then_some((stem, root))
         })
-        .collect()
+        .collect();
+    let words = moved
+        .into_iter()
+        .map(|(form, canonical)| (form.to_string(), find(&mut parent, &canonical)))
+        .collect();
+    InflectionTable { stems, words }
 }
 
 /// How often the forms of one word split across Snowball stems in a vocabulary: the
@@ -170,8 +256,11 @@ mod tests {
         ];
         let table = learn(vocabulary.iter().copied(), &stemmer);
         let term = |w: &str| {
+            if let Some(term) = table.words.get(w) {
+                return term.clone();
+            }
             let stem = stemmer.stem(w);
-            table.get(&stem).cloned().unwrap_or(stem)
+            table.stems.get(&stem).cloned().unwrap_or(stem)
         };
         for group in [
             &vocabulary[0..5],
@@ -185,5 +274,55 @@ mod tests {
         let (words, split) = split_rate(vocabulary.iter().copied(), |w| stemmer.stem(w));
         assert_eq!((words, split), (4, 3));
         assert_eq!(split_rate(vocabulary.iter().copied(), term), (4, 0));
+    }
+
+    #[test]
+    fn a_form_whose_stem_is_another_word_joins_its_own_word_only() {
+        // Properties: a word's forms meet in one term; a stem that is another word
+        // ("fas", "möjlig") keeps that word's forms only; a stem that this word's forms
+        // inflect ("sid" of "sida", "sidor") is this word's base, even too short to head a
+        // group.
+        let stemmer = SwedishStemmer::keeping_derivations();
+        let vocabulary = [
+            "fas",
+            "fasen",
+            "faser",
+            "fasad",
+            "fasaden",
+            "fasader",
+            "sid",
+            "sida",
+            "sidan",
+            "sidor",
+            "möjlig",
+            "möjliga",
+            "möjligt",
+            "möjlighet",
+            "möjligheten",
+            "möjligheter",
+            "möjligheternas",
+        ];
+        let table = learn(vocabulary.iter().copied(), &stemmer);
+        let term = |w: &str| match table.words.get(w) {
+            Some(term) => term.clone(),
+            None => {
+                let stem = stemmer.stem(w);
+                table.stems.get(&stem).cloned().unwrap_or(stem)
+            }
+        };
+        // Snowball alone gives "fasad" the stem of "fas".
+        assert_eq!(stemmer.stem("fasad"), stemmer.stem("fas"));
+        for word in [
+            &["fasad", "fasaden", "fasader"][..],
+            &["fas", "fasen", "faser"],
+            &["sida", "sidan", "sidor"],
+            &["möjlig", "möjliga", "möjligt"],
+            &["möjlighet", "möjligheten", "möjligheter"],
+        ] {
+            let terms: Vec<String> = word.iter().map(|w| term(w)).collect();
+            assert!(terms.iter().all(|t| *t == terms[0]), "{word:?}: {terms:?}");
+        }
+        assert_ne!(term("fasad"), term("fas"));
+        assert_ne!(term("möjlighet"), term("möjlig"));
     }
 }

@@ -6,7 +6,7 @@
 
 use super::decompound::{AFFIXES, MIN_PART_CHARS, MIN_PART_COUNT};
 use super::fasthash::{FastMap, FastSet};
-use super::inflect;
+use super::inflect::{self, InflectionTable};
 use super::lowercase::lowercase;
 use super::part_filter::PartFilter;
 use super::segment::{segments, SegmentKind};
@@ -84,6 +84,10 @@ pub struct Lexicon {
     corpus_words: usize,
     /// Snowball stem → canonical stem, for stems that split one word's forms.
     stem_table: HashMap<String, String>,
+    /// Form → canonical stem, for forms whose Snowball stem is another word's
+    /// ([`inflect::InflectionTable::words`]: "fasad" is not "fas"); looked up before the
+    /// stem. Empty in lexicons saved before (their indexes keep Snowball's stems).
+    form_table: HashMap<String, String>,
     /// Corpus count of all forms of a word, by canonical stem (derived, not saved):
     /// computed with the counts when a lexicon is learned or grows, and on first use in a
     /// lexicon loaded with its words' evidence, which then needs no stemming to open.
@@ -165,6 +169,9 @@ struct SavedLexicon {
     #[serde(deserialize_with = "word_counts")]
     words: Vec<(String, u32)>,
     stem_table: HashMap<String, String>,
+    /// Absent from lexicons saved before forms were moved off another word's stem: none.
+    #[serde(default)]
+    form_table: HashMap<String, String>,
     /// Absent from lexicons saved before pairs were indexed: no pair words.
     #[serde(default)]
     pair_words: Vec<String>,
@@ -215,6 +222,7 @@ impl Serialize for Lexicon {
             chain: Chain,
             words: BTreeMap<&'a str, u32>,
             stem_table: BTreeMap<&'a str, &'a str>,
+            form_table: BTreeMap<&'a str, &'a str>,
             pair_words: Vec<&'a str>,
             agent_nouns: Vec<&'a str>,
             derivations_kept: bool,
@@ -229,6 +237,11 @@ impl Serialize for Lexicon {
             words: self.words().collect(),
             stem_table: self
                 .stem_table
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            form_table: self
+                .form_table
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
@@ -291,9 +304,9 @@ impl LexiconLearner {
                 .copied()
                 .filter(|w| !words.contains_key(*w)),
         );
-        let stem_table = inflect::learn(vocabulary, &stemmer);
+        let table = inflect::learn(vocabulary, &stemmer);
         let agent_nouns = agent_nouns(&words);
-        let mut lexicon = Lexicon::from_counts(Chain::Full, words, stem_table, true, None);
+        let mut lexicon = Lexicon::from_counts(Chain::Full, words, table, true, None);
         lexicon.agent_nouns = agent_nouns;
         lexicon.pair_words = lexicon.most_frequent_terms(PAIR_WORDS);
         lexicon
@@ -429,7 +442,7 @@ impl Lexicon {
     fn from_counts(
         chain: Chain,
         counts: impl IntoIterator<Item = (String, u32)>,
-        stem_table: HashMap<String, String>,
+        table: InflectionTable,
         derivations_kept: bool,
         evidence: Option<FastMap<String, u32>>,
     ) -> Lexicon {
@@ -449,7 +462,8 @@ impl Lexicon {
             chain,
             words,
             corpus_words: 0,
-            stem_table,
+            stem_table: table.stems,
+            form_table: table.words,
             family_counts: std::sync::OnceLock::new(),
             id: 0,
             part_filter: PartFilter::default(),
@@ -587,7 +601,7 @@ impl Lexicon {
         families.reserve(self.corpus_words);
         let mut stems: Vec<String> = Vec::with_capacity(self.corpus_words);
         for (word, stats) in self.words.iter().filter(|(_, stats)| stats.own > 0) {
-            let canonical = self.canonical_stem(&stemmer.stem(word)).to_string();
+            let canonical = self.stem_term(word, &stemmer.stem(word)).to_string();
             *families.entry(canonical.clone()).or_insert(0) += stats.own;
             stems.push(canonical);
         }
@@ -666,7 +680,16 @@ impl Lexicon {
             return agent;
         }
         let stem = self.stemmer().stem(word);
-        self.canonical_stem(&stem).to_string()
+        self.stem_term(word, &stem).to_string()
+    }
+
+    /// The whole-word term of a lower-cased word that is not an agent noun, from its stem
+    /// (made by [`Lexicon::stemmer`]): the inflection table's canonical stem.
+    pub fn stem_term<'a>(&'a self, word: &str, stem: &'a str) -> &'a str {
+        match self.form_table.get(word) {
+            Some(term) => term,
+            None => self.canonical_stem(stem),
+        }
     }
 
     /// The whole-word term of a form of an agent noun of the corpus ("företagarna" →
@@ -727,7 +750,7 @@ impl Lexicon {
         // Another form of the word is in the corpus ("kommunen" where it has "kommuner"):
         // the query finds it already, there is nothing to correct.
         let stem = self.stemmer().stem(word);
-        if self.families().contains_key(self.canonical_stem(&stem)) {
+        if self.families().contains_key(self.stem_term(word, &stem)) {
             return None;
         }
         let mut alphabet: Vec<char> = ('a'..='z').collect();
@@ -793,7 +816,10 @@ impl Lexicon {
         let mut lexicon = Lexicon::from_counts(
             saved.chain,
             saved.words,
-            saved.stem_table,
+            InflectionTable {
+                stems: saved.stem_table,
+                words: saved.form_table,
+            },
             saved.derivations_kept,
             saved.evidence,
         );
@@ -914,14 +940,20 @@ mod tests {
     fn saved_and_loaded_lexicons_are_the_same() {
         let dir = tempfile::tempdir().unwrap();
         assert!(Lexicon::load(dir.path()).unwrap().is_none());
-        let lexicon = Lexicon::learn(["myndigheten myndigheternas myndighet"]);
+        let lexicon =
+            Lexicon::learn(["myndigheten myndigheternas myndighet fas fasen faser fasad fasaden"]);
         lexicon.save(dir.path()).unwrap();
         let loaded = Lexicon::load(dir.path()).unwrap().unwrap();
+        // A form moved off another word's stem stays moved.
+        assert!(!loaded.form_table.is_empty());
+        assert_eq!(loaded.word_term("fasad"), loaded.word_term("fasaden"));
+        assert_ne!(loaded.word_term("fasad"), loaded.word_term("fas"));
         // The words' evidence is saved, and the families stemmed on first use are those
         // the lexicon was learned with.
         assert_eq!(loaded.words, lexicon.words);
         assert_eq!(loaded.families(), lexicon.families());
         assert_eq!(loaded.stem_table, lexicon.stem_table);
+        assert_eq!(loaded.form_table, lexicon.form_table);
         assert_eq!(loaded.pair_words, lexicon.pair_words);
         assert!(loaded.is_pair_word(loaded.canonical_stem("myndighet")));
         assert_eq!(loaded.canonical_stem("myndighet"), "myndig");

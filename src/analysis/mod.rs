@@ -199,7 +199,7 @@ impl Analyzer {
         }
         let word = match self.lexicon.agent_term(lower) {
             Some(agent) => agent,
-            None => self.lexicon.canonical_stem(&stem).to_string(),
+            None => self.lexicon.stem_term(lower, &stem).to_string(),
         };
         let stop_number = stopwords::number(lower);
         let stop = stop_number.is_some();
