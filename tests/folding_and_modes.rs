@@ -60,7 +60,7 @@ fn matched(index: &FyndIndex, word: &str, mode: MatchMode) -> HashSet<DocAddress
         &node,
         context,
     );
-    match built.query {
+    match built.query() {
         Some(query) => searcher.search(&*query, &DocSetCollector).unwrap(),
         None => HashSet::new(),
     }

@@ -67,7 +67,7 @@ fn asks(index: &FyndIndex, searcher: &Searcher, query: &str) -> (bool, bool) {
     let built = build(&index.schema, &mut index.analyzer(), Some(searcher), &node);
     let (mut pairs, mut positions) = (false, false);
     built
-        .query
+        .query()
         .unwrap()
         .query_terms(&mut |term, needs_positions| {
             pairs |= term.field() != index.schema.id

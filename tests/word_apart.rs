@@ -25,7 +25,7 @@ type FilteredCase<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
 fn conjunction(index: &FyndIndex, searcher: &Searcher, request: &SearchRequest) -> BooleanQuery {
     let node = parse(&request.query, &query_fields()).unwrap().unwrap();
     let query = build(&index.schema, &mut index.analyzer(), Some(searcher), &node)
-        .query
+        .query()
         .unwrap();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
     clauses.extend(

@@ -8,6 +8,7 @@ use super::all_words::AllWordsQuery;
 use super::match_mode::MatchMode;
 use super::near_words::NearWordsQuery;
 use super::parse::{Occur, QueryNode};
+use super::plan::TextQuery;
 use super::reading::{CompoundSplit, QueryReading, SplitPart, WordReading};
 use super::word::{Alternative, WordQuery};
 use crate::analysis::decompound::{self, WHOLE_WORD_DISCOUNT};
@@ -63,12 +64,20 @@ pub struct Correction {
 
 /// A built query and the corrections it used.
 pub struct Built {
-    /// The query; `None` when nothing in it is searchable (only punctuation, say).
-    pub query: Option<Box<dyn Query>>,
+    /// The query in its shape; `None` when nothing in it is searchable (only
+    /// punctuation, say).
+    pub text: Option<TextQuery>,
     /// Words that were corrected, in query order.
     pub corrections: Vec<Correction>,
     /// How each word was read (see [`QueryReading`]).
     pub reading: QueryReading,
+}
+
+impl Built {
+    /// The query as one tantivy query; `None` when nothing in it is searchable.
+    pub fn query(&self) -> Option<Box<dyn Query>> {
+        self.text.as_ref().map(TextQuery::to_query)
+    }
 }
 
 /// What shapes a build beyond the query itself.
@@ -158,63 +167,53 @@ pub fn build_with(
         query = builder.node(node);
     }
     Built {
-        query,
+        text: query,
         corrections: builder.corrections,
         reading: builder.reading,
     }
 }
 
 impl Builder<'_> {
-    fn node(&mut self, node: &QueryNode) -> Option<Box<dyn Query>> {
+    fn node(&mut self, node: &QueryNode) -> Option<TextQuery> {
         match node {
             QueryNode::Word { field, text, .. } => self.field_query(field.as_deref(), text, true),
             QueryNode::Phrase { field, text, .. } => {
                 self.field_query(field.as_deref(), text, false)
             }
-            QueryNode::Range { filter, .. } => Some(filter.query(self.schema)),
+            QueryNode::Range { filter, .. } => Some(TextQuery::Other(filter.query(self.schema))),
             QueryNode::Any(options) => {
-                let clauses: Vec<_> = options
+                let parts: Vec<TextQuery> = options
                     .iter()
                     .filter_map(|option| self.node(option))
-                    .map(|query| (tantivy::query::Occur::Should, query))
                     .collect();
-                (!clauses.is_empty())
-                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+                (!parts.is_empty()).then_some(TextQuery::Any(parts))
             }
             QueryNode::All(clauses) => {
-                let mut built: Vec<(tantivy::query::Occur, Box<dyn Query>)> = clauses
-                    .iter()
-                    .filter_map(|(occur, node)| {
-                        let occur = match occur {
-                            Occur::Must => tantivy::query::Occur::Must,
-                            Occur::MustNot => tantivy::query::Occur::MustNot,
-                        };
-                        self.node(node).map(|query| (occur, query))
-                    })
-                    .collect();
-                if built.is_empty() {
+                let mut must = Vec::new();
+                let mut must_not = Vec::new();
+                for (occur, node) in clauses {
+                    if let Some(query) = self.node(node) {
+                        match occur {
+                            Occur::Must => must.push(query),
+                            Occur::MustNot => must_not.push(query),
+                        }
+                    }
+                }
+                if must.is_empty() && must_not.is_empty() {
                     return None;
                 }
-                if built
-                    .iter()
-                    .all(|(occur, _)| *occur == tantivy::query::Occur::MustNot)
-                {
-                    built.push((tantivy::query::Occur::Must, Box::new(AllQuery)));
+                if must.is_empty() {
+                    must.push(TextQuery::Other(Box::new(AllQuery)));
                 }
-                if built.len() == 1 {
-                    return built.pop().map(|(_, query)| query);
+                if must.len() == 1 && must_not.is_empty() {
+                    return must.pop();
                 }
-                Some(Box::new(BooleanQuery::new(built)))
+                Some(TextQuery::All { must, must_not })
             }
         }
     }
 
-    fn field_query(
-        &mut self,
-        field: Option<&str>,
-        text: &str,
-        is_word: bool,
-    ) -> Option<Box<dyn Query>> {
+    fn field_query(&mut self, field: Option<&str>, text: &str, is_word: bool) -> Option<TextQuery> {
         let schema = self.schema;
         match field {
             None => {
@@ -293,12 +292,12 @@ impl Builder<'_> {
                     option: IndexRecordOption::Basic,
                     boost: ID_BOOST,
                 });
-                Some(Box::new(WordQuery::new(clauses)))
+                Some(TextQuery::Word(WordQuery::new(clauses)))
             }
-            Some("id") => Some(Box::new(TermQuery::new(
+            Some("id") => Some(TextQuery::Other(Box::new(TermQuery::new(
                 Term::from_field_text(schema.id, text.trim()),
                 IndexRecordOption::Basic,
-            ))),
+            )))),
             Some(name) if TEXT_FIELDS.iter().any(|(text_name, _)| *text_name == name) => {
                 let words = query_words(&self.analyzer.analyze(text).words);
                 self.reading.words.push(WordReading {
@@ -312,19 +311,21 @@ impl Builder<'_> {
                     ..WordReading::default()
                 });
                 let field = text_field(schema, name);
-                match self.word_pair(field, &words) {
+                let query = match self.word_pair(field, &words) {
                     Some(pair) => {
-                        Some(Box::new(TermQuery::new(pair, IndexRecordOption::WithFreqs)))
+                        Some(Box::new(TermQuery::new(pair, IndexRecordOption::WithFreqs))
+                            as Box<dyn Query>)
                     }
                     None => terms_query(field, &words),
-                }
+                };
+                query.map(TextQuery::Other)
             }
             Some(name) => {
                 let key = FacetKey::parse(name)?;
-                Some(Box::new(TermQuery::new(
+                Some(TextQuery::Other(Box::new(TermQuery::new(
                     Term::from_facet(schema.facet(key), &facet_for(text.trim())),
                     IndexRecordOption::Basic,
-                )))
+                ))))
             }
         }
     }
@@ -796,7 +797,7 @@ mod tests {
         };
         let built = build(&schema, &mut analyzer, None, &node);
         let mut terms = Vec::new();
-        built.query.unwrap().query_terms(&mut |term, _| {
+        built.query().unwrap().query_terms(&mut |term, _| {
             terms.push((
                 term.field(),
                 term.value().as_str().unwrap_or("").to_string(),

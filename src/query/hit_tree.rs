@@ -10,8 +10,9 @@
 //! Evaluated as one scored conjunction of unions, tantivy scored every document of the
 //! unions at each step, which at a million documents took 9–22 ms per query.
 
+use super::plan::TextQuery;
 use super::word::{count_bits, set_docs, WordQuery, WordScores};
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Weight};
+use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
 /// A query as a tree of sets.
@@ -32,59 +33,43 @@ pub enum HitTree {
 }
 
 impl HitTree {
-    /// The tree of a built query: boolean queries of only optional or only required and
-    /// excluded clauses are split, bare words of terms are words, the rest is left whole.
-    /// A compound alone (a word with other alternatives than terms) is left whole: tantivy's
-    /// collector over its union found its page faster than scoring every hit as sets.
-    pub fn of(query: &dyn Query) -> HitTree {
-        match query.downcast_ref::<WordQuery>() {
-            Some(word) if !word.is_term_union() => HitTree::Other(query.box_clone()),
-            _ => HitTree::of_part(query),
+    /// The tree of a built query: "or"s and "and"/"not"s are split, bare words of terms
+    /// are words, the rest is left whole. A compound alone (a word with other alternatives
+    /// than terms) is left whole: tantivy's collector over its union found its page faster
+    /// than scoring every hit as sets.
+    pub fn of(text: &TextQuery) -> HitTree {
+        match text {
+            TextQuery::Word(word) if !word.is_term_union() => {
+                HitTree::Other(Box::new(word.clone()))
+            }
+            _ => HitTree::of_part(text),
         }
     }
 
     /// The tree of a part of a query; a word with other alternatives than terms (a
     /// compound) becomes an "or" of its terms, read as a word's lists, and of each other
     /// alternative.
-    fn of_part(query: &dyn Query) -> HitTree {
-        if let Some(word) = query.downcast_ref::<WordQuery>() {
-            if word.is_term_union() {
-                return HitTree::Word(word.clone());
-            }
-            let (terms, others) = word.split_terms();
-            if !terms.alternatives().is_empty() {
+    fn of_part(text: &TextQuery) -> HitTree {
+        match text {
+            TextQuery::Word(word) if word.is_term_union() => HitTree::Word(word.clone()),
+            TextQuery::Word(word) => {
+                let (terms, others) = word.split_terms();
+                if terms.alternatives().is_empty() {
+                    return HitTree::Other(Box::new(word.clone()));
+                }
                 let mut parts = vec![HitTree::Word(terms)];
                 parts.extend(others.into_iter().map(HitTree::Other));
-                return HitTree::Any(parts);
+                HitTree::Any(parts)
             }
+            TextQuery::Any(parts) if !parts.is_empty() => {
+                HitTree::Any(parts.iter().map(HitTree::of_part).collect())
+            }
+            TextQuery::All { must, must_not } if !must.is_empty() => HitTree::All {
+                must: must.iter().map(HitTree::of_part).collect(),
+                must_not: must_not.iter().map(HitTree::of_part).collect(),
+            },
+            _ => HitTree::Other(text.to_query()),
         }
-        if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
-            let clauses = boolean.clauses();
-            if !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::Should) {
-                return HitTree::Any(
-                    clauses
-                        .iter()
-                        .map(|(_, q)| HitTree::of_part(&**q))
-                        .collect(),
-                );
-            }
-            if clauses.iter().any(|(occur, _)| *occur == Occur::Must)
-                && clauses.iter().all(|(occur, _)| *occur != Occur::Should)
-            {
-                let part = |occur: Occur| -> Vec<HitTree> {
-                    clauses
-                        .iter()
-                        .filter(|(o, _)| *o == occur)
-                        .map(|(_, q)| HitTree::of_part(&**q))
-                        .collect()
-                };
-                return HitTree::All {
-                    must: part(Occur::Must),
-                    must_not: part(Occur::MustNot),
-                };
-            }
-        }
-        HitTree::Other(query.box_clone())
     }
 
     /// Whether some part is a word read as a bit set (otherwise the tree gains nothing).

@@ -16,11 +16,13 @@ pub mod match_mode;
 pub mod near_words;
 pub mod options;
 pub mod parse;
+pub mod plan;
 pub mod range;
 pub mod reading;
 mod sideways;
 pub mod snippet;
 pub mod sort;
+pub(crate) mod strategy;
 pub mod suggest;
 pub mod values;
 pub mod word;
@@ -31,21 +33,21 @@ use crate::record::{Date, DocumentShape};
 use crate::schema::{FacetKey, FyndSchema};
 use facets::FacetCount;
 use filters::{FacetFilter, PeriodFilter};
-use hit_tree::HitTree;
 use match_mode::MatchMode;
 use parse::QueryNode;
-use range::{RangeField, RangeFilter};
+use plan::{Plan, TextQuery};
+use range::RangeFilter;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use snippet::{Passage, PassagePicker};
-use sort::{SortKey, SortOrder};
+use sort::SortOrder;
 use std::collections::HashMap;
 use std::time::Instant;
+use strategy::{SearchContext, Strategy};
 use suggest::Suggestion;
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, EnableScoring, Occur, Query};
 use tantivy::{Searcher, TantivyDocument};
 use values::ValueUsed;
-use word::WordQuery;
 
 /// Everything that defines one search.
 #[derive(Clone, Debug)]
@@ -184,6 +186,9 @@ pub struct SearchResponse {
     /// How the query was read: the match mode, and for each word its terms, compound
     /// split, spellings and correction (with `explain`, also its forms in the corpus).
     pub explain: reading::QueryReading,
+    /// The strategy that found the hits (see [`strategy`]): for tests and benchmarks.
+    #[serde(skip)]
+    pub strategy: &'static str,
 }
 
 fn facets_as_object<S: Serializer>(
@@ -200,8 +205,9 @@ fn facets_as_object<S: Serializer>(
 /// A request made ready to run: the query parsed and built, facet values resolved against
 /// the index. Shared by [`search`], [`export::export`] and the facet listing.
 pub(crate) struct Prepared {
-    /// The query text alone (what is scored and highlighted).
-    pub text_query: Box<dyn Query>,
+    /// The query text alone (what is scored and highlighted), in its shape and as one
+    /// tantivy query.
+    pub plan: Plan,
     /// The parsed query, if the text was not empty.
     pub parsed: Option<QueryNode>,
     /// Facet filters with values as indexed.
@@ -280,8 +286,8 @@ impl Prepared {
         let mut corrections = Vec::new();
         let mut reading =
             reading::QueryReading::new(request.match_mode, request.words_between_parts);
-        let text_query: Box<dyn Query> = match &rest {
-            _ if lists_everything(&request.query) => Box::new(AllQuery),
+        let text = match &rest {
+            _ if lists_everything(&request.query) => TextQuery::Other(Box::new(AllQuery)),
             Some(node) => {
                 let folded_forms = index.folded_forms();
                 let context = build::BuildContext {
@@ -296,16 +302,18 @@ impl Prepared {
                 if request.explain {
                     reading.add_forms(&index.lexicon);
                 }
-                built.query.unwrap_or_else(|| Box::new(EmptyQuery))
+                built
+                    .text
+                    .unwrap_or_else(|| TextQuery::Other(Box::new(EmptyQuery)))
             }
-            None if parsed.is_some() => Box::new(AllQuery),
-            None => Box::new(EmptyQuery),
+            None if parsed.is_some() => TextQuery::Other(Box::new(AllQuery)),
+            None => TextQuery::Other(Box::new(EmptyQuery)),
         };
         let mut range_queries: Vec<Box<dyn Query>> =
             request.ranges.iter().map(|r| r.query(schema)).collect();
         range_queries.extend(request.period.queries(schema));
         Ok(Prepared {
-            text_query,
+            plan: Plan::new(text),
             parsed,
             filters,
             values_used,
@@ -333,25 +341,7 @@ impl Prepared {
         // A bare word's alternatives each narrowed by the facet filters, where they are
         // selective (see `filtered`). Ranges are not pushed down: over a fast field, reading
         // them into a set and intersecting each alternative cost more than it saved.
-        let alternatives = match self.text_query.downcast_ref::<WordQuery>() {
-            Some(word) => Some(word.alternatives()),
-            None => self
-                .text_query
-                .downcast_ref::<BooleanQuery>()
-                .filter(|query| {
-                    query
-                        .clauses()
-                        .iter()
-                        .all(|(occur, _)| *occur == Occur::Should)
-                })
-                .map(|query| {
-                    query
-                        .clauses()
-                        .iter()
-                        .map(|(_, query)| query.box_clone())
-                        .collect()
-                }),
-        };
+        let alternatives = self.plan.text.alternatives();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = match alternatives {
             Some(alternatives) if !facet_filters.is_empty() => {
                 let filter: Box<dyn Query> = if facet_filters.len() == 1 {
@@ -366,7 +356,7 @@ impl Prepared {
                 };
                 vec![(Occur::Must, filtered::narrowed(&alternatives, filter))]
             }
-            _ => vec![(Occur::Must, self.text_query.box_clone())],
+            _ => vec![(Occur::Must, self.plan.query.box_clone())],
         };
         clauses.extend(facet_filters.into_iter().map(|query| (Occur::Must, query)));
         for query in &self.range_queries {
@@ -379,18 +369,10 @@ impl Prepared {
         }
     }
 
-    /// The query, when it is one bare word whose alternatives are all terms: then its page
-    /// and its counts are found apart (see [`search_with`]).
-    fn term_union_word(&self) -> Option<&WordQuery> {
-        self.text_query
-            .downcast_ref::<WordQuery>()
-            .filter(|word| word.is_term_union())
-    }
-
     /// Every facet filter and range of `request` (as prepared here), as what narrows a
     /// segment's hits: a range of a field with a column is cut from the segment's documents
     /// in the field's order, anything else is its query's documents.
-    fn hit_filters(
+    pub(crate) fn hit_filters(
         &self,
         schema: &FyndSchema,
         searcher: &Searcher,
@@ -422,17 +404,6 @@ impl Prepared {
     fn counts_sideways(&self, key: FacetKey) -> bool {
         self.sidebar_counts && self.is_filtered(key)
     }
-}
-
-/// How the page of a word found apart from its counts is found.
-#[derive(Clone, Copy)]
-enum WordPage {
-    /// No page: counts only.
-    None,
-    /// Best first.
-    Best,
-    /// By a field.
-    ByField(RangeField),
 }
 
 /// Whether the query text asks for every document: empty, or `*` (as Lucene, Elasticsearch
@@ -643,6 +614,35 @@ pub fn search_with(
     searcher: &Searcher,
     request: &SearchRequest,
 ) -> Result<SearchResponse, FyndError> {
+    run(index, searcher, request, Execution::Planned)
+}
+
+/// [`search_with`] run the plain way, whatever the plan would choose: tantivy's collector
+/// over the query with every filter, each filtered facet counted in a pass of its own.
+/// Slower; the reference every planned strategy must agree with (`tests/strategies.rs`).
+pub fn search_reference(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+) -> Result<SearchResponse, FyndError> {
+    run(index, searcher, request, Execution::Reference)
+}
+
+/// How [`run`] finds the hits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Execution {
+    /// By the strategy the plan chooses.
+    Planned,
+    /// By the reference strategy ([`search_reference`]).
+    Reference,
+}
+
+fn run(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    execution: Execution,
+) -> Result<SearchResponse, FyndError> {
     let started = Instant::now();
     let schema = &index.schema;
     let searcher = searcher.clone();
@@ -653,6 +653,7 @@ pub fn search_with(
     let sideways: Vec<(FacetKey, Vec<String>)> = request
         .facets
         .iter()
+        .filter(|_| execution == Execution::Planned)
         .filter(|key| prepared.counts_sideways(**key))
         .filter_map(|key| {
             let mut filters = prepared.filters.iter().filter(|f| f.key == *key);
@@ -666,129 +667,21 @@ pub fn search_with(
     let skip: Vec<FacetKey> = sideways.iter().map(|(key, _)| *key).collect();
     let query = prepared.with_filters_except(schema, &skip);
     let also = facets::FacetCounter::new(unfiltered_keys(&prepared, &request.facets));
-    // How a page is found from a bit set of the hits (not for relevance worst first).
-    let page_kind = match request.sort.key {
-        _ if !sideways.is_empty() => None,
-        _ if request.limit == 0 => Some(WordPage::None),
-        SortKey::Field(field) => Some(WordPage::ByField(field)),
-        SortKey::Relevance if request.sort.descending => Some(WordPage::Best),
-        SortKey::Relevance => None,
+    let strategy: Box<dyn Strategy> = match execution {
+        Execution::Planned => prepared.plan.strategy(request, sideways),
+        Execution::Reference => Box::new(strategy::Collect),
     };
-    let word_page = page_kind.and_then(|page| Some((prepared.term_union_word()?, page)));
-    let tree_page = page_kind.filter(|_| word_page.is_none()).and_then(|page| {
-        let tree = HitTree::of(&*prepared.text_query);
-        tree.has_word().then_some((tree, page))
-    });
-    let (top_docs, (total, counted), sideways_counts) = if let Some((tree, page)) = tree_page {
-        // Several words joined (see `hit_tree`): the joined bit set of the hits gives the
-        // total and the counts, and the hits' scores the page.
-        let filters = prepared.hit_filters(schema, &searcher, request)?;
-        let weights = tree.weights(&searcher)?;
-        let scored = prepared
-            .text_query
-            .weight(EnableScoring::enabled_from_searcher(&searcher))?;
-        // An "or" of words: its page pruned over the union of all their terms.
-        let pruned = match weights.or_of_words() {
-            Some(words) => Some(
-                WordQuery::flattened(&words)
-                    .weight(EnableScoring::enabled_from_searcher(&searcher))?,
-            ),
-            None => None,
-        };
-        let descending = request.sort.descending;
-        let wanted = request.offset + request.limit;
-        let floor = word::SharedFloor::new(wanted);
-        let (fruit, candidates) = word::count_hits(
-            &searcher,
-            &also,
-            &filters,
-            |reader| {
-                // A page best first needs every hit's score: each part is read once for
-                // its documents and scores together.
-                if matches!(page, WordPage::Best) && pruned.is_none() {
-                    let (bits, scores) = weights.scored(reader)?;
-                    Ok((bits, Some(scores)))
-                } else {
-                    Ok((weights.bits(reader)?, None))
-                }
-            },
-            |ord, reader, hits, scores| match page {
-                WordPage::None => Ok(Vec::new()),
-                WordPage::Best if pruned.is_some() => Ok(word::best_pruned_rescored(
-                    ord,
-                    reader,
-                    hits,
-                    pruned.as_deref().expect("checked"),
-                    wanted,
-                    &floor,
-                    |docs| weights.or_of_words_scores(reader, docs),
-                )?
-                .into_iter()
-                .map(|(score, address)| (None, score, address))
-                .collect()),
-                WordPage::Best => {
-                    let scores = match scores {
-                        Some(scores) => scores,
-                        None => weights.scores(reader, hits.bits)?,
-                    };
-                    Ok(
-                        word::best_of_scored(ord, reader, hits.bits, &scores, wanted)
-                            .into_iter()
-                            .map(|(score, address)| (None, score, address))
-                            .collect(),
-                    )
-                }
-                WordPage::ByField(field) => field_order::candidates(
-                    ord, reader, hits.bits, field, descending, wanted, &*scored,
-                ),
-            },
-        )?;
-        let page = field_order::page(candidates, descending, request.offset, request.limit);
-        (page, fruit, Vec::new())
-    } else if let Some((word, page)) = word_page {
-        // A word whose alternatives are all terms: its hits (narrowed by the filters and
-        // ranges) as a bit set per segment give the total and the counts; the page is found
-        // best first by block-max WAND, or by walking the segment in a field's order (see
-        // `field_order`), scoring only the documents that can be on it. One scoring pass
-        // doing all visited and scored every hit: at a million documents a common word took
-        // 6.5–7.5 ms that way, sorted by a date 12 ms.
-        let filters = prepared.hit_filters(schema, &searcher, request)?;
-        let scored = word.weight(EnableScoring::enabled_from_searcher(&searcher))?;
-        let scores = word.scores(&searcher)?;
-        let descending = request.sort.descending;
-        let wanted = request.offset + request.limit;
-        let floor = word::SharedFloor::new(wanted);
-        let (fruit, candidates) =
-            word.count_and(&searcher, &also, &filters, |ord, reader, hits| match page {
-                WordPage::None => Ok(Vec::new()),
-                WordPage::Best => Ok(word::best_in_segment(
-                    ord, reader, hits, &*scored, &scores, wanted, &floor,
-                )?
-                .into_iter()
-                .map(|(score, address)| (None, score, address))
-                .collect()),
-                WordPage::ByField(field) => field_order::candidates(
-                    ord, reader, hits.bits, field, descending, wanted, &*scored,
-                ),
-            })?;
-        let page = field_order::page(candidates, descending, request.offset, request.limit);
-        (page, fruit, Vec::new())
-    } else if sideways.is_empty() {
-        let (page, fruit) =
-            request
-                .sort
-                .top_docs_and(&searcher, &*query, request.limit, request.offset, also)?;
-        (page, fruit, Vec::new())
-    } else {
-        request.sort.top_docs_sideways(
-            &searcher,
-            &*query,
-            request.limit,
-            request.offset,
-            also,
-            sideways.clone(),
-        )?
-    };
+    let strategy_name = strategy.name();
+    let found = strategy.run(SearchContext {
+        schema,
+        searcher: &searcher,
+        request,
+        prepared: &prepared,
+        query: &*query,
+        also,
+    })?;
+    let (top_docs, total, counted, sideways_counts) =
+        (found.page, found.total, found.counted, found.sideways);
     let precounted = skip.into_iter().zip(sideways_counts).collect();
     let facet_counts = finish_facets(
         schema,
@@ -832,6 +725,7 @@ pub fn search_with(
         did_you_mean,
         corrections: prepared.corrections.clone(),
         explain: prepared.reading.clone(),
+        strategy: strategy_name,
     })
 }
 
