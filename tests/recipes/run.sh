@@ -48,7 +48,8 @@ per_year = ns["per_year"]
 assert {int(y): (int(c), int(s)) for y, c, s in zip(per_year.index, per_year["projekt"], per_year["beviljat_kr"])} == by_year, per_year
 counties = ns["per_county"]
 assert counties["Jämtland"] == sum("Jämtland" in row["counties"].split("; ") for row in rows), counties
-assert "projektnamn_short" in ns["extra"].columns, ns["extra"].columns
+assert "extra.projektnamn_short" in ns["extra"].columns, ns["extra"].columns
+assert "owner" in ns["written"].columns, ns["written"].columns
 import os
 assert os.path.getsize("projekt-per-ar.png") > 1000
 print(f"pandas recipe: {len(rows)} records, {len(by_year)} years, chart drawn")
