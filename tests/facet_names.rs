@@ -1,7 +1,9 @@
-//! Story: a researcher counts projects per region and county over the two real project-bank
-//! exports that ship in `corpus/projektbanken/`. Each region, county and fund is counted
-//! under one name, however the exports spell it (variants, mojibake, case), and each record
-//! still says how its source wrote it.
+//! Story: a researcher counts projects per region, county and owner over the two real
+//! project-bank exports that ship in `corpus/projektbanken/`. Each region, county and fund is
+//! counted under one name, however the exports spell it (variants, mojibake, case); each
+//! owner under one spelling across both files (and across files added and removed one by
+//! one, `tests/data/owners/`), never merged with another; and each record still says how
+//! its source wrote it.
 
 mod common;
 
