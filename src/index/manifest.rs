@@ -30,7 +30,7 @@ pub struct FileEntry {
     /// (see [`crate::ingest::names::OwnerGroups`]): what the file counts for in the grouping
     /// of owners over the whole index. `None` in a manifest an earlier fynd wrote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owners: Option<BTreeMap<String, u64>>,
+    pub owners: Option<Vec<(String, u64)>>,
     /// The keys of its records' `extra`, in order: the export columns it needs. `None` in a
     /// manifest an earlier fynd wrote.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -195,7 +195,7 @@ impl FyndIndex {
     ) -> Result<(), FyndError> {
         self.use_lexicon(learn_lexicon(records, chain));
         let mut owners = names::OwnerGroups::default();
-        owners.change(&Default::default(), &names::owner_counts(records));
+        owners.change(&[], &names::owner_counts(records));
         let extra_keys: std::collections::BTreeSet<&String> =
             records.iter().flat_map(|r| r.extra.keys()).collect();
         let mut writer = self.writer(memory_bytes)?;

@@ -49,10 +49,9 @@ impl Tally {
         before: Option<&FileEntry>,
         after: Option<&FileEntry>,
     ) -> BTreeSet<String> {
-        let none = BTreeMap::new();
         let regroup = self.owners.change(
-            before.and_then(|e| e.owners.as_ref()).unwrap_or(&none),
-            after.and_then(|e| e.owners.as_ref()).unwrap_or(&none),
+            before.and_then(|e| e.owners.as_deref()).unwrap_or_default(),
+            after.and_then(|e| e.owners.as_deref()).unwrap_or_default(),
         );
         let legacy = |entry: &FileEntry| entry.owners.is_none() || entry.extra_keys.is_none();
         if let Some(entry) = before {
@@ -91,7 +90,7 @@ impl Tally {
 }
 
 /// What a file's records add to the tally: their owner spellings and `extra` keys.
-pub fn file_counts(documents: &[ParsedDocument]) -> (BTreeMap<String, u64>, Vec<String>) {
+pub fn file_counts(documents: &[ParsedDocument]) -> (Vec<(String, u64)>, Vec<String>) {
     let owners = names::owner_counts(documents.iter().map(|d| &d.record));
     let keys: BTreeSet<&String> = documents
         .iter()

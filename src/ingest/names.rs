@@ -343,13 +343,13 @@ impl OwnerGroups {
     /// under before and are not now: records written under them are to be regrouped.
     pub fn change(
         &mut self,
-        removed: &BTreeMap<String, u64>,
-        added: &BTreeMap<String, u64>,
+        removed: &[(String, u64)],
+        added: &[(String, u64)],
     ) -> BTreeSet<String> {
         let keys: BTreeSet<String> = removed
-            .keys()
-            .chain(added.keys())
-            .map(|s| owner_key(s))
+            .iter()
+            .chain(added)
+            .map(|(spelling, _)| owner_key(spelling))
             .collect();
         let before: Vec<Option<String>> = keys
             .iter()
@@ -439,16 +439,17 @@ pub fn owner_spelling(record: &ProjectRecord) -> Option<String> {
         .map(|written| clean(written))
 }
 
-/// The owner spellings of `records` (one file's), each with the number of records that
-/// write it: what the file adds to [`OwnerGroups`].
+/// The owner spellings of `records` (one file's), in order, each with the number of records
+/// that write it: what the file adds to [`OwnerGroups`]. A list, not a map: the index keeps
+/// one per file, and a map's smallest allocation is many times a one-entry list's.
 pub fn owner_counts<'a>(
     records: impl IntoIterator<Item = &'a ProjectRecord>,
-) -> BTreeMap<String, u64> {
+) -> Vec<(String, u64)> {
     let mut counts = BTreeMap::new();
     for spelling in records.into_iter().filter_map(owner_spelling) {
         *counts.entry(spelling).or_insert(0) += 1;
     }
-    counts
+    counts.into_iter().collect()
 }
 
 /// Shows the owner of `record` under the spelling `groups` gives its group, keeping the
@@ -549,7 +550,7 @@ mod tests {
         assert_eq!(owner_key("AB"), "ab");
     }
 
-    fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
         pairs.iter().map(|(s, n)| (s.to_string(), *n)).collect()
     }
 
@@ -563,22 +564,22 @@ mod tests {
         let mut forward = OwnerGroups::default();
         let mut regroup = BTreeSet::new();
         for file in &files {
-            regroup.extend(forward.change(&BTreeMap::new(), file));
+            regroup.extend(forward.change(&[], file));
         }
         assert_eq!(forward.spelling("malmo stad"), Some("Malmö stad"));
         // Shown as "MALMÖ STAD" until the third file outnumbered it.
         assert_eq!(regroup, BTreeSet::from(["MALMÖ STAD".to_string()]));
         let mut backward = OwnerGroups::default();
         for file in files.iter().rev() {
-            backward.change(&BTreeMap::new(), file);
+            backward.change(&[], file);
         }
         assert_eq!(backward, forward);
         // The third file gone, "MALMÖ STAD" is the most written again; the first gone too,
         // the tie of one record each goes to the spelling with fewer capitals.
-        let gone = forward.change(&files[2], &BTreeMap::new());
+        let gone = forward.change(&files[2], &[]);
         assert_eq!(gone, BTreeSet::from(["Malmö stad".to_string()]));
         assert_eq!(forward.spelling("Malmö stad"), Some("MALMÖ STAD"));
-        forward.change(&files[0], &BTreeMap::new());
+        forward.change(&files[0], &[]);
         assert_eq!(forward.spelling("MALMÖ STAD"), Some("Malmö stad"));
         assert_eq!(forward.spelling("Region Skåne"), None);
     }
@@ -586,10 +587,7 @@ mod tests {
     #[test]
     fn a_record_keeps_its_source_spelling_beside_its_group_spelling() {
         let mut groups = OwnerGroups::default();
-        groups.change(
-            &BTreeMap::new(),
-            &counts(&[("Malmö stad", 3), ("MALMÖ STAD", 1)]),
-        );
+        groups.change(&[], &counts(&[("Malmö stad", 3), ("MALMÖ STAD", 1)]));
         let mut record = ProjectRecord::new("x", crate::record::DocumentShape::TableRecord);
         record.owner = Some("MALMÖ STAD".into());
         assert!(group_owner(&mut record, &groups));
@@ -597,7 +595,7 @@ mod tests {
         assert_eq!(record.as_written["owner"], "MALMÖ STAD");
         assert_eq!(owner_spelling(&record).as_deref(), Some("MALMÖ STAD"));
         assert!(!group_owner(&mut record, &groups), "already grouped");
-        groups.change(&BTreeMap::new(), &counts(&[("MALMÖ STAD", 5)]));
+        groups.change(&[], &counts(&[("MALMÖ STAD", 5)]));
         assert!(group_owner(&mut record, &groups));
         assert_eq!(record.owner.as_deref(), Some("MALMÖ STAD"));
         assert!(!record.as_written.contains_key("owner"));
