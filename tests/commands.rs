@@ -130,7 +130,24 @@ fn export_formats_hold_every_hit() {
     assert!(total >= 3);
     let rows = parse_csv(&ok(&["search", "samverkan", "--format", "csv"]));
     assert_eq!(rows.len(), total + 1);
-    assert_eq!(rows[0], fynd::output::export::CSV_COLUMNS.to_vec());
+    // The named columns in order, with `extra` given as one column per key, in key order.
+    let named: Vec<&String> = rows[0]
+        .iter()
+        .filter(|c| !c.starts_with("extra."))
+        .collect();
+    let expected: Vec<&str> = fynd::output::export::CSV_COLUMNS
+        .into_iter()
+        .filter(|c| *c != "extra")
+        .collect();
+    assert_eq!(named, expected);
+    let keys: Vec<&String> = rows[0].iter().filter(|c| c.starts_with("extra.")).collect();
+    assert!(!keys.is_empty() && keys.is_sorted(), "{keys:?}");
+    let first = rows[0]
+        .iter()
+        .position(|c| c.starts_with("extra."))
+        .unwrap();
+    assert_eq!(rows[0][first - 1], "secondary_themes");
+    assert_eq!(rows[0][first + keys.len()], "as_written");
     assert!(rows.iter().all(|row| row.len() == rows[0].len()));
     let id_column = rows[0].iter().position(|c| c == "id").unwrap();
     assert!(rows.iter().any(|row| row[id_column] == "23-032-S03"));

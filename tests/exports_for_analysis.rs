@@ -58,15 +58,44 @@ fn column(header: &csv::StringRecord, name: &str) -> usize {
     header.iter().position(|c| c == name).expect(name)
 }
 
+/// The columns of an export without `--fields`: [`CSV_COLUMNS`] with `extra` replaced by
+/// one column per key of `extra` that `records` have, in order.
+fn default_columns(records: &[serde_json::Value]) -> Vec<String> {
+    let keys: std::collections::BTreeSet<&String> = records
+        .iter()
+        .flat_map(|r| r["extra"].as_object().unwrap().keys())
+        .collect();
+    let mut columns = Vec::new();
+    for column in fynd::output::export::CSV_COLUMNS {
+        if column == "extra" {
+            columns.extend(keys.iter().map(|key| format!("extra.{key}")));
+        } else {
+            columns.push(column.to_string());
+        }
+    }
+    columns
+}
+
+/// Every record of the index in `dir`, as `--format jsonl` exports it.
+fn jsonl_records(dir: &str) -> Vec<serde_json::Value> {
+    let output = fynd(&["search", "", "--format", "jsonl", "--index", dir]);
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
 #[test]
-fn every_field_is_a_column_and_maps_are_json() {
+fn every_field_and_every_extra_key_is_a_column() {
     let rows = rows(&export(&["", "--format", "csv"]), b',');
     let header = &rows[0];
     assert_eq!(rows.len(), 1 + 7);
-    assert_eq!(
-        header.iter().collect::<Vec<_>>(),
-        fynd::output::export::CSV_COLUMNS
-    );
+    let records = jsonl_records(index());
+    let columns = default_columns(&records);
+    assert!(columns.len() > fynd::output::export::CSV_COLUMNS.len());
+    assert_eq!(header.iter().collect::<Vec<_>>(), columns);
     let row = rows
         .iter()
         .find(|r| &r[column(header, "id")] == "2020-3010200")
@@ -74,11 +103,139 @@ fn every_field_is_a_column_and_maps_are_json() {
     assert_eq!(&row[column(header, "counties")], "Kronoberg; Kalmar");
     assert_eq!(&row[column(header, "granted")], "2500000");
     assert_eq!(&row[column(header, "budget")], "5000000");
-    let extra: serde_json::Value = serde_json::from_str(&row[column(header, "extra")]).unwrap();
-    assert_eq!(extra["Kontaktperson"], "Sara Ek");
+    assert_eq!(&row[column(header, "extra.Kontaktperson")], "Sara Ek");
     let written: serde_json::Value =
         serde_json::from_str(&row[column(header, "as_written")]).unwrap();
     assert_eq!(written["granted"], "2,500,000");
+    // Each extra column holds what the record's extra holds, empty where it has none.
+    for row in &rows[1..] {
+        let record = records
+            .iter()
+            .find(|r| r["id"] == row[column(header, "id")])
+            .unwrap();
+        for (at, name) in header.iter().enumerate() {
+            if let Some(key) = name.strip_prefix("extra.") {
+                let value = record["extra"].get(key).and_then(|v| v.as_str());
+                assert_eq!(&row[at], value.unwrap_or(""), "{name}");
+            }
+        }
+    }
+
+    // `--fields extra` packs them into one JSON object, as the other maps are.
+    let rows = self::rows(
+        &export(&["", "--format", "csv", "--fields", "id,extra"]),
+        b',',
+    );
+    let row = rows.iter().find(|r| &r[0] == "2020-3010200").unwrap();
+    let extra: serde_json::Value = serde_json::from_str(&row[1]).unwrap();
+    assert_eq!(extra["Kontaktperson"], "Sara Ek");
+}
+
+#[test]
+fn the_extra_columns_follow_the_files_the_index_holds() {
+    let folder = common::scratch_dir("extra-columns-files");
+    std::fs::create_dir_all(&folder).unwrap();
+    for name in ["beviljade-projekt-excel.csv", "projekt-api.json"] {
+        std::fs::copy(own(name), folder.join(name)).unwrap();
+    }
+    let dir = common::scratch_dir("extra-columns-index");
+    let (folder, dir) = (folder.to_str().unwrap(), dir.to_str().unwrap());
+    let header = || {
+        let output = fynd(&["search", "", "--format", "csv", "--index", dir]);
+        assert!(output.status.success(), "{output:?}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        text.lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert!(fynd(&["index", folder, "--index", dir]).status.success());
+    let both = header();
+    assert_eq!(both, default_columns(&jsonl_records(dir)));
+    assert!(both.contains(&"extra.Kontaktperson".to_string()));
+    // The sheet, the one file with extra keys, gone: so are its columns.
+    std::fs::remove_file(Path::new(folder).join("beviljade-projekt-excel.csv")).unwrap();
+    assert!(fynd(&["index", folder, "--index", dir]).status.success());
+    let without = header();
+    assert_eq!(without, default_columns(&jsonl_records(dir)));
+    assert!(
+        !without.iter().any(|c| c.starts_with("extra")),
+        "{without:?}"
+    );
+}
+
+#[test]
+fn an_index_that_does_not_list_its_extra_keys_exports_extra_as_one_column() {
+    use fynd::index::manifest::Manifest;
+    let dir = common::scratch_dir("extra-columns-earlier");
+    let dir_text = dir.to_str().unwrap();
+    let sheet = own("beviljade-projekt-excel.csv");
+    assert!(
+        fynd(&["index", sheet.to_str().unwrap(), "--index", dir_text])
+            .status
+            .success()
+    );
+    // As an earlier fynd left it: no owner counts or extra keys in the manifest, no
+    // payload with the commit.
+    let mut manifest = Manifest::load(&dir).unwrap();
+    for entry in manifest.files.values_mut() {
+        entry.owners = None;
+        entry.extra_keys = None;
+    }
+    manifest.save(&dir).unwrap();
+    let meta_path = dir.join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
+    meta["payload"] = serde_json::Value::Null;
+    std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
+
+    let output = fynd(&["search", "", "--format", "csv", "--index", dir_text]);
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        text.lines().next().unwrap(),
+        fynd::output::export::CSV_COLUMNS.join(",")
+    );
+    // Indexing again (nothing changed) says how to get the columns, and the export stays
+    // as it was until then.
+    let output = fynd(&[
+        "index",
+        sheet.to_str().unwrap(),
+        "--index",
+        dir_text,
+        "--json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        summary["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("fynd index --rebuild")),
+        "{summary}"
+    );
+    let output = fynd(&["search", "", "--format", "csv", "--index", dir_text]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.lines().next().unwrap().contains(",extra,"));
+    // Rebuilt, it lists them.
+    assert!(fynd(&[
+        "index",
+        sheet.to_str().unwrap(),
+        "--index",
+        dir_text,
+        "--rebuild"
+    ])
+    .status
+    .success());
+    let output = fynd(&["search", "", "--format", "csv", "--index", dir_text]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text
+        .lines()
+        .next()
+        .unwrap()
+        .contains(",extra.Kontaktperson,"));
 }
 
 #[test]
@@ -182,6 +339,21 @@ fn an_xlsx_export_is_a_workbook_with_numbers_and_dates() {
     let start = fynd::record::Date::parse("2020-01-15").unwrap();
     let serial = start.days_since_epoch() + 25_569;
     assert!(xml.contains(&format!("<v>{serial}</v>")), "{xml}");
+
+    // Without --fields, the workbook has the CSV's columns: each extra key its own.
+    let output = fynd(&["search", "", "--format", "xlsx", "--index", index()]);
+    assert!(output.status.success(), "{output:?}");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(output.stdout)).unwrap();
+    let mut xml = String::new();
+    for part in ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"] {
+        if let Ok(mut file) = archive.by_name(part) {
+            file.read_to_string(&mut xml).unwrap();
+        }
+    }
+    for column in default_columns(&jsonl_records(index())) {
+        assert!(xml.contains(&format!(">{column}<")), "{column} in {xml}");
+    }
+    assert!(xml.contains(">Sara Ek<"), "{xml}");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! it is written after each commit, so a stopped run resumes where its last commit left off.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Name of the manifest file inside the index folder: JSON, zstd-compressed (paths and
@@ -26,6 +26,15 @@ pub struct FileEntry {
     pub hash: ContentHash,
     /// Ids of the records the file gave.
     pub ids: Vec<String>,
+    /// The owner spellings of its records, each with the number of records that write it
+    /// (see [`crate::ingest::names::OwnerGroups`]): what the file counts for in the grouping
+    /// of owners over the whole index. `None` in a manifest an earlier fynd wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<(String, u64)>>,
+    /// The keys of its records' `extra`, in order: the export columns it needs. `None` in a
+    /// manifest an earlier fynd wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_keys: Option<Vec<String>>,
 }
 
 /// Every file the index holds records from, by canonical path.
@@ -33,6 +42,12 @@ pub struct FileEntry {
 pub struct Manifest {
     /// Canonical path → what was indexed from it.
     pub files: BTreeMap<PathBuf, FileEntry>,
+    /// Spellings that owners were shown under and may still be on records although their
+    /// group is shown under another spelling now: set as the counts change, cleared once
+    /// those records are rewritten. Saved, so a run stopped in between finishes the work
+    /// on the next one.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub owners_to_regroup: BTreeSet<String>,
 }
 
 /// How a file compares with what the manifest remembers.
@@ -175,6 +190,8 @@ mod tests {
                 modified_ns: 10,
                 hash,
                 ids: vec!["1".into()],
+                owners: None,
+                extra_keys: None,
             },
         );
         let never = || -> std::io::Result<ContentHash> { panic!("no hash needed") };
@@ -228,6 +245,8 @@ mod tests {
                 modified_ns: 10,
                 hash: content_hash(b"hej"),
                 ids: vec!["1".into()],
+                owners: None,
+                extra_keys: None,
             },
         );
         std::fs::write(

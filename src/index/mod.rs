@@ -16,6 +16,7 @@ use crate::analysis::{
     Analyzer, Stream, SwedishAnalyzer, ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME,
 };
 use crate::error::FyndError;
+use crate::ingest::names;
 use crate::record::ProjectRecord;
 use crate::schema::FyndSchema;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ mod check;
 pub mod manifest;
 mod merge;
 mod run;
+mod tally;
 
 pub use check::{check_index, CheckReport};
 pub use run::{
@@ -183,7 +185,8 @@ impl FyndIndex {
     }
 
     /// Replaces the whole index by `records`: learns the lexicon from them (with `chain`),
-    /// analyses and writes every record with it, commits, and saves the lexicon.
+    /// groups their owners as an indexing run does, analyses and writes every record with
+    /// the lexicon, commits with the keys of their `extra`, and saves the lexicon.
     pub fn rebuild(
         &mut self,
         records: &[ProjectRecord],
@@ -191,11 +194,18 @@ impl FyndIndex {
         memory_bytes: usize,
     ) -> Result<(), FyndError> {
         self.use_lexicon(learn_lexicon(records, chain));
+        let mut owners = names::OwnerGroups::default();
+        owners.change(&[], &names::owner_counts(records));
+        let extra_keys: std::collections::BTreeSet<&String> =
+            records.iter().flat_map(|r| r.extra.keys()).collect();
         let mut writer = self.writer(memory_bytes)?;
         writer.writer.delete_all_documents()?;
         for record in records {
-            writer.upsert(record)?;
+            let mut record = record.clone();
+            names::group_owner(&mut record, &owners);
+            writer.upsert(&record)?;
         }
+        writer.set_extra_keys(Some(extra_keys.into_iter().cloned().collect()));
         writer.commit()?;
         drop(writer);
         self.lexicon
@@ -227,6 +237,7 @@ impl FyndIndex {
         Ok(RecordWriter {
             writer,
             schema: &self.schema,
+            payload: self.payload(),
         })
     }
 
@@ -234,15 +245,50 @@ impl FyndIndex {
     pub fn num_records(&self) -> Result<u64, FyndError> {
         Ok(self.reader()?.searcher().num_docs())
     }
+
+    /// What the last commit keeps beside the records; the default for an index written
+    /// before fynd kept anything there (or by another tool).
+    pub fn payload(&self) -> CommitPayload {
+        self.index
+            .load_metas()
+            .ok()
+            .and_then(|metas| metas.payload)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    /// Every key of `extra` that a record of the index has, in order (see
+    /// [`CommitPayload::extra_keys`]); `None` when the index does not know them.
+    pub fn extra_keys(&self) -> Option<Vec<String>> {
+        self.payload().extra_keys
+    }
+}
+
+/// What a commit of a fynd index keeps beside its records, as tantivy's commit payload (in
+/// `meta.json`, written with the commit, so it always describes the records it is saved
+/// with). Every commit carries it on; a merge keeps it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CommitPayload {
+    /// Every key of `extra` that a record of the index has, in code-point order: an export
+    /// gives each its own column without a pass over the hits first. `None` when it is not
+    /// known: an index written by an earlier fynd, or holding files indexed by one.
+    #[serde(default)]
+    pub extra_keys: Option<Vec<String>>,
 }
 
 /// Writes records into the index, replacing any earlier record with the same id.
 pub struct RecordWriter<'a> {
     writer: IndexWriter,
     schema: &'a FyndSchema,
+    payload: CommitPayload,
 }
 
 impl RecordWriter<'_> {
+    /// Sets the keys of `extra` the index's records have, saved with the next commit.
+    pub fn set_extra_keys(&mut self, keys: Option<Vec<String>>) {
+        self.payload.extra_keys = keys;
+    }
+
     /// Adds `record`, replacing the record with the same id if the index has one.
     pub fn upsert(&mut self, record: &ProjectRecord) -> Result<(), FyndError> {
         self.writer
@@ -284,9 +330,13 @@ impl RecordWriter<'_> {
         Ok(())
     }
 
-    /// Makes everything written so far durable and visible to new readers.
+    /// Makes everything written so far durable and visible to new readers, with the
+    /// [`CommitPayload`].
     pub fn commit(&mut self) -> Result<(), FyndError> {
-        self.writer.commit()?;
+        let payload = serde_json::to_string(&self.payload).expect("a payload always serialises");
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
         Ok(())
     }
 

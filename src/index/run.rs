@@ -3,10 +3,11 @@
 //! commit in batches — and, for a new index, learn the lexicon from the files first.
 
 use super::manifest::{content_hash, fingerprint, FileEntry, FileState, Manifest, MANIFEST_FILE};
+use super::tally::{self, Tally};
 use super::{record_texts, FyndIndex, DEFAULT_WRITER_MEMORY};
 use crate::analysis::lexicon::{Chain, LexiconLearner};
 use crate::error::FyndError;
-use crate::ingest::{self, IngestError};
+use crate::ingest::{self, names, IngestError};
 use crate::schema::FyndSchema;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -105,6 +106,9 @@ pub struct IndexSummary {
     /// Table columns no record field was found for, one entry per file ("path: a, b"):
     /// their values are kept in `extra`, and `--column HEADER=FIELD` maps them.
     pub unrecognised_columns: Vec<String>,
+    /// Records already in the index rewritten because the spelling their owner is shown
+    /// under changed: another spelling of the owner's name became the most written one.
+    pub owners_regrouped: usize,
     /// Commits made; everything up to the last one survives a crash.
     pub commits: usize,
     /// Whether the lexicon was learned anew from the files (a new index, or `--rebuild`).
@@ -209,26 +213,31 @@ fn read_one(
         Err(err) => return skipped(format!("cannot read file: {err}")),
     };
     match ingest::parse_bytes_with(&shown, &bytes, &options.read) {
-        Ok(contents) => FileOutcome::Parsed {
-            documents: contents
-                .documents
-                .iter()
-                .map(|parsed| schema.document(&parsed.record))
-                .collect(),
-            entry: FileEntry {
-                size,
-                modified_ns,
-                hash: content_hash(&bytes),
-                ids: contents
+        Ok(contents) => {
+            let (owners, extra_keys) = tally::file_counts(&contents.documents);
+            FileOutcome::Parsed {
+                documents: contents
                     .documents
                     .iter()
-                    .map(|d| d.record.id.clone())
+                    .map(|parsed| schema.document(&parsed.record))
                     .collect(),
-            },
-            key,
-            state,
-            contents,
-        },
+                entry: FileEntry {
+                    size,
+                    modified_ns,
+                    hash: content_hash(&bytes),
+                    ids: contents
+                        .documents
+                        .iter()
+                        .map(|d| d.record.id.clone())
+                        .collect(),
+                    owners: Some(owners),
+                    extra_keys: Some(extra_keys),
+                },
+                key,
+                state,
+                contents,
+            }
+        }
         Err(err) => FileOutcome::Skipped(err, Some(key)),
     }
 }
@@ -391,6 +400,9 @@ fn index_in_place(
         manifest = Manifest::default();
     }
     progress.start("indexing", files.len());
+    // Owner spellings and extra keys over every file the index holds; kept up to date as
+    // files are read and removed below.
+    let mut tally = Tally::of(&manifest);
 
     let snapshot = manifest.clone();
     let schema = &index.schema;
@@ -480,6 +492,8 @@ fn index_in_place(
                                 contents.unrecognised_columns.join(", ")
                             ));
                         }
+                        let regroup = tally.change(manifest.files.get(&key), Some(&entry));
+                        manifest.owners_to_regroup.extend(regroup);
                         let before = manifest
                             .files
                             .get(&key)
@@ -495,7 +509,14 @@ fn index_in_place(
                             }
                         }
                         for (parsed, document) in contents.documents.into_iter().zip(documents) {
-                            let record = parsed.record;
+                            let mut record = parsed.record;
+                            // Shown under its group's spelling over the whole index; the
+                            // document built while parsing holds the source's.
+                            let document = if names::group_owner(&mut record, &tally.owners) {
+                                schema.document(&record)
+                            } else {
+                                document
+                            };
                             summary
                                 .warnings
                                 .extend(parsed.warnings.iter().map(ToString::to_string));
@@ -525,6 +546,7 @@ fn index_in_place(
                         // bounded share of a large run.
                         let batch = options.commit_every.max(summary.records_written / 4);
                         if since_commit >= batch {
+                            writer.set_extra_keys(tally.extra_keys());
                             writer.commit()?;
                             manifest
                                 .save(dir)
@@ -558,6 +580,8 @@ fn index_in_place(
         }
         for path in gone {
             let entry = manifest.files.remove(&path).expect("listed above");
+            let regroup = tally.change(Some(&entry), None);
+            manifest.owners_to_regroup.extend(regroup);
             for id in &entry.ids {
                 if manifest.files_with_id(id) == 0 {
                     writer.delete(id);
@@ -566,6 +590,31 @@ fn index_in_place(
             }
             summary.files_removed += 1;
         }
+    }
+    writer.set_extra_keys(tally.extra_keys());
+    if !manifest.owners_to_regroup.is_empty() {
+        // Records were written under a spelling their owner's group no longer has (an
+        // earlier file's, before a later one outnumbered it): commit what is written, with
+        // the manifest naming those spellings, then rewrite the records.
+        writer.commit()?;
+        manifest
+            .save(dir)
+            .map_err(io_error(dir.join(MANIFEST_FILE)))?;
+        summary.commits += 1;
+        summary.owners_regrouped = tally::regroup_owners(
+            &index,
+            &mut writer,
+            &tally.owners,
+            &manifest.owners_to_regroup,
+        )?;
+        manifest.owners_to_regroup.clear();
+    }
+    if tally.legacy_files() > 0 {
+        summary.warnings.push(format!(
+            "{}: {} file(s) were indexed by an earlier fynd, which grouped owners only within each file and kept no list of extra keys: run `fynd index --rebuild` to group owners across files and give each extra key its own export column",
+            dir.display(),
+            tally.legacy_files()
+        ));
     }
     writer.commit_last()?;
     manifest
@@ -725,6 +774,8 @@ mod tests {
                 modified_ns: 1,
                 hash: ContentHash(1),
                 ids: vec![path.to_string()],
+                owners: None,
+                extra_keys: None,
             };
             manifest.files.insert(root.join(path), entry);
         }

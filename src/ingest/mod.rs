@@ -191,14 +191,8 @@ pub fn parse_file_with(
         });
     }
     if let Some(format) = table::detect(&text) {
-        let mut table = table::parse(path, &text, format, &options.columns)?;
-        names::group_owners(
-            &mut table
-                .documents
-                .iter_mut()
-                .map(|d| &mut d.record)
-                .collect::<Vec<_>>(),
-        );
+        // Owners are grouped over the whole index, not per file: see names::OwnerGroups.
+        let table = table::parse(path, &text, format, &options.columns)?;
         return Ok(FileContents {
             documents: table.documents,
             problems: table.problems,

@@ -8,11 +8,12 @@
 //! regions, the programme areas of the Swedish structural-fund programmes, the 21 counties
 //! and the funds — are looked up by a key that ignores case, diacritics, punctuation and
 //! the words "och"/"med"/"län", and written as the table below writes them. Owners, which no
-//! table can list, are grouped within a file by the same key and written as most of that
-//! file's rows write them ([`group_owners`]).
+//! table can list, are grouped over the whole corpus by the same key without a legal form
+//! ([`owner_key`]) and shown as most records write them ([`OwnerGroups`]): the index keeps
+//! the counts and applies them ([`group_owner`]) as it writes records.
 
 use crate::record::ProjectRecord;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use unicode_normalization::UnicodeNormalization;
 
 /// Regions and programme areas, in the spelling facets show. The NUTS-2 names are the
@@ -283,52 +284,199 @@ pub fn normalize_record(record: &mut ProjectRecord) {
     list(&mut record.municipalities, "municipalities", Known::None);
 }
 
-/// Writes each owner the way most records of `records` (one file's) write it, among the
-/// spellings with the same [`key`] ("Örebro Läns Landsting" and "Örebro läns landsting" are
-/// one owner); a tie goes to the spelling met first. The record's own spelling goes to
-/// `as_written`.
-pub fn group_owners(records: &mut [&mut ProjectRecord]) {
-    // key → (spelling → (count, first seen))
-    let mut spellings: HashMap<String, HashMap<String, (usize, usize)>> = HashMap::new();
-    for (at, record) in records.iter().enumerate() {
-        if let Some(owner) = &record.owner {
-            let entry = spellings
-                .entry(key(owner))
-                .or_default()
-                .entry(owner.clone())
-                .or_insert((0, at));
-            entry.0 += 1;
-        }
+/// Legal-form words an owner's name may end with, as [`key`] writes them: "Krinova AB" and
+/// "KRINOVA AKTIEBOLAG", "Coompanion Jämtland Ek. För." and "Coompanion Jämtland" are one
+/// owner. Swedish forms, and the Nordic ones of the Interreg partners' owners (Norwegian AS,
+/// Danish A/S and ApS, Finnish Oy).
+const LEGAL_FORMS: &[&[&str]] = &[
+    &["ab"],
+    &["aktiebolag"],
+    &["publ"],
+    &["hb"],
+    &["handelsbolag"],
+    &["kb"],
+    &["kommanditbolag"],
+    &["ek", "for"],
+    &["ekonomisk", "forening"],
+    &["upa"],
+    &["u", "p", "a"],
+    &["ideell", "forening"],
+    &["as"],
+    &["asa"],
+    &["a", "s"],
+    &["aps"],
+    &["oy"],
+    &["oyj"],
+    &["ltd"],
+];
+
+/// The key owners are grouped by: [`key`] (case, diacritics, mojibake, white space,
+/// punctuation, "och"/"med"/"län" ignored) without the legal form at the end ("AB",
+/// "(publ)", "Ek. För.", …; see `LEGAL_FORMS`). Nothing else is dropped, so two names
+/// that differ in any other word are two owners. A name that is nothing but a legal form
+/// keeps it.
+pub fn owner_key(name: &str) -> String {
+    let full = key(name);
+    let mut words: Vec<&str> = full.split(' ').filter(|w| !w.is_empty()).collect();
+    while let Some(form) = LEGAL_FORMS
+        .iter()
+        .find(|form| words.len() > form.len() && words.ends_with(form))
+    {
+        words.truncate(words.len() - form.len());
     }
-    let chosen: HashMap<String, String> = spellings
-        .into_iter()
-        .filter(|(_, variants)| variants.len() > 1)
-        .map(|(key, variants)| {
-            let best = variants
-                .into_iter()
-                .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
-                .map(|(spelling, _)| spelling)
-                .expect("at least two variants");
-            (key, best)
-        })
-        .collect();
-    if chosen.is_empty() {
-        return;
-    }
-    for record in records.iter_mut() {
-        let Some(owner) = record.owner.clone() else {
-            continue;
-        };
-        if let Some(best) = chosen.get(&key(&owner)) {
-            if *best != owner {
-                record
-                    .as_written
-                    .entry("owner".to_string())
-                    .or_insert(owner);
-                record.owner = Some(best.clone());
+    words.join(" ")
+}
+
+/// The spellings of owner names, counted, in groups of one [`owner_key`]: the table that
+/// decides under which spelling an owner is counted and shown. The index keeps the counts
+/// of every file it holds (in its manifest), so the grouping is the same over the whole
+/// corpus however it was indexed, in one run or file by file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnerGroups {
+    /// Owner key → spelling → records that write it so.
+    groups: HashMap<String, BTreeMap<String, u64>>,
+}
+
+impl OwnerGroups {
+    /// Takes the counts of `removed` away and adds those of `added` (spelling → records;
+    /// one file's before and after it changed). Returns the spellings groups were shown
+    /// under before and are not now: records written under them are to be regrouped.
+    pub fn change(
+        &mut self,
+        removed: &[(String, u64)],
+        added: &[(String, u64)],
+    ) -> BTreeSet<String> {
+        let keys: BTreeSet<String> = removed
+            .iter()
+            .chain(added)
+            .map(|(spelling, _)| owner_key(spelling))
+            .collect();
+        let before: Vec<Option<String>> = keys
+            .iter()
+            .map(|key| {
+                self.groups
+                    .get(key)
+                    .and_then(best_spelling)
+                    .map(str::to_string)
+            })
+            .collect();
+        for (spelling, count) in removed {
+            let key = owner_key(spelling);
+            if let Some(group) = self.groups.get_mut(&key) {
+                if let Some(have) = group.get_mut(spelling) {
+                    *have = have.saturating_sub(*count);
+                    if *have == 0 {
+                        group.remove(spelling);
+                    }
+                }
+                if group.is_empty() {
+                    self.groups.remove(&key);
+                }
             }
         }
+        for (spelling, count) in added {
+            *self
+                .groups
+                .entry(owner_key(spelling))
+                .or_default()
+                .entry(spelling.clone())
+                .or_insert(0) += count;
+        }
+        keys.iter()
+            .zip(before)
+            .filter_map(|(key, before)| {
+                let before = before?;
+                let after = self.groups.get(key).and_then(best_spelling);
+                (after != Some(before.as_str())).then_some(before)
+            })
+            .collect()
     }
+
+    /// The spelling the owner `name` is shown under: of the spellings of its group, the one
+    /// most records write; on a tie the one with fewer capitals ("Malmö stad" before "MALMÖ
+    /// STAD"), then the first in code-point order. It depends on the counts alone, never on
+    /// the order files were read in. `None` when no record has the name's group.
+    pub fn spelling(&self, name: &str) -> Option<&str> {
+        best_spelling(self.groups.get(&owner_key(name))?)
+    }
+
+    /// Number of owner groups.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Whether no owner is counted.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+}
+
+/// The spelling a group is shown under (see [`OwnerGroups::spelling`]).
+fn best_spelling(group: &BTreeMap<String, u64>) -> Option<&str> {
+    let capitals = |spelling: &str| spelling.chars().filter(|c| c.is_uppercase()).count();
+    let mut best: Option<(&str, u64, usize)> = None;
+    for (spelling, &count) in group {
+        let better = match best {
+            None => true,
+            Some((_, best_count, best_capitals)) => {
+                count > best_count || (count == best_count && capitals(spelling) < best_capitals)
+            }
+        };
+        if better {
+            best = Some((spelling, count, capitals(spelling)));
+        }
+    }
+    best.map(|(spelling, _, _)| spelling)
+}
+
+/// The owner of `record` as its source wrote it, [`clean`]ed: the spelling counted for its
+/// group, whatever spelling the record is shown under now.
+pub fn owner_spelling(record: &ProjectRecord) -> Option<String> {
+    record
+        .as_written
+        .get("owner")
+        .or(record.owner.as_ref())
+        .map(|written| clean(written))
+}
+
+/// The owner spellings of `records` (one file's), in order, each with the number of records
+/// that write it: what the file adds to [`OwnerGroups`]. A list, not a map: the index keeps
+/// one per file, and a map's smallest allocation is many times a one-entry list's.
+pub fn owner_counts<'a>(
+    records: impl IntoIterator<Item = &'a ProjectRecord>,
+) -> Vec<(String, u64)> {
+    let mut counts = BTreeMap::new();
+    for spelling in records.into_iter().filter_map(owner_spelling) {
+        *counts.entry(spelling).or_insert(0) += 1;
+    }
+    counts.into_iter().collect()
+}
+
+/// Shows the owner of `record` under the spelling `groups` gives its group, keeping the
+/// source's own spelling in `as_written` (and none there when the two are the same).
+/// Returns whether the record changed.
+pub fn group_owner(record: &mut ProjectRecord, groups: &OwnerGroups) -> bool {
+    let Some(written) = record
+        .as_written
+        .get("owner")
+        .or(record.owner.as_ref())
+        .cloned()
+    else {
+        return false;
+    };
+    let Some(shown) = groups.spelling(&clean(&written)) else {
+        return false;
+    };
+    if record.owner.as_deref() == Some(shown) {
+        return false;
+    }
+    if written == shown {
+        record.as_written.remove("owner");
+    } else {
+        record.as_written.insert("owner".to_string(), written);
+    }
+    record.owner = Some(shown.to_string());
+    true
 }
 
 #[cfg(test)]
@@ -371,5 +519,85 @@ mod tests {
         assert_eq!(normalized("Regionalfonden", Known::Fund), "ERUF");
         assert_eq!(normalized("esf+", Known::Fund), "ESF+");
         assert_eq!(normalized("ESF", Known::Fund), "ESF");
+    }
+    #[test]
+    fn owners_are_one_key_whatever_their_case_punctuation_or_legal_form() {
+        for (a, b) in [
+            ("KRINOVA AKTIEBOLAG", "Krinova AB"),
+            ("Ericsson AB (publ)", "Ericsson"),
+            ("Coompanion Jämtland Ek. För.", "Coompanion Jämtland"),
+            (
+                "Filmregion Stockholm - Mälardalen AB",
+                "Filmregion Stockholm-Mälardalen",
+            ),
+            ("Lantbrukarnas ekonomi AB", "Lantbrukarnas Ekonomi- AB"),
+            ("Ã–resundskomiteen", "Öresundskomiteen"),
+            ("Nordlandsforskning AS", "Nordlandsforskning"),
+        ] {
+            assert_eq!(owner_key(a), owner_key(b), "{a} / {b}");
+        }
+        for (a, b) in [
+            ("Högskolan Väst", "Högskolan Dalarna"),
+            (
+                "Almi Företagspartner Nord AB",
+                "Almi Företagspartner Norr AB",
+            ),
+            ("Umeå universitet", "Umeå University"),
+            ("AB", "HB"),
+        ] {
+            assert_ne!(owner_key(a), owner_key(b), "{a} / {b}");
+        }
+        assert_eq!(owner_key("AB"), "ab");
+    }
+
+    fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+        pairs.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn an_owner_group_is_shown_as_most_records_write_it_whatever_the_order() {
+        let files = [
+            counts(&[("MALMÖ STAD", 2), ("Region Skåne", 1)]),
+            counts(&[("Malmö stad", 1), ("Malmö Stad", 1)]),
+            counts(&[("Malmö stad", 2)]),
+        ];
+        let mut forward = OwnerGroups::default();
+        let mut regroup = BTreeSet::new();
+        for file in &files {
+            regroup.extend(forward.change(&[], file));
+        }
+        assert_eq!(forward.spelling("malmo stad"), Some("Malmö stad"));
+        // Shown as "MALMÖ STAD" until the third file outnumbered it.
+        assert_eq!(regroup, BTreeSet::from(["MALMÖ STAD".to_string()]));
+        let mut backward = OwnerGroups::default();
+        for file in files.iter().rev() {
+            backward.change(&[], file);
+        }
+        assert_eq!(backward, forward);
+        // The third file gone, "MALMÖ STAD" is the most written again; the first gone too,
+        // the tie of one record each goes to the spelling with fewer capitals.
+        let gone = forward.change(&files[2], &[]);
+        assert_eq!(gone, BTreeSet::from(["Malmö stad".to_string()]));
+        assert_eq!(forward.spelling("Malmö stad"), Some("MALMÖ STAD"));
+        forward.change(&files[0], &[]);
+        assert_eq!(forward.spelling("MALMÖ STAD"), Some("Malmö stad"));
+        assert_eq!(forward.spelling("Region Skåne"), None);
+    }
+
+    #[test]
+    fn a_record_keeps_its_source_spelling_beside_its_group_spelling() {
+        let mut groups = OwnerGroups::default();
+        groups.change(&[], &counts(&[("Malmö stad", 3), ("MALMÖ STAD", 1)]));
+        let mut record = ProjectRecord::new("x", crate::record::DocumentShape::TableRecord);
+        record.owner = Some("MALMÖ STAD".into());
+        assert!(group_owner(&mut record, &groups));
+        assert_eq!(record.owner.as_deref(), Some("Malmö stad"));
+        assert_eq!(record.as_written["owner"], "MALMÖ STAD");
+        assert_eq!(owner_spelling(&record).as_deref(), Some("MALMÖ STAD"));
+        assert!(!group_owner(&mut record, &groups), "already grouped");
+        groups.change(&[], &counts(&[("MALMÖ STAD", 5)]));
+        assert!(group_owner(&mut record, &groups));
+        assert_eq!(record.owner.as_deref(), Some("MALMÖ STAD"));
+        assert!(!record.as_written.contains_key("owner"));
     }
 }

@@ -24,10 +24,11 @@ pub enum ExportFormat {
     Xlsx,
 }
 
-/// The CSV columns, in order: every metadata field of a record (not the body text). Lists
-/// are joined with "; "; the maps (`secondary_themes`, `extra`, `as_written`) are JSON
+/// The named CSV columns, in order: every metadata field of a record (not the body text).
+/// Lists are joined with "; "; the maps (`secondary_themes`, `extra`, `as_written`) are JSON
 /// objects, so one `json.loads` (pandas) or `jsonlite::fromJSON` (R) turns a cell back into
-/// key → value pairs.
+/// key → value pairs. An export without `--fields` has one `extra.KEY` column per key in
+/// place of `extra` where the index lists its keys (see [`ExportOptions::columns`]).
 pub const CSV_COLUMNS: [&str; 34] = [
     "score",
     "id",
@@ -101,13 +102,24 @@ impl ExportOptions {
         Ok(ExportOptions { fields, excel })
     }
 
-    /// The columns of the export, in order.
-    pub fn columns(&self) -> Vec<String> {
-        if self.fields.is_empty() {
-            CSV_COLUMNS.iter().map(|c| c.to_string()).collect()
-        } else {
-            self.fields.clone()
+    /// The columns of the export, in order: the chosen ones; else [`CSV_COLUMNS`] with
+    /// `extra` replaced by one `extra.KEY` column per key of `extra_keys` (the keys the
+    /// index's records have, in order), or [`CSV_COLUMNS`] as they are when the keys are not
+    /// known.
+    pub fn columns(&self, extra_keys: Option<&[String]>) -> Vec<String> {
+        if !self.fields.is_empty() {
+            return self.fields.clone();
         }
+        let mut columns = Vec::with_capacity(CSV_COLUMNS.len() + extra_keys.map_or(0, <[_]>::len));
+        for column in CSV_COLUMNS {
+            match (column, extra_keys) {
+                ("extra", Some(keys)) => {
+                    columns.extend(keys.iter().map(|key| format!("extra.{key}")));
+                }
+                _ => columns.push(column.to_string()),
+            }
+        }
+        columns
     }
 
     /// Whether the export needs the best passage of each hit.
@@ -139,7 +151,7 @@ pub fn write_export_with(
         path: "<stdout>".into(),
         source,
     };
-    let columns = options.columns();
+    let columns = options.columns(hits.extra_keys.as_deref());
     match format {
         ExportFormat::Csv => {
             let dialect = if options.excel {

@@ -256,6 +256,15 @@ pub fn write_index_summary(
         "{} records written, {} removed; the index holds {} records.",
         summary.records_written, summary.records_removed, summary.total_records
     )?;
+    if summary.owners_regrouped > 0 {
+        let n = summary.owners_regrouped;
+        writeln!(
+            out,
+            "{n} record{} already written now shown under another spelling of {} owner's name, the one most records write.",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "its" } else { "their" }
+        )?;
+    }
     if summary.lexicon_learned && summary.lexicon_files < summary.files_seen {
         writeln!(
             out,

@@ -30,6 +30,9 @@ pub struct HitStream {
     pub total: usize,
     /// How typed facet values were matched.
     pub values_used: Vec<ValueUsed>,
+    /// Every key of `extra` a record of the index has, in order (the index keeps the list
+    /// with each commit); `None` when the index does not know them.
+    pub extra_keys: Option<Vec<String>>,
     searcher: Searcher,
     schema: FyndSchema,
     hits: std::vec::IntoIter<(Score, DocAddress)>,
@@ -93,6 +96,7 @@ pub fn export_with(
         query: request.query.clone(),
         total,
         values_used: prepared.values_used,
+        extra_keys: index.extra_keys(),
         searcher,
         schema: schema.clone(),
         hits: hits.into_iter(),
