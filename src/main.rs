@@ -307,8 +307,8 @@ enum Command {
         json: bool,
     },
     /// Research view: matching projects per year (or start year, fund, region, county,
-    /// programme area), several queries side by side, as a table with bars, JSON, CSV or an
-    /// SVG chart.
+    /// programme area), several queries side by side, as a table with bars, JSON, CSV or a
+    /// chart (SVG or PNG).
     Trend {
         /// Queries, one series each (quote a query of several words).
         #[arg(required = true)]
@@ -331,8 +331,8 @@ enum Command {
         /// Print CSV: one row per query and bucket.
         #[arg(long)]
         csv: bool,
-        /// Also draw the trend as a chart into this SVG file.
-        #[arg(long, value_name = "FILE.svg")]
+        /// Also draw the trend as a chart into this file: SVG or PNG, by its extension.
+        #[arg(long, value_name = "FILE.svg|FILE.png")]
         plot: Option<PathBuf>,
     },
     /// Research view: every occurrence of the query's words in the matching records, one
@@ -683,7 +683,7 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             let trend =
                 fynd::views::trend::trend(&index, &reader.searcher(), &base, &queries, options)?;
             if let Some(path) = &plot {
-                fynd::output::plot::write_trend_svg(&trend, path)?;
+                fynd::output::plot::write_trend(&trend, path)?;
             }
             if json {
                 written(write_json(&mut out, &trend))?;

@@ -211,6 +211,55 @@ fn trend_on_the_command_line_prints_a_table_csv_and_a_labelled_chart() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("start_year"));
 }
 
+#[test]
+fn trend_charts_as_png_hold_each_series_in_its_colour_and_labelled_axes() {
+    let dir = &shipped_index().0;
+    let png_path = common::scratch_dir("trend-png").with_extension("png");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_fynd"))
+        .args(["trend", "samverkan", "innovation", "--plot"])
+        .arg(&png_path)
+        .arg("--index")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png_path).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (1920, 1080));
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    let rgb: Vec<[u8; 3]> = pixels.chunks(3).map(|p| [p[0], p[1], p[2]]).collect();
+    // Both series are drawn, each in its own colour.
+    for colour in [[0, 114, 178], [213, 94, 0]] {
+        let drawn = rgb.iter().filter(|p| **p == colour).count();
+        assert!(drawn > 1000, "{colour:?}: {drawn} pixels");
+    }
+    // Text is drawn: dark pixels in the y axis's label strip and under the x axis.
+    let dark = |x0: u32, x1: u32, y0: u32, y1: u32| {
+        (y0..y1)
+            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+            .filter(|(x, y)| rgb[(y * 1920 + x) as usize].iter().all(|c| *c < 100))
+            .count()
+    };
+    assert!(dark(0, 100, 300, 800) > 200, "y axis label");
+    assert!(dark(400, 1500, 1000, 1080) > 200, "x axis label");
+    // Another extension is refused, naming the file and what to write.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_fynd"))
+        .args(["trend", "samverkan", "--plot", "chart.jpg", "--index"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("chart.jpg") && stderr.contains(".png"),
+        "{stderr}"
+    );
+}
+
 /// `value` with every float narrowed to an f32 (an f32 written and read back as JSON
 /// differs from its f64 widening; an f64 may be read back a last bit off).
 fn rounded(value: serde_json::Value) -> serde_json::Value {
