@@ -406,8 +406,33 @@ fn a_rebuild_is_swapped_in_whole_and_works_on_a_damaged_index() {
         version: 1,
         seen: Vec::new(),
     };
-    let summary =
-        index_paths_with(&index, std::slice::from_ref(&docs), &options, &mut watch).unwrap();
+    // Meanwhile another reader opens the index again and again: it finds an index every
+    // time, the old or the new, each whole.
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (summary, opened) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut opened = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let records = FyndIndex::open(&index).map(|i| i.num_records().unwrap());
+                opened.push(records.map_err(|err| err.to_string()));
+            }
+            opened
+        });
+        let summary =
+            index_paths_with(&index, std::slice::from_ref(&docs), &options, &mut watch).unwrap();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        (summary, reader.join().unwrap())
+    });
+    assert!(!opened.is_empty());
+    assert!(
+        opened.iter().all(|records| *records == Ok(12)),
+        "{:?}",
+        opened
+            .iter()
+            .filter(|r| **r != Ok(12))
+            .take(3)
+            .collect::<Vec<_>>()
+    );
     // Learning the lexicon and indexing: each file seen twice, the old index whole each time.
     assert_eq!(watch.seen.len(), 24);
     assert!(

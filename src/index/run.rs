@@ -311,18 +311,75 @@ pub fn index_paths_with(
     };
     let summary = index_in_place(&building, roots, walked, &fresh, progress)?;
     drop(old);
-    // The swap: two renames in one folder, microseconds apart. A search that opens the
-    // index between them finds no index (an open index keeps reading the old files);
-    // none ever finds a half-built one.
-    if dir.exists() {
-        std::fs::rename(dir, &retired).map_err(io_error(dir))?;
+    // The swap, in one step where the system can exchange two folders: a search that
+    // opens the index finds the old or the new, and a stop at any moment leaves one of them
+    // in place (what is left beside it is removed by the next run). Elsewhere, two renames
+    // microseconds apart: a search between them finds no index (an open index keeps
+    // reading the old files); none ever finds a half-built one.
+    if dir.exists() && exchange(&building, dir).map_err(io_error(dir))? {
+        std::fs::rename(&building, &retired).map_err(io_error(&building))?;
+    } else {
+        if dir.exists() {
+            std::fs::rename(dir, &retired).map_err(io_error(dir))?;
+        }
+        std::fs::rename(&building, dir).map_err(io_error(dir))?;
     }
-    std::fs::rename(&building, dir).map_err(io_error(dir))?;
     drop(lock);
-    if retired.exists() {
-        std::fs::remove_dir_all(&retired).map_err(io_error(&retired))?;
-    }
+    remove_retired(&retired);
     Ok(summary)
+}
+
+/// Removes the old index a rebuild swapped out. A search that opened it before the swap
+/// may still write into it (a lock file) while it is removed; after a few tries what is
+/// left stays, and the next run removes it: the new index is in place either way.
+fn remove_retired(retired: &Path) {
+    for _ in 0..5 {
+        match std::fs::remove_dir_all(retired) {
+            Ok(()) => return,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return,
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+}
+
+/// Exchanges folders `a` and `b` in one step (Linux `renameat2` with `RENAME_EXCHANGE`):
+/// `Ok(true)` when done, `Ok(false)` when the system or file system cannot (then nothing
+/// changed).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let path = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::other("a folder name with a NUL byte"))
+    };
+    let (a, b) = (path(a)?, path(b)?);
+    // SAFETY: both paths are NUL-terminated strings that outlive the call; the syscall
+    // reads them and touches no other memory.
+    let done = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::ENOSYS) | Some(libc::EINVAL) | Some(libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+/// Exchanging two folders in one step is only done on Linux.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 /// Indexes the files `walked` found under `roots` (the files, and the entries that could
@@ -760,6 +817,27 @@ pub fn delete_records(dir: &Path, ids: &[String]) -> Result<DeleteSummary, FyndE
 mod tests {
     use super::*;
     use crate::index::manifest::ContentHash;
+
+    #[test]
+    fn two_folders_are_exchanged_whole_or_left_as_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("index"), dir.path().join("index.building"));
+        for (folder, text) in [(&old, "old"), (&new, "new")] {
+            std::fs::create_dir(folder).unwrap();
+            std::fs::write(folder.join("meta.json"), text).unwrap();
+        }
+        let read = |folder: &Path| std::fs::read_to_string(folder.join("meta.json")).unwrap();
+        if exchange(&new, &old).unwrap() {
+            assert_eq!((read(&old), read(&new)), ("new".into(), "old".into()));
+        } else {
+            // Where the system cannot exchange folders nothing has moved.
+            assert_eq!((read(&old), read(&new)), ("old".into(), "new".into()));
+        }
+        // A folder that is not there is an error, not a silent no-op.
+        if cfg!(target_os = "linux") {
+            assert!(exchange(&dir.path().join("missing"), &old).is_err());
+        }
+    }
 
     #[test]
     fn files_under_a_folder_that_cannot_be_read_are_not_gone() {
