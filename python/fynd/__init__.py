@@ -313,6 +313,24 @@ class Index:
         options = _options("", filters, period, None, match, near)
         return json.loads(self._index.trend(list(queries), options, by, share, sum))
 
+    def kwic(
+        self,
+        query: str,
+        *,
+        width: int = 40,
+        sort: str = "doc",
+        limit: int = 100,
+        filters: Optional[Filters] = None,
+        period: Optional[Tuple[DateLike, DateLike]] = None,
+        match: Optional[str] = None,
+        near: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """Every occurrence of the query's words in the matching records, one concordance
+        line each (``sort``: doc, left or right; at most ``limit`` lines, 0 for all): the
+        object ``fynd kwic --json`` prints, its ``lines`` a list of dicts."""
+        options = _options(query, filters, period, None, match, near)
+        return json.loads(self._index.kwic(options, width, sort, limit))
+
     def similar(self, id: str, *, limit: int = 10) -> Dict[str, Any]:  # noqa: A002
         """The projects most like record ``id`` with the terms they share: the object
         ``fynd similar --json`` prints."""

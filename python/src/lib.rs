@@ -228,6 +228,37 @@ impl Index {
         json(&trend)
     }
 
+    /// Every occurrence of the query's words in the matching records, in context (at most
+    /// `limit` lines; 0 for all): the object `fynd kwic --json` prints.
+    #[pyo3(signature = (options, width, sort, limit))]
+    fn kwic(
+        &self,
+        py: Python<'_>,
+        options: Options,
+        width: usize,
+        sort: &str,
+        limit: usize,
+    ) -> PyResult<String> {
+        use views::kwic::{KwicOptions, KwicSort};
+        let view_options = KwicOptions {
+            width: width.clamp(1, 500),
+            sort: KwicSort::parse(sort).map_err(to_py)?,
+            limit,
+        };
+        let request = options.request().map_err(to_py)?;
+        let (query, total, lines) = py
+            .allow_threads(|| {
+                let reader = self.index.reader()?;
+                let stream =
+                    views::kwic::kwic(&self.index, &reader.searcher(), &request, view_options)?;
+                let (query, total) = (stream.query.clone(), stream.total);
+                let lines = stream.collect::<Result<Vec<_>, Error>>()?;
+                Ok::<_, Error>((query, total, lines))
+            })
+            .map_err(to_py)?;
+        json(&serde_json::json!({ "query": query, "total": total, "lines": lines }))
+    }
+
     /// The projects most like record `id`: the object `fynd similar --json` prints.
     fn similar(&self, py: Python<'_>, id: &str, limit: usize) -> PyResult<String> {
         let found = py

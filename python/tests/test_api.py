@@ -131,6 +131,23 @@ def test_similar_and_cooccur_match_cli(idx, cli):
     )
 
 
+@pytest.mark.parametrize(
+    "options,flags",
+    [
+        ({}, []),
+        ({"sort": "left", "width": 25, "limit": 0}, ["--sort", "left", "--width", "25", "--limit", "0"]),
+        ({"filters": {"fund": "Interreg"}, "limit": 30}, ["--filter", "fund=Interreg", "--limit", "30"]),
+    ],
+)
+def test_kwic_matches_cli(idx, cli, options, flags):
+    got = idx.kwic("samverkan", **options)
+    expected = cli.json("kwic", "samverkan", *flags)
+    assert got["lines"], "the concordance is empty"
+    assert got == expected
+
+
 def test_bad_view_option_raises_query_error(idx):
     with pytest.raises(fynd.QueryError):
         idx.trend("samverkan", by="colour")
+    with pytest.raises(fynd.QueryError):
+        idx.kwic("samverkan", sort="middle")
