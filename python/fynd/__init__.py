@@ -218,7 +218,8 @@ class FacetListing:
 
 
 class Index:
-    """An open fynd index. Searches release the GIL, so threads can search at once."""
+    """An open fynd index. It reads the index as of opening (see :meth:`reload`); searches
+    release the GIL, so threads can search it at once."""
 
     def __init__(self, path: PathLike = "index") -> None:
         self.path = os.fspath(path)
@@ -226,6 +227,11 @@ class Index:
 
     def __repr__(self) -> str:
         return f"<fynd.Index {self.path!r}>"
+
+    def reload(self) -> None:
+        """See what was indexed into the folder since it was opened: an open index keeps
+        one reader, as of opening or the last reload, which every search shares."""
+        self._index.reload()
 
     def search(
         self,

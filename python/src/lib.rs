@@ -6,10 +6,10 @@
 use fynd::index::{index_paths_with, FyndIndex, IndexOptions, NoProgress};
 use fynd::output::export::hit_object;
 use fynd::output::record_view::record_json;
-use fynd::query::export::{export, HitStream};
+use fynd::query::export::{export_with, HitStream};
 use fynd::query::filters::facet_key;
 use fynd::query::options::SearchOptions;
-use fynd::query::{facet_values, lookup, search, SearchRequest};
+use fynd::query::{facet_values_with, lookup, search_with, SearchRequest};
 use fynd::views;
 use fynd::FyndError as Error;
 use pyo3::create_exception;
@@ -17,6 +17,8 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::time::Instant;
+use tantivy::IndexReader;
 
 create_exception!(
     _fynd,
@@ -120,10 +122,12 @@ fn index_paths(
     json(&summary)
 }
 
-/// An open index; searches share its reader.
+/// An open index with one reader, which every search shares (opening a reader per search
+/// would open every segment again); it sees the index as of opening or the last `reload`.
 #[pyclass(frozen, module = "fynd._fynd")]
 struct Index {
     index: FyndIndex,
+    reader: IndexReader,
 }
 
 #[pymethods]
@@ -131,8 +135,18 @@ impl Index {
     /// Opens the index in folder `path`.
     #[new]
     fn new(py: Python<'_>, path: PathBuf) -> PyResult<Index> {
-        let index = py.allow_threads(|| FyndIndex::open(&path)).map_err(to_py)?;
-        Ok(Index { index })
+        py.allow_threads(|| {
+            let index = FyndIndex::open(&path)?;
+            let reader = index.reader()?;
+            Ok(Index { index, reader })
+        })
+        .map_err(to_py)
+    }
+
+    /// Makes later searches see what was committed to the index since it was opened.
+    fn reload(&self, py: Python<'_>) -> PyResult<()> {
+        py.allow_threads(|| self.reader.reload().map_err(Error::from))
+            .map_err(to_py)
     }
 
     /// One page of hits with facet counts: the object `fynd search --json` prints.
@@ -152,7 +166,12 @@ impl Index {
         request.facet_limit = facet_limit;
         request.explain = explain;
         let response = py
-            .allow_threads(|| search(&self.index, &request))
+            .allow_threads(|| {
+                let started = Instant::now();
+                let mut response = search_with(&self.index, &self.reader.searcher(), &request)?;
+                response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+                Ok::<_, Error>(response)
+            })
             .map_err(to_py)?;
         json(&response)
     }
@@ -171,7 +190,7 @@ impl Index {
         request.limit = limit.unwrap_or(usize::MAX);
         request.offset = offset;
         let hits = py
-            .allow_threads(|| export(&self.index, &request, false))
+            .allow_threads(|| export_with(&self.index, &self.reader.searcher(), &request, false))
             .map_err(to_py)?;
         Ok(Export { hits, body })
     }
@@ -182,7 +201,9 @@ impl Index {
         let key = facet_key(key).map_err(to_py)?;
         let request = options.request().map_err(to_py)?;
         let listing = py
-            .allow_threads(|| facet_values(&self.index, &request, key))
+            .allow_threads(|| {
+                facet_values_with(&self.index, &self.reader.searcher(), &request, key)
+            })
             .map_err(to_py)?;
         json(&listing)
     }
@@ -190,7 +211,7 @@ impl Index {
     /// The record with id `id`: the object `fynd show --json` prints.
     fn show(&self, py: Python<'_>, id: &str) -> PyResult<String> {
         let record = py
-            .allow_threads(|| lookup::find_record(&self.index, id))
+            .allow_threads(|| lookup::find_record_with(&self.index, &self.reader.searcher(), id))
             .map_err(to_py)?;
         json(&record_json(&record))
     }
@@ -215,10 +236,9 @@ impl Index {
         let base = options.request().map_err(to_py)?;
         let trend = py
             .allow_threads(|| {
-                let reader = self.index.reader()?;
                 views::trend::trend(
                     &self.index,
-                    &reader.searcher(),
+                    &self.reader.searcher(),
                     &base,
                     &queries,
                     trend_options,
@@ -248,9 +268,12 @@ impl Index {
         let request = options.request().map_err(to_py)?;
         let (query, total, lines) = py
             .allow_threads(|| {
-                let reader = self.index.reader()?;
-                let stream =
-                    views::kwic::kwic(&self.index, &reader.searcher(), &request, view_options)?;
+                let stream = views::kwic::kwic(
+                    &self.index,
+                    &self.reader.searcher(),
+                    &request,
+                    view_options,
+                )?;
                 let (query, total) = (stream.query.clone(), stream.total);
                 let lines = stream.collect::<Result<Vec<_>, Error>>()?;
                 Ok::<_, Error>((query, total, lines))
@@ -263,8 +286,7 @@ impl Index {
     fn similar(&self, py: Python<'_>, id: &str, limit: usize) -> PyResult<String> {
         let found = py
             .allow_threads(|| {
-                let reader = self.index.reader()?;
-                views::similar::similar(&self.index, &reader.searcher(), id, limit)
+                views::similar::similar(&self.index, &self.reader.searcher(), id, limit)
             })
             .map_err(to_py)?;
         json(&found)
@@ -283,8 +305,12 @@ impl Index {
         let request = options.request().map_err(to_py)?;
         let found = py
             .allow_threads(|| {
-                let reader = self.index.reader()?;
-                views::cooccur::cooccur(&self.index, &reader.searcher(), &request, view_options)
+                views::cooccur::cooccur(
+                    &self.index,
+                    &self.reader.searcher(),
+                    &request,
+                    view_options,
+                )
             })
             .map_err(to_py)?;
         json(&found)

@@ -71,6 +71,20 @@ def test_indexing_nothing_raises(tmp_path):
         fynd.index([tmp_path / "missing"], index=tmp_path / "idx")
 
 
+def test_an_open_index_sees_new_records_after_reload(tmp_path):
+    from conftest import CORPUS, Cli
+
+    folder = tmp_path / "idx"
+    fynd.index([CORPUS / "seeds"], index=folder)
+    idx = fynd.open(folder)
+    before = idx.search("").total
+    added = fynd.index([CORPUS / "projektbanken"], index=folder)["records_written"]
+    assert added > 0
+    assert idx.search("").total == before
+    idx.reload()
+    assert idx.search("").total == before + added == Cli(folder).json("search", "")["total"]
+
+
 def test_pandas_is_imported_only_when_asked(idx):
     idx.search("samverkan")
     assert "pandas" not in sys.modules or pytest.skip("pandas was imported before the test")
