@@ -29,6 +29,7 @@ __all__ = [
     "SearchResult",
     "Export",
     "FacetListing",
+    "View",
     "FyndError",
     "IndexNotFound",
     "QueryError",
@@ -217,6 +218,24 @@ class FacetListing:
         return _pandas().DataFrame(self.values, columns=["value", "count"])
 
 
+class View(Dict[str, Any]):
+    """The answer of a research view: the dict its command prints with ``--json``, and
+    :meth:`to_pandas` for its rows (trend: one per query and bucket; kwic: one per line;
+    similar: one per similar project; cooccur: one per term)."""
+
+    def __init__(self, raw: Dict[str, Any], rows: List[Dict[str, Any]]) -> None:
+        super().__init__(raw)
+        self.rows = rows
+
+    def to_pandas(self) -> Any:
+        """The view's rows as a pandas DataFrame (imports pandas)."""
+        return _pandas().DataFrame(self.rows)
+
+
+def _trend_rows(raw: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return [{"query": s["query"], **point} for s in raw["series"] for point in s["points"]]
+
+
 class Index:
     """An open fynd index. It reads the index as of opening (see :meth:`reload`); searches
     release the GIL, so threads can search it at once."""
@@ -311,13 +330,14 @@ class Index:
         period: Optional[Tuple[DateLike, DateLike]] = None,
         match: Optional[str] = None,
         near: Optional[int] = None,
-    ) -> Dict[str, Any]:
+    ) -> View:
         """Matching projects per bucket (``by``: year, start_year, fund, region, county or
         programme_area) for each query: the object ``fynd trend --json`` prints."""
         if isinstance(queries, str):
             queries = [queries]
         options = _options("", filters, period, None, match, near)
-        return json.loads(self._index.trend(list(queries), options, by, share, sum))
+        raw = json.loads(self._index.trend(list(queries), options, by, share, sum))
+        return View(raw, _trend_rows(raw))
 
     def kwic(
         self,
@@ -330,17 +350,19 @@ class Index:
         period: Optional[Tuple[DateLike, DateLike]] = None,
         match: Optional[str] = None,
         near: Optional[int] = None,
-    ) -> Dict[str, Any]:
+    ) -> View:
         """Every occurrence of the query's words in the matching records, one concordance
         line each (``sort``: doc, left or right; at most ``limit`` lines, 0 for all): the
         object ``fynd kwic --json`` prints, its ``lines`` a list of dicts."""
         options = _options(query, filters, period, None, match, near)
-        return json.loads(self._index.kwic(options, width, sort, limit))
+        raw = json.loads(self._index.kwic(options, width, sort, limit))
+        return View(raw, raw["lines"])
 
-    def similar(self, id: str, *, limit: int = 10) -> Dict[str, Any]:  # noqa: A002
+    def similar(self, id: str, *, limit: int = 10) -> View:  # noqa: A002
         """The projects most like record ``id`` with the terms they share: the object
         ``fynd similar --json`` prints."""
-        return json.loads(self._index.similar(id, limit))
+        raw = json.loads(self._index.similar(id, limit))
+        return View(raw, raw["hits"])
 
     def cooccur(
         self,
@@ -352,8 +374,9 @@ class Index:
         period: Optional[Tuple[DateLike, DateLike]] = None,
         match: Optional[str] = None,
         near: Optional[int] = None,
-    ) -> Dict[str, Any]:
+    ) -> View:
         """Words and compound parts over-represented in the projects ``query`` matches,
         ranked by log-likelihood: the object ``fynd cooccur --json`` prints."""
         options = _options(query, filters, period, None, match, near)
-        return json.loads(self._index.cooccur(options, limit, min_count))
+        raw = json.loads(self._index.cooccur(options, limit, min_count))
+        return View(raw, raw["terms"])

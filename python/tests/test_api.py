@@ -98,6 +98,19 @@ def test_pandas_is_imported_only_when_asked(idx):
     assert len(export.to_pandas()) == total
     regions = idx.facets("region").to_pandas()
     assert list(regions.columns) == ["value", "count"]
+    assert dict(zip(regions["value"], regions["count"])) == idx.facets("region").counts()
+    trend = idx.trend(["samverkan", "integration"])
+    frame = trend.to_pandas()
+    for series in trend["series"]:
+        rows = frame[frame["query"] == series["query"]]
+        assert list(rows["bucket"]) == trend["buckets"]
+        assert rows["count"].sum() == sum(point["count"] for point in series["points"]) > 0
+    assert len(idx.kwic("samverkan", limit=0).to_pandas()) == sum(
+        1 for _ in idx.kwic("samverkan", limit=0)["lines"]
+    ) > 0
+    assert list(idx.cooccur("samverkan", limit=5).to_pandas()["term"]) == [
+        term["term"] for term in idx.cooccur("samverkan", limit=5)["terms"]
+    ]
 
 
 def test_threads_search_at_once(idx):
