@@ -4,6 +4,7 @@ pandas on demand, and the research views against the command line."""
 import datetime
 import sys
 import threading
+import time
 
 import pytest
 
@@ -111,6 +112,32 @@ def test_pandas_is_imported_only_when_asked(idx):
     assert list(idx.cooccur("samverkan", limit=5).to_pandas()["term"]) == [
         term["term"] for term in idx.cooccur("samverkan", limit=5)["terms"]
     ]
+
+
+def test_indexing_releases_the_gil(tmp_path):
+    # While another thread indexes the corpus, this one keeps running Python: with the GIL
+    # held for the whole call, no stamp could fall inside it (past the interpreter's 5 ms
+    # switch interval).
+    from conftest import CORPUS
+
+    span = {}
+
+    def run():
+        span["start"] = time.perf_counter()
+        fynd.index([CORPUS], index=tmp_path / "idx")
+        span["end"] = time.perf_counter()
+
+    stamps = []
+    thread = threading.Thread(target=run)
+    thread.start()
+    while thread.is_alive():
+        stamps.append(time.perf_counter())
+        time.sleep(0.001)
+    thread.join()
+    margin = 0.05
+    assert span["end"] - span["start"] > 4 * margin, "indexing too quick to tell"
+    inside = [t for t in stamps if span["start"] + margin < t < span["end"] - margin]
+    assert len(inside) > 10, (len(inside), span)
 
 
 def test_threads_search_at_once(idx):
