@@ -118,6 +118,49 @@ fn deeply_nested_pages_and_json_never_stop_the_batch() {
 }
 
 #[test]
+fn end_tags_that_close_nothing_and_runs_of_letters_are_read_in_proportion_to_their_size() {
+    // Found by the `nested` fuzz target: end tags naming no open element leave every span
+    // open, so the page nests 40 000 deep for the HTML parser (minutes of work) though
+    // its tags balance in number; and between the tags the words run together into one
+    // "word" of 120 000 letters (seconds to split into compound parts, per occurrence).
+    let misclosed = format!(
+        "<html><body>{}</body></html>",
+        "<span>ord</spam> <span><div>lotsbåt</span></div> ".repeat(20_000)
+    );
+    let glued = format!(
+        "<html><body><p>Hamnprojektet</p>{}</body></html>",
+        "<span>ord</span>".repeat(40_000)
+    );
+    let docs = folder(
+        "hostile-misclosed",
+        &[
+            ("misclosed.html", misclosed.into_bytes()),
+            ("glued.html", glued.into_bytes()),
+        ],
+    );
+    let dir = docs.parent().unwrap().join("index");
+    let summary = index_paths_with(
+        &dir,
+        std::slice::from_ref(&docs),
+        &IndexOptions::default(),
+        &mut NoProgress,
+    )
+    .unwrap();
+    assert!(
+        summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("misclosed.html") && w.contains("nested more than 512 deep")),
+        "{:?}",
+        summary.warnings
+    );
+    let index = FyndIndex::open(&dir).unwrap();
+    assert_eq!(ids_for(&index, "lotsbåt").len(), 1);
+    assert_eq!(ids_for(&index, "hamnprojektet").len(), 1);
+    assert_eq!(summary.total_records, 2);
+}
+
+#[test]
 fn fifty_thousand_parentheses_give_a_syntax_error_not_a_crash() {
     let docs = folder(
         "hostile-query",

@@ -231,22 +231,140 @@ fn pieces(html: &str, mut each: impl FnMut(Piece<'_>)) {
     }
 }
 
-/// True when the page's elements nest deeper than `limit`, counted from its tags alone
-/// (start tags that need an end tag, less end tags); stops reading once it knows.
+/// Elements the HTML parser treats as "special": an end tag for another element does not
+/// close past them (the parsing algorithm's "any other end tag" stops at one).
+const SPECIAL: &[&str] = &[
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "bgsound",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "iframe",
+    "img",
+    "input",
+    "keygen",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "marquee",
+    "menu",
+    "meta",
+    "nav",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "p",
+    "param",
+    "plaintext",
+    "pre",
+    "script",
+    "search",
+    "section",
+    "select",
+    "source",
+    "style",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+    "wbr",
+    "xmp",
+];
+
+/// Elements an end tag of a special element does not close past (the parser's "scope").
+const SCOPE_BOUNDARIES: &[&str] = &[
+    "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
+];
+
+/// True when the page's elements nest deeper than `limit`, read from its tags alone the way
+/// the HTML parser opens and closes elements: a start tag that needs an end tag opens one;
+/// an end tag closes the nearest open element of its name (and those opened inside it), but
+/// not past a special element (for the end tag of an ordinary element, `</span>`) or a
+/// scope boundary (for a special one, `</div>`); an end tag that closes nothing is ignored,
+/// as the parser ignores it. So `<span>x</spam>` repeated nests as deep for this count as for
+/// the parser, whose work per end tag grows with the depth. Stops counting once past
+/// `limit`, so the scan stays linear in the page's length (at most `limit` open elements are
+/// looked through per end tag).
 fn nesting_exceeds(html: &str, limit: usize) -> bool {
-    let mut depth = 0usize;
-    let mut deepest = 0usize;
-    pieces(html, |piece| match piece {
-        Piece::Open(name, false) if !NOT_NESTING.contains(&name.as_str()) => {
-            depth += 1;
-            deepest = deepest.max(depth);
+    let mut open: Vec<String> = Vec::new();
+    let mut exceeded = false;
+    pieces(html, |piece| {
+        if exceeded {
+            return;
         }
-        Piece::Close(name) if !NOT_NESTING.contains(&name.as_str()) => {
-            depth = depth.saturating_sub(1);
+        match piece {
+            Piece::Open(name, false) if !NOT_NESTING.contains(&name.as_str()) => {
+                open.push(name);
+                exceeded = open.len() > limit;
+            }
+            Piece::Close(name) if !NOT_NESTING.contains(&name.as_str()) => {
+                let stops: &[&str] = if SPECIAL.contains(&name.as_str()) {
+                    SCOPE_BOUNDARIES
+                } else {
+                    SPECIAL
+                };
+                for at in (0..open.len()).rev() {
+                    if open[at] == name {
+                        open.truncate(at);
+                        break;
+                    }
+                    if stops.contains(&open[at].as_str()) {
+                        break;
+                    }
+                }
+            }
+            _ => {}
         }
-        _ => {}
     });
-    deepest > limit
+    exceeded
 }
 
 /// Decodes the character references text in a page is written with (`&amp;`, `&nbsp;`,
@@ -533,5 +651,36 @@ mod tests {
         // Comments and quoted '>' hide no tags; unclosed divs do nest.
         assert!(!nesting_exceeds("<!-- <div><div> --><a title='>'>x</a>", 1));
         assert!(nesting_exceeds("<div><div>x", 1));
+    }
+
+    #[test]
+    fn end_tags_that_close_nothing_do_not_make_a_page_flatter() {
+        // The parser ignores `</spam>` (no such element is open) and `</span>` behind an
+        // open `<div>` (a special element): the spans stay open and nest, as here.
+        for unit in [
+            "<span>ord</spam>",
+            "<span><div>ord</span></div>",
+            "<b>ord</i>",
+        ] {
+            let page = format!("<html><body>{}</body></html>", unit.repeat(MAX_NESTING + 1));
+            assert!(nesting_exceeds(&page, MAX_NESTING), "{unit}");
+            let text = to_text(&page);
+            assert!(text.warning.is_some(), "{unit}");
+            assert_eq!(
+                text.content.matches("ord").count(),
+                MAX_NESTING + 1,
+                "{unit}"
+            );
+        }
+        // End tags that match still close: a long page of closed spans is flat.
+        let page = "<span>ord</span><div><span>x</span></div>".repeat(4 * MAX_NESTING);
+        assert!(!nesting_exceeds(&page, MAX_NESTING));
+        // `</div>` closes the spans opened inside it; a table keeps its own scope.
+        assert!(!nesting_exceeds(
+            &"<div><span><span>x</div>".repeat(4 * MAX_NESTING),
+            MAX_NESTING
+        ));
+        assert!(nesting_exceeds("<div><table></div><div>x", 2));
+        assert!(!nesting_exceeds("<div><span></div><div>x", 2));
     }
 }
