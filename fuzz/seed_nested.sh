@@ -16,3 +16,5 @@ seed jsonl '\020\047' '[' '{"id": "1", "x": ' '}\n{"id": "2"}'
 seed query-parens '\120\303' '(' 'samverkan OR titel:"två ord"' ')' # 50 000
 seed query-not '\020\047' '-(' 'a' ')'
 seed html-wide '\240\206' '<span>ord</span> ' '<html><body>' ''
+seed html-misclosed '\240\206' '<span>ord</spam><body>' '' ''   # end tags that close nothing
+seed html-odd-name '\240\176' '<span>o</span~<id<body>' '' ''  # an end tag named "span~<id<body"

@@ -162,6 +162,11 @@ pub enum FyndError {
         /// What is wrong, and what to write instead.
         message: String,
     },
+    /// A request took longer than the server allows it (its work was stopped).
+    TimedOut {
+        /// The time it was given, in milliseconds.
+        limit_ms: u64,
+    },
     /// The search library failed.
     Tantivy(tantivy::TantivyError),
 }
@@ -320,6 +325,10 @@ impl fmt::Display for FyndError {
                 if *export { "; the export holds no rows" } else { "" }
             ),
             FyndError::BadView { option, message } => write!(f, "{option}: {message}"),
+            FyndError::TimedOut { limit_ms } => write!(
+                f,
+                "request timed out after {limit_ms} ms and was stopped: narrow the search (fewer words, a filter) or try again"
+            ),
             FyndError::Tantivy(err) => write!(f, "search index error: {err}"),
         }
     }

@@ -396,12 +396,30 @@ enum Command {
         /// Index folder.
         #[arg(long, default_value = "index")]
         index: PathBuf,
-        /// Address to listen on.
+        /// Address to listen on. Beyond loopback (e.g. 0.0.0.0) every request must carry
+        /// the access token: --token, or one generated and printed.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         /// Port to listen on (0: any free port).
         #[arg(long, default_value_t = 7700)]
         port: u16,
+        /// Access token every request must carry (`Authorization: Bearer TOKEN`, or the
+        /// printed address once in a browser); at least 16 letters, digits or - . _ ~.
+        /// Also read from FYND_TOKEN, which other users cannot see in the process list.
+        #[arg(long, env = "FYND_TOKEN", value_parser = fynd::server::access::parse_token)]
+        token: Option<String>,
+        /// A host name browsers may reach the server by, besides localhost and IP
+        /// addresses (a guard against DNS rebinding); repeatable.
+        #[arg(long = "allow-host", value_name = "NAME", value_parser = fynd::server::access::parse_host)]
+        allow_host: Vec<String>,
+        /// Most connections open at once; more are answered 503.
+        #[arg(long, default_value_t = fynd::server::MAX_CONNECTIONS as u32,
+              value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_connections: u32,
+        /// Requests whose work runs at once; others wait in turn (default: twice the
+        /// cores, at least 4).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        workers: Option<u32>,
     },
 }
 
@@ -755,11 +773,23 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                 written(fynd::output::views::write_cooccur(&mut out, &found))?;
             }
         }
-        Command::Serve { index, bind, port } => {
+        Command::Serve {
+            index,
+            bind,
+            port,
+            token,
+            allow_host,
+            max_connections,
+            workers,
+        } => {
             drop(out);
             let config = ServerConfig {
                 bind,
                 port,
+                token,
+                allowed_hosts: allow_host,
+                max_connections: max_connections as usize,
+                workers: workers.map_or_else(fynd::server::default_workers, |n| n as usize),
                 ..ServerConfig::new(&index)
             };
             return fynd::server::run(&config);

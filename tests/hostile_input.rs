@@ -118,6 +118,49 @@ fn deeply_nested_pages_and_json_never_stop_the_batch() {
 }
 
 #[test]
+fn end_tags_that_close_nothing_and_runs_of_letters_are_read_in_proportion_to_their_size() {
+    // Found by the `nested` fuzz target: end tags naming no open element leave every span
+    // open, so the page nests 40 000 deep for the HTML parser (minutes of work) though
+    // its tags balance in number; and between the tags the words run together into one
+    // "word" of 120 000 letters (seconds to split into compound parts, per occurrence).
+    let misclosed = format!(
+        "<html><body>{}</body></html>",
+        "<span>ord</spam> <span><div>lotsbåt</span></div> ".repeat(20_000)
+    );
+    let glued = format!(
+        "<html><body><p>Hamnprojektet</p>{}</body></html>",
+        "<span>ord</span>".repeat(40_000)
+    );
+    let docs = folder(
+        "hostile-misclosed",
+        &[
+            ("misclosed.html", misclosed.into_bytes()),
+            ("glued.html", glued.into_bytes()),
+        ],
+    );
+    let dir = docs.parent().unwrap().join("index");
+    let summary = index_paths_with(
+        &dir,
+        std::slice::from_ref(&docs),
+        &IndexOptions::default(),
+        &mut NoProgress,
+    )
+    .unwrap();
+    assert!(
+        summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("misclosed.html") && w.contains("nested more than 512 deep")),
+        "{:?}",
+        summary.warnings
+    );
+    let index = FyndIndex::open(&dir).unwrap();
+    assert_eq!(ids_for(&index, "lotsbåt").len(), 1);
+    assert_eq!(ids_for(&index, "hamnprojektet").len(), 1);
+    assert_eq!(summary.total_records, 2);
+}
+
+#[test]
 fn fifty_thousand_parentheses_give_a_syntax_error_not_a_crash() {
     let docs = folder(
         "hostile-query",
@@ -173,4 +216,67 @@ fn a_huge_flat_page_and_a_huge_query_are_answered() {
     assert_eq!(ids_for(&index, &query), ["p1"]);
     let query = vec!["ord"; 2_000].join(" OR ");
     assert_eq!(ids_for(&index, &query), ["p1"]);
+}
+
+#[test]
+fn every_search_and_view_stops_at_its_deadline_and_runs_without_one() {
+    use fynd::query::deadline::Deadline;
+    use fynd::views::{cooccur, kwic, similar, trend};
+    use std::time::Duration;
+    let (dir, records) = common::generated_index();
+    let index = common::open(dir);
+    let searcher = index.reader().unwrap().searcher();
+    let record = records[0].id.clone();
+    let kwic_options = kwic::KwicOptions {
+        width: 40,
+        sort: kwic::KwicSort::Doc,
+        limit: 0,
+    };
+    let cooccur_options = cooccur::CooccurOptions {
+        limit: 30,
+        min_count: 3,
+    };
+    let trend_options = trend::TrendOptions {
+        by: trend::TrendBy::Year,
+        share: false,
+        sum: None,
+    };
+    let queries = vec!["digitalisering".to_string(), "integration".to_string()];
+    let run = |deadline: Deadline| -> Vec<Result<(), FyndError>> {
+        let mut request = SearchRequest::new("digitalisering OR ungdomar");
+        request.deadline = deadline.clone();
+        let mut all = request.clone();
+        all.limit = usize::MAX;
+        vec![
+            fynd::query::search_with(&index, &searcher, &request).map(drop),
+            fynd::query::facet_values_with(
+                &index,
+                &searcher,
+                &request,
+                fynd::schema::FacetKey::Region,
+            )
+            .map(drop),
+            fynd::query::export::export_with(&index, &searcher, &all, false).map(drop),
+            kwic::kwic(&index, &searcher, &request, kwic_options)
+                .and_then(|lines| lines.collect::<Result<Vec<_>, _>>())
+                .map(drop),
+            cooccur::cooccur(&index, &searcher, &request, cooccur_options).map(drop),
+            trend::trend(&index, &searcher, &request, &queries, trend_options).map(drop),
+            similar::similar_until(&index, &searcher, &record, 10, &deadline).map(drop),
+        ]
+    };
+    for outcome in run(Deadline::none()) {
+        outcome.unwrap();
+    }
+    for outcome in run(Deadline::after(Duration::from_secs(3600))) {
+        outcome.unwrap();
+    }
+    let passed = Deadline::after(Duration::from_millis(250));
+    passed.cancel();
+    for (n, outcome) in run(passed).into_iter().enumerate() {
+        match outcome {
+            Err(FyndError::TimedOut { limit_ms: 250 }) => {}
+            other => panic!("entry point {n} ran past its deadline: {other:?}"),
+        }
+    }
 }

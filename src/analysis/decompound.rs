@@ -62,6 +62,12 @@ pub const MIN_PART_CHARS: usize = 3;
 pub const MIN_PART_COUNT: u32 = 2;
 /// Most parts one word is split into.
 pub const MAX_PARTS: usize = 4;
+/// Longest word that is split, in letters. Real compounds stay well under it (the longest
+/// words of the shipped corpus have 40 letters, dictionaries' longest about 50); the search
+/// over cut points grows with the square of the length, so a run of letters with no space
+/// (a page whose tags leave "ordordord…" 100 000 letters long) is indexed whole instead of
+/// taking seconds per word.
+pub const MAX_COMPOUND_CHARS: usize = 64;
 /// How much the count of the unsplit word is discounted against the best split.
 pub const WHOLE_WORD_DISCOUNT: f64 = 8.0;
 /// Fewest letters of a last part that only the dictionary knows (no corpus use, not in
@@ -298,7 +304,9 @@ struct BestSplits {
 /// Splits a lower-cased `word` into parts, or `None` when it is better left whole.
 pub fn split(lexicon: &Lexicon, word: &str) -> Option<Vec<Part>> {
     let chars = word.chars().count();
-    if chars < MIN_PART_CHARS + 2 || !word.chars().all(char::is_alphabetic) {
+    if !(MIN_PART_CHARS + 2..=MAX_COMPOUND_CHARS).contains(&chars)
+        || !word.chars().all(char::is_alphabetic)
+    {
         return None;
     }
     let mut best = BestSplits::default();
@@ -517,6 +525,14 @@ mod tests {
         split(lexicon, word)
             .map(|parts| parts.into_iter().map(|p| p.lemma).collect())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_run_of_letters_longer_than_any_compound_is_left_whole() {
+        let lexicon = Lexicon::base();
+        let word = "ord".repeat(MAX_COMPOUND_CHARS / 3 + 1);
+        assert!(split(&lexicon, &word).is_none());
+        assert!(split(&lexicon, "myndighetssamverkan").is_some());
     }
 
     #[test]

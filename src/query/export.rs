@@ -87,7 +87,13 @@ pub fn export_with(
     let searcher = searcher.clone();
     let prepared = Prepared::new(index, &searcher, request)?;
     let query = prepared.with_filters(schema, None);
-    let mut hits = request.sort.all_docs(&searcher, &*query)?;
+    // The hits are ordered under the request's deadline; once they are, the stream is not
+    // cut off (a server has started sending it).
+    let ordered = request
+        .sort
+        .all_docs(&searcher, &*query)
+        .map_err(FyndError::from);
+    let mut hits = request.deadline.finish(ordered)?;
     let total = hits.len();
     hits.drain(..request.offset.min(total));
     hits.truncate(request.limit);

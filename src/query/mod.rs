@@ -4,6 +4,7 @@
 
 pub mod all_words;
 pub mod build;
+pub mod deadline;
 pub mod export;
 pub mod facets;
 pub mod field_order;
@@ -31,6 +32,7 @@ use crate::error::FyndError;
 use crate::index::FyndIndex;
 use crate::record::{Date, DocumentShape};
 use crate::schema::{FacetKey, FyndSchema};
+use deadline::Deadline;
 use facets::FacetCount;
 use filters::{FacetFilter, PeriodFilter};
 use match_mode::MatchMode;
@@ -85,6 +87,9 @@ pub struct SearchRequest {
     /// Spell out how the query was read in full: the explanation in the response then also
     /// lists, for each word, the forms of it the corpus has (a scan of the lexicon).
     pub explain: bool,
+    /// When the work must stop (none by default; the server sets its request timeout):
+    /// past it, the search ends with [`FyndError::TimedOut`] instead of running on.
+    pub deadline: Deadline,
 }
 
 impl SearchRequest {
@@ -105,6 +110,7 @@ impl SearchRequest {
             match_mode: MatchMode::default(),
             words_between_parts: match_mode::WORDS_BETWEEN_PARTS,
             explain: false,
+            deadline: Deadline::none(),
         }
     }
 }
@@ -221,6 +227,8 @@ pub(crate) struct Prepared {
     range_queries: Vec<Box<dyn Query>>,
     /// Whether filtered facets are counted the sidebar way (see [`SearchRequest`]).
     sidebar_counts: bool,
+    /// When the work must stop: every query made from this one stops at it.
+    pub deadline: Deadline,
 }
 
 impl Prepared {
@@ -230,6 +238,7 @@ impl Prepared {
         searcher: &Searcher,
         request: &SearchRequest,
     ) -> Result<Prepared, FyndError> {
+        request.deadline.check()?;
         let schema = &index.schema;
         let mut known_values: HashMap<FacetKey, Vec<String>> = HashMap::new();
         let mut values_used = Vec::new();
@@ -321,6 +330,7 @@ impl Prepared {
             reading,
             range_queries,
             sidebar_counts: request.sidebar_counts,
+            deadline: request.deadline.clone(),
         })
     }
 
@@ -330,8 +340,13 @@ impl Prepared {
         self.with_filters_except(schema, skip.as_slice())
     }
 
-    /// The query with every filter but those on `skip`.
+    /// The query with every filter but those on `skip`, stopping at the request's deadline.
     fn with_filters_except(&self, schema: &FyndSchema, skip: &[FacetKey]) -> Box<dyn Query> {
+        self.deadline
+            .wrap(self.with_filters_unbounded(schema, skip))
+    }
+
+    fn with_filters_unbounded(&self, schema: &FyndSchema, skip: &[FacetKey]) -> Box<dyn Query> {
         let mut facet_filters: Vec<Box<dyn Query>> = self
             .filters
             .iter()
@@ -608,13 +623,16 @@ pub fn search(index: &FyndIndex, request: &SearchRequest) -> Result<SearchRespon
 }
 
 /// Runs `request` on `searcher` (of `index`), so a long-running caller (a benchmark, a
-/// server) can keep one reader open across searches.
+/// server) can keep one reader open across searches. Past the request's deadline it stops
+/// with [`FyndError::TimedOut`].
 pub fn search_with(
     index: &FyndIndex,
     searcher: &Searcher,
     request: &SearchRequest,
 ) -> Result<SearchResponse, FyndError> {
-    run(index, searcher, request, Execution::Planned)
+    request
+        .deadline
+        .finish(run(index, searcher, request, Execution::Planned))
 }
 
 /// [`search_with`] run the plain way, whatever the plan would choose: tantivy's collector
@@ -625,7 +643,9 @@ pub fn search_reference(
     searcher: &Searcher,
     request: &SearchRequest,
 ) -> Result<SearchResponse, FyndError> {
-    run(index, searcher, request, Execution::Reference)
+    request
+        .deadline
+        .finish(run(index, searcher, request, Execution::Reference))
 }
 
 /// How [`run`] finds the hits.
@@ -637,6 +657,8 @@ enum Execution {
     Reference,
 }
 
+/// [`search_with`] by `execution`, its checks of the deadline returning tantivy's errors
+/// (which [`deadline::Deadline::finish`] replaces).
 fn run(
     index: &FyndIndex,
     searcher: &Searcher,
@@ -644,6 +666,7 @@ fn run(
     execution: Execution,
 ) -> Result<SearchResponse, FyndError> {
     let started = Instant::now();
+    let deadline = &request.deadline;
     let schema = &index.schema;
     let searcher = searcher.clone();
     let prepared = Prepared::new(index, &searcher, request)?;
@@ -702,11 +725,15 @@ fn run(
         .index()
         .search_executor()
         .map(
-            |(score, address)| Ok(hit(schema, &searcher, picker.as_ref(), score, address)),
+            |(score, address)| {
+                deadline.check_tantivy()?;
+                Ok(hit(schema, &searcher, picker.as_ref(), score, address))
+            },
             top_docs.into_iter(),
         )?
         .into_iter()
         .collect::<Result<Vec<Hit>, FyndError>>()?;
+    deadline.check()?;
     let did_you_mean = if total <= suggest::FEW_HITS {
         suggest::suggest(index, &searcher, prepared.parsed.as_ref(), total)?
     } else {
@@ -786,7 +813,8 @@ pub fn facet_values_with(
 ) -> Result<FacetListing, FyndError> {
     let schema = &index.schema;
     let prepared = Prepared::new(index, searcher, request)?;
-    let (total, mut counts) = count_facets(schema, searcher, &prepared, &[key], usize::MAX)?;
+    let counted = count_facets(schema, searcher, &prepared, &[key], usize::MAX);
+    let (total, mut counts) = request.deadline.finish(counted)?;
     Ok(FacetListing {
         facet: key.name().to_string(),
         query: request.query.clone(),

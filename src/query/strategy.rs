@@ -9,6 +9,9 @@
 //!   the match set without that facet's own filter (empty when none is);
 //! - `page`: the hits `offset .. offset + limit` of the match set in the request's order.
 //!
+//! Past the request's deadline every strategy stops with tantivy's error for it (which
+//! [`super::deadline::Deadline::finish`] turns into a timeout).
+//!
 //! The strategies differ only in how much of the match set they read and score; a test
 //! checks each against [`Collect`], the plain collector (`tests/strategies.rs`).
 
@@ -106,8 +109,10 @@ impl Strategy for TermWord<'_> {
         let wanted = request.offset + request.limit;
         let floor = word::SharedFloor::new(wanted);
         let page = self.page;
+        let deadline = &request.deadline;
         let ((total, counted), candidates) =
             word.count_and(searcher, &also, &filters, |ord, reader, hits| match page {
+                _ if deadline.passed() => deadline.check_tantivy().map(|()| Vec::new()),
                 WordPage::None => Ok(Vec::new()),
                 WordPage::Best => Ok(word::best_in_segment(
                     ord, reader, hits, &*scored, &scores, wanted, &floor,
@@ -169,11 +174,13 @@ impl Strategy for HitSets {
         let descending = request.sort.descending;
         let wanted = request.offset + request.limit;
         let floor = word::SharedFloor::new(wanted);
+        let deadline = &request.deadline;
         let ((total, counted), candidates) = word::count_hits(
             searcher,
             &also,
             &filters,
             |reader| {
+                deadline.check_tantivy()?;
                 // A page best first needs every hit's score: each part is read once for
                 // its documents and scores together.
                 if matches!(page, WordPage::Best) && pruned.is_none() {
@@ -184,6 +191,7 @@ impl Strategy for HitSets {
                 }
             },
             |ord, reader, hits, scores| match page {
+                _ if deadline.passed() => deadline.check_tantivy().map(|()| Vec::new()),
                 WordPage::None => Ok(Vec::new()),
                 WordPage::Best if pruned.is_some() => Ok(word::best_pruned_rescored(
                     ord,

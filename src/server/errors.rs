@@ -53,7 +53,8 @@ impl From<FyndError> for ApiError {
             FyndError::NoIndex { .. }
             | FyndError::IncompatibleIndex { .. }
             | FyndError::DamagedIndex { .. }
-            | FyndError::CheckFailed { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            | FyndError::CheckFailed { .. }
+            | FyndError::TimedOut { .. } => StatusCode::SERVICE_UNAVAILABLE,
             FyndError::UnknownFilterKey { .. }
             | FyndError::BadFilter { .. }
             | FyndError::BadDate { .. }

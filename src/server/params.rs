@@ -50,7 +50,8 @@ pub struct Params {
     pub format: String,
 }
 
-fn allowed(endpoint: Endpoint) -> Vec<&'static str> {
+/// The parameters `endpoint` reads (any other is a 400 answer naming them).
+pub fn names(endpoint: Endpoint) -> Vec<&'static str> {
     let mut names = vec!["q", "filter", "from", "to", "match", "near"];
     names.extend(RangeField::ALL.map(RangeField::name));
     match endpoint {
@@ -75,6 +76,19 @@ fn number(name: &str, value: &str) -> Result<usize, ApiError> {
             format!("{name} must be a whole number ≥ 0, not {value:?}"),
         )
     })
+}
+
+/// A yes-or-no parameter: `1`, `true`, `yes` or empty (given bare, `?explain`) for yes;
+/// `0`, `false` or `no` for no; anything else is a 400 answer.
+pub fn flag(name: &str, value: &str) -> Result<bool, ApiError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "" => Ok(true),
+        "0" | "false" | "no" => Ok(false),
+        _ => Err(ApiError::bad_parameter(
+            name,
+            format!("{name} is yes or no: write true or false (or 1, 0), not {value:?}"),
+        )),
+    }
 }
 
 /// `KEY:VALUE` (as in the query syntax) or `KEY=VALUE` (as in `--filter`), whichever
@@ -104,7 +118,7 @@ pub fn parse(raw: Option<&str>, endpoint: Endpoint) -> Result<Params, ApiError> 
             format!("too many parameters: at most {MAX_PARAMETERS}"),
         ));
     }
-    let names = allowed(endpoint);
+    let names = names(endpoint);
     let mut options = SearchOptions::default();
     let (mut limit, mut offset, mut facet_limit) = (None, 0, None);
     let mut format = "csv".to_string();
@@ -161,7 +175,7 @@ pub fn parse(raw: Option<&str>, endpoint: Endpoint) -> Result<Params, ApiError> 
             "format" => format = value.trim().to_lowercase(),
             "near" => options.near = Some(value.clone()).filter(|v| !v.trim().is_empty()),
             "match" => options.match_mode = Some(value.clone()).filter(|v| !v.trim().is_empty()),
-            "explain" => explain = matches!(value.trim(), "1" | "true" | "yes" | ""),
+            "explain" => explain = flag(name, value)?,
             range => {
                 if !value.trim().is_empty() {
                     let field = RangeField::parse(range).expect("range parameters are fields");
@@ -238,6 +252,7 @@ mod tests {
             "limit=101",
             "offset=9995&limit=10",
             "limit=-1",
+            "explain=perhaps",
             "colour=red",
             "q=a&q=b",
             "facet_limit=5000",

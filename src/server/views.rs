@@ -12,8 +12,8 @@ use crate::views::kwic::{self, KwicOptions, KwicSort};
 use crate::views::trend::{self, SumField, TrendBy, TrendOptions};
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::routing::{get, MethodRouter};
+use axum::Json;
 
 /// Most concordance lines in one answer (the command line has no cap: it streams).
 pub const MAX_KWIC_LINES: usize = 1000;
@@ -28,12 +28,13 @@ pub const MAX_COOCCUR: usize = 500;
 pub const MAX_TREND_QUERIES: usize = 8;
 
 /// The routes of the research views.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/trend", get(api_trend))
-        .route("/api/kwic", get(api_kwic))
-        .route("/api/similar/{id}", get(api_similar))
-        .route("/api/cooccur", get(api_cooccur))
+pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/api/trend", get(api_trend)),
+        ("/api/kwic", get(api_kwic)),
+        ("/api/similar/{id}", get(api_similar)),
+        ("/api/cooccur", get(api_cooccur)),
+    ]
 }
 
 /// The view's own parameters (those named in `own`, in order, repeats kept), and the
@@ -101,16 +102,12 @@ fn one<'a>(mine: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, 
     Ok(first)
 }
 
-fn flag(value: Option<&str>) -> bool {
-    value.is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes" | ""))
-}
-
 /// `GET /api/trend?q=…&q=…&by=year&share=1&sum=granted&filter=…`
 async fn api_trend(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (mine, base) = split(raw.as_deref(), &["q", "by", "share", "sum"])?;
+    let (mine, mut base) = split(raw.as_deref(), &["q", "by", "share", "sum"])?;
     let queries: Vec<String> = mine
         .iter()
         .filter(|(name, _)| name == "q")
@@ -130,13 +127,17 @@ async fn api_trend(
     }
     let options = TrendOptions {
         by: TrendBy::parse(one(&mine, "by")?.unwrap_or("year"))?,
-        share: flag(one(&mine, "share")?),
+        share: one(&mine, "share")?
+            .map(|value| params::flag("share", value))
+            .transpose()?
+            .unwrap_or(false),
         sum: one(&mine, "sum")?
             .filter(|s| !s.trim().is_empty())
             .map(SumField::parse)
             .transpose()?,
     };
-    let answer = with_index(&state, move |index| {
+    let answer = with_index(&state, move |index, deadline| {
+        base.deadline = deadline.clone();
         trend::trend(index, &index.searcher(), &base, &queries, options)
     })
     .await?;
@@ -162,13 +163,14 @@ async fn api_kwic(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (mine, request) = split(raw.as_deref(), &["width", "sort", "limit"])?;
+    let (mine, mut request) = split(raw.as_deref(), &["width", "sort", "limit"])?;
     let options = KwicOptions {
         width: number("width", one(&mine, "width")?, 40, 500)?,
         sort: KwicSort::parse(one(&mine, "sort")?.unwrap_or("doc"))?,
         limit: number("limit", one(&mine, "limit")?, 100, MAX_KWIC_LINES)?,
     };
-    let answer = with_index(&state, move |index| {
+    let answer = with_index(&state, move |index, deadline| {
+        request.deadline = deadline.clone();
         let stream = kwic::kwic(index, &index.searcher(), &request, options)?;
         let (query, total) = (stream.query.clone(), stream.total);
         let lines = stream.collect::<Result<Vec<_>, _>>()?;
@@ -200,8 +202,8 @@ async fn api_similar(
         }
     }
     let limit = number("limit", limit.as_deref(), 10, MAX_SIMILAR)?;
-    let answer = with_index(&state, move |index| {
-        crate::views::similar::similar(index, &index.searcher(), &id, limit)
+    let answer = with_index(&state, move |index, deadline| {
+        crate::views::similar::similar_until(index, &index.searcher(), &id, limit, deadline)
     })
     .await?;
     Ok(Json(answer).into_response())
@@ -212,12 +214,13 @@ async fn api_cooccur(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (mine, request) = split(raw.as_deref(), &["limit", "min_count"])?;
+    let (mine, mut request) = split(raw.as_deref(), &["limit", "min_count"])?;
     let options = crate::views::cooccur::CooccurOptions {
         limit: number("limit", one(&mine, "limit")?, 30, MAX_COOCCUR)?,
         min_count: number("min_count", one(&mine, "min_count")?, 3, 1_000_000)? as u64,
     };
-    let answer = with_index(&state, move |index| {
+    let answer = with_index(&state, move |index, deadline| {
+        request.deadline = deadline.clone();
         crate::views::cooccur::cooccur(index, &index.searcher(), &request, options)
     })
     .await?;

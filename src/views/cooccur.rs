@@ -92,8 +92,20 @@ pub struct CooccurOptions {
     pub min_count: u64,
 }
 
-/// The terms over-represented in the projects `request` matches.
+/// The terms over-represented in the projects `request` matches; past the request's
+/// deadline, [`FyndError::TimedOut`].
 pub fn cooccur(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    options: CooccurOptions,
+) -> Result<Cooccurrences, FyndError> {
+    request
+        .deadline
+        .finish(cooccur_until_deadline(index, searcher, request, options))
+}
+
+fn cooccur_until_deadline(
     index: &FyndIndex,
     searcher: &Searcher,
     request: &SearchRequest,
@@ -119,7 +131,8 @@ pub fn cooccur(
         .as_ref()
         .map(positive_words)
         .unwrap_or_default();
-    let own_terms = text_terms(&mut analyzer, &[&words.join(" ")]);
+    let deadline = &request.deadline;
+    let own_terms = text_terms(&mut analyzer, &[&words.join(" ")], deadline)?;
     let own: HashSet<String> = own_terms.iter().map(|t| t.term.clone()).collect();
     let own_words: HashSet<String> = own_terms
         .into_iter()
@@ -139,7 +152,7 @@ pub fn cooccur(
         let doc: TantivyDocument = searcher.doc(*address)?;
         let record = schema.record_from(&doc)?;
         sampled += 1;
-        for term in text_terms(&mut analyzer, &[&record.title, &record.body]) {
+        for term in text_terms(&mut analyzer, &[&record.title, &record.body], deadline)? {
             if own.contains(&term.term) {
                 continue;
             }
@@ -154,6 +167,7 @@ pub fn cooccur(
 
     let mut terms = Vec::new();
     for ((term, kind), (_, word)) in candidates {
+        deadline.check()?;
         // A compound of a query word ("samverkansprojekt" for "samverkan") is in the
         // matching projects by construction: it says nothing about what goes with them.
         if kind == TermSource::Word

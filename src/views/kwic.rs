@@ -14,8 +14,10 @@
 //! limit at a time).
 
 use super::matching;
+use super::terms::chunk_end;
 use crate::error::FyndError;
 use crate::index::FyndIndex;
+use crate::query::deadline::Deadline;
 use crate::query::export::{export_with, HitStream};
 use crate::query::match_mode::MatchMode;
 use crate::query::snippet::{positive_words, TermMatch, TermMatcher};
@@ -26,8 +28,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use tantivy::Searcher;
 
-/// Most bytes of a text analysed at once.
-pub const CHUNK_BYTES: usize = 64 * 1024;
+pub use super::terms::CHUNK_BYTES;
 
 /// The order of concordance lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,6 +155,7 @@ pub fn kwic(
             0
         },
         unlimited: options.sort != KwicSort::Doc || options.limit == 0,
+        deadline: request.deadline.clone(),
     };
     let lines = match options.sort {
         KwicSort::Doc => Lines::Streamed(Box::new(finder)),
@@ -221,6 +223,8 @@ struct Finder {
     /// Lines still to give, unless `unlimited`.
     left: usize,
     unlimited: bool,
+    /// Looked at before each record and each piece of text.
+    deadline: Deadline,
 }
 
 impl Iterator for Finder {
@@ -234,6 +238,9 @@ impl Iterator for Finder {
             if let Some(line) = self.pending.pop_front() {
                 self.left = self.left.saturating_sub(1);
                 return Some(Ok(line));
+            }
+            if let Err(err) = self.deadline.check() {
+                return Some(Err(err));
             }
             let Some(cursor) = self.cursor.as_mut().filter(|c| c.field < c.texts.len()) else {
                 let hit = match self.hits.next()? {
@@ -272,26 +279,6 @@ impl Iterator for Finder {
                 cursor.at = end;
             }
         }
-    }
-}
-
-/// Where a piece of `text` from byte `start` ends: at most [`CHUNK_BYTES`] on, after the
-/// last line break (or else space) before that, so no word is cut.
-fn chunk_end(text: &str, start: usize) -> usize {
-    if text.len() - start <= CHUNK_BYTES {
-        return text.len();
-    }
-    let mut end = start + CHUNK_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let piece = &text[start..end];
-    match piece
-        .rfind('\n')
-        .or_else(|| piece.rfind(char::is_whitespace))
-    {
-        Some(at) if at > 0 => start + at + 1,
-        _ => end,
     }
 }
 

@@ -11,6 +11,7 @@
 use super::terms::{text_terms, TermSource, TextTerm};
 use crate::error::FyndError;
 use crate::index::FyndIndex;
+use crate::query::deadline::Deadline;
 use crate::query::lookup::find_record_with;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -74,11 +75,33 @@ pub fn similar(
     id: &str,
     limit: usize,
 ) -> Result<Similar, FyndError> {
+    similar_until(index, searcher, id, limit, &Deadline::none())
+}
+
+/// [`similar`], stopped with [`FyndError::TimedOut`] once `deadline` has passed (between
+/// pieces of the texts analysed and around the search for the likest records).
+pub fn similar_until(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    id: &str,
+    limit: usize,
+    deadline: &Deadline,
+) -> Result<Similar, FyndError> {
+    deadline.finish(similar_before(index, searcher, id, limit, deadline))
+}
+
+fn similar_before(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    id: &str,
+    limit: usize,
+    deadline: &Deadline,
+) -> Result<Similar, FyndError> {
     let started = Instant::now();
     let schema = &index.schema;
     let record = find_record_with(index, searcher, id)?;
     let mut analyzer = index.analyzer();
-    let own = text_terms(&mut analyzer, &[&record.title, &record.body]);
+    let own = text_terms(&mut analyzer, &[&record.title, &record.body], deadline)?;
     let docs = searcher.num_docs().max(1) as f32;
     let mut weighted: Vec<(f32, &TextTerm)> = Vec::new();
     for term in &own {
@@ -134,8 +157,8 @@ pub fn similar(
     }
     let mut hits = Vec::new();
     if !clauses.is_empty() {
-        let query = BooleanQuery::new(clauses);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
+        let query = deadline.wrap(Box::new(BooleanQuery::new(clauses)));
+        let top = searcher.search(&*query, &TopDocs::with_limit(limit + 1).order_by_score())?;
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             let other = schema.record_from(&doc)?;
@@ -143,7 +166,7 @@ pub fn similar(
                 continue;
             }
             let theirs: HashSet<(String, TermSource)> =
-                text_terms(&mut analyzer, &[&other.title, &other.body])
+                text_terms(&mut analyzer, &[&other.title, &other.body], deadline)?
                     .into_iter()
                     .map(|t| (t.term, t.kind))
                     .collect();

@@ -4,8 +4,15 @@
 
 use crate::analysis::lexicon::Lexicon;
 use crate::analysis::{decompound, Analyzer, TermKind};
+use crate::error::FyndError;
+use crate::query::deadline::Deadline;
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// Most bytes of a text analysed at once: a long text is analysed piece by piece, so the
+/// analysis of one piece is all that is held at a time, and a deadline is looked at
+/// between pieces.
+pub const CHUNK_BYTES: usize = 64 * 1024;
 
 /// Where a term is indexed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -52,44 +59,78 @@ pub fn is_content_term(term: &str) -> bool {
         && !term.contains([' ', '+'])
 }
 
-/// The distinct content terms of `texts`, whole words first, each with its count and a word
-/// it stands for, in order of first occurrence.
-pub fn text_terms(analyzer: &mut Analyzer, texts: &[&str]) -> Vec<TextTerm> {
+/// The distinct content terms of `texts`, whole words first within each piece of at most
+/// [`CHUNK_BYTES`], each with its count and a word it stands for, in order of first
+/// occurrence. Stops with [`FyndError::TimedOut`] once `deadline` has passed.
+pub fn text_terms(
+    analyzer: &mut Analyzer,
+    texts: &[&str],
+    deadline: &Deadline,
+) -> Result<Vec<TextTerm>, FyndError> {
     let mut found: Vec<TextTerm> = Vec::new();
     let mut at: HashMap<(String, TermSource), usize> = HashMap::new();
     for text in texts {
-        let analysis = analyzer.analyze(text);
-        let words = analysis
-            .words
-            .iter()
-            .filter(|t| matches!(t.kind, TermKind::Word | TermKind::Completed))
-            .map(|t| (t, TermSource::Word));
-        let parts = analysis.parts.iter().map(|t| (t, TermSource::Part));
-        for (analysed, kind) in words.chain(parts) {
-            if !is_content_term(&analysed.term) {
-                continue;
+        let mut start = 0;
+        while start < text.len() {
+            deadline.check()?;
+            let end = chunk_end(text, start);
+            let piece = &text[start..end];
+            start = end;
+            let analysis = analyzer.analyze(piece);
+            let words = analysis
+                .words
+                .iter()
+                .filter(|t| matches!(t.kind, TermKind::Word | TermKind::Completed))
+                .map(|t| (t, TermSource::Word));
+            let parts = analysis.parts.iter().map(|t| (t, TermSource::Part));
+            for (analysed, kind) in words.chain(parts) {
+                if !is_content_term(&analysed.term) {
+                    continue;
+                }
+                let key = (analysed.term.clone(), kind);
+                if let Some(&i) = at.get(&key) {
+                    found[i].count += 1;
+                    continue;
+                }
+                let written = &piece[analysed.offset.clone()];
+                let word = match kind {
+                    TermSource::Word => written.to_lowercase(),
+                    TermSource::Part => {
+                        part_as_written(analyzer.lexicon(), written, &analysed.term)
+                            .unwrap_or_else(|| analysed.term.clone())
+                    }
+                };
+                at.insert(key, found.len());
+                found.push(TextTerm {
+                    term: analysed.term.clone(),
+                    kind,
+                    word,
+                    count: 1,
+                });
             }
-            let key = (analysed.term.clone(), kind);
-            if let Some(&i) = at.get(&key) {
-                found[i].count += 1;
-                continue;
-            }
-            let written = &text[analysed.offset.clone()];
-            let word = match kind {
-                TermSource::Word => written.to_lowercase(),
-                TermSource::Part => part_as_written(analyzer.lexicon(), written, &analysed.term)
-                    .unwrap_or_else(|| analysed.term.clone()),
-            };
-            at.insert(key, found.len());
-            found.push(TextTerm {
-                term: analysed.term.clone(),
-                kind,
-                word,
-                count: 1,
-            });
         }
     }
-    found
+    Ok(found)
+}
+
+/// Where a piece of `text` from byte `start` ends: at most [`CHUNK_BYTES`] on, after the
+/// last line break (or else space) before that, so no word is cut.
+pub(crate) fn chunk_end(text: &str, start: usize) -> usize {
+    if text.len() - start <= CHUNK_BYTES {
+        return text.len();
+    }
+    let mut end = start + CHUNK_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let piece = &text[start..end];
+    match piece
+        .rfind('\n')
+        .or_else(|| piece.rfind(char::is_whitespace))
+    {
+        Some(at) if at > 0 => start + at + 1,
+        _ => end,
+    }
 }
 
 /// The part of compound `word` whose term is `term`, as written (lower-cased).

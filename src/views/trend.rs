@@ -176,9 +176,21 @@ pub struct Trend {
     pub took_ms: f64,
 }
 
-/// The trend of every query of `queries` (each run with the filters, ranges and match mode
-/// of `base`; its own query text is ignored).
+/// The trend of every query of `queries` (each run with the filters, ranges, match mode
+/// and deadline of `base`; its own query text is ignored).
 pub fn trend(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    base: &SearchRequest,
+    queries: &[String],
+    options: TrendOptions,
+) -> Result<Trend, FyndError> {
+    base.deadline.finish(trend_until_deadline(
+        index, searcher, base, queries, options,
+    ))
+}
+
+fn trend_until_deadline(
     index: &FyndIndex,
     searcher: &Searcher,
     base: &SearchRequest,

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+pub mod http;
 pub mod views;
 
 /// Regions of the generated records (with and without diacritics in their names).
