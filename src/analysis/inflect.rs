@@ -130,25 +130,29 @@ pub fn learn<'a>(
     // A stem is another word's when it is a word of the vocabulary that Snowball leaves as
     // it is ("fas") and that is no form of this word: in no group, or in another word's,
     // and no base of this word's forms.
+    // Each group's forms with their stems, stemmed once.
+    let group_stems: Vec<Vec<(&str, String)>> = groups
+        .iter()
+        .map(|(_, forms)| {
+            forms
+                .iter()
+                .map(|&form| (form, stemmer.stem(form)))
+                .collect()
+        })
+        .collect();
     let mut another_word: HashMap<&str, Option<usize>> = HashMap::new();
-    for (_, forms) in &groups {
-        for &form in forms {
-            let stem = stemmer.stem(form);
-            if let Some(&word) = present.get(stem.as_str()) {
-                if !another_word.contains_key(word) && stemmer.stem(word) == word {
-                    let group = group_of_form.get(word).map(|&g| root(&mut word_of, g));
-                    another_word.insert(word, group);
-                }
+    let mut checked: HashSet<&str> = HashSet::new();
+    for (_, stem) in group_stems.iter().flatten() {
+        if let Some(&word) = present.get(stem.as_str()) {
+            if checked.insert(word) && stemmer.stem(word) == word {
+                let group = group_of_form.get(word).map(|&g| root(&mut word_of, g));
+                another_word.insert(word, group);
             }
         }
     }
     let mut moved: Vec<(&str, String)> = Vec::new();
-    for (index, (_, forms)) in groups.iter().enumerate() {
+    for (index, ((_, forms), form_stems)) in groups.iter().zip(&group_stems).enumerate() {
         let word = root(&mut word_of, index);
-        let form_stems: Vec<(&str, String)> = forms
-            .iter()
-            .map(|&form| (form, stemmer.stem(form)))
-            .collect();
         // A stem that some form of this word inflects ("mål" of "målet", "målen") is this
         // word's base, even a base too short to head a group.
         let another_words = |stem: &str| {
@@ -181,7 +185,7 @@ pub fn learn<'a>(
             parent.insert(root.clone(), canonical.clone());
             parent.insert(stem.to_string(), canonical.clone());
         }
-        for (form, stem) in &form_stems {
+        for (form, stem) in form_stems {
             if another_words(stem) {
                 moved.push((form, canonical.clone()));
             }

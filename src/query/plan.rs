@@ -15,6 +15,7 @@ use crate::schema::FacetKey;
 use tantivy::query::{BooleanQuery, Occur, Query};
 
 /// The query text as built, with the shape the strategies need kept in types.
+#[derive(Debug)]
 pub enum TextQuery {
     /// A bare word: its alternatives in every text field (its terms, and for a compound
     /// its parts close together, its folded and corrected forms).
@@ -32,35 +33,6 @@ pub enum TextQuery {
     /// Anything else, as its own tantivy query: a phrase, a word in one field, an id, a
     /// facet value, a range, every document or none.
     Other(Box<dyn Query>),
-}
-
-impl Clone for TextQuery {
-    fn clone(&self) -> TextQuery {
-        match self {
-            TextQuery::Word(word) => TextQuery::Word(word.clone()),
-            TextQuery::Any(parts) => TextQuery::Any(parts.clone()),
-            TextQuery::All { must, must_not } => TextQuery::All {
-                must: must.clone(),
-                must_not: must_not.clone(),
-            },
-            TextQuery::Other(query) => TextQuery::Other(query.box_clone()),
-        }
-    }
-}
-
-impl std::fmt::Debug for TextQuery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TextQuery::Word(word) => f.debug_tuple("Word").field(word).finish(),
-            TextQuery::Any(parts) => f.debug_tuple("Any").field(parts).finish(),
-            TextQuery::All { must, must_not } => f
-                .debug_struct("All")
-                .field("must", must)
-                .field("must_not", must_not)
-                .finish(),
-            TextQuery::Other(query) => f.debug_tuple("Other").field(query).finish(),
-        }
-    }
 }
 
 impl TextQuery {
