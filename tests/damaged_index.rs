@@ -105,7 +105,7 @@ fn a_damaged_index_is_named_checked_and_rebuilt() {
     // meta.json, the lexicon and the manifest, each damaged in turn: named, then rebuilt.
     for (file, command) in [
         ("meta.json", "search"),
-        ("fynd-lexicon.json.zst", "search"),
+        ("fynd-lexicon.fst", "search"),
         ("fynd-manifest.json.zst", "index"),
     ] {
         damage(&index.join(file));

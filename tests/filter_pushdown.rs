@@ -112,13 +112,18 @@ fn a_filtered_word_has_the_hits_and_scores_of_the_plain_conjunction() {
                 "{specs:?} {address:?}"
             );
         }
-        // The selective filters are pushed down in every segment, the broad one in none:
-        // both ways are compared above.
+        // The selective filters are pushed down in every segment, the broad one not in
+        // all (which segments keep few enough ESF+ records depends on how the indexing
+        // threads cut the segments): both ways are compared above.
         let pushed = pushed_segments(&searcher, filter.as_ref());
+        let segments = searcher.segment_readers().len();
         if specs.len() > 1 {
-            assert_eq!(pushed, searcher.segment_readers().len(), "{specs:?}");
+            assert_eq!(pushed, segments, "{specs:?}");
         } else {
-            assert_eq!(pushed, 0, "{specs:?}");
+            assert!(
+                pushed < segments,
+                "{specs:?}: pushed in {pushed} of {segments}"
+            );
         }
     }
 }

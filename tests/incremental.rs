@@ -459,11 +459,7 @@ fn a_rebuild_is_swapped_in_whole_and_works_on_a_damaged_index() {
 
     // A meta.json that is not JSON, a manifest and a lexicon that are not zstd: the index
     // cannot be opened, and a rebuild builds it anew all the same.
-    for file in [
-        "meta.json",
-        "fynd-manifest.json.zst",
-        "fynd-lexicon.json.zst",
-    ] {
+    for file in ["meta.json", "fynd-manifest.json.zst", "fynd-lexicon.fst"] {
         if index.join(file).exists() {
             std::fs::write(index.join(file), b"\x00garbage").unwrap();
         }

@@ -19,16 +19,18 @@ use fynd::analysis::stem::SwedishStemmer;
 fn measure(texts: &[String]) -> (usize, usize, usize, usize) {
     let stemmer = SwedishStemmer::new();
     let lexicon = Lexicon::learn(texts.iter().map(String::as_str));
-    let vocabulary = lexicon.words().map(|(word, _)| word);
+    let all = lexicon.words();
+    let vocabulary = all.iter().map(|(word, _)| word.as_str());
     let (words, snowball) = split_rate(vocabulary.clone(), |w| stemmer.stem(w));
     let (_, learned) = split_rate(vocabulary, |w| lexicon.word_term(w));
     // Held out: learn from the first half, measure the second half's words.
     let half = texts.len() / 2;
     let first = Lexicon::learn(texts[..half].iter().map(String::as_str));
     let second = Lexicon::learn(texts[half..].iter().map(String::as_str));
-    let (held_words, held_snowball) =
-        split_rate(second.words().map(|(w, _)| w), |w| stemmer.stem(w));
-    let (_, held_learned) = split_rate(second.words().map(|(w, _)| w), |w| first.word_term(w));
+    let held = second.words();
+    let held = || held.iter().map(|(w, _)| w.as_str());
+    let (held_words, held_snowball) = split_rate(held(), |w| stemmer.stem(w));
+    let (_, held_learned) = split_rate(held(), |w| first.word_term(w));
     println!(
         "{words} words with several forms; split by Snowball alone: {snowball} ({:.1}%); \
          with the learned table: {learned} ({:.1}%)",

@@ -64,6 +64,7 @@ fn a_large_corpus_learns_its_lexicon_from_a_sample_and_still_finds_every_word() 
     let missed: Vec<String> = full
         .lexicon
         .words()
+        .into_iter()
         .filter(|(word, count)| *count > 0 && sampled.lexicon.corpus_count(word) == 0)
         .map(|(word, _)| word.to_string())
         .filter(|word| sampled.lexicon.correction(word).is_some())

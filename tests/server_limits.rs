@@ -306,15 +306,7 @@ fn damage_document_store(dir: &Path) {
 
 #[test]
 fn an_export_that_fails_part_way_is_cut_short_not_a_complete_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    index_paths(
-        dir.path(),
-        &[corpus],
-        DEFAULT_WRITER_MEMORY,
-        &mut NoProgress,
-    )
-    .unwrap();
+    let dir = common::index_shipped_records();
     let server = start(ServerConfig::new(dir.path()));
     let whole = get(server.addr, "/api/export?format=jsonl");
     assert_eq!(whole.status, 200);

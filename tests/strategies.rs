@@ -10,20 +10,22 @@
 //!   listing everything has no score to compare);
 //! - each of the four strategies was chosen by some of these requests.
 
-use fynd::index::{index_paths, FyndIndex, NoProgress, DEFAULT_WRITER_MEMORY};
+mod common;
+
+use fynd::index::FyndIndex;
 use fynd::query::filters::FacetFilter;
 use fynd::query::sort::SortOrder;
 use fynd::query::{facet_values, search_reference, search_with, SearchRequest, SearchResponse};
 use fynd::schema::FacetKey;
 use std::collections::BTreeSet;
-use std::path::Path;
 
 /// The query words, drawn from the corpus by frequency: the most frequent long word, one
 /// of middling frequency, a rare one, and a long (compound) word.
 fn words_of(index: &FyndIndex) -> Vec<String> {
-    let mut words: Vec<(&str, u32)> = index
-        .lexicon
-        .words()
+    let all = index.lexicon.words();
+    let mut words: Vec<(&str, u32)> = all
+        .iter()
+        .map(|(word, count)| (word.as_str(), *count))
         .filter(|(word, _)| word.chars().count() >= 6)
         .collect();
     words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -90,15 +92,7 @@ fn same(planned: &SearchResponse, reference: &SearchResponse, context: &str) {
 
 #[test]
 fn every_strategy_finds_what_the_plain_collector_finds() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    index_paths(
-        dir.path(),
-        &[corpus],
-        DEFAULT_WRITER_MEMORY,
-        &mut NoProgress,
-    )
-    .unwrap();
+    let dir = common::index_shipped_records();
     let index = FyndIndex::open(dir.path()).unwrap();
     let searcher = index.reader().unwrap().searcher();
     let words = words_of(&index);

@@ -116,7 +116,7 @@ impl FoldedForms {
     fn map(&self) -> &FoldedMap {
         self.by_folded.get_or_init(|| {
             let mut by_folded: FoldedMap = FastMap::default();
-            for (word, count) in self.lexicon.words() {
+            self.lexicon.visit_words("", |word, count| {
                 let folded = fold(word);
                 if folded != word {
                     by_folded
@@ -124,7 +124,7 @@ impl FoldedForms {
                         .or_default()
                         .push((word.into(), count));
                 }
-            }
+            });
             by_folded
         })
     }
@@ -157,6 +157,7 @@ mod tests {
         assert!(words("ansökan").is_empty());
         // Spelled out or looked up in the map of every folded form: the same words.
         for (word, _) in lexicon.words() {
+            let word = word.as_str();
             let typed = fold(word);
             let from_map: Vec<String> = forms.map().get(typed.as_ref()).map_or(Vec::new(), |w| {
                 let mut w: Vec<String> = w.iter().map(|(x, _)| x.to_string()).collect();

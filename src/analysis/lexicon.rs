@@ -1,8 +1,10 @@
 //! The lexicon: what fynd has learned about the words of the indexed corpus. It holds how
 //! often each word occurs (the evidence for decompounding and the vocabulary for typo
 //! corrections) and the inflection table ([`super::inflect`]). It is learned when the
-//! corpus is indexed, saved in the index folder as [`LEXICON_FILE`] and loaded with the
-//! index, so that queries are analysed exactly as the documents were.
+//! corpus is indexed, saved in the index folder as [`LEXICON_FILE`] and opened with the
+//! index, so that queries are analysed exactly as the documents were. Opened to search, its
+//! word table stays in the file, memory-mapped ([`super::word_table`]): a command reads the
+//! pages its query's words touch, not the whole vocabulary.
 
 use super::decompound::{AFFIXES, MIN_PART_CHARS, MIN_PART_COUNT};
 use super::fasthash::{FastMap, FastSet};
@@ -12,18 +14,26 @@ use super::part_filter::PartFilter;
 use super::segment::{segments, SegmentKind};
 use super::stem::SwedishStemmer;
 use super::stopwords::is_stopword;
+use super::word_table::{MappedWords, WordStats, WordTable};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-/// File name of the saved lexicon inside an index folder: JSON, zstd-compressed (a
-/// quarter of the size; the vocabulary of a large corpus runs to millions of words).
-pub const LEXICON_FILE: &str = "fynd-lexicon.json.zst";
+/// File name of the saved lexicon inside an index folder: the word table as finite-state
+/// maps that a search memory-maps, and the small tables beside it (see [`Lexicon::save`]).
+pub const LEXICON_FILE: &str = "fynd-lexicon.fst";
+
+/// File name of the lexicon as indexes written before the mapped file saved it: JSON,
+/// zstd-compressed; still read (and replaced by [`LEXICON_FILE`] at the next save).
+pub const JSON_LEXICON_FILE: &str = "fynd-lexicon.json.zst";
 
 /// File name of the lexicon as indexes written before compression saved it (plain JSON);
 /// still read.
 pub const LEGACY_LEXICON_FILE: &str = "fynd-lexicon.json";
+
+/// The first bytes of a [`LEXICON_FILE`]: its format and version.
+const LEXICON_MAGIC: &[u8; 8] = b"FYNDLEX1";
 
 /// The built-in base lexicon as written in the repository (see the file's header).
 pub const BASE_LEXICON_FILE: &str = include_str!("base_lexicon_sv.txt");
@@ -76,10 +86,11 @@ pub struct Lexicon {
     /// The chain the index was built with.
     pub chain: Chain,
     /// Corpus words (lower-cased, letters only) and base-lexicon words (the hand-written
-    /// list and the dictionary, merged in when the lexicon is derived, never saved), with
-    /// what the chain asks of each: its corpus count and its evidence as a compound part.
-    /// One table, so that decompounding pays one hash lookup per candidate part.
-    words: FastMap<Box<str>, WordStats>,
+    /// list and the dictionary, merged in when the lexicon is derived), with what the chain
+    /// asks of each: its corpus count and its evidence as a compound part. One table, so
+    /// that decompounding pays one lookup per candidate part; built in memory, or mapped
+    /// from the saved file when the lexicon is opened to search.
+    words: WordTable,
     /// How many entries of `words` occur in the corpus (the rest are base words only).
     corpus_words: usize,
     /// Snowball stem → canonical stem, for stems that split one word's forms.
@@ -88,9 +99,9 @@ pub struct Lexicon {
     /// ([`inflect::InflectionTable::words`]: "fasad" is not "fas"); looked up before the
     /// stem. Empty in lexicons saved before (their indexes keep Snowball's stems).
     form_table: HashMap<String, String>,
-    /// Corpus count of all forms of a word, by canonical stem (derived, not saved):
+    /// Corpus count of all forms of a word, by canonical stem, for a built word table:
     /// computed with the counts when a lexicon is learned or grows, and on first use in a
-    /// lexicon loaded with its words' evidence, which then needs no stemming to open.
+    /// lexicon read from JSON with its words' evidence. A mapped table has them saved.
     family_counts: std::sync::OnceLock<FastMap<String, u32>>,
     /// Tells this lexicon's contents apart from every other's in this process (new with
     /// every change), so analyses made with it can be shared between tokenizers.
@@ -133,23 +144,6 @@ fn fresh_id() -> u64 {
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
-/// What the lexicon knows of one word.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct WordStats {
-    /// Occurrences in the corpus.
-    own: u32,
-    /// The word's support as a compound part ([`Lexicon::count`]), derived when the
-    /// lexicon is learned or loaded, so that decompounding, which asks for it for every
-    /// candidate part of every new word, pays one hash lookup.
-    evidence: u32,
-    /// What the base lexicon adds ([`BASE_COUNT`], [`DICTIONARY_COUNT`] or 0).
-    bonus: u32,
-    /// The word may be a compound part at all: [`MIN_PART_CHARS`] letters or more,
-    /// [`MIN_PART_COUNT`] occurrences or more (bonus included), neither a stopword nor a
-    /// derivational affix.
-    part: bool,
-}
-
 /// What the lexicon knows of a candidate compound part ([`Lexicon::part_evidence`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PartEvidence {
@@ -160,8 +154,8 @@ pub struct PartEvidence {
     pub attested: bool,
 }
 
-/// The lexicon as saved in the index folder (read into hash maps: the order of the file is
-/// for reproducible bytes, and a sorted map cost a tenth of opening an index).
+/// The lexicon as indexes written before the mapped file saved it ([`JSON_LEXICON_FILE`]),
+/// read into hash maps.
 #[derive(Deserialize)]
 struct SavedLexicon {
     chain: Chain,
@@ -211,52 +205,6 @@ fn word_counts<'de, D: serde::Deserializer<'de>>(
         }
     }
     deserializer.deserialize_map(Pairs)
-}
-
-/// The lexicon serialises as it is saved: the chain, the corpus words with their counts
-/// and the inflection table, with sorted keys so the file is reproducible.
-impl Serialize for Lexicon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Sorted<'a> {
-            chain: Chain,
-            words: BTreeMap<&'a str, u32>,
-            stem_table: BTreeMap<&'a str, &'a str>,
-            form_table: BTreeMap<&'a str, &'a str>,
-            pair_words: Vec<&'a str>,
-            agent_nouns: Vec<&'a str>,
-            derivations_kept: bool,
-            evidence: BTreeMap<&'a str, u32>,
-        }
-        let mut pair_words: Vec<&str> = self.pair_words.iter().map(AsRef::as_ref).collect();
-        pair_words.sort_unstable();
-        let mut agent_nouns: Vec<&str> = self.agent_nouns.iter().map(AsRef::as_ref).collect();
-        agent_nouns.sort_unstable();
-        Sorted {
-            chain: self.chain,
-            words: self.words().collect(),
-            stem_table: self
-                .stem_table
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
-            form_table: self
-                .form_table
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
-            pair_words,
-            agent_nouns,
-            derivations_kept: self.derivations_kept,
-            evidence: self
-                .words
-                .iter()
-                .filter(|(_, stats)| stats.own > 0 && stats.evidence > stats.own)
-                .map(|(word, stats)| (word.as_ref(), stats.evidence))
-                .collect(),
-        }
-        .serialize(serializer)
-    }
 }
 
 /// Counts the words of a corpus text by text, so a lexicon can be learned from more text
@@ -460,7 +408,7 @@ impl Lexicon {
         }
         let mut lexicon = Lexicon {
             chain,
-            words,
+            words: WordTable::Built(words),
             corpus_words: 0,
             stem_table: table.stems,
             form_table: table.words,
@@ -482,8 +430,8 @@ impl Lexicon {
         let stop_terms: FastSet<String> = super::stopwords::all()
             .map(|word| self.word_term(word))
             .collect();
-        let mut families: Vec<(&str, u32)> = self
-            .families()
+        let all = self.family_list();
+        let mut families: Vec<(&str, u32)> = all
             .iter()
             .filter(|(term, _)| !stop_terms.contains(term.as_str()))
             .map(|(term, count)| (term.as_str(), *count))
@@ -494,6 +442,16 @@ impl Lexicon {
             .take(count)
             .map(|(term, _)| term.into())
             .collect()
+    }
+
+    /// Holds the word table in memory (read from the mapped file if it is mapped), with the
+    /// same entries: what indexing wants, whose decompounding asks the table for dozens of
+    /// candidate parts of every new word form.
+    pub fn make_built(&mut self) {
+        if matches!(self.words, WordTable::Built(_)) {
+            return;
+        }
+        self.part_filter = part_filter_of(self.words.make_built());
     }
 
     /// Whether the whole-word `term` is one of the corpus's most frequent words, indexed
@@ -509,11 +467,12 @@ impl Lexicon {
         if self.chain != Chain::Full {
             return;
         }
+        let words = self.words.make_built();
         for (word, count) in learner.words {
-            match self.words.get_mut(word.as_str()) {
+            match words.get_mut(word.as_str()) {
                 Some(stats) => stats.own += count,
                 None => {
-                    self.words.insert(
+                    words.insert(
                         word.into_boxed_str(),
                         WordStats {
                             own: count,
@@ -531,18 +490,28 @@ impl Lexicon {
     /// "myndigheten", "myndigheterna", …; from it each word's evidence as a part; and the
     /// base lexicon's words and bonuses, merged into the same table.
     fn derive(&mut self, known_evidence: Option<&FastMap<String, u32>>) {
+        let mut words = std::mem::take(self.words.make_built());
         self.id = fresh_id();
-        self.corpus_words = self.words.values().filter(|s| s.own > 0).count();
+        self.corpus_words = words.values().filter(|s| s.own > 0).count();
         self.family_counts = std::sync::OnceLock::new();
-        if self.chain != Chain::Full {
-            return;
+        if self.chain == Chain::Full {
+            self.derive_full(&mut words, known_evidence);
         }
+        self.words = WordTable::Built(words);
+    }
+
+    /// [`Lexicon::derive`] for the full chain, on the word table taken out of `self`.
+    fn derive_full(
+        &mut self,
+        words: &mut FastMap<Box<str>, WordStats>,
+        known_evidence: Option<&FastMap<String, u32>>,
+    ) {
         // Base words without corpus occurrences are added again below, after the counts.
-        self.words.retain(|_, stats| stats.own > 0);
+        words.retain(|_, stats| stats.own > 0);
         match known_evidence {
             // Saved with the lexicon: a corpus word not listed has its own count.
             Some(known) => {
-                for (word, stats) in &mut self.words {
+                for (word, stats) in words.iter_mut() {
                     stats.evidence = known
                         .get(word.as_ref())
                         .copied()
@@ -551,24 +520,24 @@ impl Lexicon {
                 }
             }
             None => {
-                let (families, stems) = self.word_families();
+                let (families, stems) = self.word_families(words);
                 // Only corpus words are left, in the order `word_families` walked them.
-                for (stats, stem) in self.words.values_mut().zip(&stems) {
+                for (stats, stem) in words.values_mut().zip(&stems) {
                     stats.evidence = stats.own.max(families.get(stem).copied().unwrap_or(0));
                 }
                 let _ = self.family_counts.set(families);
             }
         }
-        // The base lexicon joins the table (the same for every lexicon, so never saved).
+        // The base lexicon joins the table (the same for every lexicon).
         let base = &base_lexicon().words;
-        for (word, stats) in &mut self.words {
+        for (word, stats) in words.iter_mut() {
             stats.bonus = base.get(word.as_ref()).map_or(0, |entry| entry.bonus);
             stats.part = stats.evidence + stats.bonus >= MIN_PART_COUNT && may_be_part(word);
         }
-        self.words.reserve(base.len());
+        words.reserve(base.len());
         for (&word, entry) in base {
-            if !self.words.contains_key(word) {
-                self.words.insert(
+            if !words.contains_key(word) {
+                words.insert(
                     word.into(),
                     WordStats {
                         bonus: entry.bonus,
@@ -578,29 +547,50 @@ impl Lexicon {
                 );
             }
         }
-        let parts: Vec<&str> = self
-            .words
-            .iter()
-            .filter(|(_, stats)| stats.part)
-            .map(|(word, _)| word.as_ref())
-            .collect();
-        self.part_filter = PartFilter::new(parts.iter().copied(), parts.len());
+        self.part_filter = part_filter_of(words);
     }
 
-    /// The corpus count of all forms of each word, by canonical stem.
-    fn families(&self) -> &FastMap<String, u32> {
-        self.family_counts.get_or_init(|| self.word_families().0)
+    /// The corpus count of all forms of each word, by canonical stem, of a built word
+    /// table (stemmed on first use when the lexicon was read without them).
+    fn built_families(&self) -> &FastMap<String, u32> {
+        self.family_counts.get_or_init(|| match &self.words {
+            WordTable::Built(words) => self.word_families(words).0,
+            WordTable::Mapped(mapped) => mapped.families().into_iter().collect(),
+        })
     }
 
-    /// The corpus count of all forms of each word, by canonical stem, and the canonical stem
-    /// of each corpus word in the order of `self.words` (base words without corpus
-    /// occurrences skipped): every corpus word stemmed once.
-    fn word_families(&self) -> (FastMap<String, u32>, Vec<String>) {
+    /// The corpus count of all forms of the word family with canonical stem `term`.
+    fn family_count(&self, term: &str) -> Option<u32> {
+        match &self.words {
+            WordTable::Mapped(mapped) => mapped.family_count(term),
+            WordTable::Built(_) => self.built_families().get(term).copied(),
+        }
+    }
+
+    /// Every word family (canonical stem) with the corpus count of all its forms.
+    fn family_list(&self) -> Vec<(String, u32)> {
+        match &self.words {
+            WordTable::Mapped(mapped) => mapped.families(),
+            WordTable::Built(_) => self
+                .built_families()
+                .iter()
+                .map(|(term, count)| (term.clone(), *count))
+                .collect(),
+        }
+    }
+
+    /// The corpus count of all forms of each word of `words`, by canonical stem, and the
+    /// canonical stem of each corpus word in the order of `words` (base words without
+    /// corpus occurrences skipped): every corpus word stemmed once.
+    fn word_families(
+        &self,
+        words: &FastMap<Box<str>, WordStats>,
+    ) -> (FastMap<String, u32>, Vec<String>) {
         let stemmer = self.stemmer();
         let mut families: FastMap<String, u32> = FastMap::default();
         families.reserve(self.corpus_words);
         let mut stems: Vec<String> = Vec::with_capacity(self.corpus_words);
-        for (word, stats) in self.words.iter().filter(|(_, stats)| stats.own > 0) {
+        for (word, stats) in words.iter().filter(|(_, stats)| stats.own > 0) {
             let canonical = self.stem_term(word, &stemmer.stem(word)).to_string();
             *families.entry(canonical.clone()).or_insert(0) += stats.own;
             stems.push(canonical);
@@ -638,7 +628,10 @@ impl Lexicon {
     /// Whether the dictionary shows `word` to be a compound whose last part is a two-letter
     /// noun ("solel": "sol" + "el"), the only words split before a two-letter part.
     pub fn two_letter_head(&self, word: &str) -> bool {
-        base_lexicon().two_letter_heads.contains(word)
+        match &self.words {
+            WordTable::Mapped(mapped) => mapped.two_letter_head(word),
+            WordTable::Built(_) => base_lexicon().two_letter_heads.contains(word),
+        }
     }
 
     /// The evidence for `word` as a compound part, `None` for a word that cannot be one
@@ -655,12 +648,18 @@ impl Lexicon {
         })
     }
 
-    /// The corpus words and their counts, in no particular order.
-    pub fn words(&self) -> impl Iterator<Item = (&str, u32)> + Clone {
-        self.words
-            .iter()
-            .filter(|(_, stats)| stats.own > 0)
-            .map(|(word, stats)| (word.as_ref(), stats.own))
+    /// The corpus words and their counts, in no particular order. Copies every word: for
+    /// scans of the whole vocabulary, which [`Lexicon::visit_words`] narrows by prefix.
+    pub fn words(&self) -> Vec<(String, u32)> {
+        let mut words = Vec::with_capacity(self.corpus_words);
+        self.visit_words("", |word, count| words.push((word.to_string(), count)));
+        words
+    }
+
+    /// Calls `visit` with each corpus word that starts with `prefix` and its count: the
+    /// words of one prefix are read without a scan of the others when the table is mapped.
+    pub fn visit_words(&self, prefix: &str, visit: impl FnMut(&str, u32)) {
+        self.words.visit_corpus_words(prefix, visit);
     }
 
     /// The stemmer this lexicon's terms are made with: Snowball Swedish, keeping
@@ -750,7 +749,7 @@ impl Lexicon {
         // Another form of the word is in the corpus ("kommunen" where it has "kommuner"):
         // the query finds it already, there is nothing to correct.
         let stem = self.stemmer().stem(word);
-        if self.families().contains_key(self.stem_term(word, &stem)) {
+        if self.family_count(self.stem_term(word, &stem)).is_some() {
             return None;
         }
         let mut alphabet: Vec<char> = ('a'..='z').collect();
@@ -797,10 +796,17 @@ impl Lexicon {
         best.map(|(_, word)| word)
     }
 
-    /// Reads the lexicon saved in index folder `dir`; `None` when there is none (an index
-    /// written before lexicons existed, or by hand through `upsert` only).
+    /// Opens the lexicon saved in index folder `dir`; `None` when there is none (an index
+    /// written before lexicons existed, or by hand through `upsert` only). A lexicon saved
+    /// as [`LEXICON_FILE`] keeps its word table in the file, memory-mapped; one saved by an
+    /// older fynd as JSON is read whole.
     pub fn load(dir: &Path) -> std::io::Result<Option<Lexicon>> {
-        let bytes = match std::fs::read(dir.join(LEXICON_FILE)) {
+        match std::fs::metadata(dir.join(LEXICON_FILE)) {
+            Ok(_) => return Lexicon::open_mapped(dir).map(Some),
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+            Err(_) => {}
+        }
+        let bytes = match std::fs::read(dir.join(JSON_LEXICON_FILE)) {
             Ok(compressed) => zstd::decode_all(compressed.as_slice())?,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 match std::fs::read(dir.join(LEGACY_LEXICON_FILE)) {
@@ -811,8 +817,7 @@ impl Lexicon {
             }
             Err(err) => return Err(err),
         };
-        let saved: SavedLexicon = serde_json::from_slice(&bytes)
-            .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
+        let saved: SavedLexicon = serde_json::from_slice(&bytes).map_err(invalid_data)?;
         let mut lexicon = Lexicon::from_counts(
             saved.chain,
             saved.words,
@@ -828,23 +833,221 @@ impl Lexicon {
         Ok(Some(lexicon))
     }
 
-    /// Writes the lexicon into index folder `dir` (atomically: a temporary file renamed
-    /// over the old one), with sorted keys so the file is reproducible.
-    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
-        let tmp = dir.join(format!("{LEXICON_FILE}.tmp"));
-        std::fs::write(&tmp, zstd::encode_all(json.as_slice(), ZSTD_LEVEL)?)?;
-        std::fs::rename(&tmp, dir.join(LEXICON_FILE))?;
-        match std::fs::remove_file(dir.join(LEGACY_LEXICON_FILE)) {
-            Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
-            _ => Ok(()),
+    /// The file name of the lexicon saved in `dir` (the one [`Lexicon::load`] reads), for
+    /// naming it in an error.
+    pub fn file_name(dir: &Path) -> &'static str {
+        [LEXICON_FILE, JSON_LEXICON_FILE, LEGACY_LEXICON_FILE]
+            .into_iter()
+            .find(|name| dir.join(name).exists())
+            .unwrap_or(LEXICON_FILE)
+    }
+
+    /// Opens [`LEXICON_FILE`] in `dir`: the small tables are read, the word table mapped.
+    fn open_mapped(dir: &Path) -> std::io::Result<Lexicon> {
+        use tantivy::directory::{Directory, MmapDirectory};
+        let directory = MmapDirectory::open(dir).map_err(std::io::Error::other)?;
+        let bytes = directory
+            .open_read(Path::new(LEXICON_FILE))
+            .map_err(std::io::Error::other)?
+            .read_bytes()?;
+        let [meta, words, evidence, families] = LexiconFile::sections(&bytes)?;
+        let meta: LexiconMeta =
+            serde_json::from_slice(&bytes.as_slice()[meta]).map_err(invalid_data)?;
+        let mapped = MappedWords::open([words, evidence, families].map(|r| bytes.slice(r)))?;
+        Ok(Lexicon {
+            chain: meta.chain,
+            words: WordTable::Mapped(Arc::new(mapped)),
+            corpus_words: meta.corpus_words,
+            stem_table: meta.stem_table.into_iter().collect(),
+            form_table: meta.form_table.into_iter().collect(),
+            family_counts: OnceLock::new(),
+            id: fresh_id(),
+            part_filter: PartFilter::default(),
+            pair_words: meta.pair_words.into_iter().map(Into::into).collect(),
+            agent_nouns: meta.agent_nouns.into_iter().map(Into::into).collect(),
+            derivations_kept: meta.derivations_kept,
+        })
+    }
+
+    /// Checks the whole of the lexicon file saved in `dir` against its checksum: what
+    /// `fynd check` asks, since opening to search reads only what queries touch. A lexicon
+    /// saved as JSON is checked by reading it.
+    pub fn verify(dir: &Path) -> std::io::Result<()> {
+        match std::fs::read(dir.join(LEXICON_FILE)) {
+            Ok(bytes) => LexiconFile::sections(&bytes)
+                .and_then(|_| LexiconFile::checksum_holds(&bytes))
+                .map(|_| ()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                Lexicon::load(dir).map(|_| ())
+            }
+            Err(err) => Err(err),
         }
     }
+
+    /// Writes the lexicon into index folder `dir` as [`LEXICON_FILE`] (atomically: a
+    /// temporary file renamed over the old one), and removes a lexicon saved as JSON by an
+    /// older fynd. The file is reproducible: the same lexicon gives the same bytes.
+    ///
+    /// Layout: [`LEXICON_MAGIC`]; four sections, each its length (u64, little-endian) and
+    /// its bytes: the small tables as JSON ([`LexiconMeta`]), the word map, the evidence
+    /// map and the family map ([`MappedWords`]); a CRC-32 of everything before it.
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        let mut pair_words: Vec<String> = self.pair_words.iter().map(|w| w.to_string()).collect();
+        pair_words.sort_unstable();
+        let mut agent_nouns: Vec<String> = self.agent_nouns.iter().map(|w| w.to_string()).collect();
+        agent_nouns.sort_unstable();
+        let meta = LexiconMeta {
+            chain: self.chain,
+            corpus_words: self.corpus_words,
+            derivations_kept: self.derivations_kept,
+            stem_table: self.stem_table.clone().into_iter().collect(),
+            form_table: self.form_table.clone().into_iter().collect(),
+            pair_words,
+            agent_nouns,
+        };
+        let entries = self.words.entries().map(|(word, stats)| {
+            let head = self.two_letter_head(&word);
+            (word, stats, head)
+        });
+        let [words, evidence, families] =
+            MappedWords::from_entries(entries, self.family_list().into_iter())?;
+        let meta = serde_json::to_vec(&meta).map_err(std::io::Error::other)?;
+        let mut file = LEXICON_MAGIC.to_vec();
+        for section in [&meta, &words, &evidence, &families] {
+            file.extend_from_slice(&(section.len() as u64).to_le_bytes());
+            file.extend_from_slice(section);
+        }
+        let checksum = crc32fast::hash(&file);
+        file.extend_from_slice(&checksum.to_le_bytes());
+        let tmp = dir.join(format!("{LEXICON_FILE}.tmp"));
+        std::fs::write(&tmp, &file)?;
+        std::fs::rename(&tmp, dir.join(LEXICON_FILE))?;
+        for older in [JSON_LEXICON_FILE, LEGACY_LEXICON_FILE] {
+            match std::fs::remove_file(dir.join(older)) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The small tables of a [`LEXICON_FILE`], saved as JSON beside the mapped word table.
+#[derive(Serialize, Deserialize)]
+struct LexiconMeta {
+    chain: Chain,
+    corpus_words: usize,
+    derivations_kept: bool,
+    stem_table: BTreeMap<String, String>,
+    form_table: BTreeMap<String, String>,
+    pair_words: Vec<String>,
+    agent_nouns: Vec<String>,
+}
+
+/// The filter of the words of `words` that may be compound parts.
+fn part_filter_of(words: &FastMap<Box<str>, WordStats>) -> PartFilter {
+    let parts: Vec<&str> = words
+        .iter()
+        .filter(|(_, stats)| stats.part)
+        .map(|(word, _)| word.as_ref())
+        .collect();
+    PartFilter::new(parts.iter().copied(), parts.len())
+}
+
+/// Reading the layout [`Lexicon::save`] writes.
+struct LexiconFile;
+
+impl LexiconFile {
+    /// The byte ranges of the four sections; an error naming what is wrong when the file
+    /// is not a lexicon file of this version or is cut short.
+    fn sections(bytes: &[u8]) -> std::io::Result<[std::ops::Range<usize>; 4]> {
+        let damaged =
+            |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+        if bytes.len() < LEXICON_MAGIC.len() + 4 || &bytes[..LEXICON_MAGIC.len()] != LEXICON_MAGIC {
+            return Err(damaged("not a fynd lexicon file of this version"));
+        }
+        let end = bytes.len() - 4;
+        let mut at = LEXICON_MAGIC.len();
+        let mut ranges: [std::ops::Range<usize>; 4] = Default::default();
+        for range in &mut ranges {
+            let len_end = at + 8;
+            if len_end > end {
+                return Err(damaged("the lexicon file is cut short"));
+            }
+            let len = u64::from_le_bytes(bytes[at..len_end].try_into().expect("8 bytes"));
+            let start = len_end;
+            let stop = usize::try_from(len)
+                .ok()
+                .and_then(|len| start.checked_add(len))
+                .filter(|&stop| stop <= end)
+                .ok_or_else(|| damaged("the lexicon file is cut short"))?;
+            *range = start..stop;
+            at = stop;
+        }
+        if at != end {
+            return Err(damaged("the lexicon file has bytes after its sections"));
+        }
+        Ok(ranges)
+    }
+
+    /// Whether the CRC-32 at the end of the file is that of the bytes before it.
+    fn checksum_holds(bytes: &[u8]) -> std::io::Result<()> {
+        let (body, stored) = bytes.split_at(bytes.len() - 4);
+        if crc32fast::hash(body).to_le_bytes() == stored {
+            Ok(())
+        } else {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the lexicon file does not match its checksum",
+            ))
+        }
+    }
+}
+
+/// An error for bytes that do not hold what they should.
+fn invalid_data(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, err)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lexicon as an older fynd saved it ([`JSON_LEXICON_FILE`]): JSON with the corpus
+    /// words, the tables and the evidence apart from the counts.
+    fn older_json(lexicon: &Lexicon) -> serde_json::Value {
+        let words: BTreeMap<String, u32> = lexicon.words().into_iter().collect();
+        let evidence: BTreeMap<String, u32> = lexicon
+            .words
+            .entries()
+            .filter(|(_, stats)| stats.own > 0 && stats.evidence > stats.own)
+            .map(|(word, stats)| (word.to_string(), stats.evidence))
+            .collect();
+        serde_json::json!({
+            "chain": lexicon.chain,
+            "words": words,
+            "stem_table": lexicon.stem_table,
+            "form_table": lexicon.form_table,
+            "pair_words": lexicon.pair_words.iter().collect::<Vec<_>>(),
+            "agent_nouns": lexicon.agent_nouns.iter().collect::<Vec<_>>(),
+            "derivations_kept": lexicon.derivations_kept,
+            "evidence": evidence,
+        })
+    }
+
+    /// Every entry of a lexicon's word table, sorted: equal for equal tables however held.
+    fn entries(lexicon: &Lexicon) -> Vec<(Box<str>, WordStats)> {
+        let mut entries: Vec<_> = lexicon.words.entries().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        entries
+    }
+
+    /// A lexicon's families, sorted.
+    fn families(lexicon: &Lexicon) -> Vec<(String, u32)> {
+        let mut families = lexicon.family_list();
+        families.sort_unstable();
+        families
+    }
 
     #[test]
     fn an_agent_noun_the_corpus_inflects_is_its_own_term_and_survives_saving() {
@@ -920,12 +1123,12 @@ mod tests {
         let lexicon = Lexicon::learn(["viktig viktiga vikt vikten"]);
         assert_eq!(lexicon.word_term("viktigt"), "viktig");
         assert_eq!(lexicon.word_term("vikten"), "vikt");
-        let mut json = serde_json::to_value(&lexicon).unwrap();
+        let mut json = older_json(&lexicon);
         json.as_object_mut().unwrap().remove("derivations_kept");
         let dir = tempfile::tempdir().unwrap();
         let bytes = serde_json::to_vec(&json).unwrap();
         std::fs::write(
-            dir.path().join(LEXICON_FILE),
+            dir.path().join(JSON_LEXICON_FILE),
             zstd::encode_all(bytes.as_slice(), ZSTD_LEVEL).unwrap(),
         )
         .unwrap();
@@ -950,8 +1153,10 @@ mod tests {
         assert_ne!(loaded.word_term("fasad"), loaded.word_term("fas"));
         // The words' evidence is saved, and the families stemmed on first use are those
         // the lexicon was learned with.
-        assert_eq!(loaded.words, lexicon.words);
-        assert_eq!(loaded.families(), lexicon.families());
+        assert!(matches!(loaded.words, WordTable::Mapped(_)));
+        assert_eq!(entries(&loaded), entries(&lexicon));
+        assert_eq!(families(&loaded), families(&lexicon));
+        assert_eq!(loaded.len(), lexicon.len());
         assert_eq!(loaded.stem_table, lexicon.stem_table);
         assert_eq!(loaded.form_table, lexicon.form_table);
         assert_eq!(loaded.pair_words, lexicon.pair_words);
@@ -966,26 +1171,23 @@ mod tests {
         let lexicon = Lexicon::learn(["myndigheten myndigheternas myndighet"]);
         std::fs::write(
             dir.path().join(LEGACY_LEXICON_FILE),
-            serde_json::to_vec(&lexicon).unwrap(),
+            serde_json::to_vec(&older_json(&lexicon)).unwrap(),
         )
         .unwrap();
         let loaded = Lexicon::load(dir.path()).unwrap().unwrap();
         // The words' evidence is saved, and the families stemmed on first use are those
         // the lexicon was learned with.
-        assert_eq!(loaded.words, lexicon.words);
-        assert_eq!(loaded.families(), lexicon.families());
-        // Saving writes the compressed file and drops the old one.
+        assert!(matches!(loaded.words, WordTable::Built(_)));
+        assert_eq!(entries(&loaded), entries(&lexicon));
+        assert_eq!(families(&loaded), families(&lexicon));
+        // Saving writes the mapped file and drops the old one.
         loaded.save(dir.path()).unwrap();
         assert!(!dir.path().join(LEGACY_LEXICON_FILE).exists());
-        let compressed = std::fs::read(dir.path().join(LEXICON_FILE)).unwrap();
+        let saved = std::fs::read(dir.path().join(LEXICON_FILE)).unwrap();
+        assert_eq!(&saved[..8], LEXICON_MAGIC);
         assert_eq!(
-            &compressed[..4],
-            &[0x28, 0xb5, 0x2f, 0xfd],
-            "zstd magic number"
-        );
-        assert_eq!(
-            Lexicon::load(dir.path()).unwrap().unwrap().words,
-            lexicon.words
+            entries(&Lexicon::load(dir.path()).unwrap().unwrap()),
+            entries(&lexicon)
         );
     }
 }

@@ -33,6 +33,7 @@ mod recent;
 pub mod segment;
 pub mod stem;
 pub mod stopwords;
+mod word_table;
 mod word_terms;
 
 use lexicon::{Chain, Lexicon};

@@ -4,6 +4,7 @@
 
 use super::manifest::{Manifest, MANIFEST_FILE};
 use super::FyndIndex;
+use crate::analysis::lexicon::Lexicon;
 use crate::error::FyndError;
 use std::collections::HashSet;
 use std::path::Path;
@@ -60,6 +61,10 @@ pub fn check_index(dir: &Path) -> Result<CheckReport, FyndError> {
         Err(err) => report
             .damaged
             .push(format!("meta.json or a segment file: {err}")),
+    }
+    // Opening maps the lexicon's word table without reading it: its checksum is checked here.
+    if Lexicon::verify(dir).is_err() {
+        report.damaged.push(Lexicon::file_name(dir).to_string());
     }
     if !report.damaged.is_empty() {
         report.advice.push(format!(

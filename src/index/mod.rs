@@ -126,9 +126,7 @@ impl FyndIndex {
             });
         }
         let lexicon = Lexicon::load(dir)
-            .map_err(|source| {
-                FyndError::loading(dir, crate::analysis::lexicon::LEXICON_FILE, source)
-            })?
+            .map_err(|source| FyndError::loading(dir, Lexicon::file_name(dir), source))?
             .unwrap_or_else(Lexicon::base);
         let mut fynd = FyndIndex {
             index,

@@ -449,6 +449,14 @@ fn index_in_place(
             .map_err(io_error(dir.to_path_buf()))?;
         summary.lexicon_learned = true;
     }
+    if !summary.lexicon_learned {
+        // The lexicon as opened keeps its word table in the file; decompounding every new
+        // word form asks it for dozens of candidate parts, which a table in memory answers
+        // faster.
+        let mut lexicon = (*index.lexicon).clone();
+        lexicon.make_built();
+        index.use_lexicon(lexicon);
+    }
     let mut writer = index.writer(options.memory_bytes)?;
     // Nothing in the index yet: a record's id needs no delete unless this run saw it before.
     let empty = fresh || options.rebuild;

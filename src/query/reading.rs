@@ -144,23 +144,25 @@ impl QueryReading {
     }
 
     /// Fills in every word's `forms` from `lexicon`: the corpus words whose whole-word term
-    /// is one of the word's terms. A scan of the lexicon's words (those sharing the term's
-    /// first two letters), so only on request.
+    /// is one of the word's terms. A scan of the lexicon's words that share the term's
+    /// first two letters, so only on request.
     pub fn add_forms(&mut self, lexicon: &Lexicon) {
         for word in &mut self.words {
-            let mut forms: Vec<(&str, u32)> = Vec::new();
+            let mut forms: Vec<(String, u32)> = Vec::new();
             for term in &word.terms {
                 let prefix: String = term.chars().take(2).collect();
-                forms.extend(lexicon.words().filter(|(form, _)| {
-                    form.starts_with(&prefix) && lexicon.word_term(form) == *term
-                }));
+                lexicon.visit_words(&prefix, |form, count| {
+                    if lexicon.word_term(form) == *term {
+                        forms.push((form.to_string(), count));
+                    }
+                });
             }
-            forms.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            forms.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             forms.dedup();
             word.forms = forms
                 .into_iter()
                 .take(MAX_FORMS)
-                .map(|(form, _)| form.to_string())
+                .map(|(form, _)| form)
                 .collect();
         }
     }

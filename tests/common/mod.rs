@@ -199,6 +199,21 @@ pub fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds")
 }
 
+/// Indexes every record shipped in `corpus/` (the 2,497 real records and the five seed
+/// documents) into a fresh temporary folder, through `fynd index`'s code path.
+pub fn index_shipped_records() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    index_paths(
+        dir.path(),
+        &[corpus],
+        DEFAULT_WRITER_MEMORY,
+        &mut NoProgress,
+    )
+    .unwrap();
+    dir
+}
+
 /// Indexes `corpus/` into a fresh temporary index.
 pub fn indexed_corpus() -> (tempfile::TempDir, FyndIndex, IndexSummary) {
     let dir = tempfile::tempdir().unwrap();
