@@ -16,6 +16,7 @@ pub mod error;
 pub mod index;
 pub mod ingest;
 pub mod output;
+pub mod process;
 pub mod query;
 pub mod record;
 pub mod schema;

@@ -448,6 +448,13 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             source,
         })
     };
+    // Indexing keeps large tables for minutes; every other command is a query or a few.
+    if !matches!(
+        cli.command,
+        Command::Index { .. } | Command::GenCorpus { .. }
+    ) {
+        fynd::process::disable_transparent_huge_pages();
+    }
     match cli.command {
         Command::Index {
             paths,

@@ -33,7 +33,7 @@ pub const JSON_LEXICON_FILE: &str = "fynd-lexicon.json.zst";
 pub const LEGACY_LEXICON_FILE: &str = "fynd-lexicon.json";
 
 /// The first bytes of a [`LEXICON_FILE`]: its format and version.
-const LEXICON_MAGIC: &[u8; 8] = b"FYNDLEX1";
+const LEXICON_MAGIC: &[u8; 8] = b"FYNDLEX2";
 
 /// The built-in base lexicon as written in the repository (see the file's header).
 pub const BASE_LEXICON_FILE: &str = include_str!("base_lexicon_sv.txt");
@@ -850,10 +850,12 @@ impl Lexicon {
             .open_read(Path::new(LEXICON_FILE))
             .map_err(std::io::Error::other)?
             .read_bytes()?;
-        let [meta, words, evidence, families] = LexiconFile::sections(&bytes)?;
+        let [meta, words, evidence, families, filter] = LexiconFile::sections(&bytes)?;
         let meta: LexiconMeta =
             serde_json::from_slice(&bytes.as_slice()[meta]).map_err(invalid_data)?;
         let mapped = MappedWords::open([words, evidence, families].map(|r| bytes.slice(r)))?;
+        let part_filter = PartFilter::from_bytes(bytes.slice(filter))
+            .ok_or_else(|| invalid_data("the lexicon file's part filter is damaged"))?;
         Ok(Lexicon {
             chain: meta.chain,
             words: WordTable::Mapped(Arc::new(mapped)),
@@ -862,7 +864,7 @@ impl Lexicon {
             form_table: meta.form_table.into_iter().collect(),
             family_counts: OnceLock::new(),
             id: fresh_id(),
-            part_filter: PartFilter::default(),
+            part_filter,
             pair_words: meta.pair_words.into_iter().map(Into::into).collect(),
             agent_nouns: meta.agent_nouns.into_iter().map(Into::into).collect(),
             derivations_kept: meta.derivations_kept,
@@ -888,9 +890,10 @@ impl Lexicon {
     /// temporary file renamed over the old one), and removes a lexicon saved as JSON by an
     /// older fynd. The file is reproducible: the same lexicon gives the same bytes.
     ///
-    /// Layout: [`LEXICON_MAGIC`]; four sections, each its length (u64, little-endian) and
+    /// Layout: [`LEXICON_MAGIC`]; five sections, each its length (u64, little-endian) and
     /// its bytes: the small tables as JSON ([`LexiconMeta`]), the word map, the evidence
-    /// map and the family map ([`MappedWords`]); a CRC-32 of everything before it.
+    /// map and the family map ([`MappedWords`]), the part filter ([`PartFilter`]); a
+    /// CRC-32 of everything before it.
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
         let mut pair_words: Vec<String> = self.pair_words.iter().map(|w| w.to_string()).collect();
         pair_words.sort_unstable();
@@ -913,7 +916,8 @@ impl Lexicon {
             MappedWords::from_entries(entries, self.family_list().into_iter())?;
         let meta = serde_json::to_vec(&meta).map_err(std::io::Error::other)?;
         let mut file = LEXICON_MAGIC.to_vec();
-        for section in [&meta, &words, &evidence, &families] {
+        let filter = self.part_filter.as_bytes();
+        for section in [&meta[..], &words, &evidence, &families, filter] {
             file.extend_from_slice(&(section.len() as u64).to_le_bytes());
             file.extend_from_slice(section);
         }
@@ -958,9 +962,9 @@ fn part_filter_of(words: &FastMap<Box<str>, WordStats>) -> PartFilter {
 struct LexiconFile;
 
 impl LexiconFile {
-    /// The byte ranges of the four sections; an error naming what is wrong when the file
+    /// The byte ranges of the five sections; an error naming what is wrong when the file
     /// is not a lexicon file of this version or is cut short.
-    fn sections(bytes: &[u8]) -> std::io::Result<[std::ops::Range<usize>; 4]> {
+    fn sections(bytes: &[u8]) -> std::io::Result<[std::ops::Range<usize>; 5]> {
         let damaged =
             |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
         if bytes.len() < LEXICON_MAGIC.len() + 4 || &bytes[..LEXICON_MAGIC.len()] != LEXICON_MAGIC {
@@ -968,7 +972,7 @@ impl LexiconFile {
         }
         let end = bytes.len() - 4;
         let mut at = LEXICON_MAGIC.len();
-        let mut ranges: [std::ops::Range<usize>; 4] = Default::default();
+        let mut ranges: [std::ops::Range<usize>; 5] = Default::default();
         for range in &mut ranges {
             let len_end = at + 8;
             if len_end > end {

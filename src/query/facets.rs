@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
+use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
@@ -44,19 +45,34 @@ pub fn sorted_counts(key: FacetKey, counts: &FacetCounts, limit: usize) -> Vec<F
     values
 }
 
-/// Facet values of every document of one segment, read once from the facet column and kept
-/// (segments never change; deleted documents never reach a collector): counting then costs
-/// an array read per hit instead of a column lookup (a binary search in the column's
-/// optional index) and a dictionary lookup per value per query, which was most of a
-/// query's time in the profile of `fynd bench`.
+/// The facet values of the documents of one segment, counted one of two ways with the same
+/// counts:
+/// - **read** ([`SegmentFacets::read`]): every document's values read once from the facet
+///   column into arrays and kept (segments never change; deleted documents never reach a
+///   collector), so counting costs an array read per hit instead of a column lookup (a
+///   binary search in the column's optional index) and a dictionary lookup per value,
+///   which was most of a query's time in a stream of queries;
+/// - **from the column** ([`SegmentFacets::from_column`]): nothing read ahead, each hit's
+///   values looked up in the column. Reading a segment costs a pass over all its
+///   documents and values, which a process that runs one query (a `fynd search` command)
+///   would pay for every segment and facet before its first answer.
+///
+/// [`segment_facets`] hands out the second the first time a segment's facet is asked for
+/// and the first from the second time on, so a long-running process reads each segment
+/// once and a command reads nothing ahead.
 pub struct SegmentFacets {
-    /// The value of each ordinal, as a `--filter` names it.
-    names: Vec<String>,
-    /// Values per document.
-    ords: DocOrds,
+    /// The segment's facet column.
+    column: FacetReader,
+    /// Number of distinct values (ordinals) in the segment.
+    values: usize,
+    /// The value of each ordinal, as a `--filter` names it (read on first need: a table
+    /// counted from the column names only the values it counted).
+    names: OnceLock<Vec<String>>,
+    /// Values per document; `None` for a table counted from the column.
+    ords: Option<DocOrds>,
     /// The counts of every document of the segment (as [`SegmentFacets::count`] gives
-    /// them): a query that matches most of a segment counts the documents it misses and
-    /// takes them from these.
+    /// them), for a read table (empty otherwise): a query that matches most of a segment
+    /// counts the documents it misses and takes them from these.
     totals: Vec<u64>,
 }
 
@@ -72,15 +88,28 @@ enum DocOrds {
 const NO_VALUE: u32 = u32::MAX;
 
 impl SegmentFacets {
+    /// Facet `key` of `segment`, counted from the column: nothing is read ahead.
+    pub fn from_column(segment: &SegmentReader, key: FacetKey) -> tantivy::Result<SegmentFacets> {
+        let column = segment.facet_reader(&field_name(key))?;
+        Ok(SegmentFacets {
+            values: column.num_facets(),
+            column,
+            names: OnceLock::new(),
+            ords: None,
+            totals: Vec::new(),
+        })
+    }
+
+    /// Whether the table was read ([`SegmentFacets::read`]), not counted from the column.
+    pub fn is_read(&self) -> bool {
+        self.ords.is_some()
+    }
+
     /// Reads facet `key` of every document of `segment`.
     pub fn read(segment: &SegmentReader, key: FacetKey) -> tantivy::Result<SegmentFacets> {
-        let reader = segment.facet_reader(&field_name(key))?;
-        let mut names = Vec::with_capacity(reader.num_facets());
-        let mut facet = Facet::root();
-        for ord in 0..reader.num_facets() as u64 {
-            reader.facet_from_ord(ord, &mut facet)?;
-            names.push(facet.to_path().concat());
-        }
+        let mut table = SegmentFacets::from_column(segment, key)?;
+        table.names.get_or_init(|| table.read_names());
+        let reader = &table.column;
         let max_doc = segment.max_doc();
         let mut single = Vec::with_capacity(max_doc as usize);
         let mut offsets = Vec::new();
@@ -121,11 +150,7 @@ impl SegmentFacets {
                 ords: multi,
             }
         };
-        let mut table = SegmentFacets {
-            names,
-            ords,
-            totals: Vec::new(),
-        };
+        table.ords = Some(ords);
         let mut totals = table.zero_counts();
         for doc in 0..max_doc {
             table.count(doc, &mut totals);
@@ -134,13 +159,45 @@ impl SegmentFacets {
         Ok(table)
     }
 
+    /// The value of every ordinal, from the column's dictionary.
+    fn read_names(&self) -> Vec<String> {
+        let mut names = Vec::with_capacity(self.values);
+        let mut facet = Facet::root();
+        for ord in 0..self.values as u64 {
+            // An ordinal below the count is in the dictionary; a failed read names nothing.
+            let name = match self.column.facet_from_ord(ord, &mut facet) {
+                Ok(()) => facet.to_path().concat(),
+                Err(_) => String::new(),
+            };
+            names.push(name);
+        }
+        names
+    }
+
+    /// The value of ordinal `ord`, as a `--filter` names it.
+    fn name(&self, ord: usize) -> String {
+        if let Some(names) = self.names.get() {
+            return names.get(ord).cloned().unwrap_or_default();
+        }
+        let mut facet = Facet::root();
+        match self.column.facet_from_ord(ord as u64, &mut facet) {
+            Ok(()) => facet.to_path().concat(),
+            Err(_) => String::new(),
+        }
+    }
+
     /// Bytes held, for the cache's bound.
     fn bytes(&self) -> usize {
         let ords = match &self.ords {
-            DocOrds::Single(ords) => ords.len() * 4,
-            DocOrds::Multi { offsets, ords } => (offsets.len() + ords.len()) * 4,
+            Some(DocOrds::Single(ords)) => ords.len() * 4,
+            Some(DocOrds::Multi { offsets, ords }) => (offsets.len() + ords.len()) * 4,
+            None => 0,
         };
-        ords + self.totals.len() * 8 + self.names.iter().map(|n| n.len() + 24).sum::<usize>()
+        let names = self
+            .names
+            .get()
+            .map_or(0, |names| names.iter().map(|n| n.len() + 24).sum::<usize>());
+        ords + self.totals.len() * 8 + names
     }
 }
 
@@ -189,10 +246,10 @@ impl FacetPack {
             let Some(longest) = table.longest_run() else {
                 continue;
             };
-            let first_bits = bits_for(table.names.len());
+            let first_bits = bits_for(table.values);
             let len_bits = match table.ords {
-                DocOrds::Single(_) => 0,
-                DocOrds::Multi { .. } => bits_for(longest),
+                Some(DocOrds::Multi { .. }) => bits_for(longest),
+                _ => 0,
             };
             if shift + first_bits + len_bits > u32::BITS {
                 continue;
@@ -263,9 +320,10 @@ impl FacetPack {
 
 impl SegmentFacets {
     /// The most values a document has, if every document's values are consecutive
-    /// ordinals (so they fit a [`FacetPack`] lane); None otherwise.
+    /// ordinals (so they fit a [`FacetPack`] lane); None otherwise, and for a table that
+    /// was not read.
     fn longest_run(&self) -> Option<usize> {
-        match &self.ords {
+        match self.ords.as_ref()? {
             DocOrds::Single(_) => Some(1),
             DocOrds::Multi { offsets, ords } => {
                 let mut longest = 0;
@@ -286,13 +344,14 @@ impl SegmentFacets {
     /// A document's values as (first ordinal, number of ordinals), for a packable table;
     /// no values is (number of values, 0).
     fn run_of(&self, doc: usize) -> (u32, u32) {
-        let none = (self.names.len() as u32, 0);
+        let none = (self.values as u32, 0);
         match &self.ords {
-            DocOrds::Single(ords) => match ords[doc] {
+            None => none,
+            Some(DocOrds::Single(ords)) => match ords[doc] {
                 NO_VALUE => none,
                 ord => (ord, 1),
             },
-            DocOrds::Multi { offsets, ords } => {
+            Some(DocOrds::Multi { offsets, ords }) => {
                 let values = &ords[offsets[doc] as usize..offsets[doc + 1] as usize];
                 match (values.first(), values.last()) {
                     (Some(&first), Some(&last)) => (first, last - first + 1),
@@ -328,6 +387,11 @@ pub fn segment_pack(
     keys: &[FacetKey],
     tables: &[&SegmentFacets],
 ) -> tantivy::Result<Option<Arc<FacetPack>>> {
+    // Tables counted from the column have no arrays to pack; not remembered, so the pack is
+    // built once they are read.
+    if !tables.iter().all(|table| table.is_read()) {
+        return Ok(None);
+    }
     static PACKS: OnceLock<Mutex<HashMap<PackKey, Option<Arc<FacetPack>>>>> = OnceLock::new();
     let packs = PACKS.get_or_init(Default::default);
     let id = (segment.segment_id(), keys.to_vec());
@@ -368,23 +432,50 @@ fn cache() -> &'static Mutex<FacetCache> {
     CACHE.get_or_init(Default::default)
 }
 
-/// The facet values of `key` in `segment`, read once per segment and process.
+/// The facet values of `key` in `segment`: counted from the column the first time the
+/// process asks (a command that runs one query reads nothing ahead), read once and kept from
+/// the second time on ([`SegmentFacets`]).
 pub fn segment_facets(
     segment: &SegmentReader,
     key: FacetKey,
 ) -> tantivy::Result<Arc<SegmentFacets>> {
+    facets_of(segment, key, false)
+}
+
+/// The facet values of `key` in `segment`, read ([`SegmentFacets::read`]): for a caller
+/// that needs every document's ordinals ([`SegmentFacets::ords`]) or warms a server.
+pub fn read_segment_facets(
+    segment: &SegmentReader,
+    key: FacetKey,
+) -> tantivy::Result<Arc<SegmentFacets>> {
+    facets_of(segment, key, true)
+}
+
+fn facets_of(
+    segment: &SegmentReader,
+    key: FacetKey,
+    read: bool,
+) -> tantivy::Result<Arc<SegmentFacets>> {
     let id = (segment.segment_id(), key);
-    {
+    let asked_before = {
         let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
         cache.tick += 1;
         let tick = cache.tick;
-        if let Some((table, used)) = cache.tables.get_mut(&id) {
-            *used = tick;
-            return Ok(table.clone());
+        match cache.tables.get_mut(&id) {
+            Some((table, used)) if table.is_read() => {
+                *used = tick;
+                return Ok(table.clone());
+            }
+            Some(_) => true,
+            None => false,
         }
-    }
-    // Read outside the lock: other queries go on meanwhile.
-    let table = Arc::new(SegmentFacets::read(segment, key)?);
+    };
+    // Built outside the lock: other queries go on meanwhile.
+    let table = if read || asked_before {
+        Arc::new(SegmentFacets::read(segment, key)?)
+    } else {
+        Arc::new(SegmentFacets::from_column(segment, key)?)
+    };
     let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
     cache.tick += 1;
     let tick = cache.tick;
@@ -412,7 +503,7 @@ pub fn segment_facets(
 pub fn warm(searcher: &Searcher, keys: &[FacetKey]) -> tantivy::Result<()> {
     for segment in searcher.segment_readers() {
         for key in keys {
-            segment_facets(segment, *key)?;
+            read_segment_facets(segment, *key)?;
         }
     }
     Ok(())
@@ -487,7 +578,9 @@ impl Collector for FacetCounter {
         Ok(FacetCounterSegment {
             docs: take_buffer(),
             max_doc: segment.max_doc(),
-            complete: !segment.has_deletes(),
+            // The totals a query matching most of the segment is counted from are those of
+            // read tables.
+            complete: !segment.has_deletes() && tables.iter().all(|(table, _)| table.is_read()),
             tables,
             pack,
             loose,
@@ -517,13 +610,22 @@ impl SegmentFacets {
     #[inline]
     pub fn count(&self, doc: DocId, counts: &mut [u64]) {
         match &self.ords {
-            DocOrds::Single(ords) => {
+            None => {
+                // The column gives a document's ordinals in order, as the read arrays hold
+                // them: a value repeated is counted once.
+                let mut previous = u64::MAX;
+                for ord in self.column.facet_ords(doc) {
+                    counts[ord as usize] += u64::from(ord != previous);
+                    previous = ord;
+                }
+            }
+            Some(DocOrds::Single(ords)) => {
                 let ord = ords[doc as usize];
                 // NO_VALUE lands in the extra last slot, which is never reported.
                 let slot = (ord as usize).min(counts.len() - 1);
                 counts[slot] += 1;
             }
-            DocOrds::Multi { offsets, ords } => {
+            Some(DocOrds::Multi { offsets, ords }) => {
                 let range = offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize;
                 let mut previous = u32::MAX;
                 for &ord in &ords[range] {
@@ -538,11 +640,15 @@ impl SegmentFacets {
     #[inline]
     pub fn has_any(&self, doc: DocId, accepted: &[bool]) -> bool {
         match &self.ords {
-            DocOrds::Single(ords) => accepted
+            None => self
+                .column
+                .facet_ords(doc)
+                .any(|ord| accepted[ord as usize]),
+            Some(DocOrds::Single(ords)) => accepted
                 .get(ords[doc as usize] as usize)
                 .copied()
                 .unwrap_or(false),
-            DocOrds::Multi { offsets, ords } => {
+            Some(DocOrds::Multi { offsets, ords }) => {
                 let range = offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize;
                 ords[range].iter().any(|&ord| accepted[ord as usize])
             }
@@ -551,7 +657,7 @@ impl SegmentFacets {
 
     /// One flag per ordinal: whether its value is one of `values`.
     pub fn flags(&self, values: &[String]) -> Vec<bool> {
-        self.names
+        self.names()
             .iter()
             .map(|name| values.contains(name))
             .collect()
@@ -559,9 +665,11 @@ impl SegmentFacets {
 
     /// The ordinals of `doc`'s values, in ordinal order (a value may repeat): for a caller
     /// that needs more than a count per value, such as a trend that sums money per value.
+    /// Only a read table has them ([`read_segment_facets`]); another has none.
     pub fn ords(&self, doc: DocId) -> &[u32] {
         match &self.ords {
-            DocOrds::Single(ords) => {
+            None => &[],
+            Some(DocOrds::Single(ords)) => {
                 let one = &ords[doc as usize..doc as usize + 1];
                 if one[0] == NO_VALUE {
                     &[]
@@ -569,7 +677,7 @@ impl SegmentFacets {
                     one
                 }
             }
-            DocOrds::Multi { offsets, ords } => {
+            Some(DocOrds::Multi { offsets, ords }) => {
                 &ords[offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize]
             }
         }
@@ -577,27 +685,28 @@ impl SegmentFacets {
 
     /// The values of the segment, by ordinal, as a `--filter` names them.
     pub fn names(&self) -> &[String] {
-        &self.names
+        self.names.get_or_init(|| self.read_names())
     }
 
     /// A zero count per ordinal, one for documents without a value, and one past it that
     /// a difference array of a [`FacetPack`] lane needs.
     pub fn zero_counts(&self) -> Vec<u64> {
-        vec![0; self.names.len() + 2]
+        vec![0; self.values + 2]
     }
 }
 
 /// Adds per-segment counts (one per ordinal of each segment's table) into counts by value.
 pub fn merge_counts(into: &mut HashMap<String, u64>, table: &SegmentFacets, counts: Vec<u64>) {
-    // The last slot counts documents without a value: never reported.
-    for (name, count) in table.names.iter().zip(counts) {
+    // The slots past the values count documents without one: never reported.
+    for (ord, count) in counts.into_iter().enumerate().take(table.values) {
         if count == 0 {
             continue;
         }
+        let name = table.name(ord);
         match into.get_mut(name.as_str()) {
             Some(sum) => *sum += count,
             None => {
-                into.insert(name.clone(), count);
+                into.insert(name, count);
             }
         }
     }

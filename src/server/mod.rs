@@ -426,19 +426,6 @@ fn raise_open_files_limit(wanted: libc::rlim_t) -> std::io::Result<libc::rlim_t>
     Ok(limit.rlim_cur)
 }
 
-/// Turns transparent huge pages off for this process. The allocator's arenas are backed by
-/// huge pages (it asks for them; kernels set to "always" give them anyway), so memory a
-/// short-lived request touched stays resident in 2 MB pieces instead of 4 KB pages: under
-/// 200 clients the server held about 1.7 times as much with them. The index files are
-/// mapped from disk and are not affected. Failing (an old kernel) changes nothing but
-/// memory use.
-fn disable_transparent_huge_pages() {
-    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag of this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 /// `fynd serve`: binds, prints the address (and the access token, which listening beyond
 /// loopback requires: generated when none is given), serves until Ctrl-C.
 pub fn run(config: &ServerConfig) -> Result<(), FyndError> {
@@ -447,7 +434,7 @@ pub fn run(config: &ServerConfig) -> Result<(), FyndError> {
         source,
     };
     let mut config = config.clone();
-    disable_transparent_huge_pages();
+    crate::process::disable_transparent_huge_pages();
     let runtime = config.runtime().map_err(io)?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))

@@ -10,7 +10,7 @@
 use super::matching;
 use crate::error::FyndError;
 use crate::index::FyndIndex;
-use crate::query::facets::{segment_facets, SegmentFacets};
+use crate::query::facets::{read_segment_facets, SegmentFacets};
 use crate::query::values::ValueUsed;
 use crate::query::SearchRequest;
 use crate::record::Date;
@@ -354,12 +354,12 @@ impl Collector for BucketCollector {
     ) -> tantivy::Result<Self::Child> {
         let keys = match self.by {
             TrendBy::Year => {
-                let table = segment_facets(segment, FacetKey::Year)?;
+                let table = read_segment_facets(segment, FacetKey::Year)?;
                 let tallies = vec![Tally::default(); table.names().len()];
                 SegmentKeys::Facet(table, tallies)
             }
             TrendBy::Facet(key) => {
-                let table = segment_facets(segment, key)?;
+                let table = read_segment_facets(segment, key)?;
                 let tallies = vec![Tally::default(); table.names().len()];
                 SegmentKeys::Facet(table, tallies)
             }

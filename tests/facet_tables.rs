@@ -1,0 +1,83 @@
+//! A segment's facet values counted from the column (the first time a process asks, so a
+//! command reads nothing ahead) and from the table read ahead (every later time) give the
+//! same answers. Properties, on generated records in two segments, one with deletions, for
+//! every facet key:
+//! - every document's counts, and the counts of a page of documents, are the same (in the
+//!   slots of values: those past them, for documents without a value, are never reported);
+//! - whether a document has one of a set of values is the same;
+//! - the values' names, as the counts are merged across segments, are the same;
+//! - `segment_facets` hands out the column first and the read table from the second time.
+
+mod common;
+
+use fynd::query::facets::{merge_counts, read_segment_facets, segment_facets, SegmentFacets};
+use fynd::schema::FacetKey;
+use std::collections::HashMap;
+
+#[test]
+fn counting_from_the_column_and_from_the_read_table_agree() {
+    let (_dir, index) = common::generated_index_with_deletes(300);
+    let searcher = index.reader().unwrap().searcher();
+    assert!(searcher.segment_readers().len() >= 2);
+    let mut values_seen = 0;
+    for segment in searcher.segment_readers() {
+        for key in FacetKey::ALL {
+            let column = SegmentFacets::from_column(segment, key).unwrap();
+            let read = SegmentFacets::read(segment, key).unwrap();
+            assert!(!column.is_read() && read.is_read());
+            assert_eq!(column.names(), read.names(), "{key:?}");
+            values_seen += read.names().len();
+
+            // Each document alone, then every third document together.
+            let (mut page_column, mut page_read) = (column.zero_counts(), read.zero_counts());
+            for doc in 0..segment.max_doc() {
+                let (mut one_column, mut one_read) = (column.zero_counts(), read.zero_counts());
+                column.count(doc, &mut one_column);
+                read.count(doc, &mut one_read);
+                // The slots past the values (documents without one) are never reported.
+                let values = read.names().len();
+                assert_eq!(
+                    one_column[..values],
+                    one_read[..values],
+                    "{key:?} doc {doc}"
+                );
+                if doc % 3 == 0 {
+                    column.count(doc, &mut page_column);
+                    read.count(doc, &mut page_read);
+                }
+                // Values accepted: every other ordinal.
+                let accepted: Vec<bool> = (0..read.names().len()).map(|o| o % 2 == 0).collect();
+                assert_eq!(
+                    column.has_any(doc, &accepted),
+                    read.has_any(doc, &accepted),
+                    "{key:?} doc {doc}"
+                );
+            }
+            let (mut by_column, mut by_read) = (HashMap::new(), HashMap::new());
+            merge_counts(&mut by_column, &column, page_column);
+            merge_counts(&mut by_read, &read, page_read);
+            assert_eq!(by_column, by_read, "{key:?}");
+        }
+    }
+    assert!(values_seen > 100, "facet values: {values_seen}");
+}
+
+#[test]
+fn a_segment_is_counted_from_the_column_first_and_read_from_the_second_time() {
+    let (_dir, index) = common::generated_index_with_deletes(10);
+    let searcher = index.reader().unwrap().searcher();
+    let segment = &searcher.segment_readers()[0];
+    let first = segment_facets(segment, FacetKey::Region).unwrap();
+    assert!(!first.is_read());
+    let second = segment_facets(segment, FacetKey::Region).unwrap();
+    assert!(second.is_read());
+    let third = segment_facets(segment, FacetKey::Region).unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&second, &third),
+        "read once, then kept"
+    );
+    // A caller that needs every document's ordinals gets the read table at once.
+    assert!(read_segment_facets(segment, FacetKey::Fund)
+        .unwrap()
+        .is_read());
+}
