@@ -3,13 +3,15 @@
 //! - opened, the lexicon's table is the mapped one, and every text of every record is
 //!   analysed by it exactly as by the same lexicon held in memory (words, parts, folded
 //!   terms, pairs, positions and offsets);
-//! - the same holds for every word's count, its evidence as a part and its correction;
+//! - the same holds for every word's count, its evidence as a part and its correction,
+//!   and for the words a word typed without diacritics stands for;
 //! - saving is reproducible: the same lexicon gives the same bytes;
 //! - `fynd check`'s verification finds a byte changed anywhere in the file, and opening
 //!   refuses a file that is not a lexicon file.
 
 mod common;
 
+use fynd::analysis::fold::fold;
 use fynd::analysis::lexicon::{Lexicon, LEXICON_FILE};
 use fynd::analysis::Analyzer;
 use fynd::index::{index_paths, FyndIndex, NoProgress, DEFAULT_WRITER_MEMORY};
@@ -81,6 +83,29 @@ fn the_mapped_lexicon_reads_every_record_as_the_lexicon_in_memory_does() {
         assert_eq!(mapped.correction(&typo), built.correction(&typo), "{typo}");
     }
     assert!(mapped.two_letter_head("solel"), "from the dictionary");
+
+    // Words typed without diacritics: the walk of the mapped table finds exactly the corpus
+    // words that fold to them, as a scan of every word does.
+    let mut by_folded: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (word, _) in &sorted_built {
+        by_folded
+            .entry(fold(word).into_owned())
+            .or_default()
+            .push(word.clone());
+    }
+    let mut walked_forms = 0;
+    for (typed, expected) in by_folded.iter().filter(|(_, words)| words.len() > 1) {
+        let mut found = Vec::new();
+        assert!(mapped.visit_words_folding_to(typed, |word, _| found.push(word.to_string())));
+        found.sort();
+        assert_eq!(&found, expected, "{typed}");
+        walked_forms += 1;
+    }
+    assert!(
+        walked_forms > 100,
+        "folded forms with several words: {walked_forms}"
+    );
+    assert!(!built.visit_words_folding_to("hogskolan", |_, _| ()));
 }
 
 #[test]

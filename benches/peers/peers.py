@@ -25,6 +25,7 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 import time
 
@@ -567,6 +568,20 @@ def report(work, raw_bytes, truth_path):
                 f, o = fynd["passes"][i].get(c), lucene["passes"][i].get(c)
                 cells.append("—" if not f or not o else "%s, %s" % (ratio(f[0], o[0]), ratio(f[1], o[1])))
             print("| %s | %s |" % (c, " | ".join(cells)))
+    fresh_path = os.path.join(work, "result-fynd-fresh.json")
+    if os.path.exists(fresh_path):
+        fresh = json.load(open(fresh_path))
+        print()
+        print("fynd search as a fresh process, ms: p50 / p99 over %d rounds of the stream "
+              "(open the index, search, print the top 10 with passages and the fund, region "
+              "and year counts):" % fresh["rounds"])
+        print()
+        print("| class | p50 / p99 |")
+        print("|---|---|")
+        for c in classes:
+            t = fresh["stats"].get(c)
+            if t:
+                print("| %s | %.1f / %.1f |" % (c, t[0], t[1]))
     print()
     print("Mean hits per query (same corpus, same queries; engines analyse differently):")
     print()
@@ -596,6 +611,32 @@ def fynd_result(work, bench_json, index_seconds, index_json, out="result-fynd.js
     json.dump(result, open(os.path.join(work, out), "w"))
 
 
+def fynd_fresh(work, fynd, rounds, mix_path):
+    """result-fynd-fresh.json: every query of the mix run as `fynd search` in a fresh process
+    (what a researcher typing commands pays: opening the index, the query, the top 10 with
+    passages and the fund, region and year counts, printed), `rounds` times in stream
+    order; per class the nearest-rank p50 and p99 of the wall times, in ms."""
+    times = {}
+    for _ in range(int(rounds)):
+        for cls, query, filters, ranges, sort, line in read_mix(mix_path):
+            args = [fynd, "search", query, "--index", os.path.join(work, "fynd-index"),
+                    "--limit", "10", "--facets", "fund,region,year"]
+            for key, value in filters:
+                args += ["--filter", "%s=%s" % (key, value)]
+            for opt in [p.strip() for p in line.split("|")][2:]:
+                key, _, value = opt.partition("=")
+                if key in ("budget", "granted", "start", "end"):
+                    args += ["--" + key, value]
+                elif key == "sort":
+                    args += ["--sort", value]
+            start = time.perf_counter()
+            subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.setdefault(cls, []).append((time.perf_counter() - start) * 1000)
+    stats = {c: (percentile(t, 0.5), percentile(t, 0.99)) for c, t in times.items()}
+    json.dump({"rounds": int(rounds), "stats": stats},
+              open(os.path.join(work, "result-fynd-fresh.json"), "w"))
+
+
 def pg_result(work, index_seconds):
     """result-postgres.json from pg-times.json and the load time."""
     r = json.load(open(os.path.join(work, "pg-times.json")))
@@ -607,6 +648,8 @@ def main():
     cmd = sys.argv[1]
     if cmd == "fynd-result":
         fynd_result(*sys.argv[2:7])
+    elif cmd == "fynd-fresh":
+        fynd_fresh(*sys.argv[2:6])
     elif cmd == "pg-result":
         pg_result(*sys.argv[2:4])
     elif cmd == "prepare":

@@ -85,6 +85,8 @@ run_fynd() {
       > "$WORK/ids/fynd-$p.txt" || return 1
   done
   python3 "$PEERS" fynd-result "$WORK" "$WORK/fynd-bench.json" "$(elapsed "$start" "$end")" "$WORK/fynd-index.json"
+  # The same stream as commands, each a fresh process: what typing `fynd search` costs.
+  python3 "$PEERS" fynd-fresh "$WORK" "$FYND" "$ROUNDS" "$ROOT/benches/queries.txt"
 }
 
 # A further query pass on fynd's index: result-fynd-passN.json.

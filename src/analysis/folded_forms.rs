@@ -62,19 +62,34 @@ impl FoldedForms {
             .filter(|words| !words.is_empty() || self.lexicon.corpus_count(typed) > 0);
         let mut words = match spelled {
             Some(words) => words,
-            None => self
-                .map()
-                .get(typed)
-                .map(|words| {
-                    words
-                        .iter()
-                        .map(|(word, count)| (word.to_string(), *count))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            None => self.folding_to(typed),
         };
         words.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         words
+    }
+
+    /// The corpus words with diacritics whose folded form is `typed`: found by walking the
+    /// lexicon's mapped word table where it has one, else looked up in the map of every
+    /// folded form, built on first need.
+    fn folding_to(&self, typed: &str) -> Vec<(String, u32)> {
+        let mut words = Vec::new();
+        let walked = self.lexicon.visit_words_folding_to(typed, |word, count| {
+            if word != typed {
+                words.push((word.to_string(), count));
+            }
+        });
+        if walked {
+            return words;
+        }
+        self.map()
+            .get(typed)
+            .map(|words| {
+                words
+                    .iter()
+                    .map(|(word, count)| (word.to_string(), *count))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The corpus words among the spellings of `typed` with restored letters ([`RESTORED`]),

@@ -656,6 +656,13 @@ impl Lexicon {
         words
     }
 
+    /// Calls `visit` with each corpus word whose folded form is `typed` and its count, if
+    /// the lexicon's word table is mapped (a walk of the paths that spell `typed` with or
+    /// without diacritics); `false`, with nothing visited, when the table is in memory.
+    pub fn visit_words_folding_to(&self, typed: &str, visit: impl FnMut(&str, u32)) -> bool {
+        self.words.visit_folding_to(typed, visit)
+    }
+
     /// Calls `visit` with each corpus word that starts with `prefix` and its count: the
     /// words of one prefix are read without a scan of the others when the table is mapped.
     pub fn visit_words(&self, prefix: &str, visit: impl FnMut(&str, u32)) {

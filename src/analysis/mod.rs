@@ -36,9 +36,11 @@ pub mod stopwords;
 mod word_table;
 mod word_terms;
 
+use fasthash::FastMap;
 use lexicon::{Chain, Lexicon};
 use lowercase::lowercase;
 use segment::{segments, SegmentKind};
+use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
@@ -174,16 +176,40 @@ impl Analyzer {
         if self.lexicon.chain == Chain::Plain || stopwords::is_stopword(&lower) {
             return Vec::new();
         }
-        let Some(parts) = decompound::split(&self.lexicon, &lower) else {
-            return Vec::new();
-        };
+        thread_local! {
+            /// The top parts of the words lately asked for, under one lexicon (by id): a
+            /// stream of queries builds the same words again and again, and splitting one
+            /// asks the lexicon for dozens of candidate parts.
+            static TOP_PARTS: RefCell<(u64, TopParts)> = RefCell::new((0, TopParts::default()));
+        }
+        /// Word → the terms of its top parts.
+        type TopParts = FastMap<Box<str>, Vec<String>>;
+        /// Most words remembered per thread; past it the memo starts again.
+        const REMEMBERED: usize = 4_096;
+        let id = self.lexicon.id();
+        let known = TOP_PARTS.with(|memo| {
+            let memo = memo.borrow();
+            (memo.0 == id)
+                .then(|| memo.1.get(lower.as_ref()).cloned())
+                .flatten()
+        });
+        if let Some(terms) = known {
+            return terms;
+        }
         let mut terms: Vec<String> = Vec::new();
-        for part in parts {
+        for part in decompound::split(&self.lexicon, &lower).unwrap_or_default() {
             let term = self.lexicon.word_term(&part.lemma);
             if !terms.contains(&term) {
                 terms.push(term);
             }
         }
+        TOP_PARTS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.0 != id || memo.1.len() >= REMEMBERED {
+                *memo = (id, TopParts::default());
+            }
+            memo.1.insert(lower.as_ref().into(), terms.clone());
+        });
         terms
     }
 

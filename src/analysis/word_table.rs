@@ -121,6 +121,91 @@ impl WordTable {
     }
 }
 
+impl WordTable {
+    /// Calls `visit` with each corpus word whose folded form ([`super::fold::fold`]) is
+    /// `typed` and its count, if the table is mapped: one walk of the word map, which reads
+    /// only the paths that spell `typed` with or without diacritics. `false` (nothing
+    /// visited) when the table is built, whose caller has its own map of folded forms.
+    pub fn visit_folding_to(&self, typed: &str, mut visit: impl FnMut(&str, u32)) -> bool {
+        let WordTable::Mapped(mapped) = self else {
+            return false;
+        };
+        let mut stream = mapped.words.search(FoldsTo::new(typed)).into_stream();
+        while let Some((key, value)) = stream.next() {
+            let own = Packed(value).own();
+            if let (true, Ok(word)) = (own > 0, std::str::from_utf8(key)) {
+                visit(word, own);
+            }
+        }
+        true
+    }
+}
+
+/// An automaton over UTF-8 bytes that accepts exactly the words whose folded form is a
+/// given one: at each letter of it, the letter itself or any letter that folds to it.
+struct FoldsTo {
+    /// Per letter of the folded form, the UTF-8 spellings of the letters that fold to it.
+    letters: Vec<Vec<Vec<u8>>>,
+}
+
+/// Where [`FoldsTo`] is: the letters matched so far and the bytes of the letter begun;
+/// `None` once no word can match.
+#[derive(Clone)]
+struct FoldState(Option<(usize, Vec<u8>)>);
+
+impl FoldsTo {
+    fn new(folded: &str) -> FoldsTo {
+        const DIACRITICS: &str = "åäáàâæöøóòôéèêëüúùûíìîï";
+        let letters = folded
+            .chars()
+            .map(|letter| {
+                let mut spellings = vec![letter.to_string().into_bytes()];
+                for other in DIACRITICS.chars() {
+                    if super::fold::fold(&other.to_string()).starts_with(letter) {
+                        spellings.push(other.to_string().into_bytes());
+                    }
+                }
+                spellings
+            })
+            .collect();
+        FoldsTo { letters }
+    }
+}
+
+impl tantivy_fst::Automaton for FoldsTo {
+    type State = FoldState;
+
+    fn start(&self) -> FoldState {
+        FoldState(Some((0, Vec::new())))
+    }
+
+    fn is_match(&self, state: &FoldState) -> bool {
+        matches!(&state.0, Some((at, begun)) if *at == self.letters.len() && begun.is_empty())
+    }
+
+    fn can_match(&self, state: &FoldState) -> bool {
+        state.0.is_some()
+    }
+
+    fn accept(&self, state: &FoldState, byte: u8) -> FoldState {
+        let Some((at, begun)) = &state.0 else {
+            return FoldState(None);
+        };
+        let Some(spellings) = self.letters.get(*at) else {
+            return FoldState(None);
+        };
+        let mut bytes = begun.clone();
+        bytes.push(byte);
+        if spellings.contains(&bytes) {
+            FoldState(Some((at + 1, Vec::new())))
+        } else if spellings.iter().any(|s| s.starts_with(&bytes)) {
+            FoldState(Some((*at, bytes)))
+        } else {
+            FoldState(None)
+        }
+    }
+}
+
 /// The packed value of a word in the mapped table: its corpus count, base bonus and flags
 /// in one `u64` (the FST's value), flags lowest so that the many base words the corpus
 /// lacks have small values that the FST shares between keys.
