@@ -62,6 +62,9 @@ pub struct FyndIndex {
     /// The corpus words a word typed without diacritics stands for, over `lexicon`;
     /// replaced with it.
     folded_forms: OnceLock<Arc<FoldedForms>>,
+    /// The reader [`FyndIndex::open`] opened with the index, handed out (reloaded) by the
+    /// first [`FyndIndex::reader`]: it holds the segment files of the commit that was opened.
+    pinned: std::sync::Mutex<Option<IndexReader>>,
 }
 
 impl FyndIndex {
@@ -73,8 +76,27 @@ impl FyndIndex {
                 dir: dir.to_path_buf(),
             });
         }
-        let index = Index::open_in_dir(dir).map_err(|err| FyndError::opening(dir, err))?;
+        // `fynd index --rebuild` swaps a new index folder in at this path: an index whose
+        // meta.json was read just before the swap finds its segment files gone. Its files
+        // are opened at once, with the meta.json (a reader, kept for the first
+        // `reader()`), and an open that raced a swap is done again, on the new folder.
+        let mut attempts = 0;
+        let (index, pinned) = loop {
+            let index = Index::open_in_dir(dir).map_err(|err| FyndError::opening(dir, err))?;
+            let pinned = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into();
+            match pinned {
+                Ok(reader) => break (index, reader),
+                Err(tantivy::TantivyError::OpenReadError(
+                    tantivy::directory::error::OpenReadError::FileDoesNotExist(_),
+                )) if attempts < 3 => attempts += 1,
+                Err(err) => return Err(err.into()),
+            }
+        };
         let mut fynd = FyndIndex::wrap(index, dir)?;
+        fynd.pinned = std::sync::Mutex::new(Some(pinned));
         fynd.set_search_threads(default_search_threads())?;
         Ok(fynd)
     }
@@ -134,6 +156,7 @@ impl FyndIndex {
             dir: dir.to_path_buf(),
             lexicon: Arc::new(Lexicon::default()),
             folded_forms: OnceLock::new(),
+            pinned: std::sync::Mutex::new(None),
         };
         fynd.use_lexicon(lexicon);
         Ok(fynd)
@@ -216,6 +239,13 @@ impl FyndIndex {
 
     /// A reader that sees the last commit.
     pub fn reader(&self) -> Result<IndexReader, FyndError> {
+        let pinned = self.pinned.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(reader) = pinned {
+            // The last commit; a reload that fails (a rebuild swapped the folder meanwhile)
+            // leaves the commit opened, whole.
+            let _ = reader.reload();
+            return Ok(reader);
+        }
         Ok(self
             .index
             .reader_builder()
