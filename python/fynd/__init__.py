@@ -53,6 +53,16 @@ def _dates(obj: Dict[str, Any]) -> Dict[str, Any]:
     return obj
 
 
+def _hit(hit: Dict[str, Any]) -> Dict[str, Any]:
+    """A search hit as the package hands it on: the command line's hit fields, then every
+    other field of its record (sent apart, as ``record``) but the body, dates typed."""
+    record = hit.pop("record", None) or {}
+    for key, value in record.items():
+        if key != "body":
+            hit.setdefault(key, value)
+    return _dates(hit)
+
+
 def _filters(filters: Optional[Filters]) -> List[str]:
     """``{"region": ["Skåne", "Halland"], "fund": "ESF+"}`` as the command line's
     ``KEY=VALUE`` filters (same key: any value; different keys: all)."""
@@ -128,8 +138,9 @@ def open(path: PathLike = "index") -> "Index":  # noqa: A001 - mirrors the built
 class SearchResult:
     """One page of hits of a search, with facet counts: ``fynd search --json`` as an object.
 
-    ``total`` counts every matching record, ``hits`` holds this page (dicts with the fields
-    of the command line's hits: dates as :class:`datetime.date`, amounts as ints),
+    ``total`` counts every matching record, ``hits`` holds this page (dicts with every
+    field of the record but the body, with the command line's score and passage: dates as
+    :class:`datetime.date`, amounts as ints),
     ``facets`` maps a facet key to its ``[{"value", "count"}]`` list, ``explain`` says how
     the query was read. ``raw`` is the whole object as the command line prints it.
     """
@@ -139,7 +150,7 @@ class SearchResult:
         self.query: str = raw["query"]
         self.total: int = raw["total"]
         self.took_ms: float = raw["took_ms"]
-        self.hits: List[Dict[str, Any]] = [_dates(hit) for hit in raw["hits"]]
+        self.hits: List[Dict[str, Any]] = [_hit(hit) for hit in raw["hits"]]
         self.facets: Dict[str, List[Dict[str, Any]]] = raw["facets"]
         self.explain: Dict[str, Any] = raw["explain"]
         self.sort: str = raw["sort"]

@@ -171,6 +171,7 @@ impl Index {
         request.offset = offset;
         request.facet_limit = facet_limit;
         request.explain = explain;
+        request.records = true;
         let response = py
             .allow_threads(|| {
                 let started = Instant::now();

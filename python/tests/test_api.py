@@ -36,6 +36,22 @@ def test_search_hits_are_typed(idx):
     assert isinstance(result.total, int) and len(result) == 5
 
 
+def test_search_hits_carry_every_record_field(idx):
+    result = idx.search("samverkan", limit=20)
+    assert len(result.hits) == 20
+    filled = set()
+    for hit in result.hits:
+        record = idx.show(hit["id"])
+        assert "body" not in hit
+        for key, value in record.items():
+            if key != "body":
+                assert hit[key] == value, (hit["id"], key)
+                filled.update([key] if value not in (None, "", [], {}) else [])
+        assert isinstance(hit["score"], float) and "snippet" in hit
+    # Fields the command line's hits leave out, compared above on real values.
+    assert {"diarienummer", "municipalities", "counties", "cofinancing_rate"} <= filled, filled
+
+
 def test_missing_index_raises_index_not_found(cli, tmp_path):
     with pytest.raises(fynd.IndexNotFound) as raised:
         fynd.open(tmp_path / "nothing")

@@ -30,7 +30,7 @@ pub mod word;
 
 use crate::error::FyndError;
 use crate::index::FyndIndex;
-use crate::record::{Date, DocumentShape};
+use crate::record::{Date, DocumentShape, ProjectRecord};
 use crate::schema::{FacetKey, FyndSchema};
 use deadline::Deadline;
 use facets::FacetCount;
@@ -90,6 +90,10 @@ pub struct SearchRequest {
     /// When the work must stop (none by default; the server sets its request timeout):
     /// past it, the search ends with [`FyndError::TimedOut`] instead of running on.
     pub deadline: Deadline,
+    /// Each hit also carries its whole record but the body ([`Hit::record`]), for a caller
+    /// that hands every field on, as the Python package does; off for the command line and
+    /// the server, whose hits show the fields they print.
+    pub records: bool,
 }
 
 impl SearchRequest {
@@ -111,6 +115,7 @@ impl SearchRequest {
             words_between_parts: match_mode::WORDS_BETWEEN_PARTS,
             explain: false,
             deadline: Deadline::none(),
+            records: false,
         }
     }
 }
@@ -154,6 +159,10 @@ pub struct Hit {
     pub granted: Option<u64>,
     /// Best passage as HTML, matches in `<mark>`.
     pub snippet: String,
+    /// The whole record but its body (empty), when the request asked for it
+    /// ([`SearchRequest::records`]); left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<Box<ProjectRecord>>,
     /// The same passage with highlight ranges, for terminal output.
     #[serde(skip)]
     pub passage: Passage,
@@ -727,7 +736,14 @@ fn run(
         .map(
             |(score, address)| {
                 deadline.check_tantivy()?;
-                Ok(hit(schema, &searcher, picker.as_ref(), score, address))
+                Ok(hit(
+                    schema,
+                    &searcher,
+                    picker.as_ref(),
+                    request.records,
+                    score,
+                    address,
+                ))
             },
             top_docs.into_iter(),
         )?
@@ -756,21 +772,30 @@ fn run(
     })
 }
 
-/// The hit at `address`: its stored record, and its best passage when `picker` is given.
+/// The hit at `address`: its stored record, and its best passage when `picker` is given;
+/// with `records`, the whole record but the body as well.
 fn hit(
     schema: &FyndSchema,
     searcher: &Searcher,
     picker: Option<&PassagePicker>,
+    records: bool,
     score: tantivy::Score,
     address: tantivy::DocAddress,
 ) -> Result<Hit, FyndError> {
     let doc: TantivyDocument = searcher.doc(address)?;
-    let record = schema.record_from(&doc)?;
+    let mut record = schema.record_from(&doc)?;
     let passage = match picker {
         Some(picker) => picker.pick(&record.body),
         None => Passage::default(),
     };
+    let whole = records.then(|| {
+        let body = std::mem::take(&mut record.body);
+        let whole = Box::new(record.clone());
+        record.body = body;
+        whole
+    });
     Ok(Hit {
+        record: whole,
         years: record.years(),
         snippet: passage.to_html(),
         passage,
