@@ -1,9 +1,13 @@
 """Fixtures: the shipped corpus indexed once by the package, and the command line to hold
 the package's answers against (target/release/fynd, or the binary named by $FYND_BIN)."""
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -54,19 +58,34 @@ class Cli:
         return done.stderr.strip().removeprefix("error: ")
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The shipped corpus indexed by the package: (index folder, summary)."""
-    folder = tmp_path_factory.mktemp("index")
+@functools.lru_cache(maxsize=None)
+def _built() -> tuple:
+    """The shipped corpus indexed by the package once per pytest run (the index is removed
+    when the run ends): (index folder, summary)."""
+    folder = Path(tempfile.mkdtemp(prefix="fynd-index-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     summary = fynd.index([str(CORPUS)], index=str(folder))
     return folder, summary
 
 
-@pytest.fixture(scope="session")
-def idx(built):
-    return fynd.open(built[0])
+@functools.lru_cache(maxsize=None)
+def _opened() -> "fynd.Index":
+    return fynd.open(_built()[0])
 
 
-@pytest.fixture(scope="session")
-def cli(built):
-    return Cli(built[0])
+@pytest.fixture
+def built():
+    """The shipped corpus indexed by the package: (index folder, summary)."""
+    return _built()
+
+
+@pytest.fixture
+def idx():
+    """The package's index of the shipped corpus, opened once."""
+    return _opened()
+
+
+@pytest.fixture
+def cli():
+    """The command line on the same index."""
+    return Cli(_built()[0])

@@ -67,6 +67,14 @@ pub struct FyndIndex {
     pinned: std::sync::Mutex<Option<IndexReader>>,
 }
 
+/// A reader of `index`'s last commit that reloads only when asked: every reader fynd opens.
+fn manual_reader(index: &Index) -> tantivy::Result<IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+}
+
 impl FyndIndex {
     /// Opens an existing index for searching; a missing one is a [`FyndError::NoIndex`]
     /// that tells the user how to build it.
@@ -83,11 +91,7 @@ impl FyndIndex {
         let mut attempts = 0;
         let (index, pinned) = loop {
             let index = Index::open_in_dir(dir).map_err(|err| FyndError::opening(dir, err))?;
-            let pinned = index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into();
-            match pinned {
+            match manual_reader(&index) {
                 Ok(reader) => break (index, reader),
                 Err(tantivy::TantivyError::OpenReadError(
                     tantivy::directory::error::OpenReadError::FileDoesNotExist(_),
@@ -246,11 +250,7 @@ impl FyndIndex {
             let _ = reader.reload();
             return Ok(reader);
         }
-        Ok(self
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?)
+        Ok(manual_reader(&self.index)?)
     }
 
     /// The writer; fails with [`FyndError::IndexLocked`] while another process writes.
