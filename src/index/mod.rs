@@ -245,12 +245,37 @@ impl FyndIndex {
     pub fn reader(&self) -> Result<IndexReader, FyndError> {
         let pinned = self.pinned.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(reader) = pinned {
-            // The last commit; a reload that fails (a rebuild swapped the folder meanwhile)
-            // leaves the commit opened, whole.
-            let _ = reader.reload();
+            // The last commit: reloaded only if there is a newer one than the commit opened
+            // (reloading opens every segment again). A reload that fails (a rebuild swapped
+            // the folder meanwhile) leaves the commit opened, whole.
+            if self.holds_last_commit(&reader) != Some(true) {
+                let _ = reader.reload();
+            }
             return Ok(reader);
         }
         Ok(manual_reader(&self.index)?)
+    }
+
+    /// Whether `reader` holds the segments, with their deletions, of the last commit in the
+    /// folder (`None` when meta.json cannot be read).
+    fn holds_last_commit(&self, reader: &IndexReader) -> Option<bool> {
+        let held: Vec<(tantivy::index::SegmentId, u32)> = reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|segment| (segment.segment_id(), segment.num_deleted_docs()))
+            .collect();
+        let mut last: Vec<(tantivy::index::SegmentId, u32)> = self
+            .index
+            .searchable_segment_metas()
+            .ok()?
+            .iter()
+            .map(|meta| (meta.id(), meta.num_deleted_docs()))
+            .collect();
+        let mut held = held;
+        held.sort();
+        last.sort();
+        Some(held == last)
     }
 
     /// The writer; fails with [`FyndError::IndexLocked`] while another process writes.
