@@ -199,11 +199,73 @@ pub fn learn<'a>(
             (root != stem).then_some((stem, root))
         })
         .collect();
-    let words = moved
+    let mut words: HashMap<String, String> = moved
         .into_iter()
         .map(|(form, canonical)| (form.to_string(), find(&mut parent, &canonical)))
         .collect();
+    for (form, verb) in verb_homographs(&present) {
+        words.entry(form).or_insert(verb);
+    }
     InflectionTable { stems, words }
+}
+
+/// The term [`verb_homographs`] gives the verb spelt like `noun` (a word in -a): its past
+/// tense, "bana" → "banade". A query for the noun must not add it back as an inflection.
+pub fn verb_term(noun: &str) -> Option<String> {
+    noun.strip_suffix('a').map(|base| format!("{base}ade"))
+}
+
+/// Plural endings of a Swedish noun in -a of the first declension ("bana", "banor").
+const FIRST_DECLENSION_PLURALS: [&str; 4] = ["or", "orna", "ornas", "ors"];
+
+/// Endings of a first-conjugation verb (present, past, supine and their s-passives) that
+/// no noun in -a takes.
+pub const FIRST_CONJUGATION_ENDINGS: [&str; 5] = ["ar", "ade", "ades", "at", "ats"];
+
+/// The forms of verbs written like a first-declension noun ("bana väg", "hälsade på",
+/// "frågade") with the verb's own term: its past tense ("banade").
+///
+/// Snowball strips -a, -or, -ar, -ade and -at alike, so the noun "bana" (a track: banan,
+/// banor) and the verb "bana" (banar, banade, banat) get one stem, and a count of railway
+/// projects would include every project that "banade väg" for something. A word in -a
+/// whose vocabulary shows a first-declension plural (-or, -orna) is a noun, and no form of
+/// that noun ends in -ar, -ade or -at: those forms are a verb's, another word. The bare
+/// form ("bana") and -as (the noun's genitive, the verb's passive) stay with the noun, since
+/// the word alone cannot tell which it is. A form in -ar is left alone when the base
+/// without -a is a word of the vocabulary, whose plural it may be ("mask", "maskar").
+pub fn verb_homographs(present: &HashSet<&str>) -> Vec<(String, String)> {
+    let mut moved = Vec::new();
+    let mut form = String::new();
+    for &noun in present {
+        let Some(base) = noun.strip_suffix('a') else {
+            continue;
+        };
+        if base.chars().count() < 3 || !base.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let is_noun = FIRST_DECLENSION_PLURALS.iter().any(|plural| {
+            form.clear();
+            form.push_str(base);
+            form.push_str(plural);
+            present.contains(form.as_str())
+        });
+        if !is_noun {
+            continue;
+        }
+        let verb = verb_term(noun).expect("a word in -a");
+        for ending in FIRST_CONJUGATION_ENDINGS {
+            if ending == "ar" && present.contains(base) {
+                continue;
+            }
+            form.clear();
+            form.push_str(base);
+            form.push_str(ending);
+            if present.contains(form.as_str()) {
+                moved.push((form.clone(), verb.clone()));
+            }
+        }
+    }
+    moved
 }
 
 /// How often the forms of one word split across Snowball stems in a vocabulary: the
@@ -328,5 +390,38 @@ mod tests {
         }
         assert_ne!(term("fasad"), term("fas"));
         assert_ne!(term("möjlighet"), term("möjlig"));
+    }
+
+    #[test]
+    fn a_verb_written_like_a_noun_in_a_keeps_its_own_forms() {
+        // Properties: the forms of a first-declension noun meet in one term; the -ar, -ade,
+        // -at forms of the verb spelt like it meet in another; a word in -a without a
+        // plural in -or is no noun, and its verb forms stay on its stem; -ar stays when
+        // it may be the plural of the base as a word of its own.
+        let stemmer = SwedishStemmer::keeping_derivations();
+        let vocabulary = [
+            "bana", "banan", "banor", "banorna", "banar", "banade", "banat", "banats", "testa",
+            "testar", "testade", "testat", "mask", "maskar", "maska", "maskor", "maskade",
+        ];
+        let table = learn(vocabulary.iter().copied(), &stemmer);
+        let term = |w: &str| match table.words.get(w) {
+            Some(term) => term.clone(),
+            None => {
+                let stem = stemmer.stem(w);
+                table.stems.get(&stem).cloned().unwrap_or(stem)
+            }
+        };
+        assert_eq!(stemmer.stem("banade"), stemmer.stem("bana"));
+        for word in [
+            &["bana", "banan", "banor", "banorna"][..],
+            &["banar", "banade", "banat", "banats"],
+            &["testa", "testar", "testade", "testat"],
+            &["mask", "maskar"],
+        ] {
+            let terms: Vec<String> = word.iter().map(|w| term(w)).collect();
+            assert!(terms.iter().all(|t| *t == terms[0]), "{word:?}: {terms:?}");
+        }
+        assert_ne!(term("bana"), term("banade"));
+        assert_ne!(term("maska"), term("maskade"));
     }
 }

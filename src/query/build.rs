@@ -14,7 +14,7 @@ use super::word::{Alternative, WordQuery};
 use crate::analysis::decompound::{self, WHOLE_WORD_DISCOUNT};
 use crate::analysis::fold::fold;
 use crate::analysis::folded_forms::FoldedForms;
-use crate::analysis::inflect::{INFLECTIONS, MIN_BASE_CHARS};
+use crate::analysis::inflect::{verb_term, INFLECTIONS, MIN_BASE_CHARS};
 use crate::analysis::{pair_term, word_pair_term, AnalyzedTerm, Analyzer, TermKind};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
 use serde::Serialize;
@@ -384,6 +384,9 @@ impl Builder<'_> {
             .last()
             .filter(|c| !"aeiouyåäö".contains(*c))
             .map(|c| format!("{written}{c}"));
+        // "banat" is "bana" + "t" (as "temat" is "tema" + "t"), but the verb's form when the
+        // lexicon has set the verb spelt like this noun apart (`inflect::verb_homographs`).
+        let verb = verb_term(written);
         let mut terms: Vec<String> = Vec::new();
         for ending in INFLECTIONS.iter().filter(|ending| !ending.is_empty()) {
             let mut forms = vec![format!("{written}{ending}")];
@@ -400,7 +403,8 @@ impl Builder<'_> {
                     continue;
                 }
                 let candidate = lexicon.word_term(&form);
-                if candidate == own || terms.contains(&candidate) {
+                if candidate == own || terms.contains(&candidate) || verb == Some(candidate.clone())
+                {
                     continue;
                 }
                 let held = TEXT_FIELDS.iter().any(|(name, _)| {
