@@ -9,7 +9,8 @@
 //! 3. [`stopwords`]: the shipped Snowball stop list; stopwords get no word or part term;
 //! 4. [`stem`]: Snowball Swedish, then [`inflect`]: the learned table that joins stems one
 //!    word's forms were split over ("myndighet" and "myndigheternas" → "myndig");
-//! 5. [`decompound`]: compounds split into parts learned from the corpus ([`lexicon`]);
+//! 5. [`decompound`]: compounds split into parts learned from the corpus ([`lexicon`]),
+//!    except in sentences written in English, German or Finnish ([`language`]);
 //!    a suspended compound is completed from the compound after the conjunction
 //!    ("arbetskrafts- och kompetensförsörjning" → also "arbetskraftsförsörjning");
 //! 6. [`fold`]: diacritics removed, for the lenient folded field.
@@ -25,6 +26,7 @@ pub mod fasthash;
 pub mod fold;
 pub mod folded_forms;
 pub mod inflect;
+pub mod language;
 pub mod lexicon;
 pub mod lowercase;
 mod memo;
@@ -399,6 +401,12 @@ impl Analyzer {
     ) {
         let [want_words, want_parts, want_folded, want_pairs] = want;
         let segs = segments(text);
+        // Words of an English, German or Finnish sentence are not split as Swedish compounds.
+        let foreign = if want_parts {
+            language::foreign_segments(&segs)
+        } else {
+            None
+        };
         // The whole-word terms that are pair words, with their positions and source words.
         let mut pairable: Vec<PairWord> = Vec::new();
         // The stopwords whose folded term this text has had, one bit each by number.
@@ -448,7 +456,7 @@ impl Analyzer {
             if want_words {
                 words.push_term(terms.term(), seg.offset.clone(), seg.position, kind);
             }
-            if want_parts {
+            if want_parts && !foreign.as_ref().is_some_and(|foreign| foreign[index]) {
                 for part in terms.parts() {
                     parts.push_term(part, seg.offset.clone(), seg.position, TermKind::Part);
                 }
