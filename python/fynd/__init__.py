@@ -53,16 +53,6 @@ def _dates(obj: Dict[str, Any]) -> Dict[str, Any]:
     return obj
 
 
-def _hit(hit: Dict[str, Any]) -> Dict[str, Any]:
-    """A search hit as the package hands it on: the command line's hit fields, then every
-    other field of its record (sent apart, as ``record``) but the body, dates typed."""
-    record = hit.pop("record", None) or {}
-    for key, value in record.items():
-        if key != "body":
-            hit.setdefault(key, value)
-    return _dates(hit)
-
-
 def _filters(filters: Optional[Filters]) -> List[str]:
     """``{"region": ["Skåne", "Halland"], "fund": "ESF+"}`` as the command line's
     ``KEY=VALUE`` filters (same key: any value; different keys: all)."""
@@ -150,7 +140,9 @@ class SearchResult:
         self.query: str = raw["query"]
         self.total: int = raw["total"]
         self.took_ms: float = raw["took_ms"]
-        self.hits: List[Dict[str, Any]] = [_hit(hit) for hit in raw["hits"]]
+        # Built by the native module: the hit's fields, then every other field of its
+        # record but the body, dates already datetime.date.
+        self.hits: List[Dict[str, Any]] = raw["hits"]
         self.facets: Dict[str, List[Dict[str, Any]]] = raw["facets"]
         self.explain: Dict[str, Any] = raw["explain"]
         self.sort: str = raw["sort"]
@@ -288,7 +280,7 @@ class Index:
         """
         options = _options(query, filters, period, sort, match, near, facets)
         raw = self._index.search(options, limit, offset, facet_limit, explain)
-        return SearchResult(json.loads(raw))
+        return SearchResult(raw)
 
     def export(
         self,

@@ -4,7 +4,7 @@ Every method returns the JSON text the command line prints with ``--json``; the 
 ``fynd`` reads it into Python objects. Use ``fynd``, not this module.
 """
 
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 class FyndError(Exception):
     """Every error fynd reports; the message is the command line's."""
@@ -29,7 +29,7 @@ class Index:
     def reload(self) -> None: ...
     def search(
         self, options: Options, limit: int, offset: int, facet_limit: int, explain: bool
-    ) -> str: ...
+    ) -> Dict[str, Any]: ...
     def export(
         self, options: Options, limit: Optional[int], offset: int, body: bool
     ) -> Export: ...

@@ -1,7 +1,8 @@
 //! `fynd._fynd`: the native half of the Python package `fynd`. It turns the package's
 //! arguments into the library's own types (through [`SearchOptions`], as `fynd search` and
 //! `fynd serve` do), runs the library with the GIL released, and hands each answer back as
-//! the JSON the command line prints, which `fynd/__init__.py` reads into Python objects.
+//! the JSON the command line prints, which `fynd/__init__.py` reads into Python objects; a
+//! search's answer, the call made most often, is built as Python objects directly.
 
 /// mimalloc, as in the command line: the engine allocates and frees many small strings per
 /// search and index run, for which it is faster than the system allocator. It serves only
@@ -15,12 +16,14 @@ use fynd::output::record_view::record_json;
 use fynd::query::export::{export_with, HitStream};
 use fynd::query::filters::facet_key;
 use fynd::query::options::SearchOptions;
-use fynd::query::{facet_values_with, lookup, search_with, SearchRequest};
+use fynd::query::{facet_values_with, lookup, search_with, Hit, SearchRequest};
+use fynd::record::{Date, ProjectRecord};
 use fynd::views;
 use fynd::FyndError as Error;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use pyo3::types::{PyDate, PyDict, PyList};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -74,6 +77,118 @@ fn to_py(err: Error) -> PyErr {
 /// `value` as JSON text, the form `fynd ... --json` prints it in.
 fn json<T: Serialize>(value: &T) -> PyResult<String> {
     serde_json::to_string(value).map_err(|err| FyndError::new_err(err.to_string()))
+}
+
+/// A search hit as the package hands it on: the command line's hit fields (score,
+/// passage, the fields `fynd search --json` shows), then every other field of its record
+/// but the body, dates as `datetime.date`. Built field by field with interned keys: a page
+/// of hits is most of a search's answer, and building it here costs a fraction of writing
+/// JSON for Python to read back.
+///
+/// Contract: the keys are those of `fynd search --json`'s hit and `fynd show --json`'s
+/// record less `body` (python/tests/test_api.py compares them with `show`).
+fn hit_dict<'py>(py: Python<'py>, hit: &Hit) -> PyResult<Bound<'py, PyDict>> {
+    let date = |value: &Option<Date>| -> PyResult<Option<Bound<'py, PyDate>>> {
+        value
+            .map(|d| PyDate::new(py, d.year, d.month, d.day))
+            .transpose()
+    };
+    let dict = PyDict::new(py);
+    macro_rules! put {
+        ($key:literal, $value:expr) => {
+            dict.set_item(pyo3::intern!(py, $key), $value)?
+        };
+    }
+    put!("id", &hit.id);
+    put!("path", &hit.path);
+    put!("title", &hit.title);
+    // The score as the JSON prints it: the f32's shortest decimal, not its f64 expansion.
+    put!(
+        "score",
+        hit.score
+            .to_string()
+            .parse::<f64>()
+            .unwrap_or(f64::from(hit.score))
+    );
+    put!("shape", hit.shape.name());
+    put!("fund", hit.fund.as_deref());
+    put!("region", hit.region.as_deref());
+    put!("nuts2", hit.nuts2.as_deref());
+    put!("programme_area", hit.programme_area.as_deref());
+    put!("specific_objective", hit.specific_objective.as_deref());
+    put!("owner", hit.owner.as_deref());
+    put!("start", date(&hit.start)?);
+    put!("end", date(&hit.end)?);
+    put!("published", date(&hit.published)?);
+    put!("years", &hit.years);
+    put!("budget", hit.budget);
+    put!("granted", hit.granted);
+    put!("snippet", &hit.snippet);
+    if let Some(record) = &hit.record {
+        // Every field named, none with `..`: a field added to the record fails to compile
+        // here until the package hands it on too. The fields the hit has already are `_`.
+        let ProjectRecord {
+            id: _,
+            diarienummer,
+            path: _,
+            shape: _,
+            title: _,
+            body: _,
+            fund: _,
+            region: _,
+            nuts2: _,
+            country,
+            programme_cci,
+            programme_area: _,
+            specific_objective: _,
+            intervention_type,
+            owner: _,
+            owner_org_number,
+            project_phase,
+            start: _,
+            end: _,
+            published: _,
+            budget: _,
+            granted: _,
+            budget_eur,
+            granted_eur,
+            cofinancing_rate,
+            participants,
+            strategic_importance,
+            secondary_themes,
+            partners,
+            municipalities,
+            counties,
+            extra,
+            as_written,
+        } = &**record;
+        put!("diarienummer", diarienummer.as_deref());
+        put!("country", country.as_deref());
+        put!("programme_cci", programme_cci.as_deref());
+        put!("intervention_type", intervention_type.as_deref());
+        put!("owner_org_number", owner_org_number.as_deref());
+        put!("project_phase", project_phase.as_deref());
+        // As the record's JSON: the amounts in euro and the spellings as written only
+        // when there are any.
+        if budget_eur.is_some() {
+            put!("budget_eur", *budget_eur);
+        }
+        if granted_eur.is_some() {
+            put!("granted_eur", *granted_eur);
+        }
+        put!("cofinancing_rate", *cofinancing_rate);
+        put!("participants", *participants);
+        put!("strategic_importance", *strategic_importance);
+        put!("secondary_themes", secondary_themes);
+        put!("partners", partners);
+        put!("municipalities", municipalities);
+        put!("counties", counties);
+        put!("extra", extra);
+        if !as_written.is_empty() {
+            put!("as_written", as_written);
+        }
+    }
+    Ok(dict)
 }
 
 /// The options every search-like call takes, as the package passes them (already as the
@@ -155,24 +270,26 @@ impl Index {
             .map_err(to_py)
     }
 
-    /// One page of hits with facet counts: the object `fynd search --json` prints.
+    /// One page of hits with facet counts: the object `fynd search --json` prints, as
+    /// Python dicts and lists (serialised by the same serde code straight into Python
+    /// objects, so the keys and values are those of the JSON).
     #[pyo3(signature = (options, limit, offset, facet_limit, explain))]
-    fn search(
+    fn search<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         options: Options,
         limit: usize,
         offset: usize,
         facet_limit: usize,
         explain: bool,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let mut request = options.request().map_err(to_py)?;
         request.limit = limit;
         request.offset = offset;
         request.facet_limit = facet_limit;
         request.explain = explain;
         request.records = true;
-        let response = py
+        let mut response = py
             .allow_threads(|| {
                 let started = Instant::now();
                 let mut response = search_with(&self.index, &self.reader.searcher(), &request)?;
@@ -180,7 +297,30 @@ impl Index {
                 Ok::<_, Error>(response)
             })
             .map_err(to_py)?;
-        json(&response)
+        // The hits and facet counts, most of the answer, built by hand; the rest as serde
+        // writes it (the same keys and values as the JSON).
+        let hits = std::mem::take(&mut response.hits);
+        let facets = std::mem::take(&mut response.facets);
+        let answer = pythonize::pythonize(py, &response)
+            .map_err(|err| FyndError::new_err(err.to_string()))?;
+        let list = PyList::empty(py);
+        for hit in &hits {
+            list.append(hit_dict(py, hit)?)?;
+        }
+        answer.set_item(pyo3::intern!(py, "hits"), list)?;
+        let by_key = PyDict::new(py);
+        for (key, counts) in &facets {
+            let values = PyList::empty(py);
+            for count in counts {
+                let entry = PyDict::new(py);
+                entry.set_item(pyo3::intern!(py, "value"), &count.value)?;
+                entry.set_item(pyo3::intern!(py, "count"), count.count)?;
+                values.append(entry)?;
+            }
+            by_key.set_item(key.name(), values)?;
+        }
+        answer.set_item(pyo3::intern!(py, "facets"), by_key)?;
+        Ok(answer)
     }
 
     /// Every hit from `offset` on (at most `limit`), loaded one by one as the stream is read.

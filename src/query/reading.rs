@@ -34,7 +34,14 @@ pub struct FieldWeight {
     /// fields of compound parts and of words without diacritics).
     pub field: &'static str,
     /// Weight of a match there.
+    #[serde(serialize_with = "shortest_decimal")]
     pub weight: f32,
+}
+
+/// An f32 as the f64 of its shortest decimal form (0.3, not 0.30000001192092896): what
+/// the JSON prints, so that a serializer into f64 (Python's float) gives the same number.
+fn shortest_decimal<S: serde::Serializer>(value: &f32, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(value.to_string().parse().unwrap_or(f64::from(*value)))
 }
 
 /// How one word or phrase of the query was read.
