@@ -39,6 +39,9 @@ __all__ = [
 PathLike = Union[str, "os.PathLike[str]"]
 DateLike = Union[str, int, datetime.date, None]
 Filters = Mapping[str, Union[str, Iterable[str]]]
+# {"budget": ">=5000000", "start": "[2020 TO 2022]", "participants": 10}: the command line's
+# range flags by field name, values in their syntax (a number: exactly that).
+Ranges = Mapping[str, Union[str, int, float]]
 
 # The record fields that hold a date ("YYYY-MM-DD" in the command line's JSON).
 _DATE_FIELDS = ("start", "end", "published")
@@ -76,6 +79,7 @@ def _options(
     query: str,
     filters: Optional[Filters],
     period: Optional[Tuple[DateLike, DateLike]],
+    ranges: Optional[Ranges],
     sort: Optional[str],
     match: Optional[str],
     near: Optional[int],
@@ -87,6 +91,7 @@ def _options(
         "filters": _filters(filters),
         "from": _date_text(start),
         "to": _date_text(end),
+        "ranges": [(field, str(value)) for field, value in (ranges or {}).items()],
         "sort": sort,
         "facets": list(facets) if facets is not None else None,
         "match_mode": match,
@@ -261,6 +266,7 @@ class Index:
         *,
         filters: Optional[Filters] = None,
         period: Optional[Tuple[DateLike, DateLike]] = None,
+        ranges: Optional[Ranges] = None,
         sort: Optional[str] = None,
         limit: int = 10,
         offset: int = 0,
@@ -273,12 +279,15 @@ class Index:
         """Search as ``fynd search QUERY --json`` does: the query syntax, ``filters``
         (``{"region": ["Skåne"]}``: same key any value, different keys all), ``period``
         (``(from, to)`` as dates, ``"YYYY-MM-DD"`` or years; either may be ``None``),
+        ``ranges`` (``{"budget": ">=5000000", "start": "[2020 TO 2022]"}``: the range flags
+        ``--budget``, ``--granted``, ``--participants``, ``--cofinancing-rate``, ``--start``,
+        ``--end``, ``--published`` by field name, in their syntax),
         ``sort`` (``"start:desc"``, …), ``match`` (``"exact"``, ``"compound"`` (the default)
         or ``"broad"``) and ``near`` are the command line's options.
 
         Raises :class:`QueryError` for anything that cannot be read.
         """
-        options = _options(query, filters, period, sort, match, near, facets)
+        options = _options(query, filters, period, ranges, sort, match, near, facets)
         raw = self._index.search(options, limit, offset, facet_limit, explain)
         return SearchResult(raw)
 
@@ -288,6 +297,7 @@ class Index:
         *,
         filters: Optional[Filters] = None,
         period: Optional[Tuple[DateLike, DateLike]] = None,
+        ranges: Optional[Ranges] = None,
         sort: Optional[str] = None,
         limit: Optional[int] = None,
         offset: int = 0,
@@ -299,7 +309,7 @@ class Index:
         --format jsonl`` writes them; the records are read as the export is iterated, so an
         export of the whole corpus does not hold it in memory. ``body=True`` adds each
         record's text."""
-        options = _options(query, filters, period, sort, match, near)
+        options = _options(query, filters, period, ranges, sort, match, near)
         return Export(self._index.export(options, limit, offset, body))
 
     def facets(
@@ -309,12 +319,13 @@ class Index:
         *,
         filters: Optional[Filters] = None,
         period: Optional[Tuple[DateLike, DateLike]] = None,
+        ranges: Optional[Ranges] = None,
         match: Optional[str] = None,
         near: Optional[int] = None,
     ) -> FacetListing:
         """Every value of facet ``key`` (``region``, ``fund``, ``year``, …, or a Swedish
         name) with its count over the records the query and filters match."""
-        options = _options(query, filters, period, None, match, near)
+        options = _options(query, filters, period, ranges, None, match, near)
         return FacetListing(json.loads(self._index.facets(key, options)))
 
     def show(self, id: str) -> Dict[str, Any]:  # noqa: A002 - the record field's name
@@ -331,6 +342,7 @@ class Index:
         sum: Optional[str] = None,  # noqa: A002 - the command line's option
         filters: Optional[Filters] = None,
         period: Optional[Tuple[DateLike, DateLike]] = None,
+        ranges: Optional[Ranges] = None,
         match: Optional[str] = None,
         near: Optional[int] = None,
     ) -> View:
@@ -338,7 +350,7 @@ class Index:
         programme_area) for each query: the object ``fynd trend --json`` prints."""
         if isinstance(queries, str):
             queries = [queries]
-        options = _options("", filters, period, None, match, near)
+        options = _options("", filters, period, ranges, None, match, near)
         raw = json.loads(self._index.trend(list(queries), options, by, share, sum))
         return View(raw, _trend_rows(raw))
 
@@ -351,13 +363,14 @@ class Index:
         limit: int = 100,
         filters: Optional[Filters] = None,
         period: Optional[Tuple[DateLike, DateLike]] = None,
+        ranges: Optional[Ranges] = None,
         match: Optional[str] = None,
         near: Optional[int] = None,
     ) -> View:
         """Every occurrence of the query's words in the matching records, one concordance
         line each (``sort``: doc, left or right; at most ``limit`` lines, 0 for all): the
         object ``fynd kwic --json`` prints, its ``lines`` a list of dicts."""
-        options = _options(query, filters, period, None, match, near)
+        options = _options(query, filters, period, ranges, None, match, near)
         raw = json.loads(self._index.kwic(options, width, sort, limit))
         return View(raw, raw["lines"])
 
@@ -375,11 +388,12 @@ class Index:
         min_count: int = 3,
         filters: Optional[Filters] = None,
         period: Optional[Tuple[DateLike, DateLike]] = None,
+        ranges: Optional[Ranges] = None,
         match: Optional[str] = None,
         near: Optional[int] = None,
     ) -> View:
         """Words and compound parts over-represented in the projects ``query`` matches,
         ranked by log-likelihood: the object ``fynd cooccur --json`` prints."""
-        options = _options(query, filters, period, None, match, near)
+        options = _options(query, filters, period, ranges, None, match, near)
         raw = json.loads(self._index.cooccur(options, limit, min_count))
         return View(raw, raw["terms"])

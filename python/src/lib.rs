@@ -16,6 +16,7 @@ use fynd::output::record_view::record_json;
 use fynd::query::export::{export_with, HitStream};
 use fynd::query::filters::facet_key;
 use fynd::query::options::SearchOptions;
+use fynd::query::range::RangeField;
 use fynd::query::{facet_values_with, lookup, search_with, Hit, SearchRequest};
 use fynd::record::{Date, ProjectRecord};
 use fynd::views;
@@ -200,26 +201,45 @@ struct Options {
     filters: Vec<String>,
     from: Option<String>,
     to: Option<String>,
+    /// `(field, range)` pairs: the range flags by field name (`budget`, `start`, …).
+    ranges: Vec<(String, String)>,
     sort: Option<String>,
     facets: Option<Vec<String>>,
     match_mode: Option<String>,
     near: Option<String>,
 }
 
+/// The range field a package caller names (`"budget"`, `"cofinancing-rate"`); an unknown
+/// name is a `QueryError` listing the names there are.
+fn range_field(name: &str) -> PyResult<RangeField> {
+    RangeField::parse(&name.trim().to_lowercase().replace('-', "_")).ok_or_else(|| {
+        let known: Vec<&str> = RangeField::ALL.iter().map(|field| field.name()).collect();
+        QueryError::new_err(format!(
+            "unknown range field {name:?}: one of {}",
+            known.join(", ")
+        ))
+    })
+}
+
 impl Options {
-    fn request(&self) -> Result<SearchRequest, Error> {
+    fn request(&self) -> PyResult<SearchRequest> {
         SearchOptions {
             query: self.query.clone(),
             filters: self.filters.clone(),
             from: self.from.clone(),
             to: self.to.clone(),
-            ranges: Vec::new(),
+            ranges: self
+                .ranges
+                .iter()
+                .map(|(name, value)| Ok((range_field(name)?, value.clone())))
+                .collect::<PyResult<_>>()?,
             sort: self.sort.clone(),
             facets: self.facets.clone(),
             match_mode: self.match_mode.clone(),
             near: self.near.clone(),
         }
         .request()
+        .map_err(to_py)
     }
 }
 
@@ -283,7 +303,7 @@ impl Index {
         facet_limit: usize,
         explain: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mut request = options.request().map_err(to_py)?;
+        let mut request = options.request()?;
         request.limit = limit;
         request.offset = offset;
         request.facet_limit = facet_limit;
@@ -333,7 +353,7 @@ impl Index {
         offset: usize,
         body: bool,
     ) -> PyResult<Export> {
-        let mut request = options.request().map_err(to_py)?;
+        let mut request = options.request()?;
         request.limit = limit.unwrap_or(usize::MAX);
         request.offset = offset;
         let hits = py
@@ -346,7 +366,7 @@ impl Index {
     /// `fynd facets KEY --json` prints.
     fn facets(&self, py: Python<'_>, key: &str, options: Options) -> PyResult<String> {
         let key = facet_key(key).map_err(to_py)?;
-        let request = options.request().map_err(to_py)?;
+        let request = options.request()?;
         let listing = py
             .allow_threads(|| {
                 facet_values_with(&self.index, &self.reader.searcher(), &request, key)
@@ -380,7 +400,7 @@ impl Index {
             share,
             sum: sum.map(SumField::parse).transpose().map_err(to_py)?,
         };
-        let base = options.request().map_err(to_py)?;
+        let base = options.request()?;
         let trend = py
             .allow_threads(|| {
                 views::trend::trend(
@@ -412,7 +432,7 @@ impl Index {
             sort: KwicSort::parse(sort).map_err(to_py)?,
             limit,
         };
-        let request = options.request().map_err(to_py)?;
+        let request = options.request()?;
         let (query, total, lines) = py
             .allow_threads(|| {
                 let stream = views::kwic::kwic(
@@ -449,7 +469,7 @@ impl Index {
         min_count: u64,
     ) -> PyResult<String> {
         let view_options = views::cooccur::CooccurOptions { limit, min_count };
-        let request = options.request().map_err(to_py)?;
+        let request = options.request()?;
         let found = py
             .allow_threads(|| {
                 views::cooccur::cooccur(

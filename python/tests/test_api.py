@@ -68,6 +68,7 @@ def test_missing_index_raises_index_not_found(cli, tmp_path):
         ("x", {"sort": "title"}, ["--sort", "title"]),
         ("x", {"match": "fuzzy"}, ["--match", "fuzzy"]),
         ("x", {"period": ("2020-13-45", None)}, ["--from", "2020-13-45"]),
+        ("x", {"ranges": {"budget": ">=fem"}}, ["--budget", ">=fem"]),
     ],
 )
 def test_bad_queries_raise_query_error(idx, cli, query, options, flags):
@@ -75,6 +76,11 @@ def test_bad_queries_raise_query_error(idx, cli, query, options, flags):
         idx.search(query, **options)
     assert isinstance(raised.value, fynd.FyndError)
     assert str(raised.value) == cli.error("search", query, "--index", str(cli.index), *flags)
+
+
+def test_an_unknown_range_field_raises_query_error_naming_the_fields(idx):
+    with pytest.raises(fynd.QueryError, match='unknown range field "colour": one of budget'):
+        idx.search("x", ranges={"colour": ">1"})
 
 
 def test_unknown_id_raises_record_not_found(idx, cli):

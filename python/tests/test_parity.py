@@ -26,6 +26,12 @@ SEARCHES = [
     ),
     ("", {"period": (datetime.date(2019, 1, 1), None)}, ["--from", "2019-01-01"]),
     ("granted:>=5000000", {"sort": "granted:desc"}, ["--sort", "granted:desc"]),
+    (
+        "",
+        {"ranges": {"granted": ">=5000000", "start": "[2010 TO 2016]"}, "sort": "granted:desc"},
+        ["--granted", ">=5000000", "--start", "[2010 TO 2016]", "--sort", "granted:desc"],
+    ),
+    ("", {"ranges": {"cofinancing-rate": ">=40"}}, ["--cofinancing-rate", ">=40"]),
 ]
 
 
