@@ -22,7 +22,7 @@
 //! field, which holds the parts of every text field).
 
 use super::matching;
-use super::terms::{text_terms, TermSource};
+use super::terms::{shown_word, text_terms, TermSource};
 use crate::error::FyndError;
 use crate::index::FyndIndex;
 use crate::query::snippet::positive_words;
@@ -37,8 +37,10 @@ use tantivy::{
     Term, TERMINATED,
 };
 
-/// Most matching projects whose text is read for candidate terms.
-pub const SAMPLE_DOCS: usize = 1000;
+/// Most matching projects whose text is read for candidate terms. The candidates are the
+/// sample's most frequent terms, whose frequency a few hundred projects already rank
+/// (reading the text is most of the view's time: the sample sets its cost).
+pub const SAMPLE_DOCS: usize = 300;
 
 /// Most candidate terms whose counts are read from the postings.
 pub const CANDIDATES: usize = 300;
@@ -146,43 +148,77 @@ fn cooccur_until_deadline(
         .flat_map(|(ord, docs)| docs.iter().map(move |doc| DocAddress::new(*ord, *doc)))
         .collect();
     let step = addresses.len().div_ceil(SAMPLE_DOCS).max(1);
-    let mut seen: HashMap<(String, TermSource), (u64, String)> = HashMap::new();
-    let mut sampled = 0;
-    for address in addresses.iter().step_by(step) {
-        let doc: TantivyDocument = searcher.doc(*address)?;
-        let record = schema.record_from(&doc)?;
-        sampled += 1;
-        for term in text_terms(&mut analyzer, &[&record.title, &record.body], deadline)? {
-            if own.contains(&term.term) {
-                continue;
-            }
-            seen.entry((term.term, term.kind))
-                .or_insert((0, term.word))
-                .0 += 1;
+    let sample: Vec<DocAddress> = addresses.iter().step_by(step).copied().collect();
+    let sampled = sample.len() as u64;
+    // The sample split over the search threads, each with its analyzer; merged in sample
+    // order, so a term's written form is the one the first sampled project gives it, as
+    // on one thread.
+    let threads = index.search_threads().clamp(1, sample.len().max(1));
+    let shares: Vec<&[DocAddress]> = sample
+        .chunks(sample.len().div_ceil(threads).max(1))
+        .collect();
+    let counted: Vec<Result<SampleCounts, FyndError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .iter()
+            .map(|share| scope.spawn(|| sample_terms(index, searcher, share, &own, deadline)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("a sampling thread does not panic"))
+            .collect()
+    });
+    let mut seen: SampleCounts = HashMap::new();
+    for share in counted {
+        for (key, (count, written)) in share? {
+            seen.entry(key).or_insert((0, written)).0 += count;
         }
     }
     let mut candidates: Vec<((String, TermSource), (u64, String))> = seen.into_iter().collect();
     candidates.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
     candidates.truncate(CANDIDATES);
 
-    let mut terms = Vec::new();
-    for ((term, kind), (_, word)) in candidates {
-        deadline.check()?;
-        // A compound of a query word ("samverkansprojekt" for "samverkan") is in the
-        // matching projects by construction: it says nothing about what goes with them.
-        if kind == TermSource::Word
-            && analyzer
-                .top_parts(&word)
+    // A compound of a query word ("samverkansprojekt" for "samverkan") is in the matching
+    // projects by construction: it says nothing about what goes with them.
+    candidates.retain(|((_, kind), (_, written))| {
+        *kind == TermSource::Part
+            || !analyzer
+                .top_parts(written)
                 .iter()
                 .any(|p| own_words.contains(p))
-        {
-            continue;
-        }
-        let fields: &[Field] = match kind {
-            TermSource::Word => &[schema.title, schema.body],
-            TermSource::Part => &[schema.parts],
-        };
-        let (a, n) = document_counts(searcher, fields, &term, &in_m, &in_r)?;
+    });
+    // Each candidate's exact counts, the candidates split over the search threads.
+    let chunk = candidates.len().div_ceil(threads).max(1);
+    let counts: Vec<Result<Vec<(u64, u64)>, FyndError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = candidates
+            .chunks(chunk)
+            .map(|share| {
+                scope.spawn(|| {
+                    share
+                        .iter()
+                        .map(|((term, kind), _)| {
+                            deadline.check()?;
+                            let fields: &[Field] = match kind {
+                                TermSource::Word => &[schema.title, schema.body],
+                                TermSource::Part => &[schema.parts],
+                            };
+                            Ok(document_counts(searcher, fields, term, &in_m, &in_r)?)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("a counting thread does not panic"))
+            .collect()
+    });
+    let mut terms = Vec::new();
+    let counts = counts
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten();
+    for (((term, kind), (_, written)), (a, n)) in candidates.into_iter().zip(counts) {
         let outside = r - m;
         let over = (a as f64) * (outside as f64) > ((n - a) as f64) * (m as f64);
         if a < options.min_count.max(1) || !over {
@@ -190,7 +226,8 @@ fn cooccur_until_deadline(
         }
         let expected = n as f64 * m as f64 / r.max(1) as f64;
         terms.push(CooccurringTerm {
-            word,
+            // The compound it was met in, until the listed terms are known.
+            word: written,
             term,
             kind,
             in_matching: a,
@@ -206,6 +243,9 @@ fn cooccur_until_deadline(
             .then_with(|| x.term.cmp(&y.term))
     });
     terms.truncate(options.limit);
+    for listed in &mut terms {
+        listed.word = shown_word(analyzer.lexicon(), listed.kind, &listed.word, &listed.term);
+    }
     Ok(Cooccurrences {
         query: request.query.clone(),
         matching: m,
@@ -215,6 +255,36 @@ fn cooccur_until_deadline(
         terms,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
     })
+}
+
+/// Per (term, kind): in how many sampled projects it occurs, and the word it was first met
+/// in.
+type SampleCounts = HashMap<(String, TermSource), (u64, String)>;
+
+/// The content terms of the projects at `sample`, each counted once per project, the
+/// query's own terms (`own`) left out.
+fn sample_terms(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    sample: &[DocAddress],
+    own: &HashSet<String>,
+    deadline: &crate::query::deadline::Deadline,
+) -> Result<SampleCounts, FyndError> {
+    let mut analyzer = index.analyzer();
+    let mut seen: SampleCounts = HashMap::new();
+    for address in sample {
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        let record = index.schema.record_from(&doc)?;
+        for term in text_terms(&mut analyzer, &[&record.title, &record.body], deadline)? {
+            if own.contains(&term.term) {
+                continue;
+            }
+            seen.entry((term.term, term.kind))
+                .or_insert((0, term.written))
+                .0 += 1;
+        }
+    }
+    Ok(seen)
 }
 
 /// Dunning's G² of the 2×2 table `[[a, b], [c, d]]` (rows: in M or not; columns: has the
@@ -238,6 +308,10 @@ pub fn log_likelihood(a: u64, b: u64, c: u64, d: u64) -> f64 {
 }
 
 /// How many projects of M and of R have `term` in any of `fields`.
+///
+/// The fields' posting lists are walked side by side, smallest document first, so a
+/// document in several fields counts once without gathering and sorting the lists (a
+/// frequent term's lists run to most of the segment).
 fn document_counts(
     searcher: &Searcher,
     fields: &[Field],
@@ -246,30 +320,50 @@ fn document_counts(
     in_r: &BitSets,
 ) -> tantivy::Result<(u64, u64)> {
     let (mut a, mut n) = (0, 0);
-    let mut docs: Vec<DocId> = Vec::new();
+    let mut lists = Vec::with_capacity(fields.len());
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        docs.clear();
+        lists.clear();
         for field in fields {
             let inverted = segment.inverted_index(*field)?;
             let term = Term::from_field_text(*field, term);
-            if let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
-                let mut doc = postings.doc();
+            if let Some(postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
+                lists.push(postings);
+            }
+        }
+        let (r_bits, m_bits) = (&in_r.segments[ord], &in_m.segments[ord]);
+        let mut count = |doc: DocId| {
+            // R holds only live documents, so deleted ones drop out here.
+            let (word, bit) = (doc as usize / 64, 1u64 << (doc % 64));
+            if r_bits[word] & bit != 0 {
+                n += 1;
+                a += u64::from(m_bits[word] & bit != 0);
+            }
+        };
+        match lists.as_mut_slice() {
+            [] => {}
+            [one] => {
+                let mut doc = one.doc();
                 while doc != TERMINATED {
-                    docs.push(doc);
-                    doc = postings.advance();
+                    count(doc);
+                    doc = one.advance();
                 }
             }
-        }
-        if fields.len() > 1 {
-            docs.sort_unstable();
-            docs.dedup();
-        }
-        for &doc in &docs {
-            // R holds only live documents, so deleted ones drop out here.
-            if in_r.has(ord, doc) {
-                n += 1;
-                a += u64::from(in_m.has(ord, doc));
-            }
+            several => loop {
+                let doc = several
+                    .iter()
+                    .map(|list| list.doc())
+                    .min()
+                    .unwrap_or(TERMINATED);
+                if doc == TERMINATED {
+                    break;
+                }
+                count(doc);
+                for list in several.iter_mut() {
+                    if list.doc() == doc {
+                        list.advance();
+                    }
+                }
+            },
         }
     }
     Ok((a, n))
@@ -296,10 +390,6 @@ impl BitSets {
             }
         }
         BitSets { segments, count }
-    }
-
-    fn has(&self, ord: usize, doc: DocId) -> bool {
-        self.segments[ord][doc as usize / 64] & (1 << (doc % 64)) != 0
     }
 }
 

@@ -132,7 +132,7 @@ fn similar_before(
     let terms: Vec<SharedTerm> = weighted
         .iter()
         .map(|(weight, term)| SharedTerm {
-            word: term.word.clone(),
+            word: term.shown(analyzer.lexicon()),
             term: term.term.clone(),
             kind: term.kind,
             weight: *weight,

@@ -41,10 +41,30 @@ pub struct TextTerm {
     pub term: String,
     /// Whole word or compound part.
     pub kind: TermSource,
-    /// The first word of the text it stands for (for a part: the part as written).
-    pub word: String,
+    /// The first word of the text it stands in, lower-cased (for a part: the compound).
+    pub written: String,
     /// Occurrences in the text.
     pub count: u32,
+}
+
+impl TextTerm {
+    /// The word to show for the term: the word as written, or for a part the part as
+    /// written in its compound. Splitting the compound again costs far more than the
+    /// analysis itself, so it is done only for the terms that are shown.
+    pub fn shown(&self, lexicon: &Lexicon) -> String {
+        shown_word(lexicon, self.kind, &self.written, &self.term)
+    }
+}
+
+/// The word to show for `term` of kind `kind` first met in the (lower-cased) word
+/// `written`: [`TextTerm::shown`] for a term held apart from its text.
+pub fn shown_word(lexicon: &Lexicon, kind: TermSource, written: &str, term: &str) -> String {
+    match kind {
+        TermSource::Word => written.to_string(),
+        TermSource::Part => {
+            part_as_written(lexicon, written, term).unwrap_or_else(|| term.to_string())
+        }
+    }
 }
 
 /// Shortest term the views consider, in characters: shorter ones are abbreviations and
@@ -60,8 +80,8 @@ pub fn is_content_term(term: &str) -> bool {
 }
 
 /// The distinct content terms of `texts`, whole words first within each piece of at most
-/// [`CHUNK_BYTES`], each with its count and a word it stands for, in order of first
-/// occurrence. Stops with [`FyndError::TimedOut`] once `deadline` has passed.
+/// [`CHUNK_BYTES`], each with its count and the word it was first met in, in order of
+/// first occurrence. Stops with [`FyndError::TimedOut`] once `deadline` has passed.
 pub fn text_terms(
     analyzer: &mut Analyzer,
     texts: &[&str],
@@ -92,19 +112,11 @@ pub fn text_terms(
                     found[i].count += 1;
                     continue;
                 }
-                let written = &piece[analysed.offset.clone()];
-                let word = match kind {
-                    TermSource::Word => written.to_lowercase(),
-                    TermSource::Part => {
-                        part_as_written(analyzer.lexicon(), written, &analysed.term)
-                            .unwrap_or_else(|| analysed.term.clone())
-                    }
-                };
                 at.insert(key, found.len());
                 found.push(TextTerm {
                     term: analysed.term.clone(),
                     kind,
-                    word,
+                    written: piece[analysed.offset.clone()].to_lowercase(),
                     count: 1,
                 });
             }
