@@ -33,8 +33,7 @@ use std::time::Instant;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
-    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
-    Term, TERMINATED,
+    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
 };
 
 /// Most matching projects whose text is read for candidate terms. The candidates are the
@@ -309,9 +308,9 @@ pub fn log_likelihood(a: u64, b: u64, c: u64, d: u64) -> f64 {
 
 /// How many projects of M and of R have `term` in any of `fields`.
 ///
-/// The fields' posting lists are walked side by side, smallest document first, so a
-/// document in several fields counts once without gathering and sorting the lists (a
-/// frequent term's lists run to most of the segment).
+/// Each field's posting list is read block by block into a bit set of the segment (a
+/// document in several fields is one bit), and the counts are the bits it shares with M's
+/// and R's sets: no per-document branching, and the lists need no merging.
 fn document_counts(
     searcher: &Searcher,
     fields: &[Field],
@@ -319,51 +318,34 @@ fn document_counts(
     in_m: &BitSets,
     in_r: &BitSets,
 ) -> tantivy::Result<(u64, u64)> {
-    let (mut a, mut n) = (0, 0);
-    let mut lists = Vec::with_capacity(fields.len());
+    let (mut a, mut n) = (0u64, 0u64);
+    let mut bits: Vec<u64> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        lists.clear();
+        let (r_bits, m_bits) = (&in_r.segments[ord], &in_m.segments[ord]);
+        bits.clear();
+        bits.resize(r_bits.len(), 0);
+        let mut any = false;
         for field in fields {
             let inverted = segment.inverted_index(*field)?;
             let term = Term::from_field_text(*field, term);
-            if let Some(postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
-                lists.push(postings);
+            let Some(mut block) = inverted.read_block_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            while !block.docs().is_empty() {
+                for &doc in block.docs() {
+                    bits[doc as usize / 64] |= 1 << (doc % 64);
+                }
+                any = true;
+                block.advance();
             }
         }
-        let (r_bits, m_bits) = (&in_r.segments[ord], &in_m.segments[ord]);
-        let mut count = |doc: DocId| {
+        if any {
             // R holds only live documents, so deleted ones drop out here.
-            let (word, bit) = (doc as usize / 64, 1u64 << (doc % 64));
-            if r_bits[word] & bit != 0 {
-                n += 1;
-                a += u64::from(m_bits[word] & bit != 0);
+            for ((word, r), m) in bits.iter().zip(r_bits).zip(m_bits) {
+                n += u64::from((word & r).count_ones());
+                a += u64::from((word & m).count_ones());
             }
-        };
-        match lists.as_mut_slice() {
-            [] => {}
-            [one] => {
-                let mut doc = one.doc();
-                while doc != TERMINATED {
-                    count(doc);
-                    doc = one.advance();
-                }
-            }
-            several => loop {
-                let doc = several
-                    .iter()
-                    .map(|list| list.doc())
-                    .min()
-                    .unwrap_or(TERMINATED);
-                if doc == TERMINATED {
-                    break;
-                }
-                count(doc);
-                for list in several.iter_mut() {
-                    if list.doc() == doc {
-                        list.advance();
-                    }
-                }
-            },
         }
     }
     Ok((a, n))
