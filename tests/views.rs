@@ -518,6 +518,46 @@ fn kwic_sorts_by_context_and_limits() {
 }
 
 #[test]
+fn a_page_of_kwic_lines_in_search_order_is_the_head_of_the_whole_concordance() {
+    // Property: a page (which reads the best records first, and orders every hit only when
+    // their lines do not fill it) is the first lines of the concordance over every hit in
+    // order, whatever the query's frequency, the page's size, or where the words stand
+    // (records matched by their fund alone have no lines).
+    let index = index();
+    for query in [
+        "samverkan",
+        "kommun",
+        "digitalisering",
+        "projekt",
+        "digitalisering OR fund:ERUF",
+    ] {
+        let (total, all) = kwic_lines(
+            &index,
+            query,
+            KwicOptions {
+                width: 25,
+                sort: KwicSort::Doc,
+                limit: 0,
+            },
+        );
+        assert!(!all.is_empty(), "{query}");
+        for limit in [1, 7, 40, 100, 333] {
+            let (page_total, page) = kwic_lines(
+                &index,
+                query,
+                KwicOptions {
+                    width: 25,
+                    sort: KwicSort::Doc,
+                    limit,
+                },
+            );
+            assert_eq!(page_total, total, "{query} {limit}");
+            assert_eq!(page[..], all[..limit.min(all.len())], "{query} {limit}");
+        }
+    }
+}
+
+#[test]
 fn kwic_in_exact_mode_shows_no_compounds() {
     let index = index();
     let searcher = index.reader().unwrap().searcher();

@@ -44,6 +44,13 @@ impl HitStream {
     pub fn remaining(&self) -> usize {
         self.hits.len()
     }
+
+    /// Passes over the next `count` hits without loading their records.
+    pub fn skip_hits(&mut self, count: usize) {
+        if count > 0 {
+            self.hits.nth(count - 1);
+        }
+    }
 }
 
 impl Iterator for HitStream {
@@ -74,6 +81,39 @@ pub fn export(
 ) -> Result<HitStream, FyndError> {
     let reader = index.reader()?;
     export_with(index, &reader.searcher(), request, passages)
+}
+
+/// The first `first` hits of `request` in its order (its offset and limit aside), as
+/// [`export_with`] gives them, and the number of all hits: a top-k pass and a count
+/// instead of ordering every hit, for a caller that reads only the head of the order and
+/// falls back to [`export_with`] when it needs more.
+pub fn export_first(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    first: usize,
+) -> Result<HitStream, FyndError> {
+    let schema = &index.schema;
+    let searcher = searcher.clone();
+    let prepared = Prepared::new(index, &searcher, request)?;
+    let query = prepared.with_filters(schema, None);
+    let found = (|| {
+        let total = searcher.search(&*query, &tantivy::collector::Count)?;
+        let hits = request.sort.top_docs(&searcher, &*query, first, 0)?;
+        Ok::<_, tantivy::TantivyError>((total, hits))
+    })()
+    .map_err(FyndError::from);
+    let (total, hits) = request.deadline.finish(found)?;
+    Ok(HitStream {
+        query: request.query.clone(),
+        total,
+        values_used: prepared.values_used,
+        extra_keys: index.extra_keys(),
+        searcher,
+        schema: schema.clone(),
+        hits: hits.into_iter(),
+        picker: None,
+    })
 }
 
 /// [`export`] on `searcher` (of `index`), for a caller that keeps one reader open.

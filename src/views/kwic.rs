@@ -18,7 +18,7 @@ use super::terms::chunk_end;
 use crate::error::FyndError;
 use crate::index::FyndIndex;
 use crate::query::deadline::Deadline;
-use crate::query::export::{export_with, HitStream};
+use crate::query::export::{export_first, export_with, HitStream};
 use crate::query::match_mode::MatchMode;
 use crate::query::snippet::{positive_words, TermMatch, TermMatcher};
 use crate::query::SearchRequest;
@@ -29,6 +29,10 @@ use std::sync::Arc;
 use tantivy::Searcher;
 
 pub use super::terms::CHUNK_BYTES;
+
+/// Fewest records of the head of search's order that a page of lines in that order reads
+/// before it orders every hit ([`kwic`]).
+const HEAD_RECORDS: usize = 64;
 
 /// The order of concordance lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,7 +144,14 @@ pub fn kwic(
     let mut all = request.clone();
     all.limit = usize::MAX;
     all.offset = 0;
-    let hits = export_with(index, searcher, &all, false)?;
+    // A page in search's order reads the head of the order only: the best records first
+    // (a top-k pass), and every hit ordered only if their lines do not fill the page.
+    let head = (options.sort == KwicSort::Doc && options.limit > 0)
+        .then(|| (options.limit * 2).max(HEAD_RECORDS));
+    let hits = match head {
+        Some(first) => export_first(index, searcher, &all, first)?,
+        None => export_with(index, searcher, &all, false)?,
+    };
     let total = hits.total;
     let mut finder = Finder {
         hits,
@@ -157,6 +168,26 @@ pub fn kwic(
         unlimited: options.sort != KwicSort::Doc || options.limit == 0,
         deadline: request.deadline.clone(),
     };
+    if let Some(first) = head.filter(|first| total > *first) {
+        let mut page: VecDeque<KwicLine> = VecDeque::new();
+        for line in finder.by_ref() {
+            page.push_back(line?);
+        }
+        if page.len() < options.limit {
+            // The head's records did not fill the page: the rest of the order, after them.
+            let mut rest = export_with(index, searcher, &all, false)?;
+            rest.skip_hits(first);
+            finder.hits = rest;
+            finder.left = options.limit;
+            finder.pending = page;
+        } else {
+            return Ok(KwicStream {
+                query: request.query.clone(),
+                total,
+                lines: Lines::Sorted(Vec::from(page).into_iter()),
+            });
+        }
+    }
     let lines = match options.sort {
         KwicSort::Doc => Lines::Streamed(Box::new(finder)),
         sort => {
