@@ -19,7 +19,7 @@
 use super::segment::{Segment, SegmentKind, SENTENCE_GAP};
 
 /// Function words of English, German and Finnish that are no Swedish word, lower-cased,
-/// sorted (by bytes, for binary search).
+/// sorted (by bytes).
 const FOREIGN_WORDS: [&str; 35] = [
     "and", "are", "auch", "been", "das", "die", "eine", "einer", "että", "from", "für", "has",
     "have", "ist", "kanssa", "myös", "nicht", "oder", "of", "ovat", "sind", "tai", "that", "the",
@@ -31,6 +31,43 @@ const SWEDISH_WORDS: [&str; 22] = [
     "alla", "andra", "att", "dessa", "detta", "där", "ett", "från", "för", "genom", "hur", "inom",
     "inte", "mellan", "många", "och", "också", "ska", "skall", "till", "vill", "är",
 ];
+
+/// Longest function word of either list, in bytes.
+const LONGEST: usize = 6;
+
+/// Which list the word `text` (as written) is in: `Some(true)` a foreign function word,
+/// `Some(false)` a Swedish one, `None` neither. Every word of a text is looked up, so it
+/// neither allocates nor decodes: the word is lower-cased into a small buffer, ASCII and
+/// the upper-case letters Å, Ä, Ö, Ü (two bytes in UTF-8, lower-cased by one bit of the
+/// second), and matched against byte strings the compiler turns into a decision tree. The
+/// lists above are what it holds (a test checks the two agree).
+fn function_word(text: &str) -> Option<bool> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 2 || bytes.len() > LONGEST {
+        return None;
+    }
+    let mut buffer = [0u8; LONGEST];
+    let lower = &mut buffer[..bytes.len()];
+    for (at, &byte) in bytes.iter().enumerate() {
+        lower[at] = if at > 0 && bytes[at - 1] == 0xc3 && (0x80..=0x9e).contains(&byte) {
+            byte | 0x20
+        } else {
+            byte.to_ascii_lowercase()
+        };
+    }
+    match &*lower {
+        b"and" | b"are" | b"auch" | b"been" | b"das" | b"die" | b"eine" | b"einer"
+        | b"ett\xc3\xa4" | b"from" | b"f\xc3\xbcr" | b"has" | b"have" | b"ist" | b"kanssa"
+        | b"my\xc3\xb6s" | b"nicht" | b"oder" | b"of" | b"ovat" | b"sind" | b"tai" | b"that"
+        | b"the" | b"this" | b"to" | b"und" | b"von" | b"was" | b"werden" | b"were" | b"which"
+        | b"will" | b"with" | b"zu" => Some(true),
+        b"alla" | b"andra" | b"att" | b"dessa" | b"detta" | b"d\xc3\xa4r" | b"ett"
+        | b"fr\xc3\xa5n" | b"f\xc3\xb6r" | b"genom" | b"hur" | b"inom" | b"inte" | b"mellan"
+        | b"m\xc3\xa5nga" | b"och" | b"ocks\xc3\xa5" | b"ska" | b"skall" | b"till" | b"vill"
+        | b"\xc3\xa4r" => Some(false),
+        _ => None,
+    }
+}
 
 /// Foreign function words a sentence needs at least, so that a Swedish sentence naming
 /// one English title ("Power of the North") stays Swedish unless nothing Swedish is in it.
@@ -45,22 +82,19 @@ pub fn foreign_segments(segs: &[Segment<'_>]) -> Option<Vec<bool>> {
     let mut foreign: Option<Vec<bool>> = None;
     let mut start = 0;
     let mut counts = (0u32, 0u32);
-    let mut lower = String::new();
     for (index, seg) in segs.iter().enumerate() {
         if index > 0 && seg.position >= segs[index - 1].position + SENTENCE_GAP {
             mark(&mut foreign, segs.len(), start..index, counts);
             start = index;
             counts = (0, 0);
         }
-        if seg.kind == SegmentKind::Joined || seg.text.len() > 8 {
+        if seg.kind == SegmentKind::Joined {
             continue;
         }
-        lower.clear();
-        lower.extend(seg.text.chars().flat_map(char::to_lowercase));
-        if FOREIGN_WORDS.binary_search(&lower.as_str()).is_ok() {
-            counts.0 += 1;
-        } else if SWEDISH_WORDS.binary_search(&lower.as_str()).is_ok() {
-            counts.1 += 1;
+        match function_word(&seg.text) {
+            Some(true) => counts.0 += 1,
+            Some(false) => counts.1 += 1,
+            None => {}
         }
     }
     mark(&mut foreign, segs.len(), start..segs.len(), counts);
@@ -97,10 +131,31 @@ mod tests {
     }
 
     #[test]
-    fn the_word_lists_are_sorted_for_binary_search() {
+    fn the_lookup_holds_the_lists_in_any_case_and_nothing_else() {
         assert!(FOREIGN_WORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(SWEDISH_WORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(FOREIGN_WORDS.iter().all(|w| !SWEDISH_WORDS.contains(w)));
+        for (list, foreign) in [(&FOREIGN_WORDS[..], true), (&SWEDISH_WORDS[..], false)] {
+            for word in list {
+                assert_eq!(function_word(word), Some(foreign), "{word}");
+                assert_eq!(function_word(&word.to_uppercase()), Some(foreign), "{word}");
+                let capital: String = word
+                    .chars()
+                    .enumerate()
+                    .flat_map(|(i, c)| {
+                        if i == 0 {
+                            c.to_uppercase().collect::<Vec<_>>()
+                        } else {
+                            vec![c]
+                        }
+                    })
+                    .collect();
+                assert_eq!(function_word(&capital), Some(foreign), "{capital}");
+            }
+        }
+        for word in ["utveckling", "en", "samverkan", "the3", "tha", "Över", "x"] {
+            assert_eq!(function_word(word), None, "{word}");
+        }
     }
 
     #[test]
