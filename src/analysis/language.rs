@@ -20,14 +20,14 @@ use super::segment::{Segment, SegmentKind, SENTENCE_GAP};
 
 /// Function words of English, German and Finnish that are no Swedish word, lower-cased,
 /// sorted (by bytes).
-const FOREIGN_WORDS: [&str; 35] = [
+pub const FOREIGN_WORDS: [&str; 35] = [
     "and", "are", "auch", "been", "das", "die", "eine", "einer", "että", "from", "für", "has",
     "have", "ist", "kanssa", "myös", "nicht", "oder", "of", "ovat", "sind", "tai", "that", "the",
     "this", "to", "und", "von", "was", "werden", "were", "which", "will", "with", "zu",
 ];
 
 /// Function words that only Swedish of these languages writes, lower-cased, sorted.
-const SWEDISH_WORDS: [&str; 22] = [
+pub const SWEDISH_WORDS: [&str; 22] = [
     "alla", "andra", "att", "dessa", "detta", "där", "ett", "från", "för", "genom", "hur", "inom",
     "inte", "mellan", "många", "och", "också", "ska", "skall", "till", "vill", "är",
 ];
