@@ -73,42 +73,65 @@ fn function_word(text: &str) -> Option<bool> {
 /// one English title ("Power of the North") stays Swedish unless nothing Swedish is in it.
 const MIN_FOREIGN: u32 = 2;
 
-/// Which of `segs` (the segments of one text, in order) stand in a sentence written in
-/// English, German or Finnish; `None` when no sentence is.
-///
-/// A sentence is foreign when it has at least [`MIN_FOREIGN`] foreign function words and
-/// more than twice as many as Swedish ones.
-pub fn foreign_segments(segs: &[Segment<'_>]) -> Option<Vec<bool>> {
-    let mut foreign: Option<Vec<bool>> = None;
-    let mut start = 0;
-    let mut counts = (0u32, 0u32);
-    for (index, seg) in segs.iter().enumerate() {
-        if index > 0 && seg.position >= segs[index - 1].position + SENTENCE_GAP {
-            mark(&mut foreign, segs.len(), start..index, counts);
-            start = index;
-            counts = (0, 0);
-        }
-        if seg.kind == SegmentKind::Joined {
-            continue;
-        }
-        match function_word(&seg.text) {
-            Some(true) => counts.0 += 1,
-            Some(false) => counts.1 += 1,
+/// The function words of one sentence so far, counted word by word as the chain reads it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SentenceLanguage {
+    foreign: u32,
+    swedish: u32,
+}
+
+impl SentenceLanguage {
+    /// Counts the word `text` (as written or lower-cased).
+    pub fn count(&mut self, text: &str) {
+        match function_word(text) {
+            Some(true) => self.foreign += 1,
+            Some(false) => self.swedish += 1,
             None => {}
         }
     }
-    mark(&mut foreign, segs.len(), start..segs.len(), counts);
+
+    /// Whether the sentence counted is written in English, German or Finnish: at least
+    /// [`MIN_FOREIGN`] foreign function words and more than twice as many as Swedish ones.
+    pub fn is_foreign(&self) -> bool {
+        self.foreign >= MIN_FOREIGN && self.foreign > 2 * self.swedish
+    }
+}
+
+/// Whether segment `index` of `segs` (the segments of one text, in order) starts a new
+/// sentence ([`super::segment::segments`] puts a gap of [`SENTENCE_GAP`] positions there).
+pub fn starts_sentence(segs: &[Segment<'_>], index: usize) -> bool {
+    index > 0 && segs[index].position >= segs[index - 1].position + SENTENCE_GAP
+}
+
+/// Which of `segs` stand in a sentence written in English, German or Finnish; `None` when
+/// no sentence is. The chain decides the same sentence by sentence as it reads
+/// ([`SentenceLanguage`]); this is the same decision for a whole text at once.
+pub fn foreign_segments(segs: &[Segment<'_>]) -> Option<Vec<bool>> {
+    let mut foreign: Option<Vec<bool>> = None;
+    let mut start = 0;
+    let mut sentence = SentenceLanguage::default();
+    for (index, seg) in segs.iter().enumerate() {
+        if starts_sentence(segs, index) {
+            mark(&mut foreign, segs.len(), start..index, sentence);
+            start = index;
+            sentence = SentenceLanguage::default();
+        }
+        if seg.kind != SegmentKind::Joined {
+            sentence.count(&seg.text);
+        }
+    }
+    mark(&mut foreign, segs.len(), start..segs.len(), sentence);
     foreign
 }
 
-/// Marks the segments `range` foreign when `(foreign, swedish)` function words say so.
+/// Marks the segments `range` foreign when `sentence` is.
 fn mark(
     out: &mut Option<Vec<bool>>,
     len: usize,
     range: std::ops::Range<usize>,
-    (foreign, swedish): (u32, u32),
+    sentence: SentenceLanguage,
 ) {
-    if foreign >= MIN_FOREIGN && foreign > 2 * swedish {
+    if sentence.is_foreign() {
         out.get_or_insert_with(|| vec![false; len])[range].fill(true);
     }
 }

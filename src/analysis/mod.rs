@@ -401,12 +401,10 @@ impl Analyzer {
     ) {
         let [want_words, want_parts, want_folded, want_pairs] = want;
         let segs = segments(text);
-        // Words of an English, German or Finnish sentence are not split as Swedish compounds.
-        let foreign = if want_parts {
-            language::foreign_segments(&segs)
-        } else {
-            None
-        };
+        // Words of an English, German or Finnish sentence are not split as Swedish
+        // compounds: a sentence's parts are taken back when it ends foreign.
+        let mut sentence = language::SentenceLanguage::default();
+        let mut sentence_parts = 0;
         // The whole-word terms that are pair words, with their positions and source words.
         let mut pairable: Vec<PairWord> = Vec::new();
         // The stopwords whose folded term this text has had, one bit each by number.
@@ -416,7 +414,17 @@ impl Analyzer {
         folded.reserve_terms(if want_folded { segs.len() / 2 } else { 0 });
         let mut completions: Vec<(usize, std::ops::Range<usize>, String)> = Vec::new();
         for (index, seg) in segs.iter().enumerate() {
+            if want_parts && language::starts_sentence(&segs, index) {
+                if sentence.is_foreign() {
+                    parts.truncate_terms(sentence_parts);
+                }
+                sentence = language::SentenceLanguage::default();
+                sentence_parts = parts.term_count();
+            }
             let lower = lowercase(&seg.text);
+            if want_parts && seg.kind != SegmentKind::Joined {
+                sentence.count(&lower);
+            }
             if seg.kind == SegmentKind::Joined {
                 if want_words {
                     words.push_term(&lower, seg.offset.clone(), seg.position, TermKind::Joined);
@@ -456,7 +464,7 @@ impl Analyzer {
             if want_words {
                 words.push_term(terms.term(), seg.offset.clone(), seg.position, kind);
             }
-            if want_parts && !foreign.as_ref().is_some_and(|foreign| foreign[index]) {
+            if want_parts {
                 for part in terms.parts() {
                     parts.push_term(part, seg.offset.clone(), seg.position, TermKind::Part);
                 }
@@ -464,6 +472,9 @@ impl Analyzer {
             if want_pairs && terms.pair() {
                 pairable.push((seg.position, seg.offset.clone(), terms));
             }
+        }
+        if want_parts && sentence.is_foreign() {
+            parts.truncate_terms(sentence_parts);
         }
         let had_completions = !completions.is_empty();
         for (position, offset, completed) in completions {
@@ -547,6 +558,10 @@ trait TermSink {
     fn push_term(&mut self, term: &str, offset: Range<usize>, position: usize, kind: TermKind);
     /// Orders the terms by position, keeping the order of terms at one position.
     fn sort_by_position(&mut self);
+    /// How many terms there are.
+    fn term_count(&self) -> usize;
+    /// Drops every term after the first `count`.
+    fn truncate_terms(&mut self, count: usize);
 }
 
 impl TermSink for Vec<AnalyzedTerm> {
@@ -565,6 +580,14 @@ impl TermSink for Vec<AnalyzedTerm> {
 
     fn sort_by_position(&mut self) {
         self.sort_by_key(|t| t.position);
+    }
+
+    fn term_count(&self) -> usize {
+        self.len()
+    }
+
+    fn truncate_terms(&mut self, count: usize) {
+        self.truncate(count);
     }
 }
 
@@ -618,6 +641,17 @@ impl TermSink for PackedTerms {
 
     fn sort_by_position(&mut self) {
         self.terms.sort_by_key(|t| t.position);
+    }
+
+    fn term_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    fn truncate_terms(&mut self, count: usize) {
+        if let Some(first) = self.terms.get(count) {
+            self.text.truncate(first.text.start);
+            self.terms.truncate(count);
+        }
     }
 }
 
@@ -753,6 +787,51 @@ mod tests {
         let analyzed = analyze("Ökad samverkan");
         assert_eq!(&"Ökad samverkan"[analyzed[1].offset.clone()], "samverkan");
         assert_eq!(analyzed[1].position, 1);
+    }
+
+    #[test]
+    fn a_foreign_sentence_has_no_parts_and_its_neighbours_keep_theirs() {
+        // Properties: a compound has parts in a Swedish sentence and none in an English
+        // one; the parts kept are those of the segments `language::foreign_segments`
+        // leaves Swedish, though the chain tells the sentences apart as it reads them.
+        let text = "Kommunen bygger en kompetensförsörjningsfråga. \
+                    The project asks the kompetensförsörjningsfråga of the region. \
+                    Myndighetssamverkan och kompetensförsörjningsfrågor.";
+        let analysis = Analyzer::base().analyze(text);
+        let segs = segment::segments(text);
+        let foreign = language::foreign_segments(&segs).expect("the English sentence");
+        let foreign_offsets: Vec<Range<usize>> = segs
+            .iter()
+            .zip(&foreign)
+            .filter(|(_, foreign)| **foreign)
+            .map(|(seg, _)| seg.offset.clone())
+            .collect();
+        let english = text.find("The project").unwrap()..text.find("Myndighet").unwrap();
+        assert!(foreign_offsets.iter().all(|o| english.contains(&o.start)));
+        let part_words: Vec<&str> = analysis
+            .parts
+            .iter()
+            .map(|part| &text[part.offset.clone()])
+            .collect();
+        assert!(analysis
+            .parts
+            .iter()
+            .all(|part| !foreign_offsets.contains(&part.offset)));
+        for compound in [
+            "kompetensförsörjningsfråga",
+            "Myndighetssamverkan",
+            "kompetensförsörjningsfrågor",
+        ] {
+            assert!(part_words.contains(&compound), "{compound}: {part_words:?}");
+        }
+        assert_eq!(
+            analysis
+                .parts
+                .iter()
+                .filter(|part| english.contains(&part.offset.start))
+                .count(),
+            0
+        );
     }
 
     #[test]
