@@ -303,6 +303,18 @@ pub fn split_rate<'a>(
 mod tests {
     use super::*;
 
+    /// The term `table` gives word `w`, as the lexicon looks it up: the form table first,
+    /// then the Snowball stem through the stem table.
+    fn term_of(table: &InflectionTable, stemmer: &SwedishStemmer, w: &str) -> String {
+        match table.words.get(w) {
+            Some(term) => term.clone(),
+            None => {
+                let stem = stemmer.stem(w);
+                table.stems.get(&stem).cloned().unwrap_or(stem)
+            }
+        }
+    }
+
     #[test]
     fn forms_that_snowball_splits_are_joined() {
         let stemmer = SwedishStemmer::new();
@@ -369,13 +381,7 @@ mod tests {
             "möjligheternas",
         ];
         let table = learn(vocabulary.iter().copied(), &stemmer);
-        let term = |w: &str| match table.words.get(w) {
-            Some(term) => term.clone(),
-            None => {
-                let stem = stemmer.stem(w);
-                table.stems.get(&stem).cloned().unwrap_or(stem)
-            }
-        };
+        let term = |w: &str| term_of(&table, &stemmer, w);
         // Snowball alone gives "fasad" the stem of "fas".
         assert_eq!(stemmer.stem("fasad"), stemmer.stem("fas"));
         for word in [
@@ -404,13 +410,7 @@ mod tests {
             "testar", "testade", "testat", "mask", "maskar", "maska", "maskor", "maskade",
         ];
         let table = learn(vocabulary.iter().copied(), &stemmer);
-        let term = |w: &str| match table.words.get(w) {
-            Some(term) => term.clone(),
-            None => {
-                let stem = stemmer.stem(w);
-                table.stems.get(&stem).cloned().unwrap_or(stem)
-            }
-        };
+        let term = |w: &str| term_of(&table, &stemmer, w);
         assert_eq!(stemmer.stem("banade"), stemmer.stem("bana"));
         for word in [
             &["bana", "banan", "banor", "banorna"][..],

@@ -403,7 +403,9 @@ impl Builder<'_> {
                     continue;
                 }
                 let candidate = lexicon.word_term(&form);
-                if candidate == own || terms.contains(&candidate) || verb == Some(candidate.clone())
+                if candidate == own
+                    || terms.contains(&candidate)
+                    || verb.as_deref() == Some(&candidate)
                 {
                     continue;
                 }

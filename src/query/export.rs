@@ -93,26 +93,9 @@ pub fn export_first(
     request: &SearchRequest,
     first: usize,
 ) -> Result<HitStream, FyndError> {
-    let schema = &index.schema;
-    let searcher = searcher.clone();
-    let prepared = Prepared::new(index, &searcher, request)?;
-    let query = prepared.with_filters(schema, None);
-    let found = (|| {
-        let total = searcher.search(&*query, &tantivy::collector::Count)?;
-        let hits = request.sort.top_docs(&searcher, &*query, first, 0)?;
-        Ok::<_, tantivy::TantivyError>((total, hits))
-    })()
-    .map_err(FyndError::from);
-    let (total, hits) = request.deadline.finish(found)?;
-    Ok(HitStream {
-        query: request.query.clone(),
-        total,
-        values_used: prepared.values_used,
-        extra_keys: index.extra_keys(),
-        searcher,
-        schema: schema.clone(),
-        hits: hits.into_iter(),
-        picker: None,
+    stream(index, searcher, request, false, |searcher, query| {
+        let total = searcher.search(query, &tantivy::collector::Count)?;
+        Ok((total, request.sort.top_docs(searcher, query, first, 0)?))
     })
 }
 
@@ -123,20 +106,34 @@ pub fn export_with(
     request: &SearchRequest,
     passages: bool,
 ) -> Result<HitStream, FyndError> {
+    stream(index, searcher, request, passages, |searcher, query| {
+        let mut hits = request.sort.all_docs(searcher, query)?;
+        let total = hits.len();
+        hits.drain(..request.offset.min(total));
+        hits.truncate(request.limit);
+        Ok((total, hits))
+    })
+}
+
+/// The stream of the hits `pick` gives (with the number of all hits) for `request`'s
+/// query and filters on `searcher`. The hits are picked under the request's deadline;
+/// once they are, the stream is not cut off (a server has started sending it).
+fn stream(
+    index: &FyndIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    passages: bool,
+    pick: impl FnOnce(
+        &Searcher,
+        &dyn tantivy::query::Query,
+    ) -> tantivy::Result<(usize, Vec<(Score, DocAddress)>)>,
+) -> Result<HitStream, FyndError> {
     let schema = &index.schema;
     let searcher = searcher.clone();
     let prepared = Prepared::new(index, &searcher, request)?;
     let query = prepared.with_filters(schema, None);
-    // The hits are ordered under the request's deadline; once they are, the stream is not
-    // cut off (a server has started sending it).
-    let ordered = request
-        .sort
-        .all_docs(&searcher, &*query)
-        .map_err(FyndError::from);
-    let mut hits = request.deadline.finish(ordered)?;
-    let total = hits.len();
-    hits.drain(..request.offset.min(total));
-    hits.truncate(request.limit);
+    let picked = pick(&searcher, &*query).map_err(FyndError::from);
+    let (total, hits) = request.deadline.finish(picked)?;
     let picker = passages.then(|| PassagePicker::new(index, &searcher, prepared.parsed.as_ref()));
     Ok(HitStream {
         query: request.query.clone(),
