@@ -6,24 +6,12 @@
 
 mod common;
 
+use common::{assert_same_scored, scored};
 use fynd::query::all_words::AllWordsQuery;
-use fynd::query::build::{text_field, TEXT_FIELDS};
 use std::collections::BTreeMap;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, Term};
-
-/// Every hit of `query` with its score.
-fn scored(searcher: &Searcher, query: &dyn Query) -> BTreeMap<DocAddress, f32> {
-    let limit = searcher.num_docs().max(1) as usize;
-    searcher
-        .search(query, &TopDocs::with_limit(limit).order_by_score())
-        .unwrap()
-        .into_iter()
-        .map(|(score, address)| (address, score))
-        .collect()
-}
 
 #[test]
 fn parts_as_words_find_and_score_what_the_conjunction_of_unions_did() {
@@ -67,15 +55,7 @@ fn parts_as_words_find_and_score_what_the_conjunction_of_unions_did() {
 
     let mut found_some = 0;
     for parts in &parts_lists {
-        let terms: Vec<Vec<Term>> = parts
-            .iter()
-            .map(|part| {
-                TEXT_FIELDS
-                    .iter()
-                    .map(|(name, _)| Term::from_field_text(text_field(&index.schema, name), part))
-                    .collect()
-            })
-            .collect();
+        let terms = common::part_terms(&index, parts);
         let unions: Vec<(Occur, Box<dyn Query>)> = terms
             .iter()
             .map(|fields| {
@@ -97,18 +77,7 @@ fn parts_as_words_find_and_score_what_the_conjunction_of_unions_did() {
 
         let expected = scored(&searcher, &before);
         let got = scored(&searcher, &now);
-        assert_eq!(
-            got.keys().collect::<Vec<_>>(),
-            expected.keys().collect::<Vec<_>>(),
-            "{parts:?}"
-        );
-        for (address, score) in &got {
-            let want = expected[address];
-            assert!(
-                (score - want).abs() <= 1e-4 * want.abs().max(1.0),
-                "{parts:?} {address:?}: {score} against {want}"
-            );
-        }
+        assert_same_scored(&got, &expected, 1e-4, &format!("{parts:?}"));
         assert_eq!(
             searcher.search(&now, &Count).unwrap(),
             expected.len(),

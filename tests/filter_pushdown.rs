@@ -5,14 +5,12 @@
 
 mod common;
 
-use common::generated_index_with_deletes;
+use common::{assert_same_scored, generated_index_with_deletes, scored};
 use fynd::index::FyndIndex;
 use fynd::query::filtered::{narrowed, MAX_PUSHED_SHARE};
 use fynd::query::filters::FacetFilter;
-use std::collections::BTreeMap;
-use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, QueryParser};
-use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
+use tantivy::{DocSet, Searcher, TERMINATED};
 
 /// The filter of every spec, all required.
 fn filter(index: &FyndIndex, specs: &[&str]) -> Box<dyn Query> {
@@ -23,17 +21,6 @@ fn filter(index: &FyndIndex, specs: &[&str]) -> Box<dyn Query> {
         .map(|f| (Occur::Must, f.query(&index.schema)))
         .collect();
     Box::new(BooleanQuery::new(clauses))
-}
-
-/// Every hit with its score.
-fn hits(searcher: &Searcher, query: &dyn Query) -> BTreeMap<DocAddress, f32> {
-    let limit = searcher.num_docs() as usize + 1;
-    searcher
-        .search(query, &TopDocs::with_limit(limit).order_by_score())
-        .unwrap()
-        .into_iter()
-        .map(|(score, address)| (address, score))
-        .collect()
 }
 
 /// In how many segments the filter keeps few enough documents to be pushed down (its
@@ -95,23 +82,13 @@ fn a_filtered_word_has_the_hits_and_scores_of_the_plain_conjunction() {
             (Occur::Must, Box::new(union()) as Box<dyn Query>),
             (Occur::Must, filter.box_clone()),
         ]);
-        let expected = hits(&searcher, &plain);
-        let found = hits(
+        let expected = scored(&searcher, &plain);
+        let found = scored(
             &searcher,
             narrowed(&alternatives, filter.box_clone()).as_ref(),
         );
         assert!(!expected.is_empty(), "{specs:?}");
-        assert_eq!(
-            found.keys().collect::<Vec<_>>(),
-            expected.keys().collect::<Vec<_>>(),
-            "{specs:?}"
-        );
-        for (address, score) in &expected {
-            assert!(
-                (found[address] - score).abs() < 1e-4,
-                "{specs:?} {address:?}"
-            );
-        }
+        assert_same_scored(&found, &expected, 1e-4, &format!("{specs:?}"));
         // The selective filters are pushed down in every segment, the broad one not in
         // all (which segments keep few enough ESF+ records depends on how the indexing
         // threads cut the segments): both ways are compared above.

@@ -68,6 +68,19 @@ pub const DICTIONARY_COUNT: u32 = MIN_PART_COUNT;
 /// phrase of rarer words has short lists anyway.
 pub const PAIR_WORDS: usize = 64;
 
+/// How many of the corpus's most frequent words (chosen as [`PAIR_WORDS`] are) are
+/// [`Lexicon::is_near_word`]s: two of them standing at most [`NEAR_WORDS_BETWEEN`] words
+/// apart, in either order, are also indexed as one near-pair term. A compound whose two
+/// parts are both near words ("kompetens" + "utveckling") is then found written apart by
+/// reading that one list, where otherwise both parts' long lists are intersected and their
+/// positions read; for any other compound one part is rarer than every near word, and that
+/// part's list bounds the positions read.
+pub const NEAR_WORDS: usize = 256;
+
+/// Words allowed between two near words for their near-pair term: the default window of
+/// a compound's parts written apart, which is what the near-pair terms answer.
+pub const NEAR_WORDS_BETWEEN: u32 = 2;
+
 /// Which analysis chain an index was built with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -113,6 +126,14 @@ pub struct Lexicon {
     /// ([`Lexicon::is_pair_word`]): chosen when the lexicon is learned and saved with it,
     /// never changed by [`Lexicon::absorb`], so every record of an index has the same pairs.
     pair_words: FastSet<Box<str>>,
+    /// The whole-word terms indexed in near pairs ([`Lexicon::is_near_word`]), chosen and
+    /// kept as `pair_words` are; empty in lexicons saved before (their indexes hold no
+    /// near pairs).
+    near_words: FastSet<Box<str>>,
+    /// The words allowed between two near words in a near pair of this lexicon's index
+    /// ([`NEAR_WORDS_BETWEEN`] when it was learned), saved with it so that the index and
+    /// its queries agree whatever a later fynd's default.
+    near_words_between: u32,
     /// Agent nouns in -are that the corpus inflects as nouns ("företagare" beside
     /// "företagaren" or "företagarna"): each is its own whole-word term
     /// ([`Lexicon::agent_term`]) instead of Snowball's stem, which it shares with the word
@@ -257,6 +278,8 @@ impl LexiconLearner {
         let mut lexicon = Lexicon::from_counts(Chain::Full, words, table, true, None);
         lexicon.agent_nouns = agent_nouns;
         lexicon.pair_words = lexicon.most_frequent_terms(PAIR_WORDS);
+        lexicon.near_words = lexicon.most_frequent_terms(NEAR_WORDS);
+        lexicon.near_words_between = NEAR_WORDS_BETWEEN;
         lexicon
     }
 }
@@ -416,6 +439,8 @@ impl Lexicon {
             id: 0,
             part_filter: PartFilter::default(),
             pair_words: FastSet::default(),
+            near_words: FastSet::default(),
+            near_words_between: 0,
             agent_nouns: FastSet::default(),
             derivations_kept,
         };
@@ -458,6 +483,19 @@ impl Lexicon {
     /// in pairs with such a word standing right after it ([`PAIR_WORDS`]).
     pub fn is_pair_word(&self, term: &str) -> bool {
         self.pair_words.contains(term)
+    }
+
+    /// Whether the whole-word `term` is one of the corpus's most frequent words, indexed
+    /// in a near-pair term with every such word at most [`NEAR_WORDS_BETWEEN`] words from
+    /// it ([`NEAR_WORDS`]).
+    pub fn is_near_word(&self, term: &str) -> bool {
+        self.near_words.contains(term)
+    }
+
+    /// The words allowed between two near words whose near-pair term the index holds;
+    /// `None` when it holds none (a lexicon without near words).
+    pub fn near_pairs_between(&self) -> Option<u32> {
+        (!self.near_words.is_empty()).then_some(self.near_words_between)
     }
 
     /// Adds the word counts of more text (files indexed in a later, incremental run), so
@@ -873,6 +911,8 @@ impl Lexicon {
             id: fresh_id(),
             part_filter,
             pair_words: meta.pair_words.into_iter().map(Into::into).collect(),
+            near_words: meta.near_words.into_iter().map(Into::into).collect(),
+            near_words_between: meta.near_words_between,
             agent_nouns: meta.agent_nouns.into_iter().map(Into::into).collect(),
             derivations_kept: meta.derivations_kept,
         })
@@ -904,6 +944,8 @@ impl Lexicon {
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
         let mut pair_words: Vec<String> = self.pair_words.iter().map(|w| w.to_string()).collect();
         pair_words.sort_unstable();
+        let mut near_words: Vec<String> = self.near_words.iter().map(|w| w.to_string()).collect();
+        near_words.sort_unstable();
         let mut agent_nouns: Vec<String> = self.agent_nouns.iter().map(|w| w.to_string()).collect();
         agent_nouns.sort_unstable();
         let meta = LexiconMeta {
@@ -913,6 +955,8 @@ impl Lexicon {
             stem_table: self.stem_table.clone().into_iter().collect(),
             form_table: self.form_table.clone().into_iter().collect(),
             pair_words,
+            near_words,
+            near_words_between: self.near_words_between,
             agent_nouns,
         };
         let entries = self.words.entries().map(|(word, stats)| {
@@ -952,6 +996,11 @@ struct LexiconMeta {
     stem_table: BTreeMap<String, String>,
     form_table: BTreeMap<String, String>,
     pair_words: Vec<String>,
+    /// Absent from lexicon files saved before near pairs were indexed: none.
+    #[serde(default)]
+    near_words: Vec<String>,
+    #[serde(default)]
+    near_words_between: u32,
     agent_nouns: Vec<String>,
 }
 

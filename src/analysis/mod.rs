@@ -78,6 +78,9 @@ pub enum TermKind {
     Folded,
     /// Two common words side by side (in the pairs stream, indexed with the words).
     Pair,
+    /// Two common words close together, in either order (in the pairs stream, indexed
+    /// with the words): see [`near_pair_term`].
+    NearPair,
 }
 
 /// One analysed term and where it came from in the input.
@@ -108,7 +111,10 @@ pub struct Analysis {
     /// For every two whole-word terms at neighbouring positions that are both pair words
     /// of the lexicon ([`Lexicon::is_pair_word`]), their [`word_pair_term`], at the first
     /// one's position: indexed in the text field beside the words, so that a phrase of two
-    /// common words is found by this one term (as Lucene's CommonGrams does).
+    /// common words is found by this one term (as Lucene's CommonGrams does). Then, for
+    /// every two whole-word terms that are both near words ([`Lexicon::is_near_word`]) at
+    /// most [`Lexicon::near_pairs_between`] words apart, their [`near_pair_term`], at the
+    /// first one's position.
     pub pairs: Vec<AnalyzedTerm>,
 }
 
@@ -122,6 +128,30 @@ pub fn pair_term(first: &str, second: &str) -> String {
 /// ("hållb tillväx"): no word term holds a space (an amount kept whole is no pair word).
 pub fn word_pair_term(first: &str, second: &str) -> String {
     format!("{first} {second}")
+}
+
+/// The term indexed for whole-word terms `a` and `b` standing close together in either
+/// order ("kompet~utveckling" for "utveckling av kompetens" and "kompetensen utvecklas"
+/// alike): the two terms in byte order, joined by `~`, which no word term holds. A field
+/// holds it exactly where it holds both terms at distinct positions at most
+/// [`Lexicon::near_pairs_between`] words apart within one of its texts, so a compound of
+/// two near words written apart ("kompetensutveckling") is one list to read.
+pub fn near_pair_term(a: &str, b: &str) -> String {
+    let (first, second) = if a <= b { (a, b) } else { (b, a) };
+    format!("{first}~{second}")
+}
+
+/// Whether an index term joins two terms (a [`word_pair_term`], [`pair_term`] or
+/// [`near_pair_term`]) rather than standing for one word: such terms are for finding
+/// documents, never shown or suggested as words.
+pub fn is_joined_pair(term: &str) -> bool {
+    term.contains([' ', '+', '~'])
+}
+
+/// Whether an index term is a [`near_pair_term`]: it marks where two words stand close,
+/// not a word of the text, so a passage never marks it.
+pub fn is_near_pair(term: &str) -> bool {
+    term.contains('~')
 }
 
 /// One node of a compound's split, for finding the parts that stand side by side.
@@ -263,7 +293,8 @@ impl Analyzer {
             None => (Vec::new(), None),
         };
         let pair = !stop && self.lexicon.is_pair_word(&word);
-        WordTerms::pack(lower, stop_number, &word, &folded, tail, &parts).with_pair(pair)
+        let near = !stop && self.lexicon.is_near_word(&word);
+        WordTerms::pack(lower, stop_number, &word, &folded, tail, &parts).with_common(pair, near)
     }
 
     /// The terms of a compound's parts, and of the parts of those that are compounds
@@ -469,7 +500,7 @@ impl Analyzer {
                     parts.push_term(part, seg.offset.clone(), seg.position, TermKind::Part);
                 }
             }
-            if want_pairs && terms.pair() {
+            if want_pairs && (terms.pair() || terms.near()) {
                 pairable.push((seg.position, seg.offset.clone(), terms));
             }
         }
@@ -487,7 +518,7 @@ impl Analyzer {
                     parts.push_term(part, offset.clone(), position, TermKind::Part);
                 }
             }
-            if want_pairs && terms.pair() {
+            if want_pairs && (terms.pair() || terms.near()) {
                 pairable.push((position, offset, terms));
             }
         }
@@ -498,6 +529,9 @@ impl Analyzer {
         }
         if want_pairs {
             push_pairs(&pairable, pairs);
+            if let Some(between) = self.lexicon.near_pairs_between() {
+                push_near_pairs(&pairable, between, pairs);
+            }
         }
     }
 
@@ -520,7 +554,7 @@ impl Analyzer {
     }
 }
 
-/// A whole-word term that is a pair word: its position, its source word's byte range and
+/// A whole-word term that is a pair word or a near word: its position, its source word's byte range and
 /// what the chain made of the word.
 type PairWord = (usize, Range<usize>, WordTerms<Rc<str>>);
 
@@ -530,8 +564,12 @@ type PairWord = (usize, Range<usize>, WordTerms<Rc<str>>);
 fn push_pairs<S: TermSink>(pairable: &[PairWord], pairs: &mut S) {
     let mut text = String::new();
     for (at, (position, offset, first)) in pairable.iter().enumerate() {
+        if !first.pair() {
+            continue;
+        }
         let next = pairable[at + 1..]
             .iter()
+            .filter(|(_, _, second)| second.pair())
             .skip_while(|(other, _, _)| other == position)
             .take_while(|(other, _, _)| *other == position + 1);
         for (_, next_offset, second) in next {
@@ -544,6 +582,30 @@ fn push_pairs<S: TermSink>(pairable: &[PairWord], pairs: &mut S) {
                 offset.start..next_offset.end,
                 *position,
                 TermKind::Pair,
+            );
+        }
+    }
+}
+
+/// The [`near_pair_term`] of every two near words of `pairable` (in position order) at
+/// distinct positions at most `between + 1` apart, at the first one's position: what a
+/// field holding both at such positions holds, whichever stands first.
+fn push_near_pairs<S: TermSink>(pairable: &[PairWord], between: u32, pairs: &mut S) {
+    let reach = between as usize + 1;
+    for (at, (position, offset, first)) in pairable.iter().enumerate() {
+        if !first.near() {
+            continue;
+        }
+        let close = pairable[at + 1..]
+            .iter()
+            .take_while(|(other, _, _)| *other <= position + reach)
+            .filter(|(other, _, second)| other > position && second.near());
+        for (_, next_offset, second) in close {
+            pairs.push_term(
+                &near_pair_term(first.term(), second.term()),
+                offset.start..next_offset.end,
+                *position,
+                TermKind::NearPair,
             );
         }
     }
@@ -903,6 +965,7 @@ mod tests {
         let pairs: Vec<(&str, usize)> = analysis
             .pairs
             .iter()
+            .filter(|t| t.kind == TermKind::Pair)
             .map(|t| (t.term.as_str(), t.position))
             .collect();
         let first = word_pair_term(
@@ -916,6 +979,49 @@ mod tests {
         assert_eq!(&text[analysis.pairs[0].offset.clone()], "Hållbar tillväxt");
         // With no corpus there are no common words, and no pairs.
         assert!(Analyzer::base().analyze(text).pairs.is_empty());
+    }
+
+    #[test]
+    fn near_words_close_together_in_either_order_make_one_near_pair_term() {
+        let corpus = "Utveckling av kompetens. Kompetens och utveckling i regionen. ".repeat(20);
+        let lexicon = Arc::new(Lexicon::learn([corpus.as_str()]));
+        let between = lexicon.near_pairs_between().unwrap();
+        let mut analyzer = Analyzer::new(lexicon);
+        let term = |analyzer: &mut Analyzer, word: &str| analyzer.words(word)[0].term.clone();
+        let (kompetens, utveckling) = (
+            term(&mut analyzer, "kompetens"),
+            term(&mut analyzer, "utveckling"),
+        );
+        let near = near_pair_term(&kompetens, &utveckling);
+        assert_eq!(near, near_pair_term(&utveckling, &kompetens));
+        let near_pairs = |analyzer: &mut Analyzer, text: &str| -> Vec<(String, usize)> {
+            analyzer
+                .analyze(text)
+                .pairs
+                .into_iter()
+                .filter(|t| t.kind == TermKind::NearPair)
+                .map(|t| (t.term, t.position))
+                .collect()
+        };
+        // Stopwords keep their positions: "av" is one word between.
+        assert_eq!(
+            near_pairs(&mut analyzer, "utveckling av kompetens"),
+            [(near.clone(), 0)]
+        );
+        // At most `between` words between, in either order.
+        let apart = |words: usize| format!("kompetens {} utveckling", vec!["och"; words].join(" "));
+        assert_eq!(
+            near_pairs(&mut analyzer, &apart(between as usize)),
+            [(near.clone(), 0)]
+        );
+        assert!(near_pairs(&mut analyzer, &apart(between as usize + 1)).is_empty());
+        // Never across a sentence's end.
+        assert!(near_pairs(&mut analyzer, "Kompetens. Utveckling").is_empty());
+        // With no corpus there are no near words.
+        assert!(Analyzer::base()
+            .analyze("utveckling av kompetens")
+            .pairs
+            .is_empty());
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub(super) struct WordTerms<S> {
     /// The word's number in the stop list, when it is a stopword.
     stop: Option<u8>,
     pair: bool,
+    near: bool,
 }
 
 impl WordTerms<String> {
@@ -59,13 +60,15 @@ impl WordTerms<String> {
             ends,
             stop,
             pair: false,
+            near: false,
         }
     }
 
-    /// The same terms, the whole-word term marked as a pair word (see
-    /// [`WordTerms::pair`]) when `pair` says so.
-    pub fn with_pair(mut self, pair: bool) -> WordTerms<String> {
+    /// The same terms, the whole-word term marked as a pair word (see [`WordTerms::pair`])
+    /// and as a near word (see [`WordTerms::near`]) as `pair` and `near` say.
+    pub fn with_common(mut self, pair: bool, near: bool) -> WordTerms<String> {
         self.pair = pair;
+        self.near = near;
         self
     }
 }
@@ -78,6 +81,7 @@ impl<S: Deref<Target = str>> WordTerms<S> {
             ends: self.ends,
             stop: self.stop,
             pair: self.pair,
+            near: self.near,
         }
     }
 
@@ -105,6 +109,12 @@ impl<S: Deref<Target = str>> WordTerms<S> {
     /// ([`super::lexicon::Lexicon::is_pair_word`]).
     pub fn pair(&self) -> bool {
         self.pair
+    }
+
+    /// Whether the whole-word term is one of the lexicon's near words
+    /// ([`super::lexicon::Lexicon::is_near_word`]).
+    pub fn near(&self) -> bool {
+        self.near
     }
 
     /// The whole-word term.

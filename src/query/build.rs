@@ -15,7 +15,9 @@ use crate::analysis::decompound::{self, WHOLE_WORD_DISCOUNT};
 use crate::analysis::fold::fold;
 use crate::analysis::folded_forms::FoldedForms;
 use crate::analysis::inflect::{verb_term, INFLECTIONS, MIN_BASE_CHARS};
-use crate::analysis::{pair_term, word_pair_term, AnalyzedTerm, Analyzer, TermKind};
+use crate::analysis::{
+    near_pair_term, pair_term, word_pair_term, AnalyzedTerm, Analyzer, TermKind,
+};
 use crate::schema::{facet_for, FacetKey, FyndSchema};
 use serde::Serialize;
 use tantivy::query::{AllQuery, BooleanQuery, PhraseQuery, Query, TermQuery};
@@ -349,6 +351,27 @@ impl Builder<'_> {
             .then(|| Term::from_field_text(field, &word_pair_term(&first.term, &second.term)))
     }
 
+    /// Per text field, the near-pair term of a compound's two `parts` (whole-word terms),
+    /// when the index holds near pairs for both at `words_between` words
+    /// ([`crate::analysis::near_pair_term`]): then that term's list is the documents where
+    /// the parts stand close together, read in place of their positions.
+    fn near_pairs(&self, parts: &[String], words_between: u32) -> Option<Vec<Term>> {
+        let lexicon = self.analyzer.lexicon();
+        let [first, second] = parts else {
+            return None;
+        };
+        let indexed = lexicon.near_pairs_between() == Some(words_between)
+            && lexicon.is_near_word(first)
+            && lexicon.is_near_word(second);
+        indexed.then(|| {
+            let term = near_pair_term(first, second);
+            TEXT_FIELDS
+                .iter()
+                .map(|(name, _)| Term::from_field_text(text_field(self.schema, name), &term))
+                .collect()
+        })
+    }
+
     /// Whether every whole-word term of `text` is in some text field of the index.
     fn in_index(&mut self, text: &str) -> bool {
         let Some(searcher) = self.searcher else {
@@ -601,7 +624,11 @@ impl Builder<'_> {
                              with at most {words_between} word(s) between them",
                             top.join(" + ")
                         ));
-                        Box::new(NearWordsQuery::new(all_parts, words_between))
+                        let near = NearWordsQuery::new(all_parts, words_between);
+                        Box::new(match self.near_pairs(&top, words_between) {
+                            Some(pairs) => near.with_indexed_pairs(pairs),
+                            None => near,
+                        })
                     }
                     None => {
                         reading.parts_as_words = Some(format!(

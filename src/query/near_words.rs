@@ -10,6 +10,17 @@
 //! `q1 < q2 < … < qn` exist, one per part (each part once), whose neighbours differ by at
 //! most `words_between + 1`. Stopwords keep their positions, so "utveckling av företag"
 //! has one word between its parts.
+//!
+//! Two strategies find those documents, chosen per field when the scorer opens:
+//! - [`FieldLists`] (positional): the parts' lists intersected, then their positions
+//!   compared; its cost grows with the rarest part's list.
+//! - [`IndexedPair`]: two parts that are both near words of the index's lexicon, at the
+//!   window its near pairs were indexed with, have one near-pair term per field
+//!   ([`crate::analysis::near_pair_term`]) whose list holds exactly those documents of the
+//!   field, so that list is read and no positions are. The two agree within each text of a
+//!   field; across two texts of a multi-valued field (two partner names) only the
+//!   positional strategy can match, since tantivy leaves one position between texts. Tests
+//!   check the two against each other on real records.
 
 use super::all_words::part_weights;
 use tantivy::fieldnorm::FieldNormReader;
@@ -28,6 +39,9 @@ pub struct NearWordsQuery {
     parts: Vec<Vec<Term>>,
     /// Words allowed between neighbouring parts.
     words_between: u32,
+    /// Per field (in the order of each part's terms), the near-pair term of the two parts
+    /// in that field, when the index holds near pairs for them at `words_between`.
+    indexed: Option<Vec<Term>>,
 }
 
 impl NearWordsQuery {
@@ -37,7 +51,22 @@ impl NearWordsQuery {
         NearWordsQuery {
             parts,
             words_between,
+            indexed: None,
         }
+    }
+
+    /// The same documents found by reading `pairs`, per field (in the parts' field order),
+    /// the near-pair term of the query's two parts. The caller promises that the index
+    /// holds these terms exactly where its fields hold both parts within `words_between`
+    /// words of each other ([`crate::analysis::near_pair_term`],
+    /// [`crate::analysis::lexicon::Lexicon::near_pairs_between`]); with any other number
+    /// of parts or of terms the pairs are ignored.
+    pub fn with_indexed_pairs(mut self, pairs: Vec<Term>) -> NearWordsQuery {
+        let per_field = self.parts.first().map_or(0, Vec::len);
+        if self.parts.len() == 2 && pairs.len() == per_field {
+            self.indexed = Some(pairs);
+        }
+        self
     }
 }
 
@@ -47,20 +76,28 @@ impl Query for NearWordsQuery {
         let weights = part_weights(&self.parts, scoring)?;
         Ok(Box::new(NearWordsWeight {
             parts: self.parts.clone(),
+            indexed: self.indexed.clone(),
             weights,
             max_gap: self.words_between + 1,
         }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        // Positions are read only where no near-pair term stands in for them.
+        let positions = self.indexed.is_none();
         for term in self.parts.iter().flatten() {
-            visitor(term, true);
+            visitor(term, positions);
+        }
+        for term in self.indexed.iter().flatten() {
+            visitor(term, false);
         }
     }
 }
 
 struct NearWordsWeight {
     parts: Vec<Vec<Term>>,
+    /// Per field, the near-pair term read in place of the parts' positions.
+    indexed: Option<Vec<Term>>,
     /// One BM25 weight per part and field (in the order of `parts`), when scoring.
     weights: Vec<Bm25Weight>,
     /// Largest difference of neighbouring parts' positions.
@@ -139,6 +176,53 @@ impl FieldLists {
     }
 }
 
+/// The documents of one field holding the two parts close together, read from the
+/// field's near-pair term: its list is exactly those documents, so every one is a match.
+struct IndexedPair {
+    postings: SegmentPostings,
+}
+
+/// How one field's documents with every part close together are found.
+enum FieldDocs {
+    Positional(FieldLists),
+    /// Boxed: a posting list's block buffers are large beside the positional lists' vector.
+    Indexed(Box<IndexedPair>),
+}
+
+impl FieldDocs {
+    /// The first document at or after `target` that may hold the parts close together in
+    /// this field (every one does, for [`IndexedPair`]), or `TERMINATED`.
+    fn shared_from(&mut self, target: DocId) -> DocId {
+        match self {
+            FieldDocs::Positional(lists) => lists.shared_from(target),
+            FieldDocs::Indexed(pair) => {
+                let doc = pair.postings.doc();
+                if doc < target {
+                    pair.postings.seek(target)
+                } else {
+                    doc
+                }
+            }
+        }
+    }
+
+    /// The document `shared_from` last returned.
+    fn shared(&self) -> DocId {
+        match self {
+            FieldDocs::Positional(lists) => lists.shared,
+            FieldDocs::Indexed(pair) => pair.postings.doc(),
+        }
+    }
+
+    /// Whether the parts stand close together in [`FieldDocs::shared`].
+    fn near(&mut self, positions: &mut [Vec<u32>], max_gap: u32) -> bool {
+        match self {
+            FieldDocs::Positional(lists) => lists.near(positions, max_gap),
+            FieldDocs::Indexed(_) => true,
+        }
+    }
+}
+
 /// One term's list for scoring: every part's term in every field contributes its BM25
 /// score where the document holds it, as in [`AllWordsQuery`].
 struct ScoredTerm {
@@ -152,7 +236,7 @@ struct ScoredTerm {
 /// filter (which drives with `seek_danger`) reads positions only in the documents it
 /// keeps. Positions are read only where a field holds every part.
 struct NearWordsScorer {
-    fields: Vec<FieldLists>,
+    fields: Vec<FieldDocs>,
     scored: Vec<ScoredTerm>,
     /// The score of every document when scoring is off.
     boost: Score,
@@ -175,6 +259,17 @@ impl NearWordsScorer {
         let mut fields = Vec::new();
         let mut size_hint = 0u32;
         for field in 0..field_count {
+            if let Some(pairs) = &weight.indexed {
+                let term = &pairs[field];
+                let index = reader.inverted_index(term.field())?;
+                if let Some(info) = index.get_term_info(term)? {
+                    size_hint = size_hint.saturating_add(info.doc_freq);
+                    let postings =
+                        index.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+                    fields.push(FieldDocs::Indexed(Box::new(IndexedPair { postings })));
+                }
+                continue;
+            }
             let mut lists: Vec<(u32, usize, SegmentPostings)> =
                 Vec::with_capacity(weight.parts.len());
             for (part, terms) in weight.parts.iter().enumerate() {
@@ -192,14 +287,14 @@ impl NearWordsScorer {
             }
             lists.sort_by_key(|(doc_freq, _, _)| *doc_freq);
             size_hint = size_hint.saturating_add(lists[0].0);
-            fields.push(FieldLists {
+            fields.push(FieldDocs::Positional(FieldLists {
                 lists: lists
                     .into_iter()
                     .map(|(_, part, postings)| (part, postings))
                     .collect(),
                 shared: 0,
                 started: false,
-            });
+            }));
         }
         if fields.is_empty() {
             return Ok(None);
@@ -241,7 +336,7 @@ impl NearWordsScorer {
                 return TERMINATED;
             }
             for field in &mut self.fields {
-                if field.shared == first && field.near(&mut self.positions, self.max_gap) {
+                if field.shared() == first && field.near(&mut self.positions, self.max_gap) {
                     return first;
                 }
             }

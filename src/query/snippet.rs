@@ -134,6 +134,9 @@ impl TermMatcher {
                 let mut stream = query_analyzer.token_stream(word);
                 while stream.advance() {
                     let term = stream.token().text.clone();
+                    if crate::analysis::is_near_pair(&term) {
+                        continue;
+                    }
                     let doc_freq = searcher
                         .doc_freq(&Term::from_field_text(field, &term))
                         .unwrap_or(0) as f32;

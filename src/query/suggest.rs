@@ -160,7 +160,7 @@ fn close_terms(
                 let Ok(term) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                if term == word_term || term.contains(' ') {
+                if term == word_term || crate::analysis::is_joined_pair(term) {
                     continue;
                 }
                 // The automaton kept the term, so the distance is within `max`.
@@ -236,7 +236,7 @@ mod tests {
                 let mut stream = inverted.terms().stream().unwrap();
                 while stream.advance() {
                     let term = std::str::from_utf8(stream.key()).unwrap();
-                    if term == word_term || term.contains(' ') {
+                    if term == word_term || crate::analysis::is_joined_pair(term) {
                         continue;
                     }
                     if let Some(distance) = edit_distance(word_term, term, max) {
@@ -274,7 +274,7 @@ mod tests {
             let term = std::str::from_utf8(stream.key()).unwrap().to_string();
             let chars: Vec<char> = term.chars().collect();
             at += 1;
-            if at % 5 != 0 || chars.len() < 3 || term.contains(' ') {
+            if at % 5 != 0 || chars.len() < 3 || crate::analysis::is_joined_pair(&term) {
                 continue;
             }
             let dropped: String = chars[1..].iter().collect();

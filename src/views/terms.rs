@@ -76,7 +76,7 @@ const MIN_TERM_CHARS: usize = 3;
 pub fn is_content_term(term: &str) -> bool {
     term.chars().count() >= MIN_TERM_CHARS
         && term.chars().any(char::is_alphabetic)
-        && !term.contains([' ', '+'])
+        && !crate::analysis::is_joined_pair(term)
 }
 
 /// The distinct content terms of `texts`, whole words first within each piece of at most

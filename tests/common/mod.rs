@@ -383,3 +383,60 @@ pub fn fynd(args: &[&str]) -> Output {
         .output()
         .expect("the fynd binary runs")
 }
+
+/// Every match of `query` with its score, by address: what two ways of running one query
+/// are compared on.
+pub fn scored(
+    searcher: &tantivy::Searcher,
+    query: &dyn tantivy::query::Query,
+) -> std::collections::BTreeMap<tantivy::DocAddress, f32> {
+    let limit = searcher.num_docs() as usize + 1;
+    searcher
+        .search(
+            query,
+            &tantivy::collector::TopDocs::with_limit(limit).order_by_score(),
+        )
+        .unwrap()
+        .into_iter()
+        .map(|(score, address)| (address, score))
+        .collect()
+}
+
+/// Asserts that `found` has exactly the documents of `expected`, each score within
+/// `tolerance` of the expected one relative to its size (at least 1); `what` names the case.
+pub fn assert_same_scored(
+    found: &std::collections::BTreeMap<tantivy::DocAddress, f32>,
+    expected: &std::collections::BTreeMap<tantivy::DocAddress, f32>,
+    tolerance: f32,
+    what: &str,
+) {
+    assert_eq!(
+        found.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "{what}: the same documents"
+    );
+    for (address, score) in expected {
+        let other = found[address];
+        assert!(
+            (score - other).abs() <= tolerance * score.abs().max(1.0),
+            "{what} {address:?}: {other} against {score}"
+        );
+    }
+}
+
+/// Each of `parts` (whole-word terms) as a term of every text field, fields in
+/// `TEXT_FIELDS` order: what the query builder hands the parts-as-words queries.
+pub fn part_terms<S: AsRef<str>>(index: &FyndIndex, parts: &[S]) -> Vec<Vec<tantivy::Term>> {
+    use fynd::query::build::{text_field, TEXT_FIELDS};
+    parts
+        .iter()
+        .map(|part| {
+            TEXT_FIELDS
+                .iter()
+                .map(|(name, _)| {
+                    tantivy::Term::from_field_text(text_field(&index.schema, name), part.as_ref())
+                })
+                .collect()
+        })
+        .collect()
+}
