@@ -402,6 +402,12 @@ impl Analyzer {
         self.run(text, [true; 4])
     }
 
+    /// The whole-word and parts streams of [`Analyzer::analyze`], without folded terms or
+    /// pairs: the words and parts a text holds, for views that list them.
+    pub fn words_and_parts(&mut self, text: &str) -> Analysis {
+        self.run(text, [true, true, false, false])
+    }
+
     /// Only the whole-word stream of [`Analyzer::analyze`].
     pub fn words(&mut self, text: &str) -> Vec<AnalyzedTerm> {
         self.run(text, [true, false, false, false]).words

@@ -96,7 +96,7 @@ pub fn text_terms(
             let end = chunk_end(text, start);
             let piece = &text[start..end];
             start = end;
-            let analysis = analyzer.analyze(piece);
+            let analysis = analyzer.words_and_parts(piece);
             let words = analysis
                 .words
                 .iter()
