@@ -9,7 +9,8 @@ use fynd::bench::queries;
 use fynd::index::{default_search_threads, FyndIndex};
 use fynd::query::search;
 
-fn answers(index: &FyndIndex) -> Vec<serde_json::Value> {
+/// Every answer of the mix, its scores taken out (in order) to be compared apart.
+fn answers(index: &FyndIndex) -> Vec<(serde_json::Value, Vec<f64>)> {
     queries::load(None)
         .unwrap()
         .iter()
@@ -17,28 +18,33 @@ fn answers(index: &FyndIndex) -> Vec<serde_json::Value> {
             let response = search(index, &query.request).unwrap();
             let mut value = serde_json::to_value(response).unwrap();
             value.as_object_mut().unwrap().remove("took_ms");
-            round_scores(&mut value);
-            value
+            let mut scores = Vec::new();
+            take_scores(&mut value, &mut scores);
+            (value, scores)
         })
         .collect()
 }
 
-/// Every `score` rounded to seven significant digits: a hit's score sums its terms' scores
-/// in f32, and the order a union of scorers adds them in may differ in the last bit
-/// between two runs; that is no different answer.
-fn round_scores(value: &mut serde_json::Value) {
+/// Replaces every `score` by null and collects them in order: a hit's score sums its
+/// terms' scores in f32, and the order a union of scorers adds them in may differ in the
+/// last bits between two runs; that is no different answer, so scores are compared within
+/// a relative tolerance and everything else exactly.
+fn take_scores(value: &mut serde_json::Value, scores: &mut Vec<f64>) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, item) in map.iter_mut() {
                 match item.as_f64() {
                     Some(score) if key == "score" => {
-                        *item = serde_json::json!(format!("{score:.6e}"));
+                        scores.push(score);
+                        *item = serde_json::Value::Null;
                     }
-                    _ => round_scores(item),
+                    _ => take_scores(item, scores),
                 }
             }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(round_scores),
+        serde_json::Value::Array(items) => {
+            items.iter_mut().for_each(|item| take_scores(item, scores))
+        }
         _ => {}
     }
 }
@@ -59,8 +65,16 @@ fn every_query_of_the_bench_mix_answers_the_same_on_one_thread_and_on_three() {
 
     assert_eq!(one.len(), three.len());
     let mut with_hits = 0;
-    for (a, b) in one.iter().zip(&three) {
+    for ((a, a_scores), (b, b_scores)) in one.iter().zip(&three) {
         assert_eq!(a, b, "query {}", a["query"]);
+        assert_eq!(a_scores.len(), b_scores.len(), "query {}", a["query"]);
+        for (x, y) in a_scores.iter().zip(b_scores) {
+            assert!(
+                (x - y).abs() <= 1e-5 * x.abs().max(1.0),
+                "query {}: score {x} against {y}",
+                a["query"]
+            );
+        }
         with_hits += usize::from(a["hits"].as_array().is_some_and(|h| h.len() > 1));
     }
     assert!(
