@@ -12,11 +12,11 @@ mod common;
 use common::{assert_same_scored, generated_corpus_index, part_terms, scored};
 use fynd::analysis::near_pair_term;
 use fynd::index::FyndIndex;
-use fynd::query::build::{build_with, query_fields, text_field, BuildContext, TEXT_FIELDS};
+use fynd::query::build::{build_with, query_fields, text_field_terms, BuildContext};
 use fynd::query::near_words::NearWordsQuery;
 use fynd::query::parse::parse;
 use fynd::query::{search, SearchRequest};
-use tantivy::{Searcher, Term};
+use tantivy::Searcher;
 
 /// Whether the built query of `query` asks for positions of some term.
 fn reads_positions(index: &FyndIndex, searcher: &Searcher, query: &str, near: u32) -> bool {
@@ -79,15 +79,7 @@ fn the_near_pair_list_finds_what_the_parts_positions_find_with_the_same_scores()
         // Both orders of the parts, as a compound may hold them either way.
         for parts in [[first, second], [second, first]] {
             let positional = NearWordsQuery::new(part_terms(&index, &parts), between);
-            let pairs: Vec<Term> = TEXT_FIELDS
-                .iter()
-                .map(|(name, _)| {
-                    Term::from_field_text(
-                        text_field(&index.schema, name),
-                        &near_pair_term(parts[0], parts[1]),
-                    )
-                })
-                .collect();
+            let pairs = text_field_terms(&index.schema, &near_pair_term(parts[0], parts[1]));
             let indexed = positional.clone().with_indexed_pairs(pairs);
             let expected = scored(&searcher, &positional);
             let found = scored(&searcher, &indexed);

@@ -363,13 +363,7 @@ impl Builder<'_> {
         let indexed = lexicon.near_pairs_between() == Some(words_between)
             && lexicon.is_near_word(first)
             && lexicon.is_near_word(second);
-        indexed.then(|| {
-            let term = near_pair_term(first, second);
-            TEXT_FIELDS
-                .iter()
-                .map(|(name, _)| Term::from_field_text(text_field(self.schema, name), &term))
-                .collect()
-        })
+        indexed.then(|| text_field_terms(self.schema, &near_pair_term(first, second)))
     }
 
     /// Whether every whole-word term of `text` is in some text field of the index.
@@ -609,12 +603,7 @@ impl Builder<'_> {
                 // query's time at a million documents.
                 let all_parts: Vec<Vec<Term>> = top
                     .iter()
-                    .map(|part| {
-                        TEXT_FIELDS
-                            .iter()
-                            .map(|(name, _)| Term::from_field_text(text_field(schema, name), part))
-                            .collect()
-                    })
+                    .map(|part| text_field_terms(schema, part))
                     .collect();
                 // Close together (the default), or anywhere (broad).
                 let parts_query: Box<dyn Query> = match window {
@@ -784,6 +773,15 @@ fn query_words(words: &[AnalyzedTerm]) -> Vec<AnalyzedTerm> {
             t.kind != TermKind::Completed && !(has_joined && t.kind == TermKind::JoinedPart)
         })
         .cloned()
+        .collect()
+}
+
+/// `text` as a term of every text field, in [`TEXT_FIELDS`] order: how the parts-as-words
+/// queries are given a part or a near pair.
+pub fn text_field_terms(schema: &FyndSchema, text: &str) -> Vec<Term> {
+    TEXT_FIELDS
+        .iter()
+        .map(|(name, _)| Term::from_field_text(text_field(schema, name), text))
         .collect()
 }
 

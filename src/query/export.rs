@@ -84,7 +84,7 @@ pub fn export(
 }
 
 /// The first `first` hits of `request` in its order (its offset and limit aside), as
-/// [`export_with`] gives them, and the number of all hits: a top-k pass and a count
+/// [`export_with`] gives them, and the number of all hits: one top-k pass that also counts,
 /// instead of ordering every hit, for a caller that reads only the head of the order and
 /// falls back to [`export_with`] when it needs more.
 pub fn export_first(
@@ -94,8 +94,11 @@ pub fn export_first(
     first: usize,
 ) -> Result<HitStream, FyndError> {
     stream(index, searcher, request, false, |searcher, query| {
-        let total = searcher.search(query, &tantivy::collector::Count)?;
-        Ok((total, request.sort.top_docs(searcher, query, first, 0)?))
+        let (page, total) =
+            request
+                .sort
+                .top_docs_and(searcher, query, first, 0, tantivy::collector::Count)?;
+        Ok((total, page))
     })
 }
 

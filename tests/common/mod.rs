@@ -427,16 +427,8 @@ pub fn assert_same_scored(
 /// Each of `parts` (whole-word terms) as a term of every text field, fields in
 /// `TEXT_FIELDS` order: what the query builder hands the parts-as-words queries.
 pub fn part_terms<S: AsRef<str>>(index: &FyndIndex, parts: &[S]) -> Vec<Vec<tantivy::Term>> {
-    use fynd::query::build::{text_field, TEXT_FIELDS};
     parts
         .iter()
-        .map(|part| {
-            TEXT_FIELDS
-                .iter()
-                .map(|(name, _)| {
-                    tantivy::Term::from_field_text(text_field(&index.schema, name), part.as_ref())
-                })
-                .collect()
-        })
+        .map(|part| fynd::query::build::text_field_terms(&index.schema, part.as_ref()))
         .collect()
 }
