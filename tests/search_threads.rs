@@ -8,6 +8,15 @@ mod common;
 use fynd::bench::queries;
 use fynd::index::{default_search_threads, FyndIndex};
 use fynd::query::search;
+use tantivy::Executor;
+
+/// Threads the searches of `index`'s next reader run on.
+fn reader_threads(index: &FyndIndex) -> usize {
+    match index.reader().unwrap().searcher().index().search_executor() {
+        Executor::SingleThread => 1,
+        Executor::ThreadPool(pool) => pool.current_num_threads(),
+    }
+}
 
 /// Every answer of the mix, its scores taken out (in order) to be compared apart.
 fn answers(index: &FyndIndex) -> Vec<(serde_json::Value, Vec<f64>)> {
@@ -82,4 +91,19 @@ fn every_query_of_the_bench_mix_answers_the_same_on_one_thread_and_on_three() {
         "{with_hits} of {} queries have a page of hits",
         one.len()
     );
+}
+
+#[test]
+fn the_reader_kept_from_opening_searches_on_the_threads_set() {
+    let dir = common::generated_corpus_index("search-threads-reader", 200, 3, 100);
+    // The reader opened with the index is the first one handed out: it searches on the
+    // default threads, and on those set before it is handed out.
+    let index = common::open(&dir);
+    assert_eq!(reader_threads(&index), default_search_threads());
+    let mut index = common::open(&dir);
+    index.set_search_threads(3).unwrap();
+    assert_eq!(reader_threads(&index), 3);
+    assert_eq!(reader_threads(&index), 3, "and so do the readers after it");
+    index.set_search_threads(1).unwrap();
+    assert_eq!(reader_threads(&index), 1);
 }

@@ -75,6 +75,16 @@ fn manual_reader(index: &Index) -> tantivy::Result<IndexReader> {
         .try_into()
 }
 
+/// The executor of a search on `threads` threads: the calling thread alone for one, else a
+/// pool of `threads`.
+fn search_executor(threads: usize) -> tantivy::Result<Executor> {
+    if threads <= 1 {
+        Ok(Executor::single_thread())
+    } else {
+        Executor::multi_thread(threads, "tantivy-search-")
+    }
+}
+
 impl FyndIndex {
     /// Opens an existing index for searching; a missing one is a [`FyndError::NoIndex`]
     /// that tells the user how to build it.
@@ -90,7 +100,10 @@ impl FyndIndex {
         // `reader()`), and an open that raced a swap is done again, on the new folder.
         let mut attempts = 0;
         let (index, pinned) = loop {
-            let index = Index::open_in_dir(dir).map_err(|err| FyndError::opening(dir, err))?;
+            let mut index = Index::open_in_dir(dir).map_err(|err| FyndError::opening(dir, err))?;
+            // Before the reader: a reader's searches run on the executor of the index it
+            // was made from.
+            index.set_executor(search_executor(default_search_threads())?);
             match manual_reader(&index) {
                 Ok(reader) => break (index, reader),
                 Err(tantivy::TantivyError::OpenReadError(
@@ -101,7 +114,6 @@ impl FyndIndex {
         };
         let mut fynd = FyndIndex::wrap(index, dir)?;
         fynd.pinned = std::sync::Mutex::new(Some(pinned));
-        fynd.set_search_threads(default_search_threads())?;
         Ok(fynd)
     }
 
@@ -110,10 +122,15 @@ impl FyndIndex {
     /// search uses every core: at a million documents a heavy query's time nearly halves
     /// on two cores (docs/BENCHMARKS.md).
     pub fn set_search_threads(&mut self, threads: usize) -> Result<(), FyndError> {
-        if threads <= 1 {
-            self.index.set_executor(Executor::single_thread());
-        } else {
-            self.index.set_multithread_executor(threads)?;
+        if threads.max(1) == self.search_threads() {
+            return Ok(());
+        }
+        self.index.set_executor(search_executor(threads)?);
+        // A reader searches on the executor of the index it was made from, so the reader
+        // kept from opening is made again; readers made later take the index's.
+        let pinned = self.pinned.get_mut().unwrap_or_else(|e| e.into_inner());
+        if pinned.is_some() {
+            *pinned = Some(manual_reader(&self.index)?);
         }
         Ok(())
     }

@@ -23,12 +23,14 @@
 
 use super::matching;
 use super::terms::{shown_word, text_terms, TermSource};
+use crate::analysis::fasthash::FastMap;
 use crate::error::FyndError;
 use crate::index::FyndIndex;
 use crate::query::snippet::positive_words;
+use crate::query::word::set_bits;
 use crate::query::SearchRequest;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::time::Instant;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -43,6 +45,9 @@ pub const SAMPLE_DOCS: usize = 300;
 
 /// Most candidate terms whose counts are read from the postings.
 pub const CANDIDATES: usize = 300;
+
+/// Candidates counted as one task on a search thread.
+const COUNT_CHUNK: usize = 8;
 
 /// One co-occurring term and the counts behind its score.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -156,23 +161,20 @@ fn cooccur_until_deadline(
     let shares: Vec<&[DocAddress]> = sample
         .chunks(sample.len().div_ceil(threads).max(1))
         .collect();
-    let counted: Vec<Result<SampleCounts, FyndError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
-            .iter()
-            .map(|share| scope.spawn(|| sample_terms(index, searcher, share, &own, deadline)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().expect("a sampling thread does not panic"))
-            .collect()
-    });
-    let mut seen: SampleCounts = HashMap::new();
+    // On the index's search threads, not threads of this call: they outlive it, and so do
+    // the memos of the words and parts they analysed, which the next view's sample meets.
+    let executor = searcher.index().search_executor();
+    let counted = executor.map(
+        |share| Ok(sample_terms(index, searcher, share, &own, deadline)),
+        shares.iter().copied(),
+    )?;
+    let mut seen = SampleCounts::default();
     for share in counted {
         for (key, (count, written)) in share? {
             seen.entry(key).or_insert((0, written)).0 += count;
         }
     }
-    let mut candidates: Vec<((String, TermSource), (u64, String))> = seen.into_iter().collect();
+    let mut candidates: Vec<CandidateTerm> = seen.into_iter().collect();
     candidates.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
     candidates.truncate(CANDIDATES);
 
@@ -185,32 +187,26 @@ fn cooccur_until_deadline(
                 .iter()
                 .any(|p| own_words.contains(p))
     });
-    // Each candidate's exact counts, the candidates split over the search threads.
-    let chunk = candidates.len().div_ceil(threads).max(1);
-    let counts: Vec<Result<Vec<(u64, u64)>, FyndError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = candidates
-            .chunks(chunk)
-            .map(|share| {
-                scope.spawn(|| {
-                    share
-                        .iter()
-                        .map(|((term, kind), _)| {
-                            deadline.check()?;
-                            let fields: &[Field] = match kind {
-                                TermSource::Word => &[schema.title, schema.body],
-                                TermSource::Part => &[schema.parts],
-                            };
-                            Ok(document_counts(searcher, fields, term, &in_m, &in_r)?)
-                        })
-                        .collect()
+    // Each candidate's exact counts, on the search threads. The candidates come most
+    // frequent first, so their lists shrink down the row: handed out in small chunks, the
+    // long lists spread over every thread instead of all falling to the first.
+    let chunk = COUNT_CHUNK;
+    let counts = executor.map(
+        |share: &[CandidateTerm]| {
+            Ok(share
+                .iter()
+                .map(|((term, kind), _)| {
+                    deadline.check()?;
+                    let fields: &[Field] = match kind {
+                        TermSource::Word => &[schema.title, schema.body],
+                        TermSource::Part => &[schema.parts],
+                    };
+                    Ok(document_counts(searcher, fields, term, &in_m, &in_r)?)
                 })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().expect("a counting thread does not panic"))
-            .collect()
-    });
+                .collect::<Result<Vec<(u64, u64)>, FyndError>>())
+        },
+        candidates.chunks(chunk),
+    )?;
     let mut terms = Vec::new();
     let counts = counts
         .into_iter()
@@ -258,7 +254,10 @@ fn cooccur_until_deadline(
 
 /// Per (term, kind): in how many sampled projects it occurs, and the word it was first met
 /// in.
-type SampleCounts = HashMap<(String, TermSource), (u64, String)>;
+type SampleCounts = FastMap<(String, TermSource), (u64, String)>;
+
+/// One entry of [`SampleCounts`].
+type CandidateTerm = ((String, TermSource), (u64, String));
 
 /// The content terms of the projects at `sample`, each counted once per project, the
 /// query's own terms (`own`) left out.
@@ -270,7 +269,7 @@ fn sample_terms(
     deadline: &crate::query::deadline::Deadline,
 ) -> Result<SampleCounts, FyndError> {
     let mut analyzer = index.analyzer();
-    let mut seen: SampleCounts = HashMap::new();
+    let mut seen = SampleCounts::default();
     for address in sample {
         let doc: TantivyDocument = searcher.doc(*address)?;
         let record = index.schema.record_from(&doc)?;
@@ -310,7 +309,7 @@ pub fn log_likelihood(a: u64, b: u64, c: u64, d: u64) -> f64 {
 ///
 /// Each field's posting list is read block by block into a bit set of the segment (a
 /// document in several fields is one bit), and the counts are the bits it shares with M's
-/// and R's sets: no per-document branching, and the lists need no merging.
+/// and R's sets: the lists need no merging.
 fn document_counts(
     searcher: &Searcher,
     fields: &[Field],
@@ -333,9 +332,7 @@ fn document_counts(
                 continue;
             };
             while !block.docs().is_empty() {
-                for &doc in block.docs() {
-                    bits[doc as usize / 64] |= 1 << (doc % 64);
-                }
+                set_bits(&mut bits, block.docs());
                 any = true;
                 block.advance();
             }

@@ -2,12 +2,12 @@
 //! compound-part term with how often it occurs and a word of the text it stands for, so a
 //! stem such as "samverk" is shown as "samverkan" and a part as the part as written.
 
+use crate::analysis::fasthash::FastMap;
 use crate::analysis::lexicon::Lexicon;
 use crate::analysis::{decompound, Analyzer, TermKind};
 use crate::error::FyndError;
 use crate::query::deadline::Deadline;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Most bytes of a text analysed at once: a long text is analysed piece by piece, so the
 /// analysis of one piece is all that is held at a time, and a deadline is looked at
@@ -88,7 +88,10 @@ pub fn text_terms(
     deadline: &Deadline,
 ) -> Result<Vec<TextTerm>, FyndError> {
     let mut found: Vec<TextTerm> = Vec::new();
-    let mut at: HashMap<(String, TermSource), usize> = HashMap::new();
+    // Where each term is in `found`, one table per kind, looked up by `&str`: no key is
+    // built for a term already met.
+    let mut words_at: FastMap<String, usize> = FastMap::default();
+    let mut parts_at: FastMap<String, usize> = FastMap::default();
     for text in texts {
         let mut start = 0;
         while start < text.len() {
@@ -107,12 +110,15 @@ pub fn text_terms(
                 if !is_content_term(&analysed.term) {
                     continue;
                 }
-                let key = (analysed.term.clone(), kind);
-                if let Some(&i) = at.get(&key) {
+                let at = match kind {
+                    TermSource::Word => &mut words_at,
+                    TermSource::Part => &mut parts_at,
+                };
+                if let Some(&i) = at.get(analysed.term.as_str()) {
                     found[i].count += 1;
                     continue;
                 }
-                at.insert(key, found.len());
+                at.insert(analysed.term.clone(), found.len());
                 found.push(TextTerm {
                     term: analysed.term.clone(),
                     kind,
