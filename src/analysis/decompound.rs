@@ -7,9 +7,9 @@
 //! "-ingar") is never used. Parts before the last may carry a linking morpheme
 //! (-s-, -e-, -a-, -o-, -u-) or have dropped or changed a final vowel ("arbets" → arbete,
 //! "hälso" → hälsa, "skol" → skola); the last part may be inflected ("formerna" → form).
-//! Among the allowed splits, and the word left whole, the one with the highest geometric
-//! mean of the parts' counts wins (Koehn & Knight, 2003, "Empirical methods for compound
-//! splitting"). A part's count is the count of all its forms ("myndighet" is supported by
+//! Among the allowed splits that cut through no word of its own (`cuts_a_whole_word`), and
+//! the word left whole, the one with the highest geometric mean of the parts' counts wins
+//! (Koehn & Knight, 2003, "Empirical methods for compound splitting"). A part's count is the count of all its forms ("myndighet" is supported by
 //! "myndigheterna" too). One deviation from Koehn & Knight: the whole word's count is
 //! divided by [`WHOLE_WORD_DISCOUNT`] before the comparison. They split for translation,
 //! where a wrong split is costly; fynd always indexes the whole word as well, so a missed
@@ -455,6 +455,35 @@ fn plausible_short_parts(lexicon: &Lexicon, parts: &[(Part, PartEvidence)]) -> b
     parts.len() < 3 || short <= 1
 }
 
+/// Whether `parts` cut through a word the lexicon keeps whole: a run of two or more of
+/// them, not all, written together is an attested word that is not split on its own.
+/// "digitaliseringseftermarknad" is no digital + isa + ring + eftermarknad, however well
+/// the short parts' counts average, when "digitalisering" is a word of its own: a
+/// compound is read as its words are read alone, so its parts are those of the words it
+/// is made of, and a part's count is not spread over pieces of a longer word.
+fn cuts_a_whole_word(lexicon: &Lexicon, word: &str, parts: &[(Part, PartEvidence)]) -> bool {
+    let last = parts.len() - 1;
+    for first in 0..last {
+        for end in first + 1..=last {
+            if first == 0 && end == last {
+                continue;
+            }
+            let surface = &word[parts[first].0.surface.start..parts[end].0.surface.end];
+            let run = if end == last {
+                last_part(lexicon, surface, MIN_DICTIONARY_HEAD_CHARS, Whole::Unknown)
+            } else {
+                first_part(lexicon, surface, Whole::Unknown)
+            };
+            if run.is_some_and(|(lemma, evidence)| {
+                evidence.attested && split(lexicon, &lemma).is_none()
+            }) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn search(
     lexicon: &Lexicon,
     word: &str,
@@ -486,11 +515,17 @@ fn search(
                 .exp();
             let attested = current.iter().all(|(_, e)| e.attested);
             let parts = || current.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-            if best.any.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                best.any = Some((score, parts(), attested));
-            }
-            if attested && best.attested.as_ref().is_none_or(|(s, _)| score > *s) {
-                best.attested = Some((score, parts()));
+            let better_any = best.any.as_ref().is_none_or(|(s, _, _)| score > *s);
+            let better_attested =
+                attested && best.attested.as_ref().is_none_or(|(s, _)| score > *s);
+            // Checked only for a split that would win: it splits words of its own.
+            if (better_any || better_attested) && !cuts_a_whole_word(lexicon, word, current) {
+                if better_any {
+                    best.any = Some((score, parts(), attested));
+                }
+                if better_attested {
+                    best.attested = Some((score, parts()));
+                }
             }
             current.pop();
         }
@@ -565,6 +600,34 @@ mod tests {
         let parts = split(&lexicon, "arbetsdagen").unwrap();
         assert_eq!(&"arbetsdagen"[parts[0].surface.clone()], "arbets");
         assert_eq!(parts[0].lemma, "arbete");
+    }
+
+    #[test]
+    fn a_split_does_not_cut_through_a_word_of_its_own() {
+        // The four short parts average a higher count than digitalisering + eftermarknad,
+        // but digital + isa + ring is "digitalisering", which is a word on its own.
+        let mut text = String::new();
+        for (word, times) in [
+            ("digital", 200),
+            ("isa", 20),
+            ("ringen", 10),
+            ("digitalisering", 40),
+            ("eftermarknad", 2),
+        ] {
+            text.push_str(&format!("{word} ").repeat(times));
+        }
+        let lexicon = Lexicon::learn([text.as_str()]);
+        assert_eq!(lemmas(&lexicon, "digitalisering"), Vec::<String>::new());
+        assert_eq!(
+            lemmas(&lexicon, "digitaliseringseftermarknad"),
+            ["digitalisering", "eftermarknad"]
+        );
+        // A run of parts that is itself split stays split: the finer parts are the
+        // parts of the word they make.
+        assert_eq!(
+            lemmas(&Lexicon::base(), "kompetensförsörjningskedja"),
+            ["kompetens", "försörjning", "kedja"]
+        );
     }
 
     #[test]
