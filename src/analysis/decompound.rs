@@ -9,8 +9,8 @@
 //! "hälso" → hälsa, "skol" → skola); the last part may be inflected ("formerna" → form).
 //! Among the allowed splits that cut through no word of its own (`cuts_a_whole_word`), and
 //! the word left whole, the one with the highest geometric mean of the parts' counts wins
-//! (Koehn & Knight, 2003, "Empirical methods for compound splitting"). A part's count is the count of all its forms ("myndighet" is supported by
-//! "myndigheterna" too). One deviation from Koehn & Knight: the whole word's count is
+//! (Koehn & Knight, 2003, "Empirical methods for compound splitting"). A part's count is
+//! the count of all its forms ("myndighet" is supported by "myndigheterna" too). One deviation from Koehn & Knight: the whole word's count is
 //! divided by [`WHOLE_WORD_DISCOUNT`] before the comparison. They split for translation,
 //! where a wrong split is costly; fynd always indexes the whole word as well, so a missed
 //! split loses recall ("försörjning" no longer finds "kompetensförsörjning" once that is
