@@ -2,20 +2,21 @@
 //! made of ("myndighet" + "samverkan"), using only what the corpus itself shows.
 //!
 //! A split is allowed when every part is a word the lexicon has seen often enough on its
-//! own ([`MIN_PART_COUNT`]), of at least [`MIN_PART_CHARS`] letters, and neither a
-//! stopword nor a derivational affix; a last part written like a suffix ("-ande",
-//! "-ingar") is never used. Parts before the last may carry a linking morpheme
-//! (-s-, -e-, -a-, -o-, -u-) or have dropped or changed a final vowel ("arbets" → arbete,
-//! "hälso" → hälsa, "skol" → skola); the last part may be inflected ("formerna" → form).
-//! Among the allowed splits that cut through no word of its own (`cuts_a_whole_word`), and
-//! the word left whole, the one with the highest geometric mean of the parts' counts wins
-//! (Koehn & Knight, 2003, "Empirical methods for compound splitting"). A part's count is
-//! the count of all its forms ("myndighet" is supported by "myndigheterna" too). One deviation from Koehn & Knight: the whole word's count is
-//! divided by [`WHOLE_WORD_DISCOUNT`] before the comparison. They split for translation,
-//! where a wrong split is costly; fynd always indexes the whole word as well, so a missed
-//! split loses recall ("försörjning" no longer finds "kompetensförsörjning" once that is
-//! frequent) while a spurious one only adds low-weight part terms. Frequent plain words
-//! ("företag" against "före" + "tag") still stay whole.
+//! own ([`MIN_PART_COUNT`]), of at least [`MIN_PART_CHARS`] letters, and neither a stopword
+//! nor a derivational affix; a last part written like a suffix ("-ande", "-ingar") is never
+//! used. Parts before the last may carry a linking morpheme (-s-, -e-, -a-, -o-, -u-) or
+//! have dropped or changed a final vowel ("arbets" → arbete, "hälso" → hälsa, "skol" →
+//! skola); the last part may be inflected ("formerna" → form). Among the allowed splits
+//! that cut through no word of its own (`cuts_a_whole_word`), and the word left whole, the
+//! one with the highest geometric mean of the parts' counts wins (Koehn & Knight, 2003,
+//! "Empirical methods for compound splitting"). A part's count is the count of all its
+//! forms ("myndighet" is supported by "myndigheterna" too). One deviation from Koehn &
+//! Knight: the whole word's count is divided by [`WHOLE_WORD_DISCOUNT`] before the
+//! comparison. They split for translation, where a wrong split is costly; fynd always
+//! indexes the whole word as well, so a missed split loses recall ("försörjning" no longer
+//! finds "kompetensförsörjning" once that is frequent) while a spurious one only adds
+//! low-weight part terms. Frequent plain words ("företag" against "före" + "tag") still
+//! stay whole.
 //!
 //! Evidence comes in two strengths. A part is *attested* when the corpus uses it on its
 //! own ([`MIN_PART_COUNT`] times, all forms counted) or the hand-written base list has it;
