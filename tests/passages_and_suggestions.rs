@@ -257,3 +257,106 @@ fn a_huge_document_is_found_in_full_and_passaged_from_its_first_part() {
     assert_eq!(response.hits[0].id, "stor");
     assert_eq!(response.hits[0].passage.marked(), ["fjällturism"]);
 }
+
+/// The shipped corpus (`corpus/`, real records) indexed once for this file's tests.
+fn shipped_corpus() -> &'static std::path::Path {
+    static INDEX: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    INDEX.get_or_init(common::index_shipped_records).path()
+}
+
+/// The bodies of the first `count` live documents of `index`, with their addresses.
+fn bodies(index: &FyndIndex, count: usize) -> Vec<(tantivy::DocAddress, String)> {
+    let searcher = index.reader().unwrap().searcher();
+    let mut found = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc in segment.doc_ids_alive() {
+            let address = tantivy::DocAddress::new(ord as u32, doc);
+            let stored: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+            found.push((address, index.schema.record_from(&stored).unwrap().body));
+            if found.len() == count {
+                return found;
+            }
+        }
+    }
+    found
+}
+
+/// A passage reads a body's words without decompounding them (the costly step, which only
+/// the parts need): the terms, their places and positions are those the body field
+/// indexes, for words no analysis in this process has met yet and for words it has.
+#[test]
+fn reading_a_texts_words_gives_the_terms_its_field_indexes() {
+    // Opened anew, the index's lexicon is one no word has been analysed with.
+    let index = open(shipped_corpus());
+    let texts = bodies(&index, 300);
+    let read = |text: &str| -> Vec<(String, std::ops::Range<usize>, usize)> {
+        index
+            .analyzer()
+            .words_read(text)
+            .into_iter()
+            .map(|t| (t.term, t.offset, t.position))
+            .collect()
+    };
+    let cold: Vec<_> = texts.iter().map(|(_, text)| read(text)).collect();
+    let mut tokenizer = index.index.tokenizer_for_field(index.schema.body).unwrap();
+    let indexed: Vec<Vec<(String, std::ops::Range<usize>, usize)>> = texts
+        .iter()
+        .map(|(_, text)| {
+            let mut stream = tokenizer.token_stream(text);
+            let mut terms = Vec::new();
+            while stream.advance() {
+                let token = stream.token();
+                terms.push((
+                    token.text.clone(),
+                    token.offset_from..token.offset_to,
+                    token.position,
+                ));
+            }
+            terms
+        })
+        .collect();
+    let warm: Vec<_> = texts.iter().map(|(_, text)| read(text)).collect();
+    let terms: usize = indexed.iter().map(Vec::len).sum();
+    assert!(terms > 10_000, "{terms} terms");
+    for (i, (_, text)) in texts.iter().enumerate() {
+        assert_eq!(cold[i], indexed[i], "cold, text {i}: {text:.80}");
+        assert_eq!(warm[i], indexed[i], "warm, text {i}: {text:.80}");
+    }
+}
+
+/// A hit's passage skips the analysis of a field whose terms the document does not hold
+/// (`pick_at`), which changes nothing: the passage is the one the full analysis picks,
+/// for a rare word, a compound, a part and a phrase.
+#[test]
+fn a_passage_picked_at_its_document_is_the_passage_of_its_text() {
+    use fynd::query::snippet::{PassagePicker, TermMatcher};
+    let index = open(shipped_corpus());
+    let searcher = index.reader().unwrap().searcher();
+    let texts = bodies(&index, 400);
+    let mut marked = 0;
+    for query in [
+        "myndighetssamverkan",
+        "samverkan",
+        "kompetensutveckling",
+        "digitalisering",
+        "\"sociala företag\"",
+        "integration",
+    ] {
+        let parsed = fynd::query::parse::parse(query, &["title", "body"]).unwrap();
+        let picker = PassagePicker::new(&index, &searcher, parsed.as_ref());
+        for (address, body) in &texts {
+            let passage = picker.pick_at(&searcher, *address, body);
+            assert_eq!(passage, picker.pick(body), "{query} in {address:?}");
+            marked += usize::from(!passage.highlights.is_empty());
+        }
+    }
+    assert!(marked > 100, "{marked} passages with a match");
+    // And the parts are looked for in some bodies, not in others.
+    let words = vec!["integration".to_string()];
+    let parts = TermMatcher::new(&index, &searcher, index.schema.parts, &words).unwrap();
+    let read = texts
+        .iter()
+        .filter(|(address, _)| parts.may_match(&searcher, *address))
+        .count();
+    assert!(read > 0 && read < texts.len() / 2, "parts read in {read}");
+}

@@ -166,6 +166,19 @@ pub(super) fn word_terms(
     terms
 }
 
+/// What this thread or another remembers of the lower-cased `word` under lexicon
+/// `lexicon`, if anything; nothing is computed.
+pub(super) fn remembered(lexicon: u64, word: &str) -> Option<WordTerms<Rc<str>>> {
+    if let Some(found) = THREAD_MEMO.with(|memo| memo.borrow_mut().get(lexicon, word, Clone::clone))
+    {
+        return Some(found);
+    }
+    shared_shard(word)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(lexicon, word, WordTerms::convert)
+}
+
 /// Most compound-part lemmas a thread remembers; past it, it starts afresh.
 pub const PART_LEMMAS: usize = if cfg!(test) { 100 } else { 100_000 };
 

@@ -171,6 +171,9 @@ struct SplitNode {
 pub struct Analyzer {
     lexicon: Arc<Lexicon>,
     stemmer: stem::SwedishStemmer,
+    /// While [`Analyzer::words_read`] runs: a word no memo holds gets its whole-word
+    /// term alone.
+    words_alone: bool,
 }
 
 impl Clone for Analyzer {
@@ -185,6 +188,7 @@ impl Analyzer {
         Analyzer {
             stemmer: lexicon.stemmer(),
             lexicon,
+            words_alone: false,
         }
     }
 
@@ -247,10 +251,23 @@ impl Analyzer {
 
     /// Everything the chain makes of the lower-cased word `lower`; remembered ([`memo`]).
     fn word_terms(&self, lower: &str) -> WordTerms<Rc<str>> {
-        memo::word_terms(self.lexicon.id(), lower, || self.compute(lower))
+        if self.words_alone {
+            if let Some(found) = memo::remembered(self.lexicon.id(), lower) {
+                return found;
+            }
+            return self.compute(lower, false).convert();
+        }
+        self.full_word_terms(lower)
     }
 
-    fn compute(&self, lower: &str) -> WordTerms<String> {
+    /// What the chain makes of `lower`, every stream's terms, remembered.
+    fn full_word_terms(&self, lower: &str) -> WordTerms<Rc<str>> {
+        memo::word_terms(self.lexicon.id(), lower, || self.compute(lower, true))
+    }
+
+    /// What the chain makes of `lower`; without `with_parts`, no parts (which alone need
+    /// decompounding, the costly step) and no tail.
+    fn compute(&self, lower: &str, with_parts: bool) -> WordTerms<String> {
         let stem = self.stemmer.stem(lower);
         if self.lexicon.chain == Chain::Plain {
             // No pair words: the plain chain is the baseline of the relevance tests.
@@ -269,7 +286,7 @@ impl Analyzer {
             std::borrow::Cow::Borrowed(same) if stop => same.to_string(),
             std::borrow::Cow::Borrowed(_) => String::new(),
         };
-        let split = if stop {
+        let split = if stop || !with_parts {
             None
         } else {
             decompound::split(&self.lexicon, lower)
@@ -282,7 +299,7 @@ impl Analyzer {
             // A word that is no compound may still be derived from another ("fiskeriet"
             // from "fisk"): the base word's term is its one part term, unless the word's
             // own term is that already ("fiske" stems to "fisk").
-            None if !stop => match decompound::derived_base(&self.lexicon, lower) {
+            None if !stop && with_parts => match decompound::derived_base(&self.lexicon, lower) {
                 Some(base) => {
                     let term = self.lexicon.word_term(&base);
                     let parts = if term == word { Vec::new() } else { vec![term] };
@@ -411,6 +428,22 @@ impl Analyzer {
     /// Only the whole-word stream of [`Analyzer::analyze`].
     pub fn words(&mut self, text: &str) -> Vec<AnalyzedTerm> {
         self.run(text, [true, false, false, false]).words
+    }
+
+    /// The terms a field of whole words (title, body) indexes for `text`: the whole-word
+    /// stream, then the pairs, as [`SwedishAnalyzer`] hands them to tantivy. For reading a
+    /// text rather than indexing it: a word no memo holds is neither decompounded (the
+    /// costly step of the chain, which only the parts need) nor remembered, so a passage
+    /// of a hit in a fresh process does not decompound the hundreds of words it meets for
+    /// the first time.
+    pub fn words_read(&mut self, text: &str) -> Vec<AnalyzedTerm> {
+        self.words_alone = true;
+        let Analysis {
+            mut words, pairs, ..
+        } = self.run(text, [true, false, false, true]);
+        self.words_alone = false;
+        words.extend(pairs);
+        words
     }
 
     fn run(&mut self, text: &str, want: [bool; 4]) -> Analysis {
@@ -549,7 +582,8 @@ impl Analyzer {
                 SegmentKind::Suspended => continue,
                 SegmentKind::Word if CONJUNCTIONS.contains(&lower.as_ref()) => continue,
                 SegmentKind::Word => {
-                    let terms = self.word_terms(&lower);
+                    // The tail is a part: the full terms, whatever is read.
+                    let terms = self.full_word_terms(&lower);
                     let tail = terms.tail()?;
                     return Some(format!("{suspended}{tail}"));
                 }

@@ -61,7 +61,10 @@ impl Iterator for HitStream {
         let load = || -> Result<ExportedHit, FyndError> {
             let doc: TantivyDocument = self.searcher.doc(address)?;
             let record = self.schema.record_from(&doc)?;
-            let passage = self.picker.as_ref().map(|p| p.pick(&record.body));
+            let passage = self
+                .picker
+                .as_ref()
+                .map(|p| p.pick_at(&self.searcher, address, &record.body));
             Ok(ExportedHit {
                 score,
                 record,

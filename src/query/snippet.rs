@@ -7,14 +7,16 @@
 //! one [`TermMatcher`], and their matches are merged before the best passage is chosen.
 
 use super::parse::{Occur, QueryNode};
+use crate::analysis::lexicon::Lexicon;
+use crate::analysis::Analyzer;
 use crate::index::FyndIndex;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
-use tantivy::schema::Field;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, Term};
+use tantivy::{DocAddress, DocSet, Searcher, Term};
 
 /// Longest passage, in characters.
 pub const PASSAGE_CHARS: usize = 360;
@@ -97,6 +99,9 @@ pub struct TermMatcher {
     /// the thread to use.
     key: (usize, Field),
     weights: HashMap<String, f32>,
+    /// For a field of whole words: the lexicon to read a text's words with, in place of
+    /// `analyzer` ([`Analyzer::words_read`]: the same terms, no decompounding).
+    reads_words: Option<Arc<Lexicon>>,
 }
 
 /// Per thread, the analyzers passages were picked with, by field, and the lexicon they
@@ -149,6 +154,33 @@ impl TermMatcher {
             analyzer,
             key: (Arc::as_ptr(&index.lexicon) as usize, field),
             weights,
+            reads_words: None,
+        })
+    }
+
+    /// The matcher for a field of whole words (title, body), reading texts with
+    /// [`Analyzer::words_read`]: the terms the field's analyzer gives, without the
+    /// decompounding of every word that analyzer does for the other streams.
+    pub fn reading_words(mut self, index: &FyndIndex) -> TermMatcher {
+        self.reads_words = Some(index.lexicon.clone());
+        self
+    }
+
+    /// Whether the document at `address` holds one of the terms in this matcher's field:
+    /// its text can match only if so (the field indexes that text, or more).
+    pub fn may_match(&self, searcher: &Searcher, address: DocAddress) -> bool {
+        let field = self.key.1;
+        let segment = searcher.segment_reader(address.segment_ord);
+        let Ok(inverted) = segment.inverted_index(field) else {
+            return true;
+        };
+        self.weights.keys().any(|term| {
+            let term = Term::from_field_text(field, term);
+            match inverted.read_postings(&term, IndexRecordOption::Basic) {
+                Ok(Some(mut postings)) => postings.seek(address.doc_id) == address.doc_id,
+                Ok(None) => false,
+                Err(_) => true,
+            }
         })
     }
 
@@ -156,6 +188,20 @@ impl TermMatcher {
     pub fn matches(&self, text: &str) -> Vec<TermMatch> {
         if self.weights.is_empty() {
             return Vec::new();
+        }
+        if let Some(lexicon) = &self.reads_words {
+            return Analyzer::new(lexicon.clone())
+                .words_read(text)
+                .into_iter()
+                .filter_map(|analysed| {
+                    let weight = *self.weights.get(&analysed.term)?;
+                    Some(TermMatch {
+                        range: analysed.offset,
+                        term: analysed.term,
+                        weight,
+                    })
+                })
+                .collect();
         }
         let (lexicon, field) = self.key;
         WARM.with(|warm| {
@@ -227,9 +273,12 @@ impl PassagePicker {
     pub fn new(index: &FyndIndex, searcher: &Searcher, query: Option<&QueryNode>) -> PassagePicker {
         let words = query.map(positive_words).unwrap_or_default();
         // Whole words, and compounds that hold a query word as a part.
-        PassagePicker::default()
-            .with_field(index, searcher, index.schema.body, &words)
-            .with_field(index, searcher, index.schema.parts, &words)
+        let body = TermMatcher::new(index, searcher, index.schema.body, &words)
+            .map(|matcher| matcher.reading_words(index));
+        let parts = TermMatcher::new(index, searcher, index.schema.parts, &words);
+        PassagePicker {
+            matchers: body.into_iter().chain(parts).collect(),
+        }
     }
 
     /// Adds matches of `words` as `field` analyses them (for a field that indexes the same
@@ -249,7 +298,16 @@ impl PassagePicker {
 
     /// The matches of every field in `text`, in order; overlapping matches are merged.
     pub fn matches(&self, text: &str) -> Vec<TermMatch> {
-        let mut all: Vec<TermMatch> = self.matchers.iter().flat_map(|m| m.matches(text)).collect();
+        self.matches_of(self.matchers.iter(), text)
+    }
+
+    /// The matches of `matchers` in `text`, in order; overlapping matches are merged.
+    fn matches_of<'a>(
+        &'a self,
+        matchers: impl Iterator<Item = &'a TermMatcher>,
+        text: &str,
+    ) -> Vec<TermMatch> {
+        let mut all: Vec<TermMatch> = matchers.flat_map(|m| m.matches(text)).collect();
         all.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
         let mut merged: Vec<TermMatch> = Vec::with_capacity(all.len());
         for m in all {
@@ -268,8 +326,25 @@ impl PassagePicker {
     /// (at most [`PASSAGE_CHARS`] characters) where the query's terms are most present —
     /// rare and distinct terms count most — or its opening when no query word is in it.
     pub fn pick(&self, full: &str) -> Passage {
+        self.pick_from(self.matches(head(full, PASSAGE_SOURCE_BYTES)), full)
+    }
+
+    /// [`PassagePicker::pick`] for `full`, the body of the document at `address`: a
+    /// field's text is analysed only when the document holds one of its terms in that
+    /// field (a rare word's hits seldom hold it as a compound part, and decompounding
+    /// every word of the body is the costly step of a passage).
+    pub fn pick_at(&self, searcher: &Searcher, address: DocAddress, full: &str) -> Passage {
         let text = head(full, PASSAGE_SOURCE_BYTES);
-        let matches = self.matches(text);
+        let matchers = self
+            .matchers
+            .iter()
+            .filter(|m| m.may_match(searcher, address));
+        self.pick_from(self.matches_of(matchers, text), full)
+    }
+
+    /// The best passage of `full`, whose head holds `matches`.
+    fn pick_from(&self, matches: Vec<TermMatch>, full: &str) -> Passage {
+        let text = head(full, PASSAGE_SOURCE_BYTES);
         if matches.is_empty() {
             return opening(text);
         }
