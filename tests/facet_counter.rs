@@ -124,3 +124,36 @@ fn one_pass_pages_are_the_pages_of_top_docs() {
         }
     }
 }
+
+/// Counting documents from a facet's column in batches (`count_many`) gives what counting
+/// them one at a time from the table read ahead gives: for every facet, on every segment,
+/// for every document and for a spread of them.
+#[test]
+fn counting_from_the_column_in_batches_equals_the_read_table() {
+    use fynd::query::facets::SegmentFacets;
+    let (dir, _) = generated_index();
+    let index = open(dir);
+    let searcher = index.reader().unwrap().searcher();
+    let mut counted = 0;
+    for segment in searcher.segment_readers() {
+        let every: Vec<u32> = (0..segment.max_doc()).collect();
+        let spread: Vec<u32> = every.iter().copied().filter(|d| d % 7 < 3).collect();
+        for key in FacetKey::ALL {
+            let column = SegmentFacets::from_column(segment, key).unwrap();
+            let read = SegmentFacets::read(segment, key).unwrap();
+            for docs in [&every, &spread] {
+                let mut batched = column.zero_counts();
+                column.count_many(docs, &mut batched);
+                let mut one_by_one = read.zero_counts();
+                for &doc in docs {
+                    read.count(doc, &mut one_by_one);
+                }
+                // The slots past the values count documents without one: never reported.
+                let values = read.names().len();
+                assert_eq!(batched[..values], one_by_one[..values], "{key:?}");
+                counted += batched[..values].iter().sum::<u64>();
+            }
+        }
+    }
+    assert!(counted > 1_000, "{counted} values counted");
+}

@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
+use tantivy::columnar::{Cardinality, Column};
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
@@ -70,6 +71,9 @@ pub struct SegmentFacets {
     names: OnceLock<Vec<String>>,
     /// Values per document; `None` for a table counted from the column.
     ords: Option<DocOrds>,
+    /// The column's ordinals when a document has at most one value (fund, region), for
+    /// counting many documents in one batch of row lookups ([`SegmentFacets::count_many`]).
+    single: Option<Column<u64>>,
     /// The counts of every document of the segment (as [`SegmentFacets::count`] gives
     /// them), for a read table (empty otherwise): a query that matches most of a segment
     /// counts the documents it misses and takes them from these.
@@ -91,11 +95,17 @@ impl SegmentFacets {
     /// Facet `key` of `segment`, counted from the column: nothing is read ahead.
     pub fn from_column(segment: &SegmentReader, key: FacetKey) -> tantivy::Result<SegmentFacets> {
         let column = segment.facet_reader(&field_name(key))?;
+        let single = segment
+            .fast_fields()
+            .str(&field_name(key))?
+            .map(|values| values.ords().clone())
+            .filter(|ords| ords.get_cardinality() != Cardinality::Multivalued);
         Ok(SegmentFacets {
             values: column.num_facets(),
             column,
             names: OnceLock::new(),
             ords: None,
+            single,
             totals: Vec::new(),
         })
     }
@@ -636,6 +646,35 @@ impl SegmentFacets {
         }
     }
 
+    /// [`SegmentFacets::count`] for each of `docs` (ascending). Counted from a column of
+    /// one value per document, the documents' rows are found a block at a time and their
+    /// values read in one batch: one document at a time, each row's lookup in the column's
+    /// index was most of counting a query with many hits in a fresh process.
+    pub fn count_many(&self, docs: &[DocId], counts: &mut [u64]) {
+        let (None, Some(column)) = (&self.ords, &self.single) else {
+            for &doc in docs {
+                self.count(doc, counts);
+            }
+            return;
+        };
+        const BATCH: usize = 1024;
+        let mut rows = Vec::with_capacity(BATCH);
+        let mut row_docs = Vec::with_capacity(BATCH);
+        let mut values = vec![0u64; BATCH];
+        for batch in docs.chunks(BATCH) {
+            rows.clear();
+            row_docs.clear();
+            column
+                .index
+                .docids_to_rowids(batch, &mut row_docs, &mut rows);
+            let values = &mut values[..rows.len()];
+            column.values.get_vals(&rows, values);
+            for &ord in values.iter() {
+                counts[ord as usize] += 1;
+            }
+        }
+    }
+
     /// Whether `doc` has a value whose ordinal `accepted` marks (one flag per ordinal).
     #[inline]
     pub fn has_any(&self, doc: DocId, accepted: &[bool]) -> bool {
@@ -726,9 +765,7 @@ impl FacetCounterSegment {
         }
         for &t in &self.loose {
             let (table, counts) = &mut self.tables[t];
-            for &doc in docs {
-                table.count(doc, counts);
-            }
+            table.count_many(docs, counts);
         }
     }
 }
