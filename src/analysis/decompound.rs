@@ -52,6 +52,7 @@
 //! "kulturell" → kultur, "ohälsa" → hälsa) also gives the base word, indexed as a part, so
 //! that a researcher counting a word also counts what is derived from it.
 
+use super::fasthash::FastMap;
 use super::inflect::INFLECTIONS;
 use super::lexicon::{Lexicon, PartEvidence};
 use super::stopwords::is_stopword;
@@ -475,14 +476,47 @@ fn cuts_a_whole_word(lexicon: &Lexicon, word: &str, parts: &[(Part, PartEvidence
             } else {
                 first_part(lexicon, surface, Whole::Unknown)
             };
-            if run.is_some_and(|(lemma, evidence)| {
-                evidence.attested && split(lexicon, &lemma).is_none()
-            }) {
+            if run
+                .is_some_and(|(lemma, evidence)| evidence.attested && stays_whole(lexicon, &lemma))
+            {
                 return true;
             }
         }
     }
     false
+}
+
+/// Most words whose [`stays_whole`] a thread remembers; past it, it starts afresh.
+const WHOLE_WORDS: usize = if cfg!(test) { 100 } else { 50_000 };
+
+thread_local! {
+    /// Per thread, whether each word lately asked about stays whole, under one lexicon
+    /// (by id): the same few words ("digitalisering", "landsbygdsutveckling") stand as runs
+    /// of parts in thousands of longer compounds.
+    static STAYS_WHOLE: std::cell::RefCell<(u64, FastMap<Box<str>, bool>)> =
+        std::cell::RefCell::new((0, FastMap::default()));
+}
+
+/// Whether `word` is not split on its own ([`split`] gives no parts), remembered.
+fn stays_whole(lexicon: &Lexicon, word: &str) -> bool {
+    let known = STAYS_WHOLE.with(|memo| {
+        let memo = memo.borrow();
+        (memo.0 == lexicon.id())
+            .then(|| memo.1.get(word).copied())
+            .flatten()
+    });
+    if let Some(known) = known {
+        return known;
+    }
+    let whole = split(lexicon, word).is_none();
+    STAYS_WHOLE.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.0 != lexicon.id() || memo.1.len() >= WHOLE_WORDS {
+            *memo = (lexicon.id(), FastMap::default());
+        }
+        memo.1.insert(word.into(), whole);
+    });
+    whole
 }
 
 fn search(

@@ -177,7 +177,11 @@ impl TermMatcher {
         self.weights.keys().any(|term| {
             let term = Term::from_field_text(field, term);
             match inverted.read_postings(&term, IndexRecordOption::Basic) {
-                Ok(Some(mut postings)) => postings.seek(address.doc_id) == address.doc_id,
+                // A list starts at its first document, and seeks only forward.
+                Ok(Some(mut postings)) => {
+                    postings.doc() <= address.doc_id
+                        && postings.seek(address.doc_id) == address.doc_id
+                }
                 Ok(None) => false,
                 Err(_) => true,
             }
