@@ -421,9 +421,10 @@ impl RecordWriter<'_> {
 }
 
 /// Settings of a new index. The document store holds every record's text (the record JSON
-/// is the one stored copy), which makes it the largest part of the index; zstd over 64 KiB
-/// blocks keeps it about half the size lz4 over 16 KiB gives, and a hit's record still
-/// costs one block to decompress (well under a millisecond).
+/// is the one stored copy), which makes it the largest part of the index. Every hit on a
+/// page costs one block of it decompressed (a block a stream of different queries seldom
+/// finds in the reader's cache), so the block is small ([`DOCSTORE_BLOCK_BYTES`]); zstd
+/// keeps the store far smaller than lz4 at the same block size.
 pub fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
@@ -437,8 +438,10 @@ pub fn index_settings() -> IndexSettings {
 /// zstd level of the document store: the library's default trade of speed and size.
 pub const ZSTD_LEVEL: i32 = 3;
 
-/// Size of a document-store block before compression.
-pub const DOCSTORE_BLOCK_BYTES: usize = 64 * 1024;
+/// Size of a document-store block before compression: a few records. Smaller blocks cost
+/// less to decompress per hit and compress worse; below this size the first no longer
+/// gains much (docs/BENCHMARKS.md, "What bounds fynd's figures").
+pub const DOCSTORE_BLOCK_BYTES: usize = 16 * 1024;
 
 /// Learns the lexicon of a corpus from the text of its records: every word of title, body,
 /// owner and partner lists counted, and the inflection table learned from them. With
