@@ -224,6 +224,7 @@ mod tests {
             "snippets",
             "few_hits",
             "typo",
+            "no_hits",
         ] {
             assert!(classes.contains(&class), "no {class} queries");
         }

@@ -1,6 +1,9 @@
 //! "Did you mean": when a query finds nothing or little, the indexed words closest to the
 //! query's rare words (by edit distance over the title and body term dictionaries, walked by
-//! a Levenshtein automaton), shown as they stand in a document rather than as stems.
+//! a Levenshtein automaton), shown as they stand in a document rather than as stems. A
+//! suggestion begins with the letter the word begins with, as Lucene's spell checker
+//! assumes by default: a typo in the first letter is rare, and anchoring it confines each
+//! walk to the words of one letter instead of every branch within two edits.
 
 use super::parse::QueryNode;
 use super::snippet::positive_words;
@@ -12,6 +15,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy_fst::Automaton;
 
 /// A search with at most this many hits gets suggestions.
 pub const FEW_HITS: usize = 2;
@@ -129,12 +133,14 @@ pub fn suggest(
     Ok(out)
 }
 
-/// The indexed terms of `fields` within [`max_edits`] of `word_term` (itself left out), each
-/// with its distance and its document frequency summed over segments and fields. The term
-/// dictionaries are walked by a Levenshtein automaton (tantivy's, as [`FuzzyTermQuery`]
-/// uses), which visits only the branches that can still end within the distance, so the
-/// cost follows the word, not the size of the vocabulary. Terms holding a space are pairs
-/// of common words, never suggested.
+/// The indexed terms of `fields` that begin with `word_term`'s first letter and lie within
+/// [`max_edits`] of it (itself left out), each with its distance and its document frequency
+/// summed over segments and fields. The term dictionaries are walked by a Levenshtein
+/// automaton (tantivy's, as [`FuzzyTermQuery`] uses) behind the first letter
+/// ([`AfterFirstLetter`]), which visits only the branches that can still end within the
+/// distance, so the cost follows the word, not the size of the vocabulary. Each dictionary
+/// is walked in a task of its own, on the index's search threads. Terms holding a space are
+/// pairs of common words, never suggested.
 fn close_terms(
     searcher: &Searcher,
     fields: &[Field],
@@ -142,20 +148,28 @@ fn close_terms(
 ) -> Result<HashMap<String, (usize, u64)>, FyndError> {
     let max = max_edits(word_term.chars().count());
     let mut found: HashMap<String, (usize, u64)> = HashMap::new();
-    let Some(first) = fields.first() else {
+    let (Some(field), Some(first)) = (fields.first(), word_term.chars().next()) else {
         return Ok(found);
     };
-    // The automaton depends on the word alone: built once, walked over every dictionary.
-    let query = FuzzyTermQuery::new(Term::from_field_text(*first, word_term), max as u8, false);
-    let automaton = query.automaton()?;
-    for field in fields {
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(*field)?;
-            let mut stream = inverted
-                .terms()
-                .search(&automaton)
-                .into_stream()
-                .map_err(tantivy::TantivyError::from)?;
+    let rest = &word_term[first.len_utf8()..];
+    // Two words that begin alike are as far apart as what follows: the automaton of the
+    // rest, built once, is walked behind the first letter over every dictionary.
+    let query = FuzzyTermQuery::new(Term::from_field_text(*field, rest), max as u8, false);
+    let rest_automaton = query.automaton()?;
+    let mut first_bytes = [0u8; 4];
+    let automaton = AfterFirstLetter {
+        first: first.encode_utf8(&mut first_bytes).as_bytes(),
+        rest: &rest_automaton,
+    };
+    let dictionaries: Vec<(Field, &tantivy::SegmentReader)> = fields
+        .iter()
+        .flat_map(|field| searcher.segment_readers().iter().map(|s| (*field, s)))
+        .collect();
+    let walked = searcher.index().search_executor().map(
+        |(field, segment)| -> tantivy::Result<Vec<(String, usize, u64)>> {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().search(&automaton).into_stream()?;
+            let mut close = Vec::new();
             while stream.advance() {
                 let Ok(term) = std::str::from_utf8(stream.key()) else {
                     continue;
@@ -167,12 +181,75 @@ fn close_terms(
                 let Some(distance) = edit_distance(word_term, term, max) else {
                     continue;
                 };
-                let entry = found.entry(term.to_string()).or_insert((distance, 0));
-                entry.1 += u64::from(stream.value().doc_freq);
+                close.push((
+                    term.to_string(),
+                    distance,
+                    u64::from(stream.value().doc_freq),
+                ));
             }
-        }
+            Ok(close)
+        },
+        dictionaries.into_iter(),
+    )?;
+    for (term, distance, doc_freq) in walked.into_iter().flatten() {
+        found.entry(term).or_insert((distance, 0)).1 += doc_freq;
     }
     Ok(found)
+}
+
+/// The terms that begin with the bytes `first` (one character) and go on as `rest`
+/// accepts.
+struct AfterFirstLetter<'a, A> {
+    first: &'a [u8],
+    rest: &'a A,
+}
+
+/// Where [`AfterFirstLetter`] stands in a term.
+#[derive(Clone)]
+enum LetterState<S> {
+    /// This many bytes of the first letter read.
+    First(usize),
+    /// Past the first letter, in the rest's automaton.
+    Rest(S),
+    /// The term does not begin with the letter.
+    Dead,
+}
+
+impl<A: Automaton> Automaton for AfterFirstLetter<'_, A>
+where
+    A::State: Clone,
+{
+    type State = LetterState<A::State>;
+
+    fn start(&self) -> Self::State {
+        LetterState::First(0)
+    }
+
+    fn is_match(&self, state: &Self::State) -> bool {
+        matches!(state, LetterState::Rest(inner) if self.rest.is_match(inner))
+    }
+
+    fn can_match(&self, state: &Self::State) -> bool {
+        match state {
+            LetterState::First(_) => true,
+            LetterState::Rest(inner) => self.rest.can_match(inner),
+            LetterState::Dead => false,
+        }
+    }
+
+    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
+        match state {
+            LetterState::First(read) if self.first.get(*read) == Some(&byte) => {
+                if read + 1 == self.first.len() {
+                    LetterState::Rest(self.rest.start())
+                } else {
+                    LetterState::First(read + 1)
+                }
+            }
+            LetterState::Rest(inner) => LetterState::Rest(self.rest.accept(inner, byte)),
+            _ => LetterState::Dead,
+        }
+    }
 }
 
 fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> Result<u64, FyndError> {
@@ -222,7 +299,8 @@ fn surface_form(
 mod tests {
     use super::*;
 
-    /// Every term of the dictionaries compared with the word: what the automaton must find.
+    /// Every term of the dictionaries that begins with the word's first letter compared
+    /// with the word: what the automaton must find.
     fn close_terms_by_scan(
         searcher: &Searcher,
         fields: &[Field],
@@ -236,7 +314,10 @@ mod tests {
                 let mut stream = inverted.terms().stream().unwrap();
                 while stream.advance() {
                     let term = std::str::from_utf8(stream.key()).unwrap();
-                    if term == word_term || crate::analysis::is_joined_pair(term) {
+                    if term == word_term
+                        || crate::analysis::is_joined_pair(term)
+                        || term.chars().next() != word_term.chars().next()
+                    {
                         continue;
                     }
                     if let Some(distance) = edit_distance(word_term, term, max) {
@@ -278,10 +359,18 @@ mod tests {
                 continue;
             }
             let dropped: String = chars[1..].iter().collect();
+            let mut dropped_inside = chars.clone();
+            dropped_inside.remove(chars.len() / 2);
             let mut swapped = chars.clone();
             swapped.swap(0, 1);
             let doubled: String = chars.iter().chain(&chars[chars.len() - 1..]).collect();
-            words.extend([term, dropped, swapped.into_iter().collect(), doubled]);
+            words.extend([
+                term,
+                dropped,
+                dropped_inside.into_iter().collect(),
+                swapped.into_iter().collect(),
+                doubled,
+            ]);
         }
         assert!(words.len() > 100);
         for word in &words {
