@@ -67,7 +67,10 @@ fn facet_counter_counts_as_tantivys_collectors_do() {
     for keys in key_sets {
         for query in queries(&index) {
             let (total, counted) = searcher
-                .search(&*query, &FacetCounter::new(keys.to_vec()))
+                .search(
+                    &*query,
+                    &FacetCounter::new(keys.to_vec(), index.segment_state().clone()),
+                )
                 .unwrap();
             assert_eq!(total, searcher.search(&*query, &Count).unwrap());
             for (key, counts) in keys.iter().zip(counted) {
@@ -81,10 +84,16 @@ fn facet_counter_counts_as_tantivys_collectors_do() {
     // Asked again, from the per-segment cache: the same.
     let query = AllQuery;
     let first = searcher
-        .search(&query, &FacetCounter::new(vec![FacetKey::Year]))
+        .search(
+            &query,
+            &FacetCounter::new(vec![FacetKey::Year], index.segment_state().clone()),
+        )
         .unwrap();
     let again = searcher
-        .search(&query, &FacetCounter::new(vec![FacetKey::Year]))
+        .search(
+            &query,
+            &FacetCounter::new(vec![FacetKey::Year], index.segment_state().clone()),
+        )
         .unwrap();
     assert_eq!(first, again);
 }
@@ -115,7 +124,7 @@ fn one_pass_pages_are_the_pages_of_top_docs() {
                         &*query,
                         limit,
                         offset,
-                        FacetCounter::new(vec![FacetKey::Fund]),
+                        FacetCounter::new(vec![FacetKey::Fund], index.segment_state().clone()),
                     )
                     .unwrap();
                 assert_eq!(page, alone, "{order:?} {limit} {offset} {query:?}");

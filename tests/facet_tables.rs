@@ -67,17 +67,19 @@ fn a_segment_is_counted_from_the_column_first_and_read_from_the_second_time() {
     let (_dir, index) = common::generated_index_with_deletes(10);
     let searcher = index.reader().unwrap().searcher();
     let segment = &searcher.segment_readers()[0];
-    let first = segment_facets(segment, FacetKey::Region).unwrap();
+    let first = segment_facets(index.segment_state(), segment, FacetKey::Region).unwrap();
     assert!(!first.is_read());
-    let second = segment_facets(segment, FacetKey::Region).unwrap();
+    let second = segment_facets(index.segment_state(), segment, FacetKey::Region).unwrap();
     assert!(second.is_read());
-    let third = segment_facets(segment, FacetKey::Region).unwrap();
+    let third = segment_facets(index.segment_state(), segment, FacetKey::Region).unwrap();
     assert!(
         std::sync::Arc::ptr_eq(&second, &third),
         "read once, then kept"
     );
     // A caller that needs every document's ordinals gets the read table at once.
-    assert!(read_segment_facets(segment, FacetKey::Fund)
-        .unwrap()
-        .is_read());
+    assert!(
+        read_segment_facets(index.segment_state(), segment, FacetKey::Fund)
+            .unwrap()
+            .is_read()
+    );
 }

@@ -21,7 +21,8 @@ fn kept_both_ways(index: &FyndIndex, filter: &RangeFilter) -> (Vec<Vec<DocId>>, 
         .query(&index.schema)
         .weight(EnableScoring::disabled_from_searcher(&searcher))
         .unwrap();
-    let cut = ColumnRange::new(filter).expect("a field with a column");
+    let cut =
+        ColumnRange::new(filter, index.segment_state().clone()).expect("a field with a column");
     let mut by_query = Vec::new();
     let mut by_cut = Vec::new();
     for segment in searcher.segment_readers() {

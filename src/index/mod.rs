@@ -19,6 +19,7 @@ use crate::error::FyndError;
 use crate::ingest::names;
 use crate::record::ProjectRecord;
 use crate::schema::FyndSchema;
+use segment_state::SegmentState;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tantivy::collector::DocSetCollector;
@@ -33,6 +34,7 @@ mod check;
 pub mod manifest;
 mod merge;
 mod run;
+pub mod segment_state;
 mod tally;
 
 pub use check::{check_index, CheckReport};
@@ -62,16 +64,23 @@ pub struct FyndIndex {
     /// The corpus words a word typed without diacritics stands for, over `lexicon`;
     /// replaced with it.
     folded_forms: OnceLock<Arc<FoldedForms>>,
-    /// The reader [`FyndIndex::open`] opened with the index, handed out (reloaded) by the
-    /// first [`FyndIndex::reader`]: it holds the segment files of the commit that was opened.
-    pinned: std::sync::Mutex<Option<IndexReader>>,
+    /// The index's one reader, handed out (reloaded to the last commit) by every
+    /// [`FyndIndex::reader`]; the one [`FyndIndex::open`] opened with the index holds the
+    /// segment files of the commit that was opened until then.
+    kept: std::sync::Mutex<Option<IndexReader>>,
+    /// What searches keep per segment, let go with the segment by the reader's warmer.
+    segment_state: Arc<SegmentState>,
 }
 
-/// A reader of `index`'s last commit that reloads only when asked: every reader fynd opens.
-fn manual_reader(index: &Index) -> tantivy::Result<IndexReader> {
+/// A reader of `index`'s last commit that reloads only when asked, with `state` as its
+/// warmer: every reader fynd opens.
+fn manual_reader(index: &Index, state: &Arc<SegmentState>) -> tantivy::Result<IndexReader> {
+    let weak: std::sync::Weak<SegmentState> = Arc::downgrade(state);
+    let warmer: std::sync::Weak<dyn tantivy::Warmer> = weak;
     index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
+        .warmers(vec![warmer])
         .try_into()
 }
 
@@ -99,12 +108,13 @@ impl FyndIndex {
         // are opened at once, with the meta.json (a reader, kept for the first
         // `reader()`), and an open that raced a swap is done again, on the new folder.
         let mut attempts = 0;
-        let (index, pinned) = loop {
+        let segment_state = Arc::new(SegmentState::default());
+        let (index, kept) = loop {
             let mut index = Index::open_in_dir(dir).map_err(|err| FyndError::opening(dir, err))?;
             // Before the reader: a reader's searches run on the executor of the index it
             // was made from.
             index.set_executor(search_executor(default_search_threads())?);
-            match manual_reader(&index) {
+            match manual_reader(&index, &segment_state) {
                 Ok(reader) => break (index, reader),
                 Err(tantivy::TantivyError::OpenReadError(
                     tantivy::directory::error::OpenReadError::FileDoesNotExist(_),
@@ -113,7 +123,8 @@ impl FyndIndex {
             }
         };
         let mut fynd = FyndIndex::wrap(index, dir)?;
-        fynd.pinned = std::sync::Mutex::new(Some(pinned));
+        fynd.segment_state = segment_state;
+        fynd.kept = std::sync::Mutex::new(Some(kept));
         Ok(fynd)
     }
 
@@ -127,10 +138,10 @@ impl FyndIndex {
         }
         self.index.set_executor(search_executor(threads)?);
         // A reader searches on the executor of the index it was made from, so the reader
-        // kept from opening is made again; readers made later take the index's.
-        let pinned = self.pinned.get_mut().unwrap_or_else(|e| e.into_inner());
-        if pinned.is_some() {
-            *pinned = Some(manual_reader(&self.index)?);
+        // kept is made again.
+        let kept = self.kept.get_mut().unwrap_or_else(|e| e.into_inner());
+        if kept.is_some() {
+            *kept = Some(manual_reader(&self.index, &self.segment_state)?);
         }
         Ok(())
     }
@@ -177,7 +188,8 @@ impl FyndIndex {
             dir: dir.to_path_buf(),
             lexicon: Arc::new(Lexicon::default()),
             folded_forms: OnceLock::new(),
-            pinned: std::sync::Mutex::new(None),
+            kept: std::sync::Mutex::new(None),
+            segment_state: Arc::new(SegmentState::default()),
         };
         fynd.use_lexicon(lexicon);
         Ok(fynd)
@@ -258,19 +270,29 @@ impl FyndIndex {
             })
     }
 
-    /// A reader that sees the last commit.
+    /// A reader that sees the last commit: the index's one reader, so that what searches
+    /// keep per segment ([`FyndIndex::segment_state`]) is let go by one warmer, when no
+    /// searcher of it holds the segment any more.
     pub fn reader(&self) -> Result<IndexReader, FyndError> {
-        let pinned = self.pinned.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(reader) = pinned {
-            // The last commit: reloaded only if there is a newer one than the commit opened
-            // (reloading opens every segment again). A reload that fails (a rebuild swapped
-            // the folder meanwhile) leaves the commit opened, whole.
-            if self.holds_last_commit(&reader) != Some(true) {
+        let mut kept = segment_state::lock(&self.kept);
+        if let Some(reader) = kept.as_ref() {
+            // Reloaded only if there is a newer commit than the one it holds (reloading
+            // opens the new segments). A reload that fails (a rebuild swapped the folder
+            // meanwhile) leaves the commit it holds, whole.
+            if self.holds_last_commit(reader) != Some(true) {
                 let _ = reader.reload();
             }
-            return Ok(reader);
+            return Ok(reader.clone());
         }
-        Ok(manual_reader(&self.index)?)
+        let reader = manual_reader(&self.index, &self.segment_state)?;
+        *kept = Some(reader.clone());
+        Ok(reader)
+    }
+
+    /// What searches keep per segment of this index (facet tables, field orders), for as
+    /// long as a searcher of its reader holds the segment.
+    pub fn segment_state(&self) -> &Arc<SegmentState> {
+        &self.segment_state
     }
 
     /// Whether `reader` holds the segments, with their deletions, of the last commit in the

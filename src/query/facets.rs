@@ -1,13 +1,13 @@
 //! Facet counts: how many matching documents have each value of a facet.
 
+use crate::index::segment_state::{lock, SegmentState};
 use crate::schema::FacetKey;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
 use tantivy::columnar::{Cardinality, Column};
 use tantivy::fastfield::FacetReader;
-use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
@@ -195,20 +195,6 @@ impl SegmentFacets {
             Err(_) => String::new(),
         }
     }
-
-    /// Bytes held, for the cache's bound.
-    fn bytes(&self) -> usize {
-        let ords = match &self.ords {
-            Some(DocOrds::Single(ords)) => ords.len() * 4,
-            Some(DocOrds::Multi { offsets, ords }) => (offsets.len() + ords.len()) * 4,
-            None => 0,
-        };
-        let names = self
-            .names
-            .get()
-            .map_or(0, |names| names.iter().map(|n| n.len() + 24).sum::<usize>());
-        ords + self.totals.len() * 8 + names
-    }
 }
 
 /// The values of several facets of every document of one segment, packed in one 32-bit
@@ -322,10 +308,6 @@ impl FacetPack {
         };
         (first as usize, len as usize)
     }
-
-    fn bytes(&self) -> usize {
-        self.words.len() * 4
-    }
 }
 
 impl SegmentFacets {
@@ -388,35 +370,27 @@ pub fn sum_runs(diffs: &mut [u64]) {
     }
 }
 
-type PackKey = (SegmentId, Vec<FacetKey>);
-
-/// The pack of `keys` (whose tables are `tables`) in `segment`, built once per segment, key
-/// list and process; None when none of them fits.
+/// The pack of `keys` (whose tables are `tables`) in `segment`, built once per segment and
+/// key list while `state` keeps the segment; None when none of them fits.
 pub fn segment_pack(
+    state: &SegmentState,
     segment: &SegmentReader,
     keys: &[FacetKey],
     tables: &[&SegmentFacets],
 ) -> tantivy::Result<Option<Arc<FacetPack>>> {
-    // Tables counted from the column have no arrays to pack; not remembered, so the pack is
+    // Tables counted from the column have no arrays to pack; not kept, so the pack is
     // built once they are read.
     if !tables.iter().all(|table| table.is_read()) {
         return Ok(None);
     }
-    static PACKS: OnceLock<Mutex<HashMap<PackKey, Option<Arc<FacetPack>>>>> = OnceLock::new();
-    let packs = PACKS.get_or_init(Default::default);
-    let id = (segment.segment_id(), keys.to_vec());
-    if let Some(pack) = packs.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+    let packs = state
+        .of(segment)
+        .map::<Vec<FacetKey>, Option<Arc<FacetPack>>>();
+    if let Some(pack) = lock(&packs).get(keys) {
         return Ok(pack.clone());
     }
     let pack = FacetPack::build(tables, segment.max_doc()).map(Arc::new);
-    let mut packs = packs.lock().unwrap_or_else(|e| e.into_inner());
-    // Bounded like the tables: forget them all past the byte budget (a server that keeps
-    // loading commits; a process counting the same keys holds one pack per segment).
-    let held: usize = packs.values().flatten().map(|p| p.bytes()).sum();
-    if held > CACHE_BYTES {
-        packs.clear();
-    }
-    packs.insert(id, pack.clone());
+    lock(&packs).insert(keys.to_vec(), pack.clone());
     Ok(pack)
 }
 
@@ -424,61 +398,39 @@ fn field_name(key: FacetKey) -> String {
     format!("facet_{}", key.name())
 }
 
-/// Bytes of [`SegmentFacets`] the process keeps before it forgets the least recently used
-/// (segments merged away are never asked for again).
-const CACHE_BYTES: usize = 512 * 1024 * 1024;
-
-type CacheKey = (SegmentId, FacetKey);
-
-#[derive(Default)]
-struct FacetCache {
-    tables: HashMap<CacheKey, (Arc<SegmentFacets>, u64)>,
-    bytes: usize,
-    tick: u64,
-}
-
-fn cache() -> &'static Mutex<FacetCache> {
-    static CACHE: OnceLock<Mutex<FacetCache>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
-
 /// The facet values of `key` in `segment`: counted from the column the first time the
-/// process asks (a command that runs one query reads nothing ahead), read once and kept from
-/// the second time on ([`SegmentFacets`]).
+/// process asks (a command that runs one query reads nothing ahead), read once and kept in
+/// `state` from the second time on ([`SegmentFacets`]).
 pub fn segment_facets(
+    state: &SegmentState,
     segment: &SegmentReader,
     key: FacetKey,
 ) -> tantivy::Result<Arc<SegmentFacets>> {
-    facets_of(segment, key, false)
+    facets_of(state, segment, key, false)
 }
 
-/// The facet values of `key` in `segment`, read ([`SegmentFacets::read`]): for a caller
-/// that needs every document's ordinals ([`SegmentFacets::ords`]) or warms a server.
+/// The facet values of `key` in `segment`, read ([`SegmentFacets::read`]) and kept in
+/// `state`: for a caller that needs every document's ordinals ([`SegmentFacets::ords`]) or
+/// warms a server.
 pub fn read_segment_facets(
+    state: &SegmentState,
     segment: &SegmentReader,
     key: FacetKey,
 ) -> tantivy::Result<Arc<SegmentFacets>> {
-    facets_of(segment, key, true)
+    facets_of(state, segment, key, true)
 }
 
 fn facets_of(
+    state: &SegmentState,
     segment: &SegmentReader,
     key: FacetKey,
     read: bool,
 ) -> tantivy::Result<Arc<SegmentFacets>> {
-    let id = (segment.segment_id(), key);
-    let asked_before = {
-        let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
-        cache.tick += 1;
-        let tick = cache.tick;
-        match cache.tables.get_mut(&id) {
-            Some((table, used)) if table.is_read() => {
-                *used = tick;
-                return Ok(table.clone());
-            }
-            Some(_) => true,
-            None => false,
-        }
+    let tables = state.of(segment).map::<FacetKey, Arc<SegmentFacets>>();
+    let asked_before = match lock(&tables).get(&key) {
+        Some(table) if table.is_read() => return Ok(table.clone()),
+        Some(_) => true,
+        None => false,
     };
     // Built outside the lock: other queries go on meanwhile.
     let table = if read || asked_before {
@@ -486,34 +438,16 @@ fn facets_of(
     } else {
         Arc::new(SegmentFacets::from_column(segment, key)?)
     };
-    let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
-    cache.tick += 1;
-    let tick = cache.tick;
-    if let Some((old, _)) = cache.tables.insert(id, (table.clone(), tick)) {
-        cache.bytes -= old.bytes();
-    }
-    cache.bytes += table.bytes();
-    while cache.bytes > CACHE_BYTES && cache.tables.len() > 1 {
-        let oldest = cache
-            .tables
-            .iter()
-            .filter(|(key, _)| **key != id)
-            .min_by_key(|(_, (_, used))| *used)
-            .map(|(key, _)| *key);
-        match oldest.and_then(|key| cache.tables.remove(&key)) {
-            Some((old, _)) => cache.bytes -= old.bytes(),
-            None => break,
-        }
-    }
+    lock(&tables).insert(key, table.clone());
     Ok(table)
 }
 
-/// Reads the facet tables of `keys` for every segment of `searcher` ahead of the first
-/// query (a server calls it when it loads a commit).
-pub fn warm(searcher: &Searcher, keys: &[FacetKey]) -> tantivy::Result<()> {
+/// Reads the facet tables of `keys` for every segment of `searcher` into `state` ahead of
+/// the first query (a server calls it when it loads a commit).
+pub fn warm(state: &SegmentState, searcher: &Searcher, keys: &[FacetKey]) -> tantivy::Result<()> {
     for segment in searcher.segment_readers() {
         for key in keys {
-            read_segment_facets(segment, *key)?;
+            read_segment_facets(state, segment, *key)?;
         }
     }
     Ok(())
@@ -525,12 +459,14 @@ pub fn warm(searcher: &Searcher, keys: &[FacetKey]) -> tantivy::Result<()> {
 /// as `FacetCollector` counts it), read from [`SegmentFacets`].
 pub struct FacetCounter {
     keys: Vec<FacetKey>,
+    state: Arc<SegmentState>,
 }
 
 impl FacetCounter {
-    /// Counts `keys` (and the hits).
-    pub fn new(keys: Vec<FacetKey>) -> FacetCounter {
-        FacetCounter { keys }
+    /// Counts `keys` (and the hits), with the tables `state` keeps (see
+    /// [`crate::index::FyndIndex::segment_state`]).
+    pub fn new(keys: Vec<FacetKey>, state: Arc<SegmentState>) -> FacetCounter {
+        FacetCounter { keys, state }
     }
 }
 
@@ -572,13 +508,13 @@ impl Collector for FacetCounter {
             .keys
             .iter()
             .map(|key| {
-                let table = segment_facets(segment, *key)?;
+                let table = segment_facets(&self.state, segment, *key)?;
                 let counts = table.zero_counts();
                 Ok((table, counts))
             })
             .collect::<tantivy::Result<_>>()?;
         let refs: Vec<&SegmentFacets> = tables.iter().map(|(table, _)| &**table).collect();
-        let pack = segment_pack(segment, &self.keys, &refs)?;
+        let pack = segment_pack(&self.state, segment, &self.keys, &refs)?;
         let loose = (0..tables.len())
             .filter(|t| {
                 pack.as_ref()

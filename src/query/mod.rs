@@ -29,6 +29,7 @@ pub mod values;
 pub mod word;
 
 use crate::error::FyndError;
+use crate::index::segment_state::SegmentState;
 use crate::index::FyndIndex;
 use crate::record::{Date, DocumentShape, ProjectRecord};
 use crate::schema::{FacetKey, FyndSchema};
@@ -44,6 +45,7 @@ use serde::{Serialize, Serializer};
 use snippet::{Passage, PassagePicker};
 use sort::SortOrder;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 use strategy::{SearchContext, Strategy};
 use suggest::Suggestion;
@@ -238,6 +240,8 @@ pub(crate) struct Prepared {
     sidebar_counts: bool,
     /// When the work must stop: every query made from this one stops at it.
     pub deadline: Deadline,
+    /// What searches keep per segment of the index (facet tables, field orders).
+    pub segment_state: Arc<SegmentState>,
 }
 
 impl Prepared {
@@ -340,6 +344,7 @@ impl Prepared {
             range_queries,
             sidebar_counts: request.sidebar_counts,
             deadline: request.deadline.clone(),
+            segment_state: index.segment_state().clone(),
         })
     }
 
@@ -408,7 +413,7 @@ impl Prepared {
             filters.push(Box::new(filter.query(schema).weight(unscored)?));
         }
         for range in &request.ranges {
-            match field_order::ColumnRange::new(range) {
+            match field_order::ColumnRange::new(range, self.segment_state.clone()) {
                 Some(range) => filters.push(Box::new(range)),
                 None => filters.push(Box::new(range.query(schema).weight(unscored)?)),
             }
@@ -566,7 +571,10 @@ fn count_facets(
     limit: usize,
 ) -> Result<(usize, FacetCounts), FyndError> {
     let full_query = prepared.with_filters(schema, None);
-    let shared = facets::FacetCounter::new(unfiltered_keys(prepared, keys));
+    let shared = facets::FacetCounter::new(
+        unfiltered_keys(prepared, keys),
+        prepared.segment_state.clone(),
+    );
     let (total, counted) = searcher.search(&*full_query, &shared)?;
     let counts = finish_facets(
         schema,
@@ -611,8 +619,8 @@ fn finish_facets(
             Some(values) => values,
             None => {
                 let query = prepared.with_filters(schema, Some(*key));
-                let (_, mut collected) =
-                    searcher.search(&*query, &facets::FacetCounter::new(vec![*key]))?;
+                let counter = facets::FacetCounter::new(vec![*key], prepared.segment_state.clone());
+                let (_, mut collected) = searcher.search(&*query, &counter)?;
                 collected.pop().unwrap_or_default()
             }
         };
@@ -698,7 +706,10 @@ fn run(
         .collect();
     let skip: Vec<FacetKey> = sideways.iter().map(|(key, _)| *key).collect();
     let query = prepared.with_filters_except(schema, &skip);
-    let also = facets::FacetCounter::new(unfiltered_keys(&prepared, &request.facets));
+    let also = facets::FacetCounter::new(
+        unfiltered_keys(&prepared, &request.facets),
+        prepared.segment_state.clone(),
+    );
     let strategy: Box<dyn Strategy> = match execution {
         Execution::Planned => prepared.plan.strategy(request, sideways),
         Execution::Reference => Box::new(strategy::Collect),

@@ -8,6 +8,7 @@
 use super::facets::{
     count_run, merge_counts, segment_facets, segment_pack, sum_runs, FacetPack, SegmentFacets,
 };
+use crate::index::segment_state::SegmentState;
 use crate::schema::FacetKey;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,12 +20,21 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 pub struct Sideways<C> {
     inner: C,
     filters: Vec<(FacetKey, Vec<String>)>,
+    state: Arc<SegmentState>,
 }
 
 impl<C> Sideways<C> {
-    /// `inner` behind `filters`.
-    pub fn new(inner: C, filters: Vec<(FacetKey, Vec<String>)>) -> Sideways<C> {
-        Sideways { inner, filters }
+    /// `inner` behind `filters`, with the facet tables `state` keeps.
+    pub fn new(
+        inner: C,
+        filters: Vec<(FacetKey, Vec<String>)>,
+        state: Arc<SegmentState>,
+    ) -> Sideways<C> {
+        Sideways {
+            inner,
+            filters,
+            state,
+        }
     }
 }
 
@@ -58,7 +68,7 @@ impl<C: Collector> Collector for Sideways<C> {
             .filters
             .iter()
             .map(|(key, values)| {
-                let table = segment_facets(segment, *key)?;
+                let table = segment_facets(&self.state, segment, *key)?;
                 Ok(SegmentFilter {
                     accepted: table.flags(values),
                     counts: table.zero_counts(),
@@ -68,8 +78,8 @@ impl<C: Collector> Collector for Sideways<C> {
             .collect::<tantivy::Result<Vec<_>>>()?;
         let keys: Vec<FacetKey> = self.filters.iter().map(|(key, _)| *key).collect();
         let tables: Vec<&SegmentFacets> = filters.iter().map(|f| &*f.table).collect();
-        let pack =
-            segment_pack(segment, &keys, &tables)?.filter(|pack| pack.holds_all(filters.len()));
+        let pack = segment_pack(&self.state, segment, &keys, &tables)?
+            .filter(|pack| pack.holds_all(filters.len()));
         Ok(SidewaysSegment {
             inner: self.inner.for_segment(ordinal, segment)?,
             filters,

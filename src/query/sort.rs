@@ -7,10 +7,12 @@ use super::fields;
 use super::range::RangeField;
 use super::sideways::Sideways;
 use crate::error::FyndError;
+use crate::index::segment_state::SegmentState;
 use crate::schema::FacetKey;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 use tantivy::collector::sort_key::SortBySimilarityScore;
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
@@ -168,6 +170,7 @@ impl SortOrder {
     /// checked per hit instead of being part of `query`: the page and what `also` collects
     /// come from the hits that pass them all, and each filtered facet is also counted over
     /// the hits that pass the other filters (see [`super::sideways`]).
+    #[allow(clippy::too_many_arguments)]
     pub fn top_docs_sideways<C: Collector>(
         &self,
         searcher: &Searcher,
@@ -176,9 +179,10 @@ impl SortOrder {
         offset: usize,
         also: C,
         filters: Vec<(FacetKey, Vec<String>)>,
+        state: Arc<SegmentState>,
     ) -> tantivy::Result<(Page, C::Fruit, SidewaysCounts)> {
         if limit == 0 {
-            let (fruit, sideways) = searcher.search(query, &Sideways::new(also, filters))?;
+            let (fruit, sideways) = searcher.search(query, &Sideways::new(also, filters, state))?;
             return Ok((Vec::new(), fruit, sideways));
         }
         let top = TopDocs::with_limit(limit).and_offset(offset);
@@ -187,6 +191,7 @@ impl SortOrder {
                 let collector = Sideways::new(
                     (top.order_by((SortBySimilarityScore, self.order())), also),
                     filters,
+                    state,
                 );
                 let ((hits, fruit), sideways) = searcher.search(query, &collector)?;
                 return Ok((hits, fruit, sideways));
@@ -196,6 +201,7 @@ impl SortOrder {
         let collector = Sideways::new(
             (top.order_by(field_key!(field, self.order())), also),
             filters,
+            state,
         );
         let ((hits, fruit), sideways) = searcher.search(query, &collector)?;
         let hits = hits

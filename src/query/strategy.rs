@@ -121,7 +121,14 @@ impl Strategy for TermWord<'_> {
                 .map(|(score, address)| (None, score, address))
                 .collect()),
                 WordPage::ByField(field) => field_order::candidates(
-                    ord, reader, hits.bits, field, descending, wanted, &*scored,
+                    &prepared.segment_state,
+                    ord,
+                    reader,
+                    hits.bits,
+                    field,
+                    descending,
+                    wanted,
+                    &*scored,
                 ),
             })?;
         Ok(Found {
@@ -218,7 +225,14 @@ impl Strategy for HitSets {
                     )
                 }
                 WordPage::ByField(field) => field_order::candidates(
-                    ord, reader, hits.bits, field, descending, wanted, &*scored,
+                    &prepared.segment_state,
+                    ord,
+                    reader,
+                    hits.bits,
+                    field,
+                    descending,
+                    wanted,
+                    &*scored,
                 ),
             },
         )?;
@@ -282,6 +296,7 @@ impl Strategy for Sideways {
             request.offset,
             context.also,
             self.facets.clone(),
+            context.prepared.segment_state.clone(),
         )?;
         Ok(Found {
             page,

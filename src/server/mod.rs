@@ -186,7 +186,11 @@ impl OpenIndex {
     /// Reads what the first query of a new commit would otherwise read (the facet values
     /// of its new segments), so that query is not slower than the rest.
     fn warm(&self) {
-        let _ = facets::warm(&self.searcher(), &FacetKey::DEFAULT_COUNTED);
+        let _ = facets::warm(
+            self.index.segment_state(),
+            &self.searcher(),
+            &FacetKey::DEFAULT_COUNTED,
+        );
     }
 
     /// Which reader and which of its loads `searcher` comes from, as `OPEN.GENERATION`: the

@@ -9,6 +9,7 @@
 
 use super::matching;
 use crate::error::FyndError;
+use crate::index::segment_state::SegmentState;
 use crate::index::FyndIndex;
 use crate::query::facets::{read_segment_facets, SegmentFacets};
 use crate::query::values::ValueUsed;
@@ -201,6 +202,7 @@ fn trend_until_deadline(
     let collector = BucketCollector {
         by: options.by,
         sum: options.sum,
+        state: index.segment_state().clone(),
     };
     let mut all_request = base.clone();
     all_request.query = String::new();
@@ -326,6 +328,8 @@ struct Buckets {
 struct BucketCollector {
     by: TrendBy,
     sum: Option<SumField>,
+    /// Where the facet tables are kept.
+    state: Arc<SegmentState>,
 }
 
 /// Where a segment's bucket values come from.
@@ -354,12 +358,12 @@ impl Collector for BucketCollector {
     ) -> tantivy::Result<Self::Child> {
         let keys = match self.by {
             TrendBy::Year => {
-                let table = read_segment_facets(segment, FacetKey::Year)?;
+                let table = read_segment_facets(&self.state, segment, FacetKey::Year)?;
                 let tallies = vec![Tally::default(); table.names().len()];
                 SegmentKeys::Facet(table, tallies)
             }
             TrendBy::Facet(key) => {
-                let table = read_segment_facets(segment, key)?;
+                let table = read_segment_facets(&self.state, segment, key)?;
                 let tallies = vec![Tally::default(); table.names().len()];
                 SegmentKeys::Facet(table, tallies)
             }
