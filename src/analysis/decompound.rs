@@ -55,6 +55,7 @@
 use super::fasthash::FastMap;
 use super::inflect::INFLECTIONS;
 use super::lexicon::{Lexicon, PartEvidence};
+use super::memo;
 use super::stopwords::is_stopword;
 use std::ops::Range;
 
@@ -490,33 +491,18 @@ fn cuts_a_whole_word(lexicon: &Lexicon, word: &str, parts: &[(Part, PartEvidence
 const WHOLE_WORDS: usize = if cfg!(test) { 100 } else { 50_000 };
 
 thread_local! {
-    /// Per thread, whether each word lately asked about stays whole, under one lexicon
-    /// (by id): the same few words ("digitalisering", "landsbygdsutveckling") stand as runs
-    /// of parts in thousands of longer compounds.
-    static STAYS_WHOLE: std::cell::RefCell<(u64, FastMap<Box<str>, bool>)> =
-        std::cell::RefCell::new((0, FastMap::default()));
+    /// Per thread, whether each word lately asked about stays whole: the same few words
+    /// ("digitalisering", "landsbygdsutveckling") stand as runs of parts in thousands of
+    /// longer compounds.
+    static STAYS_WHOLE: memo::ThreadWordMemo<bool> =
+        std::cell::RefCell::new(FastMap::default());
 }
 
 /// Whether `word` is not split on its own ([`split`] gives no parts), remembered.
 fn stays_whole(lexicon: &Lexicon, word: &str) -> bool {
-    let known = STAYS_WHOLE.with(|memo| {
-        let memo = memo.borrow();
-        (memo.0 == lexicon.id())
-            .then(|| memo.1.get(word).copied())
-            .flatten()
-    });
-    if let Some(known) = known {
-        return known;
-    }
-    let whole = split(lexicon, word).is_none();
-    STAYS_WHOLE.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if memo.0 != lexicon.id() || memo.1.len() >= WHOLE_WORDS {
-            *memo = (lexicon.id(), FastMap::default());
-        }
-        memo.1.insert(word.into(), whole);
-    });
-    whole
+    memo::remembered_per_thread(&STAYS_WHOLE, WHOLE_WORDS, lexicon.id(), word, || {
+        split(lexicon, word).is_none()
+    })
 }
 
 fn search(

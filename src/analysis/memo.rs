@@ -192,9 +192,43 @@ pub(super) struct PartLemma {
     pub derived: Option<Rc<str>>,
 }
 
+/// A thread's memo of what was made of words: each entry under the id of the lexicon it
+/// was made with (found only under that lexicon), the whole memo forgotten once it holds
+/// its bound.
+pub(super) type ThreadWordMemo<V> = RefCell<FastMap<Box<str>, (u64, V)>>;
+
+/// What `memo` (a thread's, bounded to `limit` words) holds for `word` under lexicon
+/// `lexicon`, or what `compute` makes of it, then remembered.
+pub(super) fn remembered_per_thread<V: Clone + 'static>(
+    memo: &'static std::thread::LocalKey<ThreadWordMemo<V>>,
+    limit: usize,
+    lexicon: u64,
+    word: &str,
+    compute: impl FnOnce() -> V,
+) -> V {
+    let found = memo.with(|memo| {
+        memo.borrow()
+            .get(word)
+            .filter(|(made_with, _)| *made_with == lexicon)
+            .map(|(_, value)| value.clone())
+    });
+    if let Some(found) = found {
+        return found;
+    }
+    // Made outside the borrow: `compute` may ask this or another memo again.
+    let value = compute();
+    memo.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= limit {
+            memo.clear();
+        }
+        memo.insert(word.into(), (lexicon, value.clone()));
+    });
+    value
+}
+
 thread_local! {
-    static PART_LEMMA_MEMO: RefCell<FastMap<Box<str>, (u64, PartLemma)>> =
-        RefCell::new(FastMap::default());
+    static PART_LEMMA_MEMO: ThreadWordMemo<PartLemma> = RefCell::new(FastMap::default());
 }
 
 /// What the lemma of a compound part is made of under lexicon `lexicon`: remembered by
@@ -206,24 +240,7 @@ pub(super) fn part_lemma(
     lemma: &str,
     compute: impl FnOnce() -> PartLemma,
 ) -> PartLemma {
-    let found = PART_LEMMA_MEMO.with(|memo| {
-        memo.borrow()
-            .get(lemma)
-            .filter(|(made_with, _)| *made_with == lexicon)
-            .map(|(_, part)| part.clone())
-    });
-    if let Some(found) = found {
-        return found;
-    }
-    let part = compute();
-    PART_LEMMA_MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if memo.len() >= PART_LEMMAS {
-            memo.clear();
-        }
-        memo.insert(lemma.into(), (lexicon, part.clone()));
-    });
-    part
+    remembered_per_thread(&PART_LEMMA_MEMO, PART_LEMMAS, lexicon, lemma, compute)
 }
 
 #[cfg(test)]

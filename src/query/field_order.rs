@@ -148,24 +148,33 @@ impl HitFilter for ColumnRange {
 /// every further hit whose value ties with the last of them, each with its value and score.
 pub type Candidates = Vec<(Option<u64>, Score, DocAddress)>;
 
-/// The candidates of one segment whose hits are the set bits of `hits` (deleted documents
-/// included; they are skipped here), scored by `weight` (the query's, with scoring), the
-/// field's order taken from `state`.
-#[allow(clippy::too_many_arguments)]
+/// A page in the order of a field: the field, the direction, and where the segments'
+/// orders of documents by it are kept.
+pub struct FieldPage<'a> {
+    /// Where the orders are kept.
+    pub state: &'a SegmentState,
+    /// The field.
+    pub field: RangeField,
+    /// Largest values first.
+    pub descending: bool,
+}
+
+/// The candidates for `page` of one segment whose hits are the set bits of `hits` (deleted
+/// documents included; they are skipped here), scored by `weight` (the query's, with
+/// scoring).
 pub fn candidates(
-    state: &SegmentState,
+    page: &FieldPage<'_>,
     segment_ord: SegmentOrdinal,
     segment: &SegmentReader,
     hits: &[u64],
-    field: RangeField,
-    descending: bool,
     wanted: usize,
     weight: &dyn Weight,
 ) -> tantivy::Result<Candidates> {
     if wanted == 0 {
         return Ok(Vec::new());
     }
-    let order = field_order(state, segment, field);
+    let (field, descending) = (page.field, page.descending);
+    let order = field_order(page.state, segment, field);
     let column = column(segment, field);
     let alive = segment.alive_bitset();
     let is_hit = |doc: DocId| {

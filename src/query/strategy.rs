@@ -120,16 +120,14 @@ impl Strategy for TermWord<'_> {
                 .into_iter()
                 .map(|(score, address)| (None, score, address))
                 .collect()),
-                WordPage::ByField(field) => field_order::candidates(
-                    &prepared.segment_state,
-                    ord,
-                    reader,
-                    hits.bits,
-                    field,
-                    descending,
-                    wanted,
-                    &*scored,
-                ),
+                WordPage::ByField(field) => {
+                    let page = field_order::FieldPage {
+                        state: &prepared.segment_state,
+                        field,
+                        descending,
+                    };
+                    field_order::candidates(&page, ord, reader, hits.bits, wanted, &*scored)
+                }
             })?;
         Ok(Found {
             page: field_order::page(candidates, descending, request.offset, request.limit),
@@ -224,16 +222,14 @@ impl Strategy for HitSets {
                             .collect(),
                     )
                 }
-                WordPage::ByField(field) => field_order::candidates(
-                    &prepared.segment_state,
-                    ord,
-                    reader,
-                    hits.bits,
-                    field,
-                    descending,
-                    wanted,
-                    &*scored,
-                ),
+                WordPage::ByField(field) => {
+                    let page = field_order::FieldPage {
+                        state: &prepared.segment_state,
+                        field,
+                        descending,
+                    };
+                    field_order::candidates(&page, ord, reader, hits.bits, wanted, &*scored)
+                }
             },
         )?;
         Ok(Found {
