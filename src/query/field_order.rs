@@ -159,6 +159,18 @@ pub struct FieldPage<'a> {
     pub descending: bool,
 }
 
+impl FieldPage<'_> {
+    /// The page by `field`, largest values first if `descending`, with orders kept in
+    /// `state`.
+    pub fn new(state: &SegmentState, field: RangeField, descending: bool) -> FieldPage<'_> {
+        FieldPage {
+            state,
+            field,
+            descending,
+        }
+    }
+}
+
 /// The candidates for `page` of one segment whose hits are the set bits of `hits` (deleted
 /// documents included; they are skipped here), scored by `weight` (the query's, with
 /// scoring).

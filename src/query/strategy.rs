@@ -16,7 +16,7 @@
 //! checks each against [`Collect`], the plain collector (`tests/strategies.rs`).
 
 use super::facets::FacetCounter;
-use super::field_order;
+use super::field_order::{self, FieldPage};
 use super::hit_tree::HitTree;
 use super::range::RangeField;
 use super::sort::{Page, SidewaysCounts};
@@ -121,11 +121,7 @@ impl Strategy for TermWord<'_> {
                 .map(|(score, address)| (None, score, address))
                 .collect()),
                 WordPage::ByField(field) => {
-                    let page = field_order::FieldPage {
-                        state: &prepared.segment_state,
-                        field,
-                        descending,
-                    };
+                    let page = FieldPage::new(&prepared.segment_state, field, descending);
                     field_order::candidates(&page, ord, reader, hits.bits, wanted, &*scored)
                 }
             })?;
@@ -223,11 +219,7 @@ impl Strategy for HitSets {
                     )
                 }
                 WordPage::ByField(field) => {
-                    let page = field_order::FieldPage {
-                        state: &prepared.segment_state,
-                        field,
-                        descending,
-                    };
+                    let page = FieldPage::new(&prepared.segment_state, field, descending);
                     field_order::candidates(&page, ord, reader, hits.bits, wanted, &*scored)
                 }
             },
