@@ -154,14 +154,60 @@ impl<'de> Deserialize<'de> for ContentHash {
     }
 }
 
-/// The content hash of `bytes`.
-pub fn content_hash(bytes: &[u8]) -> ContentHash {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+/// FNV-1a's starting value: the hash of no bytes.
+const EMPTY_HASH: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// `hash` carried on over `bytes` (FNV-1a), so that a file hashed in pieces hashes as a
+/// whole.
+fn fold(mut hash: u64, bytes: &[u8]) -> u64 {
     for byte in bytes {
         hash ^= u64::from(*byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    ContentHash(hash)
+    hash
+}
+
+/// The content hash of `bytes`.
+pub fn content_hash(bytes: &[u8]) -> ContentHash {
+    ContentHash(fold(EMPTY_HASH, bytes))
+}
+
+/// A reader that hashes what passes through it: the content hash of a file read in
+/// batches, without holding the file, equal to [`content_hash`] of its bytes once it is
+/// read to the end.
+pub struct HashingReader<R> {
+    inner: R,
+    hash: u64,
+}
+
+impl<R> HashingReader<R> {
+    /// Hashes what is read from `inner`.
+    pub fn new(inner: R) -> HashingReader<R> {
+        HashingReader {
+            inner,
+            hash: EMPTY_HASH,
+        }
+    }
+
+    /// The hash of the bytes read so far.
+    pub fn hash(&self) -> ContentHash {
+        ContentHash(self.hash)
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for HashingReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        self.hash = fold(self.hash, &buffer[..read]);
+        Ok(read)
+    }
+}
+
+/// The content hash of the file at `path`, read in blocks.
+pub fn file_hash(path: &Path) -> std::io::Result<ContentHash> {
+    let mut reader = HashingReader::new(std::fs::File::open(path)?);
+    std::io::copy(&mut reader, &mut std::io::sink())?;
+    Ok(reader.hash())
 }
 
 /// Size and modification time (ns since the epoch) of a file.

@@ -2,14 +2,20 @@
 //! the manifest, upsert what is new or changed through one writer, remove what vanished,
 //! commit in batches — and, for a new index, learn the lexicon from the files first.
 
-use super::manifest::{content_hash, fingerprint, FileEntry, FileState, Manifest, MANIFEST_FILE};
+use super::manifest::{
+    content_hash, file_hash, fingerprint, FileEntry, FileState, HashingReader, Manifest,
+    MANIFEST_FILE,
+};
 use super::tally::{self, Tally};
-use super::{record_texts, FyndIndex, DEFAULT_WRITER_MEMORY};
+use super::{record_texts, FyndIndex, RecordWriter, DEFAULT_WRITER_MEMORY};
 use crate::analysis::lexicon::{Chain, LexiconLearner};
 use crate::error::FyndError;
-use crate::ingest::{self, names, IngestError};
+use crate::ingest::batches::TableBatches;
+use crate::ingest::{self, names, IngestError, ParsedDocument};
 use crate::schema::FyndSchema;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tantivy::{TantivyDocument, Term};
@@ -46,8 +52,12 @@ pub struct IndexOptions {
     /// Remove the records of files that were indexed from the walked folders before and are
     /// gone now.
     pub prune: bool,
-    /// Files larger than this are skipped with a warning.
+    /// Largest file read whole. A larger JSON Lines or delimited table is read a batch of
+    /// rows at a time ([`ingest::batches::TableBatches`]), whatever its size; any other
+    /// larger file is skipped with a warning.
     pub max_file_bytes: u64,
+    /// Bytes of rows in one batch of a table read in batches.
+    pub table_batch_bytes: usize,
     /// Threads that read and parse files (the writer has its own).
     pub threads: usize,
     /// Forget what the index holds and build it anew from the given paths, learning the
@@ -74,6 +84,7 @@ impl Default for IndexOptions {
             commit_every: 10_000,
             prune: true,
             max_file_bytes: 64 * 1024 * 1024,
+            table_batch_bytes: ingest::batches::DEFAULT_BATCH_BYTES,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             rebuild: false,
             lexicon_sample: DEFAULT_LEXICON_SAMPLE,
@@ -145,6 +156,15 @@ enum FileOutcome {
         size: u64,
         modified_ns: u128,
     },
+    /// A table larger than [`IndexOptions::max_file_bytes`], new or changed: read in
+    /// batches by the thread that writes, when its turn comes, so that the parsing
+    /// threads wait (their channel full) instead of piling up files behind it.
+    Streamed {
+        key: PathBuf,
+        state: FileState,
+        size: u64,
+        modified_ns: u128,
+    },
     /// Read and parsed, with the index document of each record built.
     Parsed {
         key: PathBuf,
@@ -182,15 +202,15 @@ fn read_one(
         return skipped("cannot read file: it vanished or is not accessible".to_string());
     };
     let (size, modified_ns) = fingerprint(&metadata);
-    if size > options.max_file_bytes {
-        return skipped(format!(
-            "{} MB is over the size cap of {} MB (raise it with --max-file-mb)",
-            size / (1024 * 1024),
-            options.max_file_bytes / (1024 * 1024)
-        ));
+    let streamed = size > options.max_file_bytes;
+    if streamed && !is_streamed_table(path, options) {
+        return skipped(over_cap(size, options));
     }
     let mut bytes = None;
     let state = manifest.state(&key, size, modified_ns, || {
+        if streamed {
+            return file_hash(&key);
+        }
         let read = std::fs::read(&key)?;
         let hash = content_hash(&read);
         bytes = Some(read);
@@ -208,6 +228,14 @@ fn read_one(
         Ok(_) => {}
     }
     let state = state.expect("errors returned above");
+    if streamed {
+        return FileOutcome::Streamed {
+            key,
+            state,
+            size,
+            modified_ns,
+        };
+    }
     let bytes = match bytes.map_or_else(|| std::fs::read(&key), Ok) {
         Ok(bytes) => bytes,
         Err(err) => return skipped(format!("cannot read file: {err}")),
@@ -240,6 +268,36 @@ fn read_one(
         }
         Err(err) => FileOutcome::Skipped(err, Some(key)),
     }
+}
+
+/// Why a file over the size cap that is not a table read in batches is skipped.
+fn over_cap(size: u64, options: &IndexOptions) -> String {
+    format!(
+        "{} MB is over the size cap of {} MB for files read whole (JSON Lines and CSV/TSV tables of any size are read in batches; raise the cap with --max-file-mb)",
+        size / (1024 * 1024),
+        options.max_file_bytes / (1024 * 1024)
+    )
+}
+
+/// The table at `path` read in batches, its bytes hashed as they are read; `Ok(None)` when
+/// the file is not a table that can be read in batches.
+fn table_batches(
+    path: &Path,
+    options: &IndexOptions,
+) -> Result<Option<TableBatches<BufReader<HashingReader<File>>>>, IngestError> {
+    let shown = path.display().to_string();
+    let file = File::open(path).map_err(|err| IngestError {
+        path: shown.clone(),
+        line: None,
+        reason: format!("cannot read file: {err}"),
+    })?;
+    let reader = BufReader::with_capacity(1 << 16, HashingReader::new(file));
+    TableBatches::open(&shown, reader, &options.read, options.table_batch_bytes)
+}
+
+/// Whether the file at `path` is a table read in batches (its first lines say so).
+fn is_streamed_table(path: &Path, options: &IndexOptions) -> bool {
+    matches!(table_batches(path, options), Ok(Some(_)))
 }
 
 /// Indexes every file under `roots` into the index at `dir`, as [`index_in_place`] does; a
@@ -471,13 +529,18 @@ fn index_in_place(
 
     let snapshot = manifest.clone();
     let schema = &index.schema;
+    let mut sink = RecordSink {
+        writer,
+        schema,
+        first_seen: HashMap::new(),
+        files: &files,
+        empty,
+        since_commit: 0,
+    };
     // Files that were in the manifest before this run and are gone now are pruned; when the
     // manifest was empty there are none, and the (large) set of files seen is not kept.
     let prune = options.prune && !snapshot.files.is_empty();
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    // Record id → the file (its number in `files`) that gave it first in this run.
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    let mut since_commit = 0;
     let next = AtomicUsize::new(0);
     let threads = options.threads.max(1);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, FileOutcome)>(threads * 4);
@@ -569,56 +632,154 @@ fn index_in_place(
                         let now: HashSet<&String> = entry.ids.iter().collect();
                         for gone in before.iter().filter(|id| !now.contains(id)) {
                             if manifest.files_with_id(gone) == 1 {
-                                writer.delete(gone);
+                                sink.writer.delete(gone);
                                 summary.records_removed += 1;
                             }
                         }
-                        for (parsed, document) in contents.documents.into_iter().zip(documents) {
-                            let mut record = parsed.record;
-                            // Shown under its group's spelling over the whole index; the
-                            // document built while parsing holds the source's.
-                            let document = if names::group_owner(&mut record, &tally.owners) {
-                                schema.document(&record)
-                            } else {
-                                document
-                            };
-                            summary
-                                .warnings
-                                .extend(parsed.warnings.iter().map(ToString::to_string));
-                            let earlier = first_seen.insert(record.id.clone(), file_number);
-                            if let Some(earlier) = earlier {
-                                summary.warnings.push(format!(
-                                    "{}: same id {} as a record in {}; the later one is kept",
-                                    record.path,
-                                    record.id,
-                                    files[earlier].display()
-                                ));
-                            }
-                            if empty && earlier.is_none() {
-                                writer.add_document(document)?;
-                            } else {
-                                writer.upsert_document(&record.id, document)?;
-                            }
-                            summary.records_written += 1;
-                            since_commit += 1;
-                        }
+                        sink.write(
+                            file_number,
+                            &tally,
+                            contents.documents,
+                            documents,
+                            &mut summary,
+                        )?;
                         if prune {
                             seen.insert(key.clone());
                         }
                         manifest.files.insert(key, entry);
-                        // Batches grow with the index (a quarter of what is written so
-                        // far), so that saving the manifest after each commit stays a
-                        // bounded share of a large run.
-                        let batch = options.commit_every.max(summary.records_written / 4);
-                        if since_commit >= batch {
-                            writer.set_extra_keys(tally.extra_keys());
-                            writer.commit()?;
-                            manifest
-                                .save(dir)
-                                .map_err(io_error(dir.join(MANIFEST_FILE)))?;
-                            summary.commits += 1;
-                            since_commit = 0;
+                        sink.commit_if_due(&tally, &manifest, dir, options, &mut summary)?;
+                    }
+                    FileOutcome::Streamed {
+                        key,
+                        state,
+                        size,
+                        modified_ns,
+                    } => {
+                        let batches = match table_batches(&files[file_number], options) {
+                            Ok(Some(batches)) => batches,
+                            Ok(None) => {
+                                // Changed since the parsing thread looked at it.
+                                summary.skipped.push(format!(
+                                    "{}: {}",
+                                    files[file_number].display(),
+                                    over_cap(size, options)
+                                ));
+                                if prune {
+                                    seen.insert(key);
+                                }
+                                continue;
+                            }
+                            Err(err) => {
+                                summary.skipped.push(err.to_string());
+                                if prune {
+                                    seen.insert(key);
+                                }
+                                continue;
+                            }
+                        };
+                        let before = manifest.files.get(&key).cloned();
+                        // What the batches so far count for in the tally; the file's
+                        // earlier entry until the first batch.
+                        let mut counted = before.clone();
+                        let mut owners: BTreeMap<String, u64> = BTreeMap::new();
+                        let mut extra_keys: BTreeSet<String> = BTreeSet::new();
+                        let mut ids: Vec<String> = Vec::new();
+                        let mut whole = true;
+                        let mut unrecognised: Vec<String> = Vec::new();
+                        let mut batches = batches;
+                        for batch in &mut batches {
+                            let contents = match batch {
+                                Ok(contents) => contents,
+                                Err(err) => {
+                                    summary.skipped.push(err.to_string());
+                                    whole = false;
+                                    break;
+                                }
+                            };
+                            summary
+                                .skipped
+                                .extend(contents.problems.iter().map(ToString::to_string));
+                            unrecognised.extend(contents.unrecognised_columns);
+                            let (batch_owners, batch_keys) =
+                                tally::file_counts(&contents.documents);
+                            for (spelling, count) in batch_owners {
+                                *owners.entry(spelling).or_insert(0) += count;
+                            }
+                            extra_keys.extend(batch_keys);
+                            ids.extend(contents.documents.iter().map(|d| d.record.id.clone()));
+                            let counts = FileEntry {
+                                size,
+                                modified_ns,
+                                hash: content_hash(&[]),
+                                ids: Vec::new(),
+                                owners: Some(owners.clone().into_iter().collect()),
+                                extra_keys: Some(extra_keys.iter().cloned().collect()),
+                            };
+                            let regroup = tally.change(counted.as_ref(), Some(&counts));
+                            manifest.owners_to_regroup.extend(regroup);
+                            counted = Some(counts);
+                            let documents = contents
+                                .documents
+                                .iter()
+                                .map(|parsed| schema.document(&parsed.record))
+                                .collect();
+                            sink.write(
+                                file_number,
+                                &tally,
+                                contents.documents,
+                                documents,
+                                &mut summary,
+                            )?;
+                            // The file is not in the manifest until its last batch is
+                            // written: a run stopped half-way reads it again.
+                            sink.commit_if_due(&tally, &manifest, dir, options, &mut summary)?;
                         }
+                        if !unrecognised.is_empty() {
+                            summary.unrecognised_columns.push(format!(
+                                "{}: {}",
+                                files[file_number].display(),
+                                unrecognised.join(", ")
+                            ));
+                        }
+                        if prune {
+                            seen.insert(key.clone());
+                        }
+                        if !whole {
+                            // Its records so far are written; the manifest keeps the
+                            // earlier entry, so the next run reads the file again. The
+                            // tally goes back to that entry.
+                            let regroup = tally.change(counted.as_ref(), before.as_ref());
+                            manifest.owners_to_regroup.extend(regroup);
+                            continue;
+                        }
+                        match state {
+                            FileState::New => summary.files_added += 1,
+                            _ => summary.files_updated += 1,
+                        }
+                        let now: HashSet<&String> = ids.iter().collect();
+                        for gone in before
+                            .iter()
+                            .flat_map(|entry| &entry.ids)
+                            .filter(|id| !now.contains(id))
+                        {
+                            if manifest.files_with_id(gone) == 1 {
+                                sink.writer.delete(gone);
+                                summary.records_removed += 1;
+                            }
+                        }
+                        drop(now);
+                        let hash = batches.into_reader().into_inner().hash();
+                        manifest.files.insert(
+                            key,
+                            FileEntry {
+                                size,
+                                modified_ns,
+                                hash,
+                                ids,
+                                owners: Some(owners.into_iter().collect()),
+                                extra_keys: Some(extra_keys.into_iter().collect()),
+                            },
+                        );
                     }
                 }
             }
@@ -632,6 +793,11 @@ fn index_in_place(
     progress.finish();
     // What only the reading needed goes before the last commit, when the writer flushes
     // every thread's segment at once (a million files' paths and ids are 0.15 GB).
+    let RecordSink {
+        mut writer,
+        first_seen,
+        ..
+    } = sink;
     drop(first_seen);
     drop(files);
 
@@ -699,6 +865,91 @@ fn index_in_place(
     Ok(summary)
 }
 
+/// Where the records of the files read are written, in the order of the files.
+struct RecordSink<'s, 'w> {
+    writer: RecordWriter<'w>,
+    schema: &'s FyndSchema,
+    /// Record id → the file (its number in `files`) that gave it first in this run.
+    first_seen: HashMap<String, usize>,
+    files: &'s [PathBuf],
+    /// The index held nothing before this run: a record's id needs no delete unless this
+    /// run wrote it before.
+    empty: bool,
+    /// Records written since the last commit.
+    since_commit: usize,
+}
+
+impl RecordSink<'_, '_> {
+    /// Writes the records of file `file_number` (all of them, or one batch of a table read
+    /// in batches), each with the index document built from it, owners shown under their
+    /// group's spelling in `tally`.
+    fn write(
+        &mut self,
+        file_number: usize,
+        tally: &Tally,
+        parsed: Vec<ParsedDocument>,
+        documents: Vec<TantivyDocument>,
+        summary: &mut IndexSummary,
+    ) -> Result<(), FyndError> {
+        for (parsed, document) in parsed.into_iter().zip(documents) {
+            let mut record = parsed.record;
+            // Shown under its group's spelling over the whole index; the document built
+            // while parsing holds the source's.
+            let document = if names::group_owner(&mut record, &tally.owners) {
+                self.schema.document(&record)
+            } else {
+                document
+            };
+            summary
+                .warnings
+                .extend(parsed.warnings.iter().map(ToString::to_string));
+            let earlier = self.first_seen.insert(record.id.clone(), file_number);
+            // A table read in batches has warned of its own repeated ids.
+            if let Some(earlier) = earlier.filter(|&earlier| earlier != file_number) {
+                summary.warnings.push(format!(
+                    "{}: same id {} as a record in {}; the later one is kept",
+                    record.path,
+                    record.id,
+                    self.files[earlier].display()
+                ));
+            }
+            if self.empty && earlier.is_none() {
+                self.writer.add_document(document)?;
+            } else {
+                self.writer.upsert_document(&record.id, document)?;
+            }
+            summary.records_written += 1;
+            self.since_commit += 1;
+        }
+        Ok(())
+    }
+
+    /// Commits, and saves the manifest, once enough records are written since the last
+    /// commit. Batches grow with the index (a quarter of what is written so far), so that
+    /// saving the manifest after each commit stays a bounded share of a large run.
+    fn commit_if_due(
+        &mut self,
+        tally: &Tally,
+        manifest: &Manifest,
+        dir: &Path,
+        options: &IndexOptions,
+        summary: &mut IndexSummary,
+    ) -> Result<(), FyndError> {
+        let batch = options.commit_every.max(summary.records_written / 4);
+        if self.since_commit >= batch {
+            self.writer.set_extra_keys(tally.extra_keys());
+            self.writer.commit()?;
+            manifest.save(dir).map_err(|source| FyndError::Io {
+                path: dir.join(MANIFEST_FILE),
+                source,
+            })?;
+            summary.commits += 1;
+            self.since_commit = 0;
+        }
+        Ok(())
+    }
+}
+
 /// The files of `manifest` under `roots` that this run did not see: gone, to be pruned —
 /// except those under a folder in `unread` (canonical paths of folders the walk could not
 /// read), which are kept; the second list counts those per folder.
@@ -762,10 +1013,15 @@ fn learn_from_files(
                     loop {
                         let at = next.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = files.get(at) else { break };
-                        let readable = std::fs::metadata(path)
-                            .is_ok_and(|m| m.len() <= options.max_file_bytes);
-                        if readable {
+                        let size = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
+                        if size <= options.max_file_bytes {
                             if let Ok(contents) = ingest::read_file_with(path, &options.read) {
+                                for parsed in &contents.documents {
+                                    record_texts(&parsed.record).for_each(|t| learner.add(t));
+                                }
+                            }
+                        } else if let Ok(Some(batches)) = table_batches(path, options) {
+                            for contents in batches.map_while(Result::ok) {
                                 for parsed in &contents.documents {
                                     record_texts(&parsed.record).for_each(|t| learner.add(t));
                                 }

@@ -3,6 +3,7 @@
 //! parser for that shape ([`esf_plus`], [`esf_page`], [`web_page`]).
 
 pub mod amount;
+pub mod batches;
 pub mod columns;
 mod delimited;
 pub mod esf_page;
@@ -235,35 +236,62 @@ fn read_report(
 /// does, and the index gets each id once instead of an upsert per row (each of which
 /// deletes every earlier copy again at commit).
 pub(crate) fn last_of_each_id(rows: Vec<(usize, ParsedDocument)>) -> Vec<ParsedDocument> {
-    // Id → (position in `kept`, rows with it so far, line of the last of them).
-    let mut seen: std::collections::HashMap<String, (usize, usize, usize)> =
-        std::collections::HashMap::with_capacity(rows.len());
-    let mut kept: Vec<ParsedDocument> = Vec::with_capacity(rows.len());
-    for (line, mut document) in rows {
-        let Some((at, count, last_line)) = seen.get_mut(&document.record.id) else {
-            seen.insert(document.record.id.clone(), (kept.len(), 1, line));
-            kept.push(document);
-            continue;
-        };
-        let earlier = match (*count, *last_line) {
-            (1, 0) => "an earlier row".to_string(),
-            (1, l) => format!("the row on line {l}"),
-            (n, 0) => format!("{n} earlier rows"),
-            (n, l) => format!("{n} earlier rows, the last on line {l}"),
-        };
-        document.warnings.push(IngestError {
-            path: document.record.path.clone(),
-            line: (line > 0).then_some(line),
-            reason: format!(
-                "same id {} as {earlier}: this later row is kept in its place",
-                document.record.id
-            ),
-        });
-        *count += 1;
-        *last_line = line;
-        kept[*at] = document;
+    LastOfEachId::default().keep(rows)
+}
+
+/// [`last_of_each_id`] over a table given in batches ([`batches::TableBatches`]): within a
+/// batch the later row takes the earlier one's place; a row whose id an earlier batch gave
+/// is kept with the same warning, and replaces the earlier record when it is written by id.
+/// Holds each id of the table once, so its memory grows with the ids, not with the text.
+#[derive(Default)]
+pub(crate) struct LastOfEachId {
+    /// Id → (batch it was last kept in, its position in that batch's list, rows with it
+    /// so far, line of the last of them).
+    seen: std::collections::HashMap<String, (u64, usize, usize, usize)>,
+    /// Batches kept so far.
+    batch: u64,
+}
+
+impl LastOfEachId {
+    /// One batch's rows with one record per id, in the order their ids first appear.
+    pub(crate) fn keep(&mut self, rows: Vec<(usize, ParsedDocument)>) -> Vec<ParsedDocument> {
+        let batch = self.batch;
+        self.batch += 1;
+        self.seen.reserve(rows.len());
+        let mut kept: Vec<ParsedDocument> = Vec::with_capacity(rows.len());
+        for (line, mut document) in rows {
+            let Some((in_batch, at, count, last_line)) = self.seen.get_mut(&document.record.id)
+            else {
+                self.seen
+                    .insert(document.record.id.clone(), (batch, kept.len(), 1, line));
+                kept.push(document);
+                continue;
+            };
+            let earlier = match (*count, *last_line) {
+                (1, 0) => "an earlier row".to_string(),
+                (1, l) => format!("the row on line {l}"),
+                (n, 0) => format!("{n} earlier rows"),
+                (n, l) => format!("{n} earlier rows, the last on line {l}"),
+            };
+            document.warnings.push(IngestError {
+                path: document.record.path.clone(),
+                line: (line > 0).then_some(line),
+                reason: format!(
+                    "same id {} as {earlier}: this later row is kept in its place",
+                    document.record.id
+                ),
+            });
+            *count += 1;
+            *last_line = line;
+            if *in_batch == batch {
+                kept[*at] = document;
+            } else {
+                (*in_batch, *at) = (batch, kept.len());
+                kept.push(document);
+            }
+        }
+        kept
     }
-    kept
 }
 
 /// Reads one file that holds one document and parses it into a record.

@@ -108,13 +108,40 @@ pub struct Table {
 }
 
 /// Parses every row of a table, columns read through `map`. A row that cannot be read is
-/// reported (with its line) and skipped; the other rows are returned.
+/// reported (with its line) and skipped; the other rows are returned, one record per id
+/// (the last row with it).
 pub fn parse(
     path: &str,
     text: &str,
     format: TableFormat,
     map: &ColumnMap,
 ) -> Result<Table, IngestError> {
+    let rows = parse_rows(path, text, format, map)?;
+    Ok(Table {
+        documents: super::last_of_each_id(rows.documents),
+        problems: rows.problems,
+        unrecognised_columns: rows.unrecognised_columns,
+    })
+}
+
+/// A table's rows as records, each with its 1-based line (0 where a row has none), before
+/// one record per id is kept.
+pub(crate) struct Rows {
+    /// One record per row read, in the table's order.
+    pub documents: Vec<(usize, ParsedDocument)>,
+    /// Rows that were skipped, and problems with the table as a whole.
+    pub problems: Vec<IngestError>,
+    /// Columns no field was found for, in order of first appearance.
+    pub unrecognised_columns: Vec<String>,
+}
+
+/// [`parse`] without keeping one record per id: every row read, with its line.
+pub(crate) fn parse_rows(
+    path: &str,
+    text: &str,
+    format: TableFormat,
+    map: &ColumnMap,
+) -> Result<Rows, IngestError> {
     let mut rows: Vec<Row> = Vec::new();
     let mut problems = Vec::new();
     // Rows read with their quotes as text (line, reason): warnings on their records.
@@ -217,8 +244,8 @@ pub fn parse(
             documents[at].1.warnings.push(problem(Some(line), reason));
         }
     }
-    Ok(Table {
-        documents: super::last_of_each_id(documents),
+    Ok(Rows {
+        documents,
         problems,
         unrecognised_columns: unrecognised,
     })
