@@ -553,7 +553,10 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             request.facet_limit = facet_limit;
             request.offset = offset;
             request.explain = explain;
-            let index = FyndIndex::open(&filter.index)?;
+            // Never dropped: the process ends right after the search, and the kernel
+            // unmaps the index's files at exit in one pass, where dropping unmaps each
+            // file (and stops the search threads) first.
+            let index = std::mem::ManuallyDrop::new(FyndIndex::open(&filter.index)?);
             let style = text::Highlight::for_stdout();
             if let Some(format) = format {
                 request.limit = limit.unwrap_or(usize::MAX);

@@ -140,7 +140,8 @@ pub struct FyndSchema {
     /// Partner organisations and municipalities as searchable text.
     pub partners: Field,
     /// Compound parts of every text field ("samverkan" from "myndighetssamverkan"),
-    /// searched with a lower weight than whole words.
+    /// searched with a lower weight than whole words; with their words' positions, by
+    /// which a passage finds a hit's parts without analysing its body.
     pub parts: Field,
     /// Diacritic-folded terms of the words of every text field that have diacritics, and
     /// stopwords: the lenient field for queries typed without å/ä/ö and for queries of
@@ -206,7 +207,10 @@ impl FyndSchema {
         let partners = builder.add_text_field("partners", swedish());
         let parts = builder.add_text_field(
             "parts",
-            analysed(PARTS_ANALYZER_NAME, IndexRecordOption::WithFreqs),
+            analysed(
+                PARTS_ANALYZER_NAME,
+                IndexRecordOption::WithFreqsAndPositions,
+            ),
         );
         // No positions: the folded field is the lenient fallback, matched word by word.
         let folded = builder.add_text_field(
@@ -272,32 +276,38 @@ impl FyndSchema {
         }
     }
 
+    /// The texts of `record` that the parts field holds ahead of its body, each with its
+    /// own field, in the order they are indexed: title, owner, partners, municipalities.
+    /// The body comes after them, last, so that nothing follows it in the parts field and
+    /// its words' positions there are its own positions shifted by one number, which
+    /// [`crate::query::snippet`] computes from these texts alone.
+    pub fn texts_ahead_of_body<'r>(
+        &self,
+        record: &'r ProjectRecord,
+    ) -> impl Iterator<Item = (Field, &'r str)> + 'r {
+        let (title, owner, partners) = (self.title, self.owner_text, self.partners);
+        std::iter::once((title, record.title.as_str()))
+            .chain(record.owner.as_deref().map(move |o| (owner, o)))
+            .chain(
+                record
+                    .partners
+                    .iter()
+                    .chain(&record.municipalities)
+                    .map(move |name| (partners, name.as_str())),
+            )
+    }
+
     /// Turns a record into the document that is indexed for it. Each text goes into its
     /// own field (whole words, and pairs of common words) and into the parts and folded
     /// fields; the index's Swedish tokenizers analyse it once for all three (see
-    /// `analysis::recent`).
+    /// `analysis::recent`). The body is added last ([`FyndSchema::texts_ahead_of_body`]).
     pub fn document(&self, record: &ProjectRecord) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &record.id);
         doc.add_text(self.path, &record.path);
-        let texts = [
-            (self.title, record.title.as_str()),
-            (self.body, record.body.as_str()),
-        ]
-        .into_iter()
-        .chain(
-            record
-                .owner
-                .as_deref()
-                .map(|owner| (self.owner_text, owner)),
-        )
-        .chain(
-            record
-                .partners
-                .iter()
-                .chain(&record.municipalities)
-                .map(|name| (self.partners, name.as_str())),
-        );
+        let texts = self
+            .texts_ahead_of_body(record)
+            .chain(std::iter::once((self.body, record.body.as_str())));
         for (field, text) in texts {
             doc.add_text(field, text);
             doc.add_text(self.parts, text);

@@ -266,13 +266,24 @@ fn shipped_corpus() -> &'static std::path::Path {
 
 /// The bodies of the first `count` live documents of `index`, with their addresses.
 fn bodies(index: &FyndIndex, count: usize) -> Vec<(tantivy::DocAddress, String)> {
+    records(index, count)
+        .into_iter()
+        .map(|(address, record)| (address, record.body))
+        .collect()
+}
+
+/// The first `count` live records of `index`, with their addresses.
+fn records(
+    index: &FyndIndex,
+    count: usize,
+) -> Vec<(tantivy::DocAddress, fynd::record::ProjectRecord)> {
     let searcher = index.reader().unwrap().searcher();
     let mut found = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         for doc in segment.doc_ids_alive() {
             let address = tantivy::DocAddress::new(ord as u32, doc);
             let stored: tantivy::TantivyDocument = searcher.doc(address).unwrap();
-            found.push((address, index.schema.record_from(&stored).unwrap().body));
+            found.push((address, index.schema.record_from(&stored).unwrap()));
             if found.len() == count {
                 return found;
             }
@@ -327,12 +338,16 @@ fn reading_a_texts_words_gives_the_terms_its_field_indexes() {
 /// A hit's passage skips the analysis of a field whose terms the document does not hold
 /// (`pick_at`), which changes nothing: the passage is the one the full analysis picks,
 /// for a rare word, a compound, a part and a phrase.
+/// Property: the passage of a hit read from the index's positions (no word of its body
+/// analysed) is the passage of its body analysed, for whole words, inflections, compounds
+/// and their parts, phrases (pair terms), joined tokens ("ESF+", "2014-2020") and words of
+/// a title that holds compounds itself, over the real records.
 #[test]
 fn a_passage_picked_at_its_document_is_the_passage_of_its_text() {
     use fynd::query::snippet::{PassagePicker, TermMatcher};
     let index = open(shipped_corpus());
     let searcher = index.reader().unwrap().searcher();
-    let texts = bodies(&index, 400);
+    let hits = records(&index, 600);
     let mut marked = 0;
     for query in [
         "myndighetssamverkan",
@@ -340,17 +355,45 @@ fn a_passage_picked_at_its_document_is_the_passage_of_its_text() {
         "kompetensutveckling",
         "digitalisering",
         "\"sociala företag\"",
+        "\"hållbar utveckling\"",
         "integration",
+        "företag",
+        "kvinnor",
+        "ESF",
+        "2014-2020",
+        "landsbygdsutveckling region",
+        "utveckling",
     ] {
         let parsed = fynd::query::parse::parse(query, &["title", "body"]).unwrap();
         let picker = PassagePicker::new(&index, &searcher, parsed.as_ref());
-        for (address, body) in &texts {
-            let passage = picker.pick_at(&searcher, *address, body);
-            assert_eq!(passage, picker.pick(body), "{query} in {address:?}");
+        for (address, record) in &hits {
+            let passage = picker.pick_at(&searcher, *address, &index.schema, record);
+            assert_eq!(passage, picker.pick(&record.body), "{query} in {address:?}");
+            marked += usize::from(!passage.highlights.is_empty());
+        }
+    }
+    assert!(marked > 1000, "{marked} passages with a match");
+    // Two segments, one with deleted documents, records with owners ahead of the body.
+    let (_dir, generated) = common::generated_index_with_deletes(300);
+    let generated_searcher = generated.reader().unwrap().searcher();
+    assert!(generated_searcher.segment_readers().len() > 1);
+    let mut marked = 0;
+    for query in [
+        "samverkan",
+        "kompetensutveckling",
+        "digitalisering",
+        "projektet",
+    ] {
+        let parsed = fynd::query::parse::parse(query, &["title", "body"]).unwrap();
+        let picker = PassagePicker::new(&generated, &generated_searcher, parsed.as_ref());
+        for (address, record) in &records(&generated, usize::MAX) {
+            let passage = picker.pick_at(&generated_searcher, *address, &generated.schema, record);
+            assert_eq!(passage, picker.pick(&record.body), "{query} in {address:?}");
             marked += usize::from(!passage.highlights.is_empty());
         }
     }
     assert!(marked > 100, "{marked} passages with a match");
+    let texts = bodies(&index, 400);
     // And the parts are looked for in some bodies, not in others.
     let words = vec!["integration".to_string()];
     let parts = TermMatcher::new(&index, &searcher, index.schema.parts, &words).unwrap();

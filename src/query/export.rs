@@ -64,7 +64,7 @@ impl Iterator for HitStream {
             let passage = self
                 .picker
                 .as_ref()
-                .map(|p| p.pick_at(&self.searcher, address, &record.body));
+                .map(|p| p.pick_at(&self.searcher, address, &self.schema, &record));
             Ok(ExportedHit {
                 score,
                 record,

@@ -796,7 +796,7 @@ fn hit(
     let doc: TantivyDocument = searcher.doc(address)?;
     let mut record = schema.record_from(&doc)?;
     let passage = match picker {
-        Some(picker) => picker.pick_at(searcher, address, &record.body),
+        Some(picker) => picker.pick_at(searcher, address, schema, &record),
         None => Passage::default(),
     };
     let whole = records.then(|| {

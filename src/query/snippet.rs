@@ -1,19 +1,33 @@
 //! Passages: the part of a document's text that best shows why it matched, a few sentences
 //! long, with every matched word marked.
 //!
-//! The text is run through the same analyzer the field was indexed with, so a word matches
-//! exactly when the index says it does ("kommunerna" for the query "kommun"). Matches can come
-//! from several fields analysed differently (a field of compound parts, say): each field is
-//! one [`TermMatcher`], and their matches are merged before the best passage is chosen.
+//! A word matches exactly when the index says it does ("kommunerna" for the query
+//! "kommun"). Matches can come from several fields analysed differently (a field of compound
+//! parts, say): each field is one [`TermMatcher`], and their matches are merged before the
+//! best passage is chosen.
+//!
+//! Two ways find the same matches. A text alone is run through the analyzer its field was
+//! indexed with ([`TermMatcher::matches`]). A hit's body is not analysed: the field's
+//! postings say at which word positions the document holds each query term, and the body's
+//! segmentation into words (no stemming, no lexicon, no decompounding) says where in the text
+//! those positions are ([`TermMatcher::matches_at`]). Analysing the ten bodies of a page,
+//! decompounding each word, was most of a passage's time in a fresh process. The test
+//! `a_passage_picked_at_its_document_is_the_passage_of_its_text` holds the second way to
+//! the first.
 
 use super::parse::{Occur, QueryNode};
 use crate::analysis::lexicon::Lexicon;
+use crate::analysis::lowercase::lowercase;
+use crate::analysis::segment::{segments, Segment, SegmentKind};
 use crate::analysis::Analyzer;
 use crate::index::FyndIndex;
+use crate::record::ProjectRecord;
+use crate::schema::FyndSchema;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
+use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocSet, Searcher, Term};
@@ -102,6 +116,23 @@ pub struct TermMatcher {
     /// For a field of whole words: the lexicon to read a text's words with, in place of
     /// `analyzer` ([`Analyzer::words_read`]: the same terms, no decompounding).
     reads_words: Option<Arc<Lexicon>>,
+    /// What the field holds of a document before its body, which shifts the body's word
+    /// positions in the field.
+    ahead: BodyAhead,
+    /// Whether the index keeps the field's positions (an index written before the parts
+    /// field kept them does not): without them the body is analysed.
+    positions: bool,
+}
+
+/// What a field holds of a document ahead of its body. tantivy numbers the positions of a
+/// field's next text on from one past the end of the text before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BodyAhead {
+    /// The body is the field's only text (the body field).
+    Nothing,
+    /// The texts of [`crate::schema::FyndSchema::texts_ahead_of_body`] come first (the
+    /// parts field), the body last.
+    OtherTexts,
 }
 
 /// Per thread, the analyzers passages were picked with, by field, and the lexicon they
@@ -150,11 +181,25 @@ impl TermMatcher {
                 }
             }
         }
+        let ahead = if field == index.schema.body {
+            BodyAhead::Nothing
+        } else {
+            BodyAhead::OtherTexts
+        };
+        let positions = index
+            .index
+            .schema()
+            .get_field_entry(field)
+            .field_type()
+            .get_index_record_option()
+            .is_some_and(|option| option.has_positions());
         Some(TermMatcher {
             analyzer,
             key: (Arc::as_ptr(&index.lexicon) as usize, field),
             weights,
             reads_words: None,
+            ahead,
+            positions,
         })
     }
 
@@ -207,16 +252,7 @@ impl TermMatcher {
                 })
                 .collect();
         }
-        let (lexicon, field) = self.key;
-        WARM.with(|warm| {
-            let mut warm = warm.borrow_mut();
-            if warm.as_ref().is_none_or(|(current, _)| *current != lexicon) {
-                *warm = Some((lexicon, HashMap::new()));
-            }
-            let analyzers = &mut warm.as_mut().expect("set above").1;
-            let analyzer = analyzers
-                .entry(field)
-                .or_insert_with(|| self.analyzer.clone());
+        self.with_warm_analyzer(|analyzer| {
             let mut stream = analyzer.token_stream(text);
             let mut found = Vec::new();
             while stream.advance() {
@@ -231,6 +267,123 @@ impl TermMatcher {
             }
             found
         })
+    }
+
+    /// `work` with this thread's warm analyzer of the field.
+    fn with_warm_analyzer<T>(&self, work: impl FnOnce(&mut TextAnalyzer) -> T) -> T {
+        let (lexicon, field) = self.key;
+        WARM.with(|warm| {
+            let mut warm = warm.borrow_mut();
+            if warm.as_ref().is_none_or(|(current, _)| *current != lexicon) {
+                *warm = Some((lexicon, HashMap::new()));
+            }
+            let analyzers = &mut warm.as_mut().expect("set above").1;
+            let analyzer = analyzers
+                .entry(field)
+                .or_insert_with(|| self.analyzer.clone());
+            work(analyzer)
+        })
+    }
+
+    /// The position of the body's first word in the field, `ahead` being the texts the
+    /// field holds before it: tantivy numbers each text's positions on from one past the
+    /// end of the one before (past its last token's position, or where that text began
+    /// when it gave no token).
+    fn body_start<'t>(&self, ahead: impl Iterator<Item = &'t str>) -> u32 {
+        match self.ahead {
+            BodyAhead::Nothing => 0,
+            BodyAhead::OtherTexts => self.with_warm_analyzer(|analyzer| {
+                let mut start = 0;
+                for text in ahead {
+                    let mut end = start;
+                    let mut stream = analyzer.token_stream(text);
+                    while stream.advance() {
+                        let token = stream.token();
+                        end = end.max(start + token.position as u32 + token.position_length as u32);
+                    }
+                    start = end + 1;
+                }
+                start
+            }),
+        }
+    }
+
+    /// [`TermMatcher::matches`] for the body of the document at `address`, read from the
+    /// index: the positions at which the document holds each term in the field, placed on
+    /// `words`, the segmentation of the text looked at (the body or its head). `ahead` are
+    /// the texts the field holds before the body. No word of the body is analysed; the
+    /// field must keep positions.
+    pub fn matches_at<'t>(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        ahead: impl Iterator<Item = &'t str>,
+        words: &[Segment],
+    ) -> Vec<TermMatch> {
+        let field = self.key.1;
+        let segment = searcher.segment_reader(address.segment_ord);
+        let Ok(inverted) = segment.inverted_index(field) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let mut positions = Vec::new();
+        let mut ahead = Some(ahead);
+        let mut start = None;
+        for (text, &weight) in &self.weights {
+            let term = Term::from_field_text(field, text);
+            let Ok(Some(mut postings)) =
+                inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
+            else {
+                continue;
+            };
+            // A list starts at its first document, and seeks only forward.
+            if postings.doc() > address.doc_id || postings.seek(address.doc_id) != address.doc_id {
+                continue;
+            }
+            let start = match start {
+                Some(start) => start,
+                None => *start.insert(self.body_start(ahead.take().expect("taken once"))),
+            };
+            positions.clear();
+            postings.positions(&mut positions);
+            for position in positions.iter().filter_map(|p| p.checked_sub(start)) {
+                if let Some(range) = self.word_range(words, position as usize, text) {
+                    found.push(TermMatch {
+                        range,
+                        term: text.clone(),
+                        weight,
+                    });
+                }
+            }
+        }
+        found
+    }
+
+    /// The byte range of `term` at word `position` of `words`, as the analyzer gives it
+    /// there: the joined token when the term is that token (whole-word fields index a
+    /// joined token, "esf+", at its first word's position, beside the word), two words for
+    /// a pair term ("hållbar utveckling" at the first word's position), else the word.
+    /// `None` past the words looked at.
+    fn word_range(&self, words: &[Segment], position: usize, term: &str) -> Option<Range<usize>> {
+        let at = |position: usize| {
+            let from = words.partition_point(|w| w.position < position);
+            words[from..]
+                .iter()
+                .take_while(move |w| w.position == position)
+        };
+        if self.ahead == BodyAhead::Nothing {
+            if let Some(joined) = at(position).find(|w| w.kind == SegmentKind::Joined) {
+                if lowercase(&joined.text) == term {
+                    return Some(joined.offset.clone());
+                }
+            }
+        }
+        let word = at(position).find(|w| w.kind != SegmentKind::Joined)?;
+        if term.contains(' ') {
+            let next = at(position + 1).find(|w| w.kind != SegmentKind::Joined)?;
+            return Some(word.offset.start..next.offset.end);
+        }
+        Some(word.offset.clone())
     }
 }
 
@@ -311,19 +464,7 @@ impl PassagePicker {
         matchers: impl Iterator<Item = &'a TermMatcher>,
         text: &str,
     ) -> Vec<TermMatch> {
-        let mut all: Vec<TermMatch> = matchers.flat_map(|m| m.matches(text)).collect();
-        all.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
-        let mut merged: Vec<TermMatch> = Vec::with_capacity(all.len());
-        for m in all {
-            match merged.last_mut() {
-                Some(last) if m.range.start < last.range.end => {
-                    last.range.end = last.range.end.max(m.range.end);
-                    last.weight = last.weight.max(m.weight);
-                }
-                _ => merged.push(m),
-            }
-        }
-        merged
+        merge(matchers.flat_map(|m| m.matches(text)).collect())
     }
 
     /// The best passage of `text`: the window of up to [`PASSAGE_SENTENCES`] sentences
@@ -333,17 +474,31 @@ impl PassagePicker {
         self.pick_from(self.matches(head(full, PASSAGE_SOURCE_BYTES)), full)
     }
 
-    /// [`PassagePicker::pick`] for `full`, the body of the document at `address`: a
-    /// field's text is analysed only when the document holds one of its terms in that
-    /// field (a rare word's hits seldom hold it as a compound part, and decompounding
-    /// every word of the body is the costly step of a passage).
-    pub fn pick_at(&self, searcher: &Searcher, address: DocAddress, full: &str) -> Passage {
+    /// [`PassagePicker::pick`] for the body of `record`, the document at `address`: each
+    /// field's matches are read from the index's positions ([`TermMatcher::matches_at`]).
+    /// In an index whose field keeps no positions, the body is analysed for that field
+    /// only when the document holds one of its terms there (decompounding every word of
+    /// the body is the costly step of a passage).
+    pub fn pick_at(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        schema: &FyndSchema,
+        record: &ProjectRecord,
+    ) -> Passage {
+        let full = record.body.as_str();
         let text = head(full, PASSAGE_SOURCE_BYTES);
-        let matchers = self
-            .matchers
-            .iter()
-            .filter(|m| m.may_match(searcher, address));
-        self.pick_from(self.matches_of(matchers, text), full)
+        let words = segments(text);
+        let mut matches = Vec::new();
+        for matcher in &self.matchers {
+            if matcher.positions {
+                let ahead = schema.texts_ahead_of_body(record).map(|(_, text)| text);
+                matches.extend(matcher.matches_at(searcher, address, ahead, &words));
+            } else if matcher.may_match(searcher, address) {
+                matches.extend(matcher.matches(text));
+            }
+        }
+        self.pick_from(merge(matches), full)
     }
 
     /// The best passage of `full`, whose head holds `matches`.
@@ -412,6 +567,33 @@ impl PassagePicker {
             highlights,
         }
     }
+}
+
+/// `matches` in text order, overlapping ones merged into one that spans them with the
+/// greatest weight and its term (the least term among equals). The order they come in does
+/// not change the result.
+fn merge(mut all: Vec<TermMatch>) -> Vec<TermMatch> {
+    all.sort_by(|a, b| {
+        (a.range.start, std::cmp::Reverse(a.range.end), &a.term).cmp(&(
+            b.range.start,
+            std::cmp::Reverse(b.range.end),
+            &b.term,
+        ))
+    });
+    let mut merged: Vec<TermMatch> = Vec::with_capacity(all.len());
+    for m in all {
+        match merged.last_mut() {
+            Some(last) if m.range.start < last.range.end => {
+                last.range.end = last.range.end.max(m.range.end);
+                if m.weight > last.weight {
+                    last.weight = m.weight;
+                    last.term = m.term;
+                }
+            }
+            _ => merged.push(m),
+        }
+    }
+    merged
 }
 
 /// The first `bytes` of `text` at most, ending at a character boundary, and before the
