@@ -571,6 +571,8 @@ fn index_in_place(
         drop(sender);
         // Outcomes are applied in file order, so "the file read last wins" is well defined.
         let mut waiting: BTreeMap<usize, FileOutcome> = BTreeMap::new();
+        // Words of the tables read in batches here, for an index that learns new words.
+        let mut streamed_words = LexiconLearner::default();
         let mut expected = 0;
         for (at, outcome) in receiver {
             waiting.insert(at, outcome);
@@ -685,6 +687,8 @@ fn index_in_place(
                         let mut extra_keys: BTreeSet<String> = BTreeSet::new();
                         let mut ids: Vec<String> = Vec::new();
                         let mut whole = true;
+                        // Whether the manifest holds the file as unfinished.
+                        let mut unfinished_saved = false;
                         let mut unrecognised: Vec<String> = Vec::new();
                         let mut batches = batches;
                         for batch in &mut batches {
@@ -707,6 +711,12 @@ fn index_in_place(
                             }
                             extra_keys.extend(batch_keys);
                             ids.extend(contents.documents.iter().map(|d| d.record.id.clone()));
+                            if count_words {
+                                for parsed in &contents.documents {
+                                    record_texts(&parsed.record)
+                                        .for_each(|t| streamed_words.add(t));
+                                }
+                            }
                             let counts = FileEntry {
                                 size,
                                 modified_ns,
@@ -730,8 +740,16 @@ fn index_in_place(
                                 documents,
                                 &mut summary,
                             )?;
-                            // The file is not in the manifest until its last batch is
-                            // written: a run stopped half-way reads it again.
+                            // The file is in the manifest as read only after its last
+                            // batch: before a commit half-way it stands there as
+                            // unfinished (never unchanged, so the next run reads it
+                            // again) with every id it may have in the index, so that
+                            // its records are removed if it is gone by then.
+                            if sink.commit_due(options, &summary) {
+                                let unfinished = unfinished_entry(before.as_ref(), &ids, &counted);
+                                manifest.files.insert(key.clone(), unfinished);
+                                unfinished_saved = true;
+                            }
                             sink.commit_if_due(&tally, &manifest, dir, options, &mut summary)?;
                         }
                         if !unrecognised.is_empty() {
@@ -746,10 +764,15 @@ fn index_in_place(
                         }
                         if !whole {
                             // Its records so far are written; the manifest keeps the
-                            // earlier entry, so the next run reads the file again. The
-                            // tally goes back to that entry.
-                            let regroup = tally.change(counted.as_ref(), before.as_ref());
-                            manifest.owners_to_regroup.extend(regroup);
+                            // earlier entry, or the file as unfinished, so the next run
+                            // reads the file again. The tally follows the manifest.
+                            if unfinished_saved {
+                                let unfinished = unfinished_entry(before.as_ref(), &ids, &counted);
+                                manifest.files.insert(key, unfinished);
+                            } else {
+                                let regroup = tally.change(counted.as_ref(), before.as_ref());
+                                manifest.owners_to_regroup.extend(regroup);
+                            }
                             continue;
                         }
                         match state {
@@ -769,22 +792,26 @@ fn index_in_place(
                         }
                         drop(now);
                         let hash = batches.into_reader().into_inner().hash();
-                        manifest.files.insert(
-                            key,
-                            FileEntry {
-                                size,
-                                modified_ns,
-                                hash,
-                                ids,
-                                owners: Some(owners.into_iter().collect()),
-                                extra_keys: Some(extra_keys.into_iter().collect()),
-                            },
-                        );
+                        // An id repeated in several batches is one record.
+                        ids.sort_unstable();
+                        ids.dedup();
+                        let entry = FileEntry {
+                            size,
+                            modified_ns,
+                            hash,
+                            ids,
+                            owners: Some(owners.into_iter().collect()),
+                            extra_keys: Some(extra_keys.into_iter().collect()),
+                        };
+                        // A table that gave no batch (a header alone) was never counted.
+                        let regroup = tally.change(counted.as_ref(), Some(&entry));
+                        manifest.owners_to_regroup.extend(regroup);
+                        manifest.files.insert(key, entry);
                     }
                 }
             }
         }
-        let mut total = LexiconLearner::default();
+        let mut total = streamed_words;
         for worker in workers {
             total.merge(worker.join().expect("a parsing thread panicked"));
         }
@@ -865,6 +892,33 @@ fn index_in_place(
     Ok(summary)
 }
 
+/// The manifest entry of a table whose batches are being written: every id it may have in
+/// the index (those of its earlier entry and those written so far), the counts of the
+/// batches written (`counted`), and a size no file has, so that it is never taken for
+/// unchanged.
+fn unfinished_entry(
+    before: Option<&FileEntry>,
+    ids: &[String],
+    counted: &Option<FileEntry>,
+) -> FileEntry {
+    let mut all: Vec<String> = before
+        .iter()
+        .flat_map(|entry| entry.ids.iter())
+        .chain(ids)
+        .cloned()
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    FileEntry {
+        size: u64::MAX,
+        modified_ns: 0,
+        hash: content_hash(&[]),
+        ids: all,
+        owners: counted.as_ref().and_then(|c| c.owners.clone()),
+        extra_keys: counted.as_ref().and_then(|c| c.extra_keys.clone()),
+    }
+}
+
 /// Where the records of the files read are written, in the order of the files.
 struct RecordSink<'s, 'w> {
     writer: RecordWriter<'w>,
@@ -924,6 +978,11 @@ impl RecordSink<'_, '_> {
         Ok(())
     }
 
+    /// Whether [`RecordSink::commit_if_due`] would commit now.
+    fn commit_due(&self, options: &IndexOptions, summary: &IndexSummary) -> bool {
+        self.since_commit >= options.commit_every.max(summary.records_written / 4)
+    }
+
     /// Commits, and saves the manifest, once enough records are written since the last
     /// commit. Batches grow with the index (a quarter of what is written so far), so that
     /// saving the manifest after each commit stays a bounded share of a large run.
@@ -935,8 +994,7 @@ impl RecordSink<'_, '_> {
         options: &IndexOptions,
         summary: &mut IndexSummary,
     ) -> Result<(), FyndError> {
-        let batch = options.commit_every.max(summary.records_written / 4);
-        if self.since_commit >= batch {
+        if self.commit_due(options, summary) {
             self.writer.set_extra_keys(tally.extra_keys());
             self.writer.commit()?;
             manifest.save(dir).map_err(|source| FyndError::Io {

@@ -12,7 +12,8 @@
 //! and read by the same code as a whole table ([`super::text::decode`],
 //! [`table::parse_rows`]); its records, warnings and problems name lines of the file.
 //!
-//! Lines are counted at `\n`; a file whose lines end in a lone `\r` reads as one line.
+//! Line ends are normalised as each line is read, as for a whole text; a file whose first
+//! line ends in a lone `\r` (old Mac line ends) is not read in batches.
 
 use super::table::{self, TableFormat};
 use super::{FileContents, IngestError, LastOfEachId, ReadOptions};
@@ -101,6 +102,30 @@ fn read_line(reader: &mut impl BufRead, buffer: &mut Vec<u8>) -> std::io::Result
     }
 }
 
+/// Rewrites the line ends of `buffer[from..]` as [`super::text::normalize_line_ends`] does
+/// for a whole text ("\r\n" and a lone "\r" become "\n"; a '\r' byte is never inside a
+/// UTF-8 or Windows-1252 character), and returns how many lines that text has, so that the
+/// batch's text and the lines counted for it agree.
+fn normalize_line_ends(buffer: &mut Vec<u8>, from: usize) -> usize {
+    if buffer[from..].contains(&b'\r') {
+        let mut normalized = Vec::with_capacity(buffer.len() - from);
+        let mut bytes = buffer[from..].iter().peekable();
+        while let Some(&byte) = bytes.next() {
+            if byte == b'\r' {
+                bytes.next_if_eq(&&b'\n');
+                normalized.push(b'\n');
+            } else {
+                normalized.push(byte);
+            }
+        }
+        buffer.truncate(from);
+        buffer.extend_from_slice(&normalized);
+    }
+    let text = &buffer[from..];
+    let ends = text.iter().filter(|&&b| b == b'\n').count();
+    ends + usize::from(!text.is_empty() && !text.ends_with(b"\n"))
+}
+
 fn quotes(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'"').count()
 }
@@ -130,11 +155,17 @@ impl<R: BufRead> TableBatches<R> {
         if first.starts_with(b"\xEF\xBB\xBF") {
             first.drain(..3);
         }
+        if normalize_line_ends(&mut first, 0) > 1 {
+            // Lines that end in a lone '\r': the first line read is several, and the
+            // file is not read in batches.
+            return Ok(None);
+        }
         let mut second = Vec::new();
         let second_lines = match read_line(&mut reader, &mut second).map_err(cannot_read)? {
-            Line::Read => 1,
+            Line::Read => normalize_line_ends(&mut second, 0),
             Line::End => 0,
-            // Recognised on the first line alone; the long line is skipped by the batch.
+            // A second line too long to hold: the file is not read in batches (it is
+            // skipped as over the size cap).
             Line::TooLong => return Ok(None),
         };
         // Two lines, as a file of several: one JSON object alone on its first line is a
@@ -206,7 +237,10 @@ impl<R: BufRead> TableBatches<R> {
                     self.done = true;
                     break;
                 }
-                Ok(Line::Read) => open_quotes += quotes(&buffer[start..]),
+                Ok(Line::Read) => {
+                    self.next_line += normalize_line_ends(&mut buffer, start);
+                    open_quotes += quotes(&buffer[start..]);
+                }
                 Ok(Line::TooLong) => {
                     problems.push(IngestError {
                         path: self.path.clone(),
@@ -218,8 +252,11 @@ impl<R: BufRead> TableBatches<R> {
                     });
                     // An empty line keeps the lines after it numbered as in the file.
                     buffer.push(b'\n');
+                    self.next_line += 1;
                 }
                 Err(err) => {
+                    // What was read of the line is not a row.
+                    buffer.truncate(start);
                     self.error = Some(IngestError {
                         path: self.path.clone(),
                         line: Some(self.next_line),
@@ -231,7 +268,6 @@ impl<R: BufRead> TableBatches<R> {
                     break;
                 }
             }
-            self.next_line += 1;
         }
         (buffer, first_line, problems)
     }

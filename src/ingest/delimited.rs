@@ -29,8 +29,19 @@ pub(super) fn read(text: &str, delimiter: u8) -> Rows {
         skipped: Vec::new(),
     };
     let mut have_headers = false;
-    // Where the current reader starts: byte offset and 0-based line.
-    let (mut start, mut start_line) = (0usize, 0usize);
+    // The 1-based line of a byte offset, counted forward (offsets only grow): the csv
+    // reader's own line count passes over blank lines.
+    let (mut counted_to, mut line_at) = (0usize, 1usize);
+    let mut line_of = |offset: usize| {
+        line_at += text.as_bytes()[counted_to..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = offset;
+        line_at
+    };
+    // Where the current reader starts: byte offset.
+    let mut start = 0usize;
     'restart: while start < text.len() {
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -43,14 +54,20 @@ pub(super) fn read(text: &str, delimiter: u8) -> Rows {
                 Ok(false) => break 'restart,
                 Ok(true) => {}
                 Err(err) => {
-                    let line = err.position().map(|p| start_line + p.line() as usize);
+                    let line = err.position().map(|p| line_of(start + p.byte() as usize));
                     out.skipped.push((line, format!("row skipped: {err}")));
                     continue;
                 }
             }
             let position = record.position().expect("a read record has a position");
-            let line = start_line + position.line() as usize; // 1-based
+            // The position is where the reader stood, before the blank lines it passed.
             let from = start + position.byte() as usize;
+            let from = from
+                + text.as_bytes()[from..]
+                    .iter()
+                    .take_while(|&&b| b == b'\n' || b == b'\r')
+                    .count();
+            let line = line_of(from);
             let to = start + reader.position().byte() as usize;
             let spanned = text[from..to].trim_end_matches('\n');
             let expected = if have_headers {
@@ -97,7 +114,6 @@ pub(super) fn read(text: &str, delimiter: u8) -> Rows {
                 // Go on at the line after the broken one (`line` is its 1-based number).
                 let next = from + spanned.find('\n').expect("spans lines") + 1;
                 start = next;
-                start_line = line;
                 continue 'restart;
             }
         }
@@ -127,6 +143,13 @@ mod tests {
             ]
         );
         assert!(rows.repaired.is_empty() && rows.skipped.is_empty());
+    }
+
+    #[test]
+    fn blank_lines_count_in_a_rows_line() {
+        let rows = read("id;namn\n1;a\n\n2;b\n\n\n3;c\n", b';');
+        let lines: Vec<usize> = rows.rows.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [2, 4, 7]);
     }
 
     #[test]

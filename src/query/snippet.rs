@@ -120,7 +120,8 @@ pub struct TermMatcher {
     /// positions in the field.
     ahead: BodyAhead,
     /// Whether the index keeps the field's positions (an index written before the parts
-    /// field kept them does not): without them the body is analysed.
+    /// field kept them does not) and the field is the body or parts field, whose texts
+    /// ahead of the body are known: otherwise the body is analysed.
     positions: bool,
 }
 
@@ -192,7 +193,8 @@ impl TermMatcher {
             .get_field_entry(field)
             .field_type()
             .get_index_record_option()
-            .is_some_and(|option| option.has_positions());
+            .is_some_and(|option| option.has_positions())
+            && (field == index.schema.body || field == index.schema.parts);
         Some(TermMatcher {
             analyzer,
             key: (Arc::as_ptr(&index.lexicon) as usize, field),
@@ -308,22 +310,26 @@ impl TermMatcher {
         }
     }
 
-    /// [`TermMatcher::matches`] for the body of the document at `address`, read from the
-    /// index: the positions at which the document holds each term in the field, placed on
-    /// `words`, the segmentation of the text looked at (the body or its head). `ahead` are
-    /// the texts the field holds before the body. No word of the body is analysed; the
-    /// field must keep positions.
+    /// [`TermMatcher::matches`] for `text`, the body (or its head) of the document at
+    /// `address`, read from the index: the positions at which the document holds each term
+    /// in the field, placed on `words`, the segmentation of `text`. `ahead` are the texts
+    /// the field holds before the body; the field must keep positions. No word of the body
+    /// is analysed but the words found for a field that holds other texts first: where
+    /// those texts begin depends on the lexicon they were indexed with, which an index
+    /// that has learned words since may no longer have, so each such word must give its
+    /// term again. `None` when one does not: the caller then analyses the text.
     pub fn matches_at<'t>(
         &self,
         searcher: &Searcher,
         address: DocAddress,
         ahead: impl Iterator<Item = &'t str>,
+        text: &str,
         words: &[Segment],
-    ) -> Vec<TermMatch> {
+    ) -> Option<Vec<TermMatch>> {
         let field = self.key.1;
         let segment = searcher.segment_reader(address.segment_ord);
         let Ok(inverted) = segment.inverted_index(field) else {
-            return Vec::new();
+            return Some(Vec::new());
         };
         let mut found = Vec::new();
         let mut positions = Vec::new();
@@ -356,7 +362,24 @@ impl TermMatcher {
                 }
             }
         }
-        found
+        let verified = self.ahead == BodyAhead::Nothing
+            || found
+                .iter()
+                .all(|m| self.gives_term(&text[m.range.clone()], &m.term));
+        verified.then_some(found)
+    }
+
+    /// Whether this field's analyzer gives `term` for `word` alone.
+    fn gives_term(&self, word: &str, term: &str) -> bool {
+        self.with_warm_analyzer(|analyzer| {
+            let mut stream = analyzer.token_stream(word);
+            while stream.advance() {
+                if stream.token().text == term {
+                    return true;
+                }
+            }
+            false
+        })
     }
 
     /// The byte range of `term` at word `position` of `words`, as the analyzer gives it
@@ -476,9 +499,10 @@ impl PassagePicker {
 
     /// [`PassagePicker::pick`] for the body of `record`, the document at `address`: each
     /// field's matches are read from the index's positions ([`TermMatcher::matches_at`]).
-    /// In an index whose field keeps no positions, the body is analysed for that field
-    /// only when the document holds one of its terms there (decompounding every word of
-    /// the body is the costly step of a passage).
+    /// In an index whose field keeps no positions, or where the words found do not give
+    /// their terms again, the body is analysed for that field, and only when the document
+    /// holds one of its terms there (decompounding every word of the body is the costly
+    /// step of a passage).
     pub fn pick_at(
         &self,
         searcher: &Searcher,
@@ -491,11 +515,16 @@ impl PassagePicker {
         let words = segments(text);
         let mut matches = Vec::new();
         for matcher in &self.matchers {
-            if matcher.positions {
+            let read = matcher.positions.then(|| {
                 let ahead = schema.texts_ahead_of_body(record).map(|(_, text)| text);
-                matches.extend(matcher.matches_at(searcher, address, ahead, &words));
-            } else if matcher.may_match(searcher, address) {
-                matches.extend(matcher.matches(text));
+                matcher.matches_at(searcher, address, ahead, text, &words)
+            });
+            match read.flatten() {
+                Some(found) => matches.extend(found),
+                None if matcher.may_match(searcher, address) => {
+                    matches.extend(matcher.matches(text))
+                }
+                None => {}
             }
         }
         self.pick_from(merge(matches), full)
