@@ -362,10 +362,22 @@ impl TermMatcher {
                 }
             }
         }
-        let verified = self.ahead == BodyAhead::Nothing
-            || found
+        // A suspended word ("kompetens-" before "och affärsutveckling") holds the parts
+        // of its completed compound, which it does not give alone: the words that are
+        // not suspended show whether the positions were placed right, and one at least
+        // must be there to show it.
+        let suspended = |m: &TermMatch| {
+            words
                 .iter()
-                .all(|m| self.gives_term(&text[m.range.clone()], &m.term));
+                .any(|w| w.offset.start == m.range.start && w.kind == SegmentKind::Suspended)
+        };
+        let (in_suspended, others): (Vec<&TermMatch>, Vec<&TermMatch>) =
+            found.iter().partition(|m| suspended(m));
+        let verified = self.ahead == BodyAhead::Nothing
+            || ((in_suspended.is_empty() || !others.is_empty())
+                && others
+                    .iter()
+                    .all(|m| self.gives_term(&text[m.range.clone()], &m.term)));
         verified.then_some(found)
     }
 
