@@ -98,7 +98,7 @@ impl Manifest {
     }
 
     /// How the file at canonical `path`, with `size` and `modified_ns`, compares with what was
-    /// indexed; `hash` is asked for only when size or time differ.
+    /// indexed; `hash` is asked for only when the size is the same and the time differs.
     pub fn state(
         &self,
         path: &Path,
@@ -111,6 +111,10 @@ impl Manifest {
         };
         if entry.size == size && entry.modified_ns == modified_ns {
             return Ok(FileState::Unchanged);
+        }
+        // Another size is other content: not worth reading the file to hash it.
+        if entry.size != size {
+            return Ok(FileState::Changed);
         }
         Ok(if entry.hash == hash()? {
             FileState::Unchanged

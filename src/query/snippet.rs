@@ -117,12 +117,11 @@ pub struct TermMatcher {
     /// `analyzer` ([`Analyzer::words_read`]: the same terms, no decompounding).
     reads_words: Option<Arc<Lexicon>>,
     /// What the field holds of a document before its body, which shifts the body's word
-    /// positions in the field.
-    ahead: BodyAhead,
-    /// Whether the index keeps the field's positions (an index written before the parts
-    /// field kept them does not) and the field is the body or parts field, whose texts
-    /// ahead of the body are known: otherwise the body is analysed.
-    positions: bool,
+    /// positions in the field; `None` when the body's matches are not read from positions:
+    /// the index keeps none for the field (an index written before the parts field kept
+    /// them), or the field is neither the body nor the parts field, whose texts ahead of
+    /// the body are known. The body is then analysed.
+    ahead: Option<BodyAhead>,
 }
 
 /// What a field holds of a document ahead of its body. tantivy numbers the positions of a
@@ -182,26 +181,25 @@ impl TermMatcher {
                 }
             }
         }
-        let ahead = if field == index.schema.body {
-            BodyAhead::Nothing
-        } else {
-            BodyAhead::OtherTexts
-        };
         let positions = index
             .index
             .schema()
             .get_field_entry(field)
             .field_type()
             .get_index_record_option()
-            .is_some_and(|option| option.has_positions())
-            && (field == index.schema.body || field == index.schema.parts);
+            .is_some_and(|option| option.has_positions());
+        let ahead = match field {
+            _ if !positions => None,
+            field if field == index.schema.body => Some(BodyAhead::Nothing),
+            field if field == index.schema.parts => Some(BodyAhead::OtherTexts),
+            _ => None,
+        };
         Some(TermMatcher {
             analyzer,
             key: (Arc::as_ptr(&index.lexicon) as usize, field),
             weights,
             reads_words: None,
             ahead,
-            positions,
         })
     }
 
@@ -291,8 +289,8 @@ impl TermMatcher {
     /// field holds before it: tantivy numbers each text's positions on from one past the
     /// end of the one before (past its last token's position, or where that text began
     /// when it gave no token).
-    fn body_start<'t>(&self, ahead: impl Iterator<Item = &'t str>) -> u32 {
-        match self.ahead {
+    fn body_start<'t>(&self, kind: BodyAhead, ahead: impl Iterator<Item = &'t str>) -> u32 {
+        match kind {
             BodyAhead::Nothing => 0,
             BodyAhead::OtherTexts => self.with_warm_analyzer(|analyzer| {
                 let mut start = 0;
@@ -313,11 +311,12 @@ impl TermMatcher {
     /// [`TermMatcher::matches`] for `text`, the body (or its head) of the document at
     /// `address`, read from the index: the positions at which the document holds each term
     /// in the field, placed on `words`, the segmentation of `text`. `ahead` are the texts
-    /// the field holds before the body; the field must keep positions. No word of the body
-    /// is analysed but the words found for a field that holds other texts first: where
-    /// those texts begin depends on the lexicon they were indexed with, which an index
-    /// that has learned words since may no longer have, so each such word must give its
-    /// term again. `None` when one does not: the caller then analyses the text.
+    /// the field holds before the body. No word of the body is analysed but the words
+    /// found for a field that holds other texts first: where those texts begin depends on
+    /// the lexicon they were indexed with, which an index that has learned words since may
+    /// no longer have, so each such word must give its term again. `None` when one does
+    /// not, or when the field's matches are not read from positions: the caller then
+    /// analyses the text.
     pub fn matches_at<'t>(
         &self,
         searcher: &Searcher,
@@ -326,6 +325,7 @@ impl TermMatcher {
         text: &str,
         words: &[Segment],
     ) -> Option<Vec<TermMatch>> {
+        let kind = self.ahead?;
         let field = self.key.1;
         let segment = searcher.segment_reader(address.segment_ord);
         let Ok(inverted) = segment.inverted_index(field) else {
@@ -348,12 +348,12 @@ impl TermMatcher {
             }
             let start = match start {
                 Some(start) => start,
-                None => *start.insert(self.body_start(ahead.take().expect("taken once"))),
+                None => *start.insert(self.body_start(kind, ahead.take().expect("taken once"))),
             };
             positions.clear();
             postings.positions(&mut positions);
             for position in positions.iter().filter_map(|p| p.checked_sub(start)) {
-                if let Some(range) = self.word_range(words, position as usize, text) {
+                if let Some(range) = word_range(kind, words, position as usize, text) {
                     found.push(TermMatch {
                         range,
                         term: text.clone(),
@@ -373,7 +373,7 @@ impl TermMatcher {
         };
         let (in_suspended, others): (Vec<&TermMatch>, Vec<&TermMatch>) =
             found.iter().partition(|m| suspended(m));
-        let verified = self.ahead == BodyAhead::Nothing
+        let verified = kind == BodyAhead::Nothing
             || ((in_suspended.is_empty() || !others.is_empty())
                 && others
                     .iter()
@@ -393,33 +393,39 @@ impl TermMatcher {
             false
         })
     }
+}
 
-    /// The byte range of `term` at word `position` of `words`, as the analyzer gives it
-    /// there: the joined token when the term is that token (whole-word fields index a
-    /// joined token, "esf+", at its first word's position, beside the word), two words for
-    /// a pair term ("hållbar utveckling" at the first word's position), else the word.
-    /// `None` past the words looked at.
-    fn word_range(&self, words: &[Segment], position: usize, term: &str) -> Option<Range<usize>> {
-        let at = |position: usize| {
-            let from = words.partition_point(|w| w.position < position);
-            words[from..]
-                .iter()
-                .take_while(move |w| w.position == position)
-        };
-        if self.ahead == BodyAhead::Nothing {
-            if let Some(joined) = at(position).find(|w| w.kind == SegmentKind::Joined) {
-                if lowercase(&joined.text) == term {
-                    return Some(joined.offset.clone());
-                }
+/// The byte range of `term` at word `position` of `words`, as the analyzer of a field
+/// holding `kind` ahead of the body gives it there: the joined token when the term is that
+/// token (whole-word fields index a
+/// joined token, "esf+", at its first word's position, beside the word), two words for
+/// a pair term ("hållbar utveckling" at the first word's position), else the word.
+/// `None` past the words looked at.
+fn word_range(
+    kind: BodyAhead,
+    words: &[Segment],
+    position: usize,
+    term: &str,
+) -> Option<Range<usize>> {
+    let at = |position: usize| {
+        let from = words.partition_point(|w| w.position < position);
+        words[from..]
+            .iter()
+            .take_while(move |w| w.position == position)
+    };
+    if kind == BodyAhead::Nothing {
+        if let Some(joined) = at(position).find(|w| w.kind == SegmentKind::Joined) {
+            if lowercase(&joined.text) == term {
+                return Some(joined.offset.clone());
             }
         }
-        let word = at(position).find(|w| w.kind != SegmentKind::Joined)?;
-        if term.contains(' ') {
-            let next = at(position + 1).find(|w| w.kind != SegmentKind::Joined)?;
-            return Some(word.offset.start..next.offset.end);
-        }
-        Some(word.offset.clone())
     }
+    let word = at(position).find(|w| w.kind != SegmentKind::Joined)?;
+    if term.contains(' ') {
+        let next = at(position + 1).find(|w| w.kind != SegmentKind::Joined)?;
+        return Some(word.offset.start..next.offset.end);
+    }
+    Some(word.offset.clone())
 }
 
 /// The words of a parsed query that a passage should show: every word and phrase not under
@@ -527,11 +533,8 @@ impl PassagePicker {
         let words = segments(text);
         let mut matches = Vec::new();
         for matcher in &self.matchers {
-            let read = matcher.positions.then(|| {
-                let ahead = schema.texts_ahead_of_body(record).map(|(_, text)| text);
-                matcher.matches_at(searcher, address, ahead, text, &words)
-            });
-            match read.flatten() {
+            let ahead = schema.texts_ahead_of_body(record).map(|(_, text)| text);
+            match matcher.matches_at(searcher, address, ahead, text, &words) {
                 Some(found) => matches.extend(found),
                 None if matcher.may_match(searcher, address) => {
                     matches.extend(matcher.matches(text))
