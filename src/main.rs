@@ -162,6 +162,10 @@ enum Command {
         /// counties, municipalities, start, end, granted, budget, fund, … (see README).
         #[arg(long = "column", value_name = "HEADER=FIELD")]
         columns: Vec<String>,
+        /// Leave the segments as written: do not merge the small ones at the end of the run
+        /// (the run ends sooner; searches open more segments, and are slower).
+        #[arg(long)]
+        no_merge: bool,
     },
     /// Remove records from the index by id.
     Delete {
@@ -468,6 +472,7 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             rebuild,
             lexicon_sample,
             columns,
+            no_merge,
         } => {
             let columns =
                 ColumnMap::parse(&columns).map_err(|message| FyndError::BadColumn { message })?;
@@ -479,6 +484,7 @@ fn run(cli: Cli) -> Result<(), FyndError> {
                 max_file_bytes: max_file_mb * 1024 * 1024,
                 rebuild,
                 lexicon_sample,
+                merge_at_end: !no_merge,
                 ..IndexOptions::default()
             };
             let mut progress = FileProgressBar::new();

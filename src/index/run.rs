@@ -69,6 +69,10 @@ pub struct IndexOptions {
     pub lexicon_sample: usize,
     /// How files are read (the user's own column names).
     pub read: ingest::ReadOptions,
+    /// Merge the small segments once the run has committed for the last time
+    /// ([`super::merge::compact`]): searches then open fewer segments. Off, the run ends
+    /// sooner and leaves one segment or more per commit.
+    pub merge_at_end: bool,
 }
 
 /// Files a new index's lexicon is learned from by default. A hundred thousand documents
@@ -89,6 +93,7 @@ impl Default for IndexOptions {
             rebuild: false,
             lexicon_sample: DEFAULT_LEXICON_SAMPLE,
             read: ingest::ReadOptions::default(),
+            merge_at_end: true,
         }
     }
 }
@@ -122,6 +127,8 @@ pub struct IndexSummary {
     pub owners_regrouped: usize,
     /// Commits made; everything up to the last one survives a crash.
     pub commits: usize,
+    /// Merges of small segments run after the last commit ([`super::merge::compact`]).
+    pub merges: usize,
     /// Whether the lexicon was learned anew from the files (a new index, or `--rebuild`).
     pub lexicon_learned: bool,
     /// Files the lexicon was learned from: all files, or an even sample of a large corpus
@@ -887,6 +894,11 @@ fn index_in_place(
             .lexicon
             .save(dir)
             .map_err(io_error(dir.to_path_buf()))?;
+    }
+    // After the manifest and lexicon are saved: each merge is committed on its own, and a
+    // run stopped during one leaves the index of the last commit.
+    if options.merge_at_end {
+        summary.merges = super::merge::compact(&index.index, summary.records_written as u64)?;
     }
     summary.total_records = index.num_records()?;
     Ok(summary)

@@ -331,8 +331,8 @@ pub fn bench_index(dir: &Path, count: usize) {
 }
 
 /// An index of `docs` documents made by `fynd gen-corpus` (seed `seed`) in scratch folder
-/// `name`, committed every `commit_every` records so that it has several segments; the
-/// index folder.
+/// `name`, committed every `commit_every` records and not merged at the end, so that it
+/// has several segments; the index folder.
 pub fn generated_corpus_index(name: &str, docs: u64, seed: u64, commit_every: usize) -> PathBuf {
     use fynd::corpus_gen::{generate, GenOptions};
     use fynd::index::{index_paths_with, IndexOptions};
@@ -350,6 +350,7 @@ pub fn generated_corpus_index(name: &str, docs: u64, seed: u64, commit_every: us
     let dir = root.join("index");
     let options = IndexOptions {
         commit_every,
+        merge_at_end: false,
         ..IndexOptions::default()
     };
     index_paths_with(&dir, &[corpus], &options, &mut NoProgress).unwrap();
