@@ -898,7 +898,11 @@ fn index_in_place(
     // After the manifest and lexicon are saved: each merge is committed on its own, and a
     // run stopped during one leaves the index of the last commit.
     if options.merge_at_end {
-        summary.merges = super::merge::compact(&index.index, summary.records_written as u64)?;
+        // Searches share an index's segments out among the cores (`query::search_threads`).
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        // A handle of its own: the run's reader holds the segments being merged away.
+        let handle = tantivy::Index::open_in_dir(dir)?;
+        summary.merges = super::merge::compact(&handle, summary.records_written as u64, cores)?;
     }
     summary.total_records = index.num_records()?;
     Ok(summary)
