@@ -77,9 +77,13 @@ pub fn compaction_groups(
 
 /// Merges the small segments of `index` after a run that wrote `written` documents, as
 /// [`compaction_groups`] groups them for a search on `cores` cores, as many merges at once
-/// as that (at most two: each maps its group's files), and returns how many merges ran. Call it with no other writer open (it takes the index's writer
-/// lock). Each merge is committed on its own: a run stopped during one leaves a valid
-/// index, the merges done so far kept.
+/// as that (at most two: each maps its group's files), and returns how many merges ran.
+///
+/// Call it with no other writer open (it takes the index's writer lock), on an `Index`
+/// handle that no reader holds segments of: a merged segment's files are deleted only once
+/// no segment meta of the handle refers to them (a reader of another handle keeps its maps
+/// of the deleted files). Each merge is committed on its own: a run stopped during one
+/// leaves a valid index, with the merges done so far.
 pub fn compact(index: &Index, written: u64, cores: usize) -> tantivy::Result<usize> {
     let segments = index.searchable_segment_metas()?;
     let live: u64 = segments.iter().map(|meta| u64::from(meta.num_docs())).sum();
