@@ -6,7 +6,9 @@
 //!   slots of values: those past them, for documents without a value, are never reported);
 //! - whether a document has one of a set of values is the same;
 //! - the values' names, as the counts are merged across segments, are the same;
-//! - `segment_facets` hands out the column first and the read table from the second time.
+//! - `segment_facets` hands out the column first and the read table from the second time;
+//! - a table counted from the column counts many hits from the values' postings lists,
+//!   and those counts are the column's, deleted documents left out.
 
 mod common;
 
@@ -82,4 +84,31 @@ fn a_segment_is_counted_from_the_column_first_and_read_from_the_second_time() {
             .unwrap()
             .is_read()
     );
+}
+
+#[test]
+fn many_hits_counted_from_the_postings_lists_count_what_the_column_counts() {
+    let (_dir, index) = common::generated_index_with_deletes(300);
+    let searcher = index.reader().unwrap().searcher();
+    let mut by_postings = 0;
+    for segment in searcher.segment_readers() {
+        let alive: Vec<u32> = (0..segment.max_doc())
+            .filter(|&doc| !segment.is_deleted(doc))
+            .collect();
+        // Every alive document, every second, every fifth.
+        for step in [1, 2, 5] {
+            let docs: Vec<u32> = alive.iter().copied().step_by(step).collect();
+            for key in FacetKey::ALL {
+                let table = SegmentFacets::from_column(segment, key).unwrap();
+                let (mut chosen, mut column) = (table.zero_counts(), table.zero_counts());
+                table.count_hits(&docs, segment.max_doc(), &mut Vec::new(), &mut chosen);
+                table.count_many(&docs, &mut column);
+                let values = table.names().len();
+                assert_eq!(chosen[..values], column[..values], "{key:?} step {step}");
+                by_postings += usize::from(table.reads_postings(docs.len()));
+            }
+        }
+    }
+    // The single-valued keys of a dense hit set at least were read from the lists.
+    assert!(by_postings >= 4, "{by_postings}");
 }

@@ -6,10 +6,12 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
-use tantivy::columnar::{Cardinality, Column};
+use tantivy::columnar::{Cardinality, Column, ColumnValues};
 use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{InvertedIndexReader, Term};
 
 /// One facet value and the number of matching documents that have it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -74,6 +76,11 @@ pub struct SegmentFacets {
     /// The column's ordinals when a document has at most one value (fund, region), for
     /// counting many documents in one batch of row lookups ([`SegmentFacets::count_many`]).
     single: Option<Column<u64>>,
+    /// For a table counted from the column: the facet field's postings, one list per
+    /// value, and how many (document, value) pairs the segment holds (the lists' total
+    /// length), so that a query with many hits is counted list by list
+    /// ([`SegmentFacets::count_hits`]).
+    postings: Option<(Arc<InvertedIndexReader>, Field, u64)>,
     /// The counts of every document of the segment (as [`SegmentFacets::count`] gives
     /// them), for a read table (empty otherwise): a query that matches most of a segment
     /// counts the documents it misses and takes them from these.
@@ -91,21 +98,33 @@ enum DocOrds {
 /// Ordinal of "no value" in [`DocOrds::Single`]: counted in a slot past the real values.
 const NO_VALUE: u32 = u32::MAX;
 
+/// How many postings of a facet value's list cost as much as one hit looked up in the
+/// column (a search in the column's index, then a read of the value): a table counted
+/// from the column reads the lists when its hits times this reach the segment's
+/// (document, value) pairs ([`SegmentFacets::count_hits`]).
+const POSTINGS_PER_LOOKUP: u64 = 8;
+
 impl SegmentFacets {
     /// Facet `key` of `segment`, counted from the column: nothing is read ahead.
     pub fn from_column(segment: &SegmentReader, key: FacetKey) -> tantivy::Result<SegmentFacets> {
         let column = segment.facet_reader(&field_name(key))?;
-        let single = segment
+        let ords = segment
             .fast_fields()
             .str(&field_name(key))?
-            .map(|values| values.ords().clone())
-            .filter(|ords| ords.get_cardinality() != Cardinality::Multivalued);
+            .map(|values| values.ords().clone());
+        let pairs = ords
+            .as_ref()
+            .map_or(0, |ords| u64::from(ords.values.num_vals()));
+        let single = ords.filter(|ords| ords.get_cardinality() != Cardinality::Multivalued);
+        let field = segment.schema().get_field(&field_name(key))?;
+        let postings = Some((segment.inverted_index(field)?, field, pairs));
         Ok(SegmentFacets {
             values: column.num_facets(),
             column,
             names: OnceLock::new(),
             ords: None,
             single,
+            postings,
             totals: Vec::new(),
         })
     }
@@ -161,6 +180,7 @@ impl SegmentFacets {
             }
         };
         table.ords = Some(ords);
+        table.postings = None;
         let mut totals = table.zero_counts();
         for doc in 0..max_doc {
             table.count(doc, &mut totals);
@@ -611,6 +631,81 @@ impl SegmentFacets {
         }
     }
 
+    /// [`SegmentFacets::count_many`] for `docs` (ascending, alive), the way that reads
+    /// less. A table counted from the column looks each hit up there; when the hits are
+    /// many beside the segment's (document, value) pairs, each value's postings list is
+    /// read instead and its documents that are hits counted (as milli counts a facet over
+    /// many candidates from each value's bitmap): that reads every pair of the segment
+    /// once, sequentially, and a pair costs a fraction of a hit's lookup in the column's
+    /// index. `hits` holds the same documents as a bit set, made on first need and kept
+    /// for the segment's other tables. The counts are the same either way: a list holds a
+    /// document once per value, as [`SegmentFacets::count`] counts it.
+    pub fn count_hits(
+        &self,
+        docs: &[DocId],
+        max_doc: DocId,
+        hits: &mut Vec<u64>,
+        counts: &mut [u64],
+    ) {
+        if let Some((postings, field, _)) = &self.postings {
+            if self.reads_postings(docs.len()) {
+                if hits.is_empty() {
+                    hits.resize((max_doc as usize).div_ceil(64), 0);
+                    for &doc in docs {
+                        hits[(doc / 64) as usize] |= 1 << (doc % 64);
+                    }
+                }
+                // The lists are in the segment's mapped files: a failed read is counted
+                // from the column instead.
+                if let Ok(found) = self.count_postings(postings, *field, hits) {
+                    for (count, found) in counts.iter_mut().zip(found) {
+                        *count += found;
+                    }
+                    return;
+                }
+            }
+        }
+        self.count_many(docs, counts);
+    }
+
+    /// Whether [`SegmentFacets::count_hits`] counts `hits` documents from the values'
+    /// postings lists rather than from the column.
+    pub fn reads_postings(&self, hits: usize) -> bool {
+        self.postings
+            .as_ref()
+            .is_some_and(|(_, _, pairs)| hits as u64 * POSTINGS_PER_LOOKUP >= *pairs)
+    }
+
+    /// Per ordinal, how many of the documents set in `hits` its postings list holds.
+    fn count_postings(
+        &self,
+        postings: &InvertedIndexReader,
+        field: Field,
+        hits: &[u64],
+    ) -> tantivy::Result<Vec<u64>> {
+        let mut found = vec![0u64; self.values];
+        let mut facet = Facet::root();
+        for (ord, found) in found.iter_mut().enumerate() {
+            self.column.facet_from_ord(ord as u64, &mut facet)?;
+            let term = Term::from_facet(field, &facet);
+            let Some(mut list) = postings.read_block_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            loop {
+                let docs = list.docs();
+                if docs.is_empty() {
+                    break;
+                }
+                for &doc in docs {
+                    *found += (hits[(doc / 64) as usize] >> (doc % 64)) & 1;
+                }
+                list.advance();
+            }
+        }
+        Ok(found)
+    }
+
     /// Whether `doc` has a value whose ordinal `accepted` marks (one flag per ordinal).
     #[inline]
     pub fn has_any(&self, doc: DocId, accepted: &[bool]) -> bool {
@@ -699,9 +794,10 @@ impl FacetCounterSegment {
                 sum_runs(&mut self.tables[lane.table].1);
             }
         }
+        let mut hits = Vec::new();
         for &t in &self.loose {
             let (table, counts) = &mut self.tables[t];
-            table.count_many(docs, counts);
+            table.count_hits(docs, self.max_doc, &mut hits, counts);
         }
     }
 }

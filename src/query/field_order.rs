@@ -1,20 +1,26 @@
-//! A page of hits in the order of a number or date field, found by walking the segment's
-//! documents in that order until enough of them are hits, instead of reading the field of
-//! every hit. Each segment's order of documents by a field is read once and kept (segments
-//! never change), like the facet tables, in the index's [`SegmentState`]. Only the page's
-//! documents, and those that tie with its last value, are scored (for the tie-break by
-//! relevance). Used for a bare word, whose
-//! hits are a bit set already (see `word`): at a million documents a word in six documents
-//! of ten took 12 ms sorted by a date one hit at a time.
+//! A page of hits in the order of a number or date field, and a range of such a field,
+//! found two ways with the same answers:
+//! - **from the field's order**: each segment's documents ordered by the field, read once
+//!   and kept in the index's [`SegmentState`] (segments never change), walked until
+//!   enough of them are hits, or cut at the range's bounds: no hit's value is read;
+//! - **from the hits' values**: each hit's value read (or, for a range, one pass over the
+//!   column), for few hits, and the first time a process meets the segment and field.
+//!   Ordering every document costs more than one query's pass, so a command that runs one
+//!   query never pays for it; a long-running process pays once ([`field_order`]).
+//!
+//! Only the page's documents, and those that tie with its last value, are scored (for the
+//! tie-break by relevance). Used for a bare word, whose hits are a bit set already (see
+//! `word`).
 
 use super::range::{RangeField, RangeFilter};
 use super::sort::Page;
 use super::word::HitFilter;
 use crate::index::segment_state::{lock, SegmentState};
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 use std::ops::Bound;
 use std::sync::Arc;
-use tantivy::columnar::Column;
+use tantivy::columnar::{Cardinality, Column};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader};
 
@@ -130,21 +136,42 @@ fn column(segment: &SegmentReader, field: RangeField) -> Option<Column<u64>> {
 /// nearly every document to find a few).
 const FEW_HITS: usize = 32;
 
-/// The order of `segment`'s documents by `field`, read once per segment while `state`
-/// keeps the segment.
+/// What a process holds of one segment's order by one field.
+#[derive(Clone)]
+enum KeptOrder {
+    /// A search asked for it once and did without.
+    Asked,
+    /// Read and kept.
+    Read(Arc<FieldOrder>),
+}
+
+/// The order of `segment`'s documents by `field` while `state` keeps the segment: None the
+/// first time this process asks (the caller reads the field of its hits, or scans the
+/// column, instead), read and kept from the second time on. Ordering every document of a
+/// segment costs more than one query's pass over the column, so a command that runs one
+/// query never pays for it; a long-running process pays once per segment and field, as for
+/// the facet tables ([`super::facets::segment_facets`]).
 pub fn field_order(
     state: &SegmentState,
     segment: &SegmentReader,
     field: RangeField,
-) -> Arc<FieldOrder> {
-    let orders = state.of(segment).map::<RangeField, Arc<FieldOrder>>();
-    if let Some(order) = lock(&orders).get(&field) {
-        return order.clone();
+) -> Option<Arc<FieldOrder>> {
+    let orders = state.of(segment).map::<RangeField, KeptOrder>();
+    {
+        let mut kept = lock(&orders);
+        match kept.get(&field) {
+            Some(KeptOrder::Read(order)) => return Some(order.clone()),
+            Some(KeptOrder::Asked) => {}
+            None => {
+                kept.insert(field, KeptOrder::Asked);
+                return None;
+            }
+        }
     }
     // Read outside the lock: other queries go on meanwhile.
     let order = Arc::new(FieldOrder::read(segment, field));
-    lock(&orders).insert(field, order.clone());
-    order
+    lock(&orders).insert(field, KeptOrder::Read(order.clone()));
+    Some(order)
 }
 
 /// A range of a number or date field, kept by cutting the segment's documents ordered by
@@ -172,14 +199,63 @@ impl ColumnRange {
     }
 }
 
+impl ColumnRange {
+    /// The documents of `segment` whose value of the field lies in the range, from one
+    /// pass over the column's values (without an order of the segment); None for a column
+    /// with several values per document, whose first value the order goes by.
+    fn scan(&self, segment: &SegmentReader) -> Option<Vec<DocId>> {
+        let Some(column) = column(segment, self.field) else {
+            return Some(Vec::new());
+        };
+        if column.get_cardinality() == Cardinality::Multivalued {
+            return None;
+        }
+        let lower = match self.lower {
+            Bound::Included(v) => v,
+            Bound::Excluded(v) => match v.checked_add(1) {
+                Some(v) => v,
+                None => return Some(Vec::new()),
+            },
+            Bound::Unbounded => 0,
+        };
+        let upper = match self.upper {
+            Bound::Included(v) => v,
+            Bound::Excluded(v) => match v.checked_sub(1) {
+                Some(v) => v,
+                None => return Some(Vec::new()),
+            },
+            Bound::Unbounded => u64::MAX,
+        };
+        // Clamped to the column's bounds (every value lies within them): the column's scan
+        // shifts a range by its smallest value with a saturating subtraction, so a range
+        // wholly below it would be read as one at it.
+        let (lower, upper) = (lower.max(column.min_value()), upper.min(column.max_value()));
+        let mut docs = Vec::new();
+        if lower <= upper {
+            column.get_docids_for_value_range(lower..=upper, 0..segment.max_doc(), &mut docs);
+        }
+        Some(docs)
+    }
+}
+
 impl HitFilter for ColumnRange {
     fn narrow(&self, segment: &SegmentReader, hits: &mut [u64]) -> tantivy::Result<()> {
-        let order = field_order(&self.state, segment, self.field);
         let mut keep = vec![0u64; hits.len()];
-        for &doc in order.within(self.lower, self.upper) {
-            if let Some(word) = keep.get_mut((doc / 64) as usize) {
-                *word |= 1 << (doc % 64);
+        let mut mark = |docs: &[DocId]| {
+            for &doc in docs {
+                if let Some(word) = keep.get_mut((doc / 64) as usize) {
+                    *word |= 1 << (doc % 64);
+                }
             }
+        };
+        // The kept order when there is one; else one pass over the column, or (for a
+        // column of several values per document) an order read for this query alone.
+        match field_order(&self.state, segment, self.field) {
+            Some(order) => mark(order.within(self.lower, self.upper)),
+            None => match self.scan(segment) {
+                Some(docs) => mark(&docs),
+                None => mark(FieldOrder::read(segment, self.field).within(self.lower, self.upper)),
+            },
         }
         for (hit, keep) in hits.iter_mut().zip(keep) {
             *hit &= keep;
@@ -230,7 +306,6 @@ pub fn candidates(
         return Ok(Vec::new());
     }
     let (field, descending) = (page.field, page.descending);
-    let order = field_order(page.state, segment, field);
     let column = column(segment, field);
     let alive = segment.alive_bitset();
     let is_hit = |doc: DocId| {
@@ -240,33 +315,65 @@ pub fn candidates(
     };
     let value = |doc: DocId| column.as_ref().and_then(|c| c.first(doc));
     let count: usize = hits.iter().map(|w| w.count_ones() as usize).sum();
+    // Few hits: their values read, rather than the segment walked in the field's order;
+    // the order is not asked for, so a process that meets only such queries never reads it.
+    let order = if count.saturating_mul(FEW_HITS) < segment.max_doc() as usize {
+        None
+    } else {
+        field_order(page.state, segment, field)
+    };
     let mut found: Vec<(Option<u64>, DocId)> = Vec::new();
-    if count.saturating_mul(FEW_HITS) < segment.max_doc() as usize {
-        // Few hits: their values read and ordered, rather than the segment walked.
-        let mut all: Vec<(Option<u64>, DocId)> = Vec::with_capacity(count);
-        for (at, &word) in hits.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let doc = at as DocId * 64 + bits.trailing_zeros();
-                bits &= bits - 1;
-                if is_hit(doc) {
-                    all.push((value(doc), doc));
-                }
+    if let Some(order) = order {
+        for doc in order.walk(descending) {
+            if !is_hit(doc) {
+                continue;
             }
-        }
-        all.sort_by(|a, b| by_value(a.0, b.0, descending));
-        for (value, doc) in all {
+            let value = value(doc);
             if found.len() >= wanted && found.last().map(|(last, _)| *last) != Some(value) {
                 break;
             }
             found.push((value, doc));
         }
     } else {
-        for doc in order.walk(descending) {
-            if !is_hit(doc) {
-                continue;
+        // Every hit's value read once, in document order. A heap holds the `wanted` best
+        // places so far, and a hit is kept only if it would stand among them (ties
+        // included): the place the page ends at only moves forward, so what is set aside
+        // can never be on the page, and what is kept stays few.
+        let place = |value: Option<u64>| match value {
+            Some(v) if descending => (0u8, u64::MAX - v),
+            Some(v) => (0, v),
+            None => (1, 0),
+        };
+        let mut best: BinaryHeap<(u8, u64)> = BinaryHeap::with_capacity(wanted + 1);
+        let mut all: Vec<(Option<u64>, DocId)> = Vec::new();
+        for (at, &word) in hits.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let doc = at as DocId * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                if !is_hit(doc) {
+                    continue;
+                }
+                let value = value(doc);
+                let here = place(value);
+                if best.len() < wanted {
+                    best.push(here);
+                } else if best.peek().is_some_and(|&last| here <= last) {
+                    if best.peek().is_some_and(|&last| here < last) {
+                        best.pop();
+                        best.push(here);
+                    }
+                } else {
+                    continue;
+                }
+                all.push((value, doc));
             }
-            let value = value(doc);
+        }
+        if let Some(&last) = best.peek() {
+            all.retain(|&(value, _)| place(value) <= last);
+        }
+        all.sort_unstable_by_key(|&(value, doc)| (place(value), doc));
+        for (value, doc) in all {
             if found.len() >= wanted && found.last().map(|(last, _)| *last) != Some(value) {
                 break;
             }
