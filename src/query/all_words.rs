@@ -12,7 +12,7 @@
 //! intersected. The score is what the conjunction of unions gave: the sum of every part's
 //! BM25 score in every field that holds it, added in the same order.
 
-use super::word::set_bits;
+use super::word::{set_bits, zeros};
 use tantivy::postings::Postings;
 use tantivy::query::{
     BitSetDocSet, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
@@ -120,15 +120,11 @@ impl AllWordsWeight {
         let max_doc = reader.max_doc() as usize;
         let words = max_doc.div_ceil(64);
         let scoring = !self.weights.is_empty();
-        let mut sums = if scoring {
-            vec![0.0; max_doc]
-        } else {
-            Vec::new()
-        };
+        let mut sums = if scoring { zeros(max_doc) } else { Vec::new() };
         let mut all = vec![u64::MAX; words];
         let mut weights = self.weights.iter();
         for terms in &self.parts {
-            let mut bits = vec![0u64; words];
+            let mut bits = zeros(words);
             for term in terms {
                 let weight = weights.next().map(|weight| weight.boost_by(boost));
                 let index = reader.inverted_index(term.field())?;

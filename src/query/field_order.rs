@@ -14,7 +14,7 @@
 
 use super::range::{RangeField, RangeFilter};
 use super::sort::Page;
-use super::word::HitFilter;
+use super::word::{zeros, HitFilter};
 use crate::index::segment_state::{lock, SegmentState};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -240,7 +240,7 @@ impl ColumnRange {
 
 impl HitFilter for ColumnRange {
     fn narrow(&self, segment: &SegmentReader, hits: &mut [u64]) -> tantivy::Result<()> {
-        let mut keep = vec![0u64; hits.len()];
+        let mut keep: Vec<u64> = zeros(hits.len());
         let mut mark = |docs: &[DocId]| {
             for &doc in docs {
                 if let Some(word) = keep.get_mut((doc / 64) as usize) {

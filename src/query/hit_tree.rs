@@ -11,7 +11,7 @@
 //! unions at each step, which at a million documents took 9–22 ms per query.
 
 use super::plan::TextQuery;
-use super::word::{count_bits, set_docs, WordQuery, WordScores};
+use super::word::{count_bits, set_docs, zeros, WordQuery, WordScores};
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
@@ -195,18 +195,18 @@ impl TreeWeights {
             TreeWeights::Word { word, .. } => {
                 let bits = word.bits(segment)?;
                 if bits.is_empty() {
-                    vec![0; words]
+                    zeros(words)
                 } else {
                     bits
                 }
             }
             TreeWeights::Other { unscored, .. } => {
-                let mut bits = vec![0; words];
+                let mut bits = zeros(words);
                 set_docs(&mut bits, unscored.scorer(segment, 1.0)?.as_mut());
                 bits
             }
             TreeWeights::Any(parts) => {
-                let mut bits = vec![0; words];
+                let mut bits = zeros(words);
                 for part in parts {
                     for (into, from) in bits.iter_mut().zip(part.bits(segment)?) {
                         *into |= from;
@@ -247,8 +247,8 @@ impl TreeWeights {
         Ok(match self {
             TreeWeights::Word { scores, .. } => scores.bits_and_scores(segment)?,
             TreeWeights::Other { scored, .. } => {
-                let mut bits = vec![0u64; max_doc.div_ceil(64)];
-                let mut scores = vec![0.0; max_doc];
+                let mut bits = zeros(max_doc.div_ceil(64));
+                let mut scores = zeros(max_doc);
                 let mut scorer = scored.scorer(segment, 1.0)?;
                 let mut doc = scorer.doc();
                 while doc != TERMINATED {
@@ -259,8 +259,8 @@ impl TreeWeights {
                 (bits, scores)
             }
             TreeWeights::Any(parts) => {
-                let mut bits = vec![0u64; max_doc.div_ceil(64)];
-                let mut scores = vec![0.0; max_doc];
+                let mut bits = zeros(max_doc.div_ceil(64));
+                let mut scores = zeros(max_doc);
                 for part in parts {
                     let (part_bits, part_scores) = part.scored(segment)?;
                     for (into, from) in bits.iter_mut().zip(part_bits) {
@@ -282,7 +282,7 @@ impl TreeWeights {
             }
             TreeWeights::All { must, must_not } => {
                 let mut bits = vec![u64::MAX; max_doc.div_ceil(64)];
-                let mut scores = vec![0.0; max_doc];
+                let mut scores = zeros(max_doc);
                 for part in must {
                     let (part_bits, part_scores) = part.scored(segment)?;
                     for (into, from) in bits.iter_mut().zip(part_bits) {
@@ -307,7 +307,7 @@ impl TreeWeights {
     /// parent's, so the sums are grouped as tantivy groups them.
     pub fn scores(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
         let docs = hit_docs(hits);
-        let mut scores = vec![0.0; segment.max_doc() as usize];
+        let mut scores = zeros(segment.max_doc() as usize);
         for (doc, score) in docs.iter().zip(self.scores_of(segment, hits, &docs)?) {
             scores[*doc as usize] = score;
         }

@@ -256,7 +256,7 @@ impl TermBitsWeight {
                 continue;
             };
             if words.is_empty() {
-                words = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
+                words = zeros((reader.max_doc() as usize).div_ceil(64));
             }
             loop {
                 let docs = block.docs();
@@ -325,6 +325,18 @@ impl SegmentHits<'_> {
     }
 }
 
+/// `len` zeros, written rather than only allocated zeroed. Fresh memory from the
+/// allocator reads as the kernel's shared zero page until it is written, so an array that
+/// is read before it is written (a sum added to, a bit or-ed in) faults twice per page,
+/// and the second fault, replacing the zero page, flushes the page tables' cache on every
+/// core of a process with several threads. Written first, each page faults once. For the
+/// arrays of one value or bit per document that a search fills.
+pub fn zeros<T: Copy + Default>(len: usize) -> Vec<T> {
+    let mut values = Vec::with_capacity(len);
+    values.resize(len, T::default());
+    values
+}
+
 /// The number of set bits.
 pub fn count_bits(words: &[u64]) -> usize {
     words.iter().map(|w| w.count_ones() as usize).sum()
@@ -347,7 +359,7 @@ impl HitFilter for Box<dyn Weight> {
 
 /// Clears the bits of `words` whose documents `filter` does not hold.
 fn narrow(words: &mut [u64], filter: &mut dyn Scorer) {
-    let mut keep = vec![0u64; words.len()];
+    let mut keep = zeros(words.len());
     set_docs(&mut keep, filter);
     for (word, keep) in words.iter_mut().zip(keep) {
         *word &= keep;
@@ -675,8 +687,8 @@ impl WordScores {
         segment: &SegmentReader,
     ) -> tantivy::Result<(Vec<u64>, Vec<Score>)> {
         let max_doc = segment.max_doc() as usize;
-        let mut bits = vec![0u64; max_doc.div_ceil(64)];
-        let mut scores = vec![0.0; max_doc];
+        let mut bits = zeros(max_doc.div_ceil(64));
+        let mut scores = zeros(max_doc);
         self.each_block(segment, |docs, freqs, term| {
             set_bits(&mut bits, docs);
             for (i, &doc) in docs.iter().enumerate() {
@@ -720,7 +732,7 @@ impl WordScores {
     /// The score of each document of `segment` whose bit is set in `hits` (0 elsewhere),
     /// indexed by document.
     pub fn of_hits(&self, segment: &SegmentReader, hits: &[u64]) -> tantivy::Result<Vec<Score>> {
-        let mut scores = vec![0.0; segment.max_doc() as usize];
+        let mut scores = zeros(segment.max_doc() as usize);
         let count = count_bits(hits);
         let dense = count.saturating_mul(DENSE) >= scores.len();
         self.each_block(segment, |docs, freqs, term| {
@@ -996,7 +1008,7 @@ mod tests {
     }
 
     fn bits(docs: &[DocId], max_doc: u32) -> Vec<u64> {
-        let mut words = vec![0u64; (max_doc as usize).div_ceil(64)];
+        let mut words = zeros((max_doc as usize).div_ceil(64));
         set_bits(&mut words, docs);
         words
     }
