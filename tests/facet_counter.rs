@@ -166,3 +166,84 @@ fn counting_from_the_column_in_batches_equals_the_read_table() {
     }
     assert!(counted > 1_000, "{counted} values counted");
 }
+
+/// Drill-sideways over tables counted from the column (a process's first query on a
+/// segment: each hit looked up until the accepted values' lists are worth reading into a
+/// bit set, counts taken at the harvest) and over read tables (every later query) gives
+/// the same hits and counts, for one filter and two, on queries with many and few hits.
+#[test]
+fn sidebar_counts_from_the_column_equal_those_from_the_read_tables() {
+    use fynd::index::segment_state::SegmentState;
+    use fynd::query::sideways::Sideways;
+    use std::sync::Arc;
+    let (_dir, index) = common::generated_index_with_deletes(300);
+    let searcher = index.reader().unwrap().searcher();
+    // The most frequent fund and the two most frequent regions.
+    let top = |key: FacetKey, n: usize| -> Vec<String> {
+        let counts = searcher.search(&AllQuery, &facets::collector(key)).unwrap();
+        facets::sorted_counts(key, &counts, n)
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    };
+    let filter_sets = [
+        vec![(FacetKey::Fund, top(FacetKey::Fund, 1))],
+        vec![(FacetKey::Region, top(FacetKey::Region, 2))],
+        vec![
+            (FacetKey::Fund, top(FacetKey::Fund, 1)),
+            (FacetKey::Region, top(FacetKey::Region, 2)),
+        ],
+    ];
+    // Every document; the most frequent year (many hits); the rarest (few).
+    let years = top(FacetKey::Year, usize::MAX);
+    let counts = searcher
+        .search(&AllQuery, &facets::collector(FacetKey::Year))
+        .unwrap();
+    let by_count = facets::sorted_counts(FacetKey::Year, &counts, usize::MAX);
+    let most = by_count
+        .iter()
+        .max_by_key(|c| c.count)
+        .unwrap()
+        .value
+        .clone();
+    let least = by_count
+        .iter()
+        .min_by_key(|c| c.count)
+        .unwrap()
+        .value
+        .clone();
+    assert!(years.len() > 2);
+    let year_query = |year: &str| -> Box<dyn Query> {
+        let term = tantivy::Term::from_facet(
+            index.schema.facet(FacetKey::Year),
+            &fynd::schema::facet_for(year),
+        );
+        Box::new(tantivy::query::TermQuery::new(
+            term,
+            tantivy::schema::IndexRecordOption::Basic,
+        ))
+    };
+    let queries: Vec<Box<dyn Query>> =
+        vec![Box::new(AllQuery), year_query(&most), year_query(&least)];
+    let mut compared = 0;
+    for filters in filter_sets {
+        for query in &queries {
+            let run = |state: &Arc<SegmentState>| {
+                searcher
+                    .search(
+                        &*query,
+                        &Sideways::new(Count, filters.clone(), state.clone()),
+                    )
+                    .unwrap()
+            };
+            let fresh = run(&Arc::new(SegmentState::default()));
+            assert!(fresh.0 <= searcher.search(&**query, &Count).unwrap());
+            let read = Arc::new(SegmentState::default());
+            run(&read);
+            let from_read = run(&read);
+            assert_eq!(fresh, from_read, "{filters:?} {query:?}");
+            compared += usize::from(fresh.0 > 0);
+        }
+    }
+    assert!(compared >= 8, "{compared}");
+}

@@ -676,6 +676,54 @@ impl SegmentFacets {
             .is_some_and(|(_, _, pairs)| hits as u64 * POSTINGS_PER_LOOKUP >= *pairs)
     }
 
+    /// For a table counted from the column: how many hits looked up in the column cost as
+    /// much as reading the postings lists of the values `accepted` marks (one flag per
+    /// ordinal); None for a read table, whose lookups are array reads.
+    pub fn lookups_before_lists(&self, accepted: &[bool]) -> tantivy::Result<Option<u64>> {
+        let Some((postings, field, _)) = &self.postings else {
+            return Ok(None);
+        };
+        let mut listed = 0u64;
+        let mut facet = Facet::root();
+        for (ord, _) in accepted.iter().enumerate().filter(|(_, &flag)| flag) {
+            self.column.facet_from_ord(ord as u64, &mut facet)?;
+            listed += u64::from(postings.doc_freq(&Term::from_facet(*field, &facet))?);
+        }
+        Ok(Some(listed / POSTINGS_PER_LOOKUP))
+    }
+
+    /// For a table counted from the column: the documents of the segment (of `max_doc`)
+    /// that have a value `accepted` marks, one bit each, from the values' postings lists
+    /// (deleted documents included); None for a read table.
+    pub fn docs_with_any(
+        &self,
+        accepted: &[bool],
+        max_doc: DocId,
+    ) -> tantivy::Result<Option<Vec<u64>>> {
+        let Some((postings, field, _)) = &self.postings else {
+            return Ok(None);
+        };
+        let mut docs = super::word::zeros((max_doc as usize).div_ceil(64));
+        let mut facet = Facet::root();
+        for (ord, _) in accepted.iter().enumerate().filter(|(_, &flag)| flag) {
+            self.column.facet_from_ord(ord as u64, &mut facet)?;
+            let term = Term::from_facet(*field, &facet);
+            let Some(mut list) = postings.read_block_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            loop {
+                let block = list.docs();
+                if block.is_empty() {
+                    break;
+                }
+                super::word::set_bits(&mut docs, block);
+                list.advance();
+            }
+        }
+        Ok(Some(docs))
+    }
+
     /// Per ordinal, how many of the documents set in `hits` its postings list holds.
     fn count_postings(
         &self,

@@ -20,7 +20,7 @@ pub mod parse;
 pub mod plan;
 pub mod range;
 pub mod reading;
-mod sideways;
+pub mod sideways;
 pub mod snippet;
 pub mod sort;
 pub(crate) mod strategy;

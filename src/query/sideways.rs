@@ -43,6 +43,50 @@ pub struct SegmentFilter {
     table: Arc<SegmentFacets>,
     accepted: Vec<bool>,
     counts: Vec<u64>,
+    /// For a table counted from the column (a process's first query on the segment).
+    column: Option<ColumnFilter>,
+}
+
+/// How a filter whose table is counted from the column checks and counts its hits. Each
+/// hit is looked up in the column until as many have been as would pay for reading the
+/// accepted values' postings lists; then those lists are read into a bit set, and every
+/// later hit is one bit. A query with few hits never reads the lists; one with many reads
+/// them once. The hits it counts are counted at the harvest, the way that reads less
+/// ([`SegmentFacets::count_hits`]).
+struct ColumnFilter {
+    lookups_left: u64,
+    accepted_docs: Option<Vec<u64>>,
+    to_count: Vec<DocId>,
+}
+
+impl SegmentFilter {
+    /// Whether `doc` has a value the filter accepts.
+    fn accepts(&mut self, doc: DocId, max_doc: DocId) -> bool {
+        if let Some(column) = &mut self.column {
+            if column.accepted_docs.is_none() && column.lookups_left == 0 {
+                // A failed read leaves the column to check every hit.
+                column.accepted_docs = self
+                    .table
+                    .docs_with_any(&self.accepted, max_doc)
+                    .ok()
+                    .flatten();
+                column.lookups_left = u64::MAX;
+            }
+            if let Some(docs) = &column.accepted_docs {
+                return docs[(doc / 64) as usize] & (1 << (doc % 64)) != 0;
+            }
+            column.lookups_left -= 1;
+        }
+        self.table.has_any(doc, &self.accepted)
+    }
+
+    /// Counts `doc`'s values, now or at the harvest.
+    fn count(&mut self, doc: DocId) {
+        match &mut self.column {
+            Some(column) => column.to_count.push(doc),
+            None => self.table.count(doc, &mut self.counts),
+        }
+    }
 }
 
 /// [`Sideways`] in one segment.
@@ -53,6 +97,7 @@ pub struct SidewaysSegment<S> {
     /// hit instead of one per filter. The counts are then difference arrays until the
     /// harvest.
     pack: Option<Arc<FacetPack>>,
+    max_doc: DocId,
 }
 
 impl<C: Collector> Collector for Sideways<C> {
@@ -69,10 +114,20 @@ impl<C: Collector> Collector for Sideways<C> {
             .iter()
             .map(|(key, values)| {
                 let table = segment_facets(&self.state, segment, *key)?;
+                let accepted = table.flags(values);
+                let column =
+                    table
+                        .lookups_before_lists(&accepted)?
+                        .map(|lookups_left| ColumnFilter {
+                            lookups_left,
+                            accepted_docs: None,
+                            to_count: Vec::new(),
+                        });
                 Ok(SegmentFilter {
-                    accepted: table.flags(values),
+                    accepted,
                     counts: table.zero_counts(),
                     table,
+                    column,
                 })
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
@@ -84,6 +139,7 @@ impl<C: Collector> Collector for Sideways<C> {
             inner: self.inner.for_segment(ordinal, segment)?,
             filters,
             pack,
+            max_doc: segment.max_doc(),
         })
     }
 
@@ -143,8 +199,8 @@ impl<S: SegmentCollector> SegmentCollector for SidewaysSegment<S> {
             return;
         }
         let mut failed = None;
-        for (at, filter) in self.filters.iter().enumerate() {
-            if !filter.table.has_any(doc, &filter.accepted) {
+        for (at, filter) in self.filters.iter_mut().enumerate() {
+            if !filter.accepts(doc, self.max_doc) {
                 if failed.is_some() {
                     return;
                 }
@@ -152,13 +208,10 @@ impl<S: SegmentCollector> SegmentCollector for SidewaysSegment<S> {
             }
         }
         match failed {
-            Some(at) => {
-                let filter = &mut self.filters[at];
-                filter.table.count(doc, &mut filter.counts);
-            }
+            Some(at) => self.filters[at].count(doc),
             None => {
                 for filter in &mut self.filters {
-                    filter.table.count(doc, &mut filter.counts);
+                    filter.count(doc);
                 }
                 self.inner.collect(doc, score);
             }
@@ -169,6 +222,14 @@ impl<S: SegmentCollector> SegmentCollector for SidewaysSegment<S> {
         if self.pack.is_some() {
             for filter in &mut self.filters {
                 sum_runs(&mut filter.counts);
+            }
+        }
+        for filter in &mut self.filters {
+            if let Some(column) = &filter.column {
+                let counts = &mut filter.counts;
+                filter
+                    .table
+                    .count_hits(&column.to_count, self.max_doc, &mut Vec::new(), counts);
             }
         }
         (
