@@ -428,6 +428,16 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Indexing keeps large tables for minutes; every other command is a query or a few.
+    // Decided from the subcommand's name before the arguments are parsed: parsing touches
+    // the allocator's first pages, which would be huge pages otherwise.
+    let subcommand = std::env::args_os().nth(1);
+    if !matches!(
+        subcommand.as_ref().and_then(|name| name.to_str()),
+        Some("index" | "gen-corpus")
+    ) {
+        fynd::process::disable_transparent_huge_pages();
+    }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(FyndError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
@@ -452,13 +462,6 @@ fn run(cli: Cli) -> Result<(), FyndError> {
             source,
         })
     };
-    // Indexing keeps large tables for minutes; every other command is a query or a few.
-    if !matches!(
-        cli.command,
-        Command::Index { .. } | Command::GenCorpus { .. }
-    ) {
-        fynd::process::disable_transparent_huge_pages();
-    }
     match cli.command {
         Command::Index {
             paths,
