@@ -9,7 +9,9 @@
 # (default 2), PASSES (query passes per engine, default 1: after indexing, fynd and Lucene
 # time their queries again, taking turns, and the table gives each class's median over the
 # passes, so a slow stretch of a shared machine falls on both), SEED (default 1), ENGINES (default "fynd lucene sqlite postgres"; also "lucene-plain", Lucene with SwedishAnalyzer's chain alone, no decompounding), PGPORT
-# (default 54329), QUERY_THREADS (threads one query may use in fynd and Lucene, default: the
+# (default 54329), QUERIES (the query mix, default benches/queries.txt; `held-out` draws
+# one from the generated records by rule with benches/peers/held_out.py, seeded by
+# QUERY_SEED, default 7), QUERY_THREADS (threads one query may use in fynd and Lucene, default: the
 # cores; run once with 1 and once with 2 for the two columns docs/BENCHMARKS.md asks for; PostgreSQL gets as many parallel workers; SQLite has one thread). Needs: a Rust toolchain, python3; installs with apt-get when missing (as
 # root, or through sudo): time, hunspell-sv, a JDK of Java 21 or newer (see
 # benches/peers/lucene10.sh: Lucene 10.5 comes from the Anserini fat jar of pyserini 2.4.0),
@@ -25,6 +27,8 @@ ROUNDS=${ROUNDS:-5}
 WARMUP=${WARMUP:-2}
 PASSES=${PASSES:-1}
 SEED=${SEED:-1}
+QUERIES=${QUERIES:-$ROOT/benches/queries.txt}
+QUERY_SEED=${QUERY_SEED:-7}
 ENGINES=${ENGINES:-fynd lucene sqlite postgres}
 PGPORT=${PGPORT:-54329}
 PEERS="$ROOT/benches/peers/peers.py"
@@ -64,7 +68,12 @@ if [ ! -s "$WORK/gen.json" ] || [ ! -s "$WORK/records.jsonl" ]; then
     --records "$WORK/records.jsonl" --json > "$WORK/gen.json" || exit 1
 fi
 RAW=$(python3 -c "import json; print(json.load(open('$WORK/gen.json'))['bytes'])")
-python3 "$PEERS" prepare "$WORK" "$WORK/records.jsonl" "$ROOT/benches/queries.txt" || exit 1
+if [ "$QUERIES" = held-out ]; then
+  say "drawing a held-out query mix from the records (benches/peers/held_out.py, seed $QUERY_SEED)"
+  QUERIES="$WORK/queries-held-out.txt"
+  python3 "$ROOT/benches/peers/held_out.py" "$WORK/records.jsonl" "$QUERIES" "$QUERY_SEED" || exit 1
+fi
+python3 "$PEERS" prepare "$WORK" "$WORK/records.jsonl" "$QUERIES" || exit 1
 PROBES=$(python3 -c "import json; print(' '.join(q['query'] for q in json.load(open('$WORK/peer-mix.json')) if q['class']=='compound_part'))")
 rm -f "$WORK"/result-*.json "$WORK"/rss-*.txt "$WORK"/ids/*
 
@@ -77,7 +86,7 @@ run_fynd() {
   end=$(now)
   peak_rss "$WORK/time-fynd.txt" > "$WORK/rss-fynd.txt"
   "$FYND" bench --index "$WORK/fynd-index" --rounds "$ROUNDS" --warmup "$WARMUP" \
-    --threads "$QUERY_THREADS" --json \
+    --threads "$QUERY_THREADS" --queries "$QUERIES" --json \
     > "$WORK/fynd-bench.json" || return 1
   for p in $PROBES; do
     "$FYND" search "$p" --index "$WORK/fynd-index" --format jsonl \
@@ -86,13 +95,13 @@ run_fynd() {
   done
   python3 "$PEERS" fynd-result "$WORK" "$WORK/fynd-bench.json" "$(elapsed "$start" "$end")" "$WORK/fynd-index.json"
   # The same stream as commands, each a fresh process: what typing `fynd search` costs.
-  python3 "$PEERS" fynd-fresh "$WORK" "$FYND" "$ROUNDS" "$ROOT/benches/queries.txt"
+  python3 "$PEERS" fynd-fresh "$WORK" "$FYND" "$ROUNDS" "$QUERIES"
 }
 
 # A further query pass on fynd's index: result-fynd-passN.json.
 pass_fynd() {
   "$FYND" bench --index "$WORK/fynd-index" --rounds "$ROUNDS" --warmup "$WARMUP" \
-    --threads "$QUERY_THREADS" --json > "$WORK/fynd-bench-pass$1.json" || return 1
+    --threads "$QUERY_THREADS" --queries "$QUERIES" --json > "$WORK/fynd-bench-pass$1.json" || return 1
   python3 "$PEERS" fynd-result "$WORK" "$WORK/fynd-bench-pass$1.json" 0 "$WORK/fynd-index.json" \
     "result-fynd-pass$1.json"
 }
