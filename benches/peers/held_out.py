@@ -11,8 +11,8 @@ records' own document frequencies (lower-cased words of letters, title and body)
   0.01–0.05 %; common_word: words in 40 % or more; compound: words of 15 letters or more
   in 2–15 %; compound_part: words of 6–10 letters in 10–40 %;
 - typo: a word of 9 letters or more in 5 % or more with one inner letter dropped;
-  no_hits: such a word with one inner letter dropped and one doubled, neither spelling a
-  corpus word;
+  no_hits: such a word with one inner letter dropped and one doubled, at least two edits
+  from every corpus word (fynd corrects a word one edit from one);
 - phrase: two-word sequences of the body whose words are both in 5 % or more, among the
   most frequent such pairs (counted in every tenth record);
 - boolean, facet_filter, facet_sidebar, range_filter, sorted, facet_counts, snippets:
@@ -30,6 +30,20 @@ import re
 import sys
 
 WORD = re.compile(r"[a-zåäöéü]+")
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzåäöé"
+
+
+def one_edit(word):
+    """Every spelling one edit from `word`: a letter dropped, changed, added or two swapped."""
+    cut = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in cut if b}
+        | {a + c + b[1:] for a, b in cut if b for c in LETTERS}
+        | {a + c + b for a, b in cut for c in LETTERS}
+        | {a + b[1] + b[0] + b[2:] for a, b in cut if len(b) > 1}
+    )
 
 
 def draw(rng, words, n):
@@ -83,7 +97,7 @@ def main():
         twice = dropped[:j] + dropped[j] + dropped[j:]
         if dropped not in df and len(typos) < 5:
             typos.append(dropped)
-        elif twice not in df and dropped not in df and len(no_hits) < 5:
+        elif len(no_hits) < 5 and not (one_edit(twice) | {twice}) & df.keys():
             no_hits.append(twice)
     frequent = {w for w, c in df.items() if c / n >= 0.05 and len(w) >= 4}
     phrases = [p for p, _ in pairs.most_common(2000) if p[0] in frequent and p[1] in frequent]
