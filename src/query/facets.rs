@@ -704,24 +704,33 @@ impl SegmentFacets {
             return Ok(None);
         };
         let mut docs = super::word::zeros((max_doc as usize).div_ceil(64));
-        let mut facet = Facet::root();
         for (ord, _) in accepted.iter().enumerate().filter(|(_, &flag)| flag) {
-            self.column.facet_from_ord(ord as u64, &mut facet)?;
-            let term = Term::from_facet(*field, &facet);
-            let Some(mut list) = postings.read_block_postings(&term, IndexRecordOption::Basic)?
-            else {
-                continue;
-            };
-            loop {
-                let block = list.docs();
-                if block.is_empty() {
-                    break;
-                }
-                super::word::set_bits(&mut docs, block);
-                list.advance();
-            }
+            self.each_block(postings, *field, ord, |block| {
+                super::word::set_bits(&mut docs, block)
+            })?;
         }
         Ok(Some(docs))
+    }
+
+    /// Calls `visit` with each block of documents of ordinal `ord`'s postings list.
+    fn each_block(
+        &self,
+        postings: &InvertedIndexReader,
+        field: Field,
+        ord: usize,
+        mut visit: impl FnMut(&[DocId]),
+    ) -> tantivy::Result<()> {
+        let mut facet = Facet::root();
+        self.column.facet_from_ord(ord as u64, &mut facet)?;
+        let term = Term::from_facet(field, &facet);
+        let Some(mut list) = postings.read_block_postings(&term, IndexRecordOption::Basic)? else {
+            return Ok(());
+        };
+        while !list.docs().is_empty() {
+            visit(list.docs());
+            list.advance();
+        }
+        Ok(())
     }
 
     /// Per ordinal, how many of the documents set in `hits` its postings list holds.
@@ -732,24 +741,12 @@ impl SegmentFacets {
         hits: &[u64],
     ) -> tantivy::Result<Vec<u64>> {
         let mut found = vec![0u64; self.values];
-        let mut facet = Facet::root();
         for (ord, found) in found.iter_mut().enumerate() {
-            self.column.facet_from_ord(ord as u64, &mut facet)?;
-            let term = Term::from_facet(field, &facet);
-            let Some(mut list) = postings.read_block_postings(&term, IndexRecordOption::Basic)?
-            else {
-                continue;
-            };
-            loop {
-                let docs = list.docs();
-                if docs.is_empty() {
-                    break;
-                }
+            self.each_block(postings, field, ord, |docs| {
                 for &doc in docs {
                     *found += (hits[(doc / 64) as usize] >> (doc % 64)) & 1;
                 }
-                list.advance();
-            }
+            })?;
         }
         Ok(found)
     }
