@@ -8,13 +8,19 @@
 //! - the values' names, as the counts are merged across segments, are the same;
 //! - `segment_facets` hands out the column first and the read table from the second time;
 //! - a table counted from the column counts many hits from the values' postings lists,
-//!   and those counts are the column's, deleted documents left out.
+//!   and those counts are the column's, deleted documents left out;
+//! - hits handed over as a bit set (a word's list, deleted documents' bits set too) are
+//!   counted from the lists without being listed, to the column's counts of the alive ones.
 
 mod common;
 
-use fynd::query::facets::{merge_counts, read_segment_facets, segment_facets, SegmentFacets};
+use fynd::index::FyndIndex;
+use fynd::query::facets::{
+    merge_counts, read_segment_facets, segment_facets, FacetCounter, SegmentFacets,
+};
 use fynd::schema::FacetKey;
 use std::collections::HashMap;
+use tantivy::collector::Collector;
 
 #[test]
 fn counting_from_the_column_and_from_the_read_table_agree() {
@@ -111,4 +117,43 @@ fn many_hits_counted_from_the_postings_lists_count_what_the_column_counts() {
     }
     // The single-valued keys of a dense hit set at least were read from the lists.
     assert!(by_postings >= 4, "{by_postings}");
+}
+
+#[test]
+fn hits_as_a_bit_set_are_counted_from_the_lists_as_the_column_counts_them() {
+    let (dir, index) = common::generated_index_with_deletes(300);
+    let searcher = index.reader().unwrap().searcher();
+    assert!(searcher.segment_readers().iter().any(|s| s.has_deletes()));
+    let keys = [FacetKey::Fund, FacetKey::Region, FacetKey::Year];
+    let mut listed = 0;
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let max_doc = segment.max_doc();
+        for step in [1, 2, 3, 40] {
+            // Every step-th document, deleted or not, as a word's list sets them.
+            let mut words = vec![0u64; (max_doc as usize).div_ceil(64)];
+            for doc in (0..max_doc).step_by(step) {
+                words[(doc / 64) as usize] |= 1 << (doc % 64);
+            }
+            let alive: Vec<u32> = (0..max_doc)
+                .step_by(step)
+                .filter(|&doc| !segment.is_deleted(doc))
+                .collect();
+            // A state of its own, as a fresh process has: the tables are the columns.
+            let fresh = FyndIndex::open(dir.path()).unwrap();
+            let counter = FacetCounter::new(keys.to_vec(), fresh.segment_state().clone());
+            let child = counter.for_segment(ord as u32, segment).unwrap();
+            let (hits, tables) = child.harvest_bits(&words, segment);
+            assert_eq!(hits, alive.len(), "step {step}");
+            for (key, (table, counts)) in keys.iter().zip(&tables) {
+                assert!(!table.is_read());
+                let mut column = table.zero_counts();
+                table.count_many(&alive, &mut column);
+                let values = table.names().len();
+                assert_eq!(counts[..values], column[..values], "{key:?} step {step}");
+                listed += usize::from(table.reads_postings(hits));
+            }
+        }
+    }
+    // The dense hit sets were counted from the lists, the sparse one from the column.
+    assert!(listed >= 6, "{listed}");
 }

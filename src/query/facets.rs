@@ -651,21 +651,46 @@ impl SegmentFacets {
             if self.reads_postings(docs.len()) {
                 if hits.is_empty() {
                     hits.resize((max_doc as usize).div_ceil(64), 0);
-                    for &doc in docs {
-                        hits[(doc / 64) as usize] |= 1 << (doc % 64);
-                    }
+                    super::word::set_bits(hits, docs);
                 }
-                // The lists are in the segment's mapped files: a failed read is counted
-                // from the column instead.
-                if let Ok(found) = self.count_postings(postings, *field, hits) {
-                    for (count, found) in counts.iter_mut().zip(found) {
-                        *count += found;
-                    }
+                if self.count_listed(postings, *field, hits, counts) {
                     return;
                 }
             }
         }
         self.count_many(docs, counts);
+    }
+
+    /// [`SegmentFacets::count_hits`] for `hits` alive documents given as the set bits of
+    /// `bits` (one per document of the segment, none past its last): counted from the
+    /// values' lists when `count_hits` would read them, without listing the documents
+    /// first. False, with nothing counted, when the column would be read instead.
+    pub fn count_hit_bits(&self, hits: usize, bits: &[u64], counts: &mut [u64]) -> bool {
+        match &self.postings {
+            Some((postings, field, _)) if self.reads_postings(hits) => {
+                self.count_listed(postings, *field, bits, counts)
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds to `counts` how many of the documents set in `hits` each value's list holds;
+    /// false, with nothing added, when a list cannot be read (the lists are in the
+    /// segment's mapped files), so that the caller counts from the column instead.
+    fn count_listed(
+        &self,
+        postings: &InvertedIndexReader,
+        field: Field,
+        hits: &[u64],
+        counts: &mut [u64],
+    ) -> bool {
+        let Ok(found) = self.count_postings(postings, field, hits) else {
+            return false;
+        };
+        for (count, found) in counts.iter_mut().zip(found) {
+            *count += found;
+        }
+        true
     }
 
     /// Whether [`SegmentFacets::count_hits`] counts `hits` documents from the values'
@@ -743,9 +768,13 @@ impl SegmentFacets {
         let mut found = vec![0u64; self.values];
         for (ord, found) in found.iter_mut().enumerate() {
             self.each_block(postings, field, ord, |docs| {
+                // Summed in a register and added once a block: an add to `found` per
+                // document waited on the one before.
+                let mut block = 0u64;
                 for &doc in docs {
-                    *found += (hits[(doc / 64) as usize] >> (doc % 64)) & 1;
+                    block += (hits[(doc / 64) as usize] >> (doc % 64)) & 1;
                 }
+                *found += block;
             })?;
         }
         Ok(found)
@@ -953,6 +982,8 @@ impl FacetCounterSegment {
                 }
             }
             hits
+        } else if let Some(hits) = self.count_bits_listed(words, segment, in_segment) {
+            hits
         } else {
             let alive = segment.alive_bitset();
             for (at, &word) in words.iter().enumerate() {
@@ -970,6 +1001,61 @@ impl FacetCounterSegment {
         };
         give_buffer(docs);
         (hits, self.tables)
+    }
+}
+
+impl FacetCounterSegment {
+    /// [`FacetCounterSegment::harvest_bits`] when every key is counted from its values'
+    /// lists for this many hits (none packed): the bit set, its deleted documents and
+    /// those past the segment cleared, is what the lists are checked against, and no list
+    /// of the hits is made. None, with nothing counted, otherwise.
+    fn count_bits_listed(
+        &mut self,
+        words: &[u64],
+        segment: &SegmentReader,
+        in_segment: impl Fn(usize) -> u64,
+    ) -> Option<usize> {
+        if self.pack.is_some() || self.loose.is_empty() {
+            return None;
+        }
+        let len = (self.max_doc as usize).div_ceil(64);
+        let mut bits: Vec<u64> = words[..words.len().min(len)]
+            .iter()
+            .enumerate()
+            .map(|(at, &word)| word & in_segment(at))
+            .collect();
+        // A list's documents index the set up to the segment's last.
+        bits.resize(len, 0);
+        if let Some(alive) = segment.alive_bitset() {
+            for (at, word) in bits.iter_mut().enumerate() {
+                let mut set = *word;
+                while set != 0 {
+                    let doc = at as DocId * 64 + set.trailing_zeros();
+                    if !alive.is_alive(doc) {
+                        *word &= !(1u64 << (doc % 64));
+                    }
+                    set &= set - 1;
+                }
+            }
+        }
+        let hits: usize = bits.iter().map(|w| w.count_ones() as usize).sum();
+        let listed = |t: &usize| self.tables[*t].0.reads_postings(hits);
+        if !self.loose.iter().all(listed) {
+            return None;
+        }
+        let mut counted: Vec<usize> = Vec::with_capacity(self.loose.len());
+        for &t in &self.loose {
+            let (table, counts) = &mut self.tables[t];
+            if !table.count_hit_bits(hits, &bits, counts) {
+                // A list that cannot be read: undo, and let the caller count it all.
+                for &done in &counted {
+                    self.tables[done].1.iter_mut().for_each(|count| *count = 0);
+                }
+                return None;
+            }
+            counted.push(t);
+        }
+        Some(hits)
     }
 }
 
