@@ -427,16 +427,49 @@ enum Command {
     },
 }
 
-fn main() -> ExitCode {
-    // Indexing keeps large tables for minutes; every other command is a query or a few.
-    // Decided from the subcommand's name before the arguments are parsed: parsing touches
-    // the allocator's first pages, which would be huge pages otherwise.
-    let subcommand = std::env::args_os().nth(1);
-    if !matches!(
-        subcommand.as_ref().and_then(|name| name.to_str()),
-        Some("index" | "gen-corpus")
-    ) {
+/// Whether a command named `subcommand` (the first argument) runs with transparent huge
+/// pages: indexing keeps large tables for minutes; every other command is a query or a few.
+fn keeps_huge_pages(subcommand: Option<&[u8]>) -> bool {
+    matches!(subcommand, Some(b"index" | b"gen-corpus"))
+}
+
+/// Turns transparent huge pages off, where the command does not keep them, before the
+/// standard library starts the program: its start-up allocates, and the allocator's first
+/// pages would be huge pages, each zeroed whole. glibc calls the functions of
+/// `.init_array` with the program's arguments (as the standard library's own reading of
+/// them relies on); elsewhere `main` turns them off, after that first allocation.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[used]
+#[link_section = ".init_array"]
+static HUGE_PAGES_DECIDED_BEFORE_START: extern "C" fn(
+    libc::c_int,
+    *const *const libc::c_char,
+    *const *const libc::c_char,
+) = decide_huge_pages_before_start;
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+extern "C" fn decide_huge_pages_before_start(
+    argc: libc::c_int,
+    argv: *const *const libc::c_char,
+    _env: *const *const libc::c_char,
+) {
+    let subcommand = (argc > 1 && !argv.is_null()).then(|| {
+        // SAFETY: glibc passes the program's argc and argv, `argc` strings that stay valid
+        // for the life of the process.
+        unsafe { std::ffi::CStr::from_ptr(*argv.add(1)) }.to_bytes()
+    });
+    if !keeps_huge_pages(subcommand) {
         fynd::process::disable_transparent_huge_pages();
+    }
+}
+
+fn main() -> ExitCode {
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let subcommand = std::env::args_os().nth(1);
+        if !keeps_huge_pages(subcommand.as_ref().map(|name| name.as_encoded_bytes())) {
+            fynd::process::disable_transparent_huge_pages();
+        }
     }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
