@@ -896,7 +896,7 @@ impl Lexicon {
             .map_err(std::io::Error::other)?
             .read_bytes()?;
         let [meta, words, evidence, families, filter] = LexiconFile::sections(&bytes)?;
-        let meta: LexiconMeta =
+        let meta: LexiconMeta<HashMap<String, String>> =
             serde_json::from_slice(&bytes.as_slice()[meta]).map_err(invalid_data)?;
         let mapped = MappedWords::open([words, evidence, families].map(|r| bytes.slice(r)))?;
         let part_filter = PartFilter::from_bytes(bytes.slice(filter))
@@ -905,8 +905,8 @@ impl Lexicon {
             chain: meta.chain,
             words: WordTable::Mapped(Arc::new(mapped)),
             corpus_words: meta.corpus_words,
-            stem_table: meta.stem_table.into_iter().collect(),
-            form_table: meta.form_table.into_iter().collect(),
+            stem_table: meta.stem_table,
+            form_table: meta.form_table,
             family_counts: OnceLock::new(),
             id: fresh_id(),
             part_filter,
@@ -948,12 +948,12 @@ impl Lexicon {
         near_words.sort_unstable();
         let mut agent_nouns: Vec<String> = self.agent_nouns.iter().map(|w| w.to_string()).collect();
         agent_nouns.sort_unstable();
-        let meta = LexiconMeta {
+        let meta: LexiconMeta<BTreeMap<&String, &String>> = LexiconMeta {
             chain: self.chain,
             corpus_words: self.corpus_words,
             derivations_kept: self.derivations_kept,
-            stem_table: self.stem_table.clone().into_iter().collect(),
-            form_table: self.form_table.clone().into_iter().collect(),
+            stem_table: self.stem_table.iter().collect(),
+            form_table: self.form_table.iter().collect(),
             pair_words,
             near_words,
             near_words_between: self.near_words_between,
@@ -987,14 +987,17 @@ impl Lexicon {
     }
 }
 
-/// The small tables of a [`LEXICON_FILE`], saved as JSON beside the mapped word table.
+/// The small tables of a [`LEXICON_FILE`], saved as JSON beside the mapped word table:
+/// saved with its maps sorted (`M` a `BTreeMap`, so that one lexicon is always the same
+/// file), read straight into the hash maps a search looks words up in (`M` a `HashMap`:
+/// a command opening the index reads them on every run).
 #[derive(Serialize, Deserialize)]
-struct LexiconMeta {
+struct LexiconMeta<M> {
     chain: Chain,
     corpus_words: usize,
     derivations_kept: bool,
-    stem_table: BTreeMap<String, String>,
-    form_table: BTreeMap<String, String>,
+    stem_table: M,
+    form_table: M,
     pair_words: Vec<String>,
     /// Absent from lexicon files saved before near pairs were indexed: none.
     #[serde(default)]
