@@ -693,6 +693,44 @@ impl SegmentFacets {
         true
     }
 
+    /// Whether hits whose segment holds `missed` other documents (deleted ones included)
+    /// are counted more cheaply as the values' totals less the missed documents' counts
+    /// ([`SegmentFacets::count_from_missed`]) than from the lists: looking the missed up
+    /// in the column and each value's total up in the term dictionary reads less than
+    /// every (document, value) pair. False for a read table.
+    pub fn counts_missed(&self, missed: usize) -> bool {
+        self.postings.as_ref().is_some_and(|(_, _, pairs)| {
+            (missed as u64 + self.values as u64) * POSTINGS_PER_LOOKUP < *pairs
+        })
+    }
+
+    /// Adds to `counts` the hits' counts, `missed` being every document of the segment
+    /// that is not a hit, deleted ones included: each value's list length (which counts
+    /// deleted documents too) less the missed documents that have the value. False, with
+    /// nothing added, for a read table or when a value's total cannot be read.
+    pub fn count_from_missed(&self, missed: &[DocId], counts: &mut [u64]) -> bool {
+        let Some((postings, field, _)) = &self.postings else {
+            return false;
+        };
+        let mut totals = Vec::with_capacity(self.values);
+        let mut facet = Facet::root();
+        for ord in 0..self.values {
+            if self.column.facet_from_ord(ord as u64, &mut facet).is_err() {
+                return false;
+            }
+            match postings.doc_freq(&Term::from_facet(*field, &facet)) {
+                Ok(total) => totals.push(u64::from(total)),
+                Err(_) => return false,
+            }
+        }
+        let mut taken = self.zero_counts();
+        self.count_many(missed, &mut taken);
+        for ((count, total), taken) in counts.iter_mut().zip(totals).zip(taken) {
+            *count += total - taken;
+        }
+        true
+    }
+
     /// Whether [`SegmentFacets::count_hits`] counts `hits` documents from the values'
     /// postings lists rather than from the column.
     pub fn reads_postings(&self, hits: usize) -> bool {
@@ -1006,8 +1044,9 @@ impl FacetCounterSegment {
 
 impl FacetCounterSegment {
     /// [`FacetCounterSegment::harvest_bits`] when every key is counted from its values'
-    /// lists for this many hits (none packed): the bit set, its deleted documents and
-    /// those past the segment cleared, is what the lists are checked against, and no list
+    /// lists for this many hits, or from the documents the hits miss (none packed): the
+    /// bit set, its deleted documents and those past the segment cleared, is what the
+    /// lists are checked against, or what the missed documents are listed from; no list
     /// of the hits is made. None, with nothing counted, otherwise.
     fn count_bits_listed(
         &mut self,
@@ -1039,14 +1078,36 @@ impl FacetCounterSegment {
             }
         }
         let hits: usize = bits.iter().map(|w| w.count_ones() as usize).sum();
-        let listed = |t: &usize| self.tables[*t].0.reads_postings(hits);
+        let missed = self.max_doc as usize - hits;
+        let listed = |t: &usize| {
+            let table = &self.tables[*t].0;
+            table.counts_missed(missed) || table.reads_postings(hits)
+        };
         if !self.loose.iter().all(listed) {
             return None;
         }
+        // The documents that are not hits, deleted ones included (their bits are clear).
+        let mut missed_docs: Option<Vec<DocId>> = None;
         let mut counted: Vec<usize> = Vec::with_capacity(self.loose.len());
         for &t in &self.loose {
             let (table, counts) = &mut self.tables[t];
-            if !table.count_hit_bits(hits, &bits, counts) {
+            let done = if table.counts_missed(missed) {
+                let missed_docs = missed_docs.get_or_insert_with(|| {
+                    let mut docs = Vec::with_capacity(missed);
+                    for (at, &word) in bits.iter().enumerate() {
+                        let mut clear = !word & in_segment(at);
+                        while clear != 0 {
+                            docs.push(at as DocId * 64 + clear.trailing_zeros());
+                            clear &= clear - 1;
+                        }
+                    }
+                    docs
+                });
+                table.count_from_missed(missed_docs, counts)
+            } else {
+                table.count_hit_bits(hits, &bits, counts)
+            };
+            if !done {
                 // A list that cannot be read: undo, and let the caller count it all.
                 for &done in &counted {
                     self.tables[done].1.iter_mut().for_each(|count| *count = 0);
