@@ -112,7 +112,7 @@ fn many_hits_counted_from_the_postings_lists_count_what_the_column_counts() {
                 table.count_many(&docs, &mut column);
                 let values = table.names().len();
                 assert_eq!(chosen[..values], column[..values], "{key:?} step {step}");
-                by_postings += usize::from(table.reads_postings(docs.len()));
+                by_postings += usize::from(table.reads_postings(docs.len(), segment.max_doc()));
             }
         }
     }
@@ -151,8 +151,8 @@ fn hits_as_a_bit_set_are_counted_from_the_lists_as_the_column_counts_them() {
                 table.count_many(&alive, &mut column);
                 let values = table.names().len();
                 assert_eq!(counts[..values], column[..values], "{key:?} step {step}");
-                listed += usize::from(table.reads_postings(hits));
-                by_missed += usize::from(table.counts_missed(max_doc as usize - hits));
+                listed += usize::from(table.reads_postings(hits, max_doc));
+                by_missed += usize::from(table.counts_missed(max_doc as usize - hits, max_doc));
             }
         }
     }

@@ -105,6 +105,22 @@ const NO_VALUE: u32 = u32::MAX;
 const POSTINGS_PER_LOOKUP: u64 = 8;
 
 impl SegmentFacets {
+    /// What one document looked up in the column costs, in postings read: a column of one
+    /// value per document [`POSTINGS_PER_LOOKUP`], one of several values that many times
+    /// the values a document has on average (each is its own read after the document's
+    /// range of rows is found).
+    fn lookup_cost(&self, max_doc: DocId) -> u64 {
+        let Some((_, _, pairs)) = &self.postings else {
+            return POSTINGS_PER_LOOKUP;
+        };
+        if self.single.is_some() {
+            return POSTINGS_PER_LOOKUP;
+        }
+        POSTINGS_PER_LOOKUP * pairs.div_ceil(u64::from(max_doc).max(1)).max(1)
+    }
+}
+
+impl SegmentFacets {
     /// Facet `key` of `segment`, counted from the column: nothing is read ahead.
     pub fn from_column(segment: &SegmentReader, key: FacetKey) -> tantivy::Result<SegmentFacets> {
         let column = segment.facet_reader(&field_name(key))?;
@@ -648,7 +664,7 @@ impl SegmentFacets {
         counts: &mut [u64],
     ) {
         if let Some((postings, field, _)) = &self.postings {
-            if self.reads_postings(docs.len()) {
+            if self.reads_postings(docs.len(), max_doc) {
                 if hits.is_empty() {
                     hits.resize((max_doc as usize).div_ceil(64), 0);
                     super::word::set_bits(hits, docs);
@@ -665,9 +681,15 @@ impl SegmentFacets {
     /// `bits` (one per document of the segment, none past its last): counted from the
     /// values' lists when `count_hits` would read them, without listing the documents
     /// first. False, with nothing counted, when the column would be read instead.
-    pub fn count_hit_bits(&self, hits: usize, bits: &[u64], counts: &mut [u64]) -> bool {
+    pub fn count_hit_bits(
+        &self,
+        hits: usize,
+        max_doc: DocId,
+        bits: &[u64],
+        counts: &mut [u64],
+    ) -> bool {
         match &self.postings {
-            Some((postings, field, _)) if self.reads_postings(hits) => {
+            Some((postings, field, _)) if self.reads_postings(hits, max_doc) => {
                 self.count_listed(postings, *field, bits, counts)
             }
             _ => false,
@@ -698,9 +720,10 @@ impl SegmentFacets {
     /// ([`SegmentFacets::count_from_missed`]) than from the lists: looking the missed up
     /// in the column and each value's total up in the term dictionary reads less than
     /// every (document, value) pair. False for a read table.
-    pub fn counts_missed(&self, missed: usize) -> bool {
+    pub fn counts_missed(&self, missed: usize, max_doc: DocId) -> bool {
+        let lookup = self.lookup_cost(max_doc);
         self.postings.as_ref().is_some_and(|(_, _, pairs)| {
-            (missed as u64 + self.values as u64) * POSTINGS_PER_LOOKUP < *pairs
+            missed as u64 * lookup + self.values as u64 * POSTINGS_PER_LOOKUP < *pairs
         })
     }
 
@@ -733,10 +756,11 @@ impl SegmentFacets {
 
     /// Whether [`SegmentFacets::count_hits`] counts `hits` documents from the values'
     /// postings lists rather than from the column.
-    pub fn reads_postings(&self, hits: usize) -> bool {
+    pub fn reads_postings(&self, hits: usize, max_doc: DocId) -> bool {
+        let lookup = self.lookup_cost(max_doc);
         self.postings
             .as_ref()
-            .is_some_and(|(_, _, pairs)| hits as u64 * POSTINGS_PER_LOOKUP >= *pairs)
+            .is_some_and(|(_, _, pairs)| hits as u64 * lookup >= *pairs)
     }
 
     /// For a table counted from the column: how many hits looked up in the column cost as
@@ -1081,7 +1105,7 @@ impl FacetCounterSegment {
         let missed = self.max_doc as usize - hits;
         let listed = |t: &usize| {
             let table = &self.tables[*t].0;
-            table.counts_missed(missed) || table.reads_postings(hits)
+            table.counts_missed(missed, self.max_doc) || table.reads_postings(hits, self.max_doc)
         };
         if !self.loose.iter().all(listed) {
             return None;
@@ -1091,7 +1115,7 @@ impl FacetCounterSegment {
         let mut counted: Vec<usize> = Vec::with_capacity(self.loose.len());
         for &t in &self.loose {
             let (table, counts) = &mut self.tables[t];
-            let done = if table.counts_missed(missed) {
+            let done = if table.counts_missed(missed, self.max_doc) {
                 let missed_docs = missed_docs.get_or_insert_with(|| {
                     let mut docs = Vec::with_capacity(missed);
                     for (at, &word) in bits.iter().enumerate() {
@@ -1105,7 +1129,7 @@ impl FacetCounterSegment {
                 });
                 table.count_from_missed(missed_docs, counts)
             } else {
-                table.count_hit_bits(hits, &bits, counts)
+                table.count_hit_bits(hits, self.max_doc, &bits, counts)
             };
             if !done {
                 // A list that cannot be read: undo, and let the caller count it all.
