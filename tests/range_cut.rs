@@ -5,6 +5,8 @@
 //! by the field, what it does from the second time on, as a bare word's search does. All
 //! three keep the same documents, bounds included or excluded, whatever the field's type
 //! (whole numbers, decimals, dates), for ranges below, inside and above a segment's values.
+//! A process that has not met the field and has few hits reads each hit's value instead:
+//! it keeps those of the hits the range query keeps.
 
 mod common;
 
@@ -18,9 +20,16 @@ use std::sync::Arc;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
 
-/// The documents of `segment` that `cut` keeps.
-fn kept_by(cut: &ColumnRange, segment: &SegmentReader) -> Vec<DocId> {
-    let mut bits = vec![u64::MAX; (segment.max_doc() as usize).div_ceil(64)];
+/// Hits one document in this many, few enough for their values to be read one by one.
+const SPARSE: DocId = 7;
+
+/// The documents of `segment` that `cut` keeps of every document, or (`sparse`) of every
+/// [`SPARSE`]th.
+fn kept_by(cut: &ColumnRange, segment: &SegmentReader, sparse: bool) -> Vec<DocId> {
+    let mut bits = vec![0u64; (segment.max_doc() as usize).div_ceil(64)];
+    for doc in (0..segment.max_doc()).filter(|doc| !sparse || doc % SPARSE == 0) {
+        bits[(doc / 64) as usize] |= 1 << (doc % 64);
+    }
     cut.narrow(segment, &mut bits).unwrap();
     (0..segment.max_doc())
         .filter(|doc| bits[(doc / 64) as usize] & (1 << (doc % 64)) != 0)
@@ -28,16 +37,17 @@ fn kept_by(cut: &ColumnRange, segment: &SegmentReader) -> Vec<DocId> {
 }
 
 /// The documents of each segment `filter` keeps: by its range query, by a pass over the
-/// column (a process that has not met the field before), and cut from the field's order
-/// (one that has).
+/// column (a process that has not met the field before), cut from the field's order (one
+/// that has), and of few hits, by their values read one by one (a fresh process).
 type Kept = Vec<Vec<DocId>>;
-fn kept_three_ways(index: &FyndIndex, filter: &RangeFilter) -> (Kept, Kept, Kept) {
+fn kept_four_ways(index: &FyndIndex, filter: &RangeFilter) -> (Kept, Kept, Kept, Kept) {
     let searcher = index.reader().unwrap().searcher();
     let weight = filter
         .query(&index.schema)
         .weight(EnableScoring::disabled_from_searcher(&searcher))
         .unwrap();
-    let (mut by_query, mut by_scan, mut by_order) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut by_query, mut by_scan, mut by_order, mut by_reads) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for segment in searcher.segment_readers() {
         let mut scorer = weight.scorer(segment, 1.0).unwrap();
         let mut docs = Vec::new();
@@ -46,13 +56,17 @@ fn kept_three_ways(index: &FyndIndex, filter: &RangeFilter) -> (Kept, Kept, Kept
             scorer.advance();
         }
         by_query.push(docs);
-        let cut = ColumnRange::new(filter, Arc::new(SegmentState::default()))
-            .expect("a field with a column");
-        by_scan.push(kept_by(&cut, segment));
+        let fresh = || {
+            ColumnRange::new(filter, Arc::new(SegmentState::default()))
+                .expect("a field with a column")
+        };
+        by_reads.push(kept_by(&fresh(), segment, true));
+        let cut = fresh();
+        by_scan.push(kept_by(&cut, segment, false));
         // Asked a second time, the process orders the segment by the field and keeps it.
-        by_order.push(kept_by(&cut, segment));
+        by_order.push(kept_by(&cut, segment, false));
     }
-    (by_query, by_scan, by_order)
+    (by_query, by_scan, by_order, by_reads)
 }
 
 /// Ranges at and around each of `values` (as typed), every kind of bound.
@@ -88,12 +102,22 @@ fn a_range_scanned_or_cut_from_the_fields_order_keeps_what_the_range_query_keeps
         let field = RangeField::parse(field).unwrap();
         for range in ranges_around(values) {
             let filter = RangeFilter::parse(field, &range).unwrap();
-            let (by_query, by_scan, by_order) = kept_three_ways(index, &filter);
+            let (by_query, by_scan, by_order, by_reads) = kept_four_ways(index, &filter);
             assert_eq!(
                 by_scan, by_query,
                 "{field:?} {range}: one pass over the column"
             );
             assert_eq!(by_order, by_query, "{field:?} {range}: the field's order");
+            let sparse: Kept = by_query
+                .iter()
+                .map(|docs| {
+                    docs.iter()
+                        .copied()
+                        .filter(|doc| doc % SPARSE == 0)
+                        .collect()
+                })
+                .collect();
+            assert_eq!(by_reads, sparse, "{field:?} {range}: each hit's value");
             if by_query.iter().any(|docs| !docs.is_empty()) {
                 kept_some += 1;
             }

@@ -14,7 +14,7 @@
 
 use super::range::{RangeField, RangeFilter};
 use super::sort::Page;
-use super::word::{zeros, HitFilter};
+use super::word::{set_bits, zeros, HitFilter};
 use crate::index::segment_state::{lock, SegmentState};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -238,20 +238,65 @@ impl ColumnRange {
     }
 }
 
+/// A range keeps a segment's hits by reading each hit's value when the hits are fewer than
+/// one in this many documents: a scan reads every document's value, and a hit's value read
+/// alone costs a few of a scan's.
+const HITS_READ_ALONE: usize = 4;
+
+impl ColumnRange {
+    /// Whether `value` lies in the range.
+    fn holds(&self, value: u64) -> bool {
+        (match self.lower {
+            Bound::Included(lower) => value >= lower,
+            Bound::Excluded(lower) => value > lower,
+            Bound::Unbounded => true,
+        }) && (match self.upper {
+            Bound::Included(upper) => value <= upper,
+            Bound::Excluded(upper) => value < upper,
+            Bound::Unbounded => true,
+        })
+    }
+
+    /// Keeps the hits (set bits of `hits`) whose value lies in the range by reading each
+    /// one's value, when they are few beside the segment's documents and the column has
+    /// at most one value per document (a document without one is not kept); false, with
+    /// `hits` untouched, otherwise.
+    fn read_each_hit(&self, segment: &SegmentReader, hits: &mut [u64]) -> bool {
+        let count: usize = hits.iter().map(|word| word.count_ones() as usize).sum();
+        if count * HITS_READ_ALONE >= segment.max_doc() as usize {
+            return false;
+        }
+        let Some(column) = column(segment, self.field) else {
+            return false;
+        };
+        if column.get_cardinality() == Cardinality::Multivalued {
+            return false;
+        }
+        for (at, word) in hits.iter_mut().enumerate() {
+            let mut set = *word;
+            while set != 0 {
+                let doc = at as DocId * 64 + set.trailing_zeros();
+                if !column.first(doc).is_some_and(|value| self.holds(value)) {
+                    *word &= !(1u64 << (doc % 64));
+                }
+                set &= set - 1;
+            }
+        }
+        true
+    }
+}
+
 impl HitFilter for ColumnRange {
     fn narrow(&self, segment: &SegmentReader, hits: &mut [u64]) -> tantivy::Result<()> {
         let mut keep: Vec<u64> = zeros(hits.len());
-        let mut mark = |docs: &[DocId]| {
-            for &doc in docs {
-                if let Some(word) = keep.get_mut((doc / 64) as usize) {
-                    *word |= 1 << (doc % 64);
-                }
-            }
-        };
-        // The kept order when there is one; else one pass over the column, or (for a
-        // column of several values per document) an order read for this query alone.
+        // The documents come in ascending order (a scan's, or a cut from an order).
+        let mut mark = |docs: &[DocId]| set_bits(&mut keep, docs);
+        // The kept order when there is one; else, for few hits, each hit's value; else one
+        // pass over the column, or (for a column of several values per document) an order
+        // read for this query alone.
         match field_order(&self.state, segment, self.field) {
             Some(order) => mark(order.within(self.lower, self.upper)),
+            None if self.read_each_hit(segment, hits) => return Ok(()),
             None => match self.scan(segment) {
                 Some(docs) => mark(&docs),
                 None => mark(FieldOrder::read(segment, self.field).within(self.lower, self.upper)),
