@@ -14,9 +14,10 @@ use super::part_filter::PartFilter;
 use super::segment::{segments, SegmentKind};
 use super::stem::SwedishStemmer;
 use super::stopwords::is_stopword;
+use super::word_pairs::WordPairs;
 use super::word_table::{MappedWords, WordStats, WordTable};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -107,11 +108,11 @@ pub struct Lexicon {
     /// How many entries of `words` occur in the corpus (the rest are base words only).
     corpus_words: usize,
     /// Snowball stem → canonical stem, for stems that split one word's forms.
-    stem_table: HashMap<String, String>,
+    stem_table: WordPairs,
     /// Form → canonical stem, for forms whose Snowball stem is another word's
     /// ([`inflect::InflectionTable::words`]: "fasad" is not "fas"); looked up before the
     /// stem. Empty in lexicons saved before (their indexes keep Snowball's stems).
-    form_table: HashMap<String, String>,
+    form_table: WordPairs,
     /// Corpus count of all forms of a word, by canonical stem, for a built word table:
     /// computed with the counts when a lexicon is learned or grows, and on first use in a
     /// lexicon read from JSON with its words' evidence. A mapped table has them saved.
@@ -433,8 +434,8 @@ impl Lexicon {
             chain,
             words: WordTable::Built(words),
             corpus_words: 0,
-            stem_table: table.stems,
-            form_table: table.words,
+            stem_table: table.stems.into(),
+            form_table: table.words.into(),
             family_counts: std::sync::OnceLock::new(),
             id: 0,
             part_filter: PartFilter::default(),
@@ -769,7 +770,7 @@ impl Lexicon {
     /// The canonical stem for a Snowball stem (itself unless the inflection table joins it
     /// with another).
     pub fn canonical_stem<'a>(&'a self, stem: &'a str) -> &'a str {
-        self.stem_table.get(stem).map_or(stem, String::as_str)
+        self.stem_table.get(stem).unwrap_or(stem)
     }
 
     /// Number of entries in the inflection table.
@@ -896,7 +897,7 @@ impl Lexicon {
             .map_err(std::io::Error::other)?
             .read_bytes()?;
         let [meta, words, evidence, families, filter] = LexiconFile::sections(&bytes)?;
-        let meta: LexiconMeta<HashMap<String, String>> =
+        let meta: LexiconMeta =
             serde_json::from_slice(&bytes.as_slice()[meta]).map_err(invalid_data)?;
         let mapped = MappedWords::open([words, evidence, families].map(|r| bytes.slice(r)))?;
         let part_filter = PartFilter::from_bytes(bytes.slice(filter))
@@ -948,12 +949,12 @@ impl Lexicon {
         near_words.sort_unstable();
         let mut agent_nouns: Vec<String> = self.agent_nouns.iter().map(|w| w.to_string()).collect();
         agent_nouns.sort_unstable();
-        let meta: LexiconMeta<BTreeMap<&String, &String>> = LexiconMeta {
+        let meta = LexiconMeta {
             chain: self.chain,
             corpus_words: self.corpus_words,
             derivations_kept: self.derivations_kept,
-            stem_table: self.stem_table.iter().collect(),
-            form_table: self.form_table.iter().collect(),
+            stem_table: self.stem_table.clone(),
+            form_table: self.form_table.clone(),
             pair_words,
             near_words,
             near_words_between: self.near_words_between,
@@ -987,17 +988,14 @@ impl Lexicon {
     }
 }
 
-/// The small tables of a [`LEXICON_FILE`], saved as JSON beside the mapped word table:
-/// saved with its maps sorted (`M` a `BTreeMap`, so that one lexicon is always the same
-/// file), read straight into the hash maps a search looks words up in (`M` a `HashMap`:
-/// a command opening the index reads them on every run).
+/// The small tables of a [`LEXICON_FILE`], saved as JSON beside the mapped word table.
 #[derive(Serialize, Deserialize)]
-struct LexiconMeta<M> {
+struct LexiconMeta {
     chain: Chain,
     corpus_words: usize,
     derivations_kept: bool,
-    stem_table: M,
-    form_table: M,
+    stem_table: WordPairs,
+    form_table: WordPairs,
     pair_words: Vec<String>,
     /// Absent from lexicon files saved before near pairs were indexed: none.
     #[serde(default)]
@@ -1075,6 +1073,7 @@ fn invalid_data(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> std
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     /// The lexicon as an older fynd saved it ([`JSON_LEXICON_FILE`]): JSON with the corpus
     /// words, the tables and the evidence apart from the counts.

@@ -35,6 +35,7 @@ mod recent;
 pub mod segment;
 pub mod stem;
 pub mod stopwords;
+pub mod word_pairs;
 mod word_table;
 mod word_terms;
 
