@@ -33,6 +33,7 @@ use tantivy::{
 mod check;
 pub mod manifest;
 mod merge;
+pub mod read_advice;
 mod run;
 pub mod segment_state;
 mod tally;

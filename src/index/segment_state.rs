@@ -7,8 +7,9 @@
 //! the index's reader holds the segment, and dropped when tantivy's warmer collection
 //! ([`Warmer::garbage_collect`]) finds no live generation that holds it. Memory follows the
 //! segments in use; a merge or a rebuild that replaces them frees what was kept for them.
-//! Nothing is read ahead ([`Warmer::warm`] does nothing): a command that runs one query pays
-//! only for what that query touches.
+//! Nothing is read ahead ([`Warmer::warm`] only advises the kernel how the document stores
+//! are read, [`super::read_advice`]): a command that runs one query pays only for what that
+//! query touches.
 
 use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
@@ -64,7 +65,9 @@ impl SegmentValues {
 }
 
 impl Warmer for SegmentState {
-    fn warm(&self, _: &Searcher) -> tantivy::Result<()> {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        // Nothing is read; the kernel is told how the new segments' stores are read.
+        super::read_advice::advise_random_store_reads(searcher);
         Ok(())
     }
 
