@@ -316,3 +316,14 @@ fn explain_and_match_modes_on_the_command_line() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("--near"), "{}", stderr(&output));
 }
+
+/// On Linux with glibc the command is a position-dependent executable (`build.rs`): the
+/// loader does not relocate its tables at every start. The ELF header's type is
+/// `ET_EXEC` (2), not the `ET_DYN` (3) of a position-independent one.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_command_is_linked_position_dependent() {
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_fynd")).unwrap();
+    assert_eq!(&binary[..4], b"\x7fELF");
+    assert_eq!(u16::from_le_bytes([binary[16], binary[17]]), 2);
+}
