@@ -178,6 +178,16 @@ fn a_compound_whose_part_is_a_compound_finds_its_parts_written_apart() {
     let analyzer = index.analyzer();
     let top = analyzer.top_parts("landsbygdsutveckling");
     assert_eq!(top.len(), 2, "{top:?}");
+    // The split remembered for the query is the lexicon's split, asked again or not, and
+    // the reading that shows it names the same parts.
+    let split = analyzer.top_split("Landsbygdsutveckling");
+    let fresh = fynd::analysis::decompound::split(analyzer.lexicon(), "landsbygdsutveckling");
+    assert_eq!(Some(split.parts.clone()), fresh);
+    assert_eq!(
+        analyzer.top_split("landsbygdsutveckling").parts,
+        split.parts
+    );
+    assert_eq!(split.terms, top);
     let mut analyzer = index.analyzer();
     let every_level = analyzer.analyze("landsbygdsutveckling").parts;
     assert!(every_level.len() > top.len(), "{every_level:?}");

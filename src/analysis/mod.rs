@@ -168,6 +168,15 @@ struct SplitNode {
     end_leaf: usize,
 }
 
+/// The parts a compound is first split into, as [`Analyzer::top_split`] gives them.
+#[derive(Debug, Default)]
+pub struct TopSplit {
+    /// The parts, in order, each with its place in the lower-cased word.
+    pub parts: Vec<decompound::Part>,
+    /// The parts' distinct terms, in order of first appearance.
+    pub terms: Vec<String>,
+}
+
 /// The Swedish analysis chain over one lexicon.
 pub struct Analyzer {
     lexicon: Arc<Lexicon>,
@@ -209,45 +218,54 @@ impl Analyzer {
     /// "bygd"), which the parts stream also holds: what a query means when it asks for a
     /// compound's parts. Empty for a word that is no compound.
     pub fn top_parts(&self, word: &str) -> Vec<String> {
+        self.top_split(word).terms.clone()
+    }
+
+    /// The split of `word` (lower-cased with [`lowercase`]) into the parts it is first split
+    /// into, with their distinct terms ([`Analyzer::top_parts`]); no parts for a word that
+    /// is no compound. Remembered per thread for the words lately asked for: a stream of
+    /// queries builds the same words again and again, both for the query and for the
+    /// reading that shows how it was split, and splitting one asks the lexicon for dozens
+    /// of candidate parts.
+    pub fn top_split(&self, word: &str) -> Rc<TopSplit> {
         let lower = lowercase(word);
         if self.lexicon.chain == Chain::Plain || stopwords::is_stopword(&lower) {
-            return Vec::new();
+            return Rc::new(TopSplit::default());
         }
         thread_local! {
-            /// The top parts of the words lately asked for, under one lexicon (by id): a
-            /// stream of queries builds the same words again and again, and splitting one
-            /// asks the lexicon for dozens of candidate parts.
-            static TOP_PARTS: RefCell<(u64, TopParts)> = RefCell::new((0, TopParts::default()));
+            static TOP_SPLITS: RefCell<(u64, TopSplits)> = RefCell::new((0, TopSplits::default()));
         }
-        /// Word → the terms of its top parts.
-        type TopParts = FastMap<Box<str>, Vec<String>>;
+        /// Word → its top split.
+        type TopSplits = FastMap<Box<str>, Rc<TopSplit>>;
         /// Most words remembered per thread; past it the memo starts again.
         const REMEMBERED: usize = 4_096;
         let id = self.lexicon.id();
-        let known = TOP_PARTS.with(|memo| {
+        let known = TOP_SPLITS.with(|memo| {
             let memo = memo.borrow();
             (memo.0 == id)
                 .then(|| memo.1.get(lower.as_ref()).cloned())
                 .flatten()
         });
-        if let Some(terms) = known {
-            return terms;
+        if let Some(split) = known {
+            return split;
         }
+        let parts = decompound::split(&self.lexicon, &lower).unwrap_or_default();
         let mut terms: Vec<String> = Vec::new();
-        for part in decompound::split(&self.lexicon, &lower).unwrap_or_default() {
+        for part in &parts {
             let term = self.lexicon.word_term(&part.lemma);
             if !terms.contains(&term) {
                 terms.push(term);
             }
         }
-        TOP_PARTS.with(|memo| {
+        let split = Rc::new(TopSplit { parts, terms });
+        TOP_SPLITS.with(|memo| {
             let mut memo = memo.borrow_mut();
             if memo.0 != id || memo.1.len() >= REMEMBERED {
-                *memo = (id, TopParts::default());
+                *memo = (id, TopSplits::default());
             }
-            memo.1.insert(lower.as_ref().into(), terms.clone());
+            memo.1.insert(lower.as_ref().into(), split.clone());
         });
-        terms
+        split
     }
 
     /// Everything the chain makes of the lower-cased word `lower`; remembered ([`memo`]).

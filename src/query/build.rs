@@ -11,7 +11,7 @@ use super::parse::{Occur, QueryNode};
 use super::plan::TextQuery;
 use super::reading::{CompoundSplit, QueryReading, SplitPart, WordReading};
 use super::word::{Alternative, WordQuery};
-use crate::analysis::decompound::{self, WHOLE_WORD_DISCOUNT};
+use crate::analysis::decompound::WHOLE_WORD_DISCOUNT;
 use crate::analysis::fold::fold;
 use crate::analysis::folded_forms::FoldedForms;
 use crate::analysis::inflect::{verb_term, INFLECTIONS, MIN_BASE_CHARS};
@@ -442,8 +442,13 @@ impl Builder<'_> {
     /// the reading reports it; `None` when the word is no compound.
     fn split_reading(&self, written: &str) -> Option<CompoundSplit> {
         let lexicon = self.analyzer.lexicon();
-        let lower = written.to_lowercase();
-        let parts = decompound::split(lexicon, &lower)?;
+        // As the split was made: its parts' places are in this lower-casing of the word.
+        let lower = crate::analysis::lowercase::lowercase(written);
+        let split = self.analyzer.top_split(written);
+        let parts = &split.parts;
+        if parts.is_empty() {
+            return None;
+        }
         let attested = parts.iter().all(|part| {
             lexicon
                 .part_evidence(&part.lemma)
