@@ -200,21 +200,22 @@ impl ColumnRange {
 }
 
 impl ColumnRange {
-    /// The documents of `segment` whose value of the field lies in the range, from one
-    /// pass over the column's values (without an order of the segment); None for a column
-    /// with several values per document, whose first value the order goes by.
-    fn scan(&self, segment: &SegmentReader) -> Option<Vec<DocId>> {
+    /// Hands `mark` the documents of `segment` whose value of the field lies in the range,
+    /// ascending, a run of the segment at a time, from one pass over the column's values
+    /// (without an order of the segment); false, with nothing handed, for a column with
+    /// several values per document, whose first value the order goes by.
+    fn scan(&self, segment: &SegmentReader, mut mark: impl FnMut(&[DocId])) -> bool {
         let Some(column) = column(segment, self.field) else {
-            return Some(Vec::new());
+            return true;
         };
         if column.get_cardinality() == Cardinality::Multivalued {
-            return None;
+            return false;
         }
         let lower = match self.lower {
             Bound::Included(v) => v,
             Bound::Excluded(v) => match v.checked_add(1) {
                 Some(v) => v,
-                None => return Some(Vec::new()),
+                None => return true,
             },
             Bound::Unbounded => 0,
         };
@@ -222,7 +223,7 @@ impl ColumnRange {
             Bound::Included(v) => v,
             Bound::Excluded(v) => match v.checked_sub(1) {
                 Some(v) => v,
-                None => return Some(Vec::new()),
+                None => return true,
             },
             Bound::Unbounded => u64::MAX,
         };
@@ -230,11 +231,27 @@ impl ColumnRange {
         // shifts a range by its smallest value with a saturating subtraction, so a range
         // wholly below it would be read as one at it.
         let (lower, upper) = (lower.max(column.min_value()), upper.min(column.max_value()));
-        let mut docs = Vec::new();
-        if lower <= upper {
-            column.get_docids_for_value_range(lower..=upper, 0..segment.max_doc(), &mut docs);
+        if lower > upper {
+            return true;
         }
-        Some(docs)
+        // A run at a time into one small list: the documents in range of a whole segment
+        // would be a list of up to its size, in fresh memory. Short runs in debug builds,
+        // so that the tests' small segments are scanned in several.
+        const RUN: DocId = if cfg!(debug_assertions) {
+            1 << 8
+        } else {
+            1 << 16
+        };
+        let mut docs = Vec::new();
+        let mut start = 0;
+        while start < segment.max_doc() {
+            let end = start.saturating_add(RUN).min(segment.max_doc());
+            docs.clear();
+            column.get_docids_for_value_range(lower..=upper, start..end, &mut docs);
+            mark(&docs);
+            start = end;
+        }
+        true
     }
 }
 
@@ -297,10 +314,11 @@ impl HitFilter for ColumnRange {
         match field_order(&self.state, segment, self.field) {
             Some(order) => mark(order.within(self.lower, self.upper)),
             None if self.read_each_hit(segment, hits) => return Ok(()),
-            None => match self.scan(segment) {
-                Some(docs) => mark(&docs),
-                None => mark(FieldOrder::read(segment, self.field).within(self.lower, self.upper)),
-            },
+            None => {
+                if !self.scan(segment, &mut mark) {
+                    mark(FieldOrder::read(segment, self.field).within(self.lower, self.upper));
+                }
+            }
         }
         for (hit, keep) in hits.iter_mut().zip(keep) {
             *hit &= keep;
