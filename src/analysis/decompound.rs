@@ -58,6 +58,7 @@ use super::lexicon::{Lexicon, PartEvidence};
 use super::memo;
 use super::stopwords::is_stopword;
 use std::ops::Range;
+use std::rc::Rc;
 
 /// Fewest letters a part may have.
 pub const MIN_PART_CHARS: usize = 3;
@@ -172,7 +173,7 @@ struct BestLemma {
     /// When the part as written is itself a dictionary word, its whole-word term: only a
     /// candidate with that term may stand for it ("solo" is not "sol" with a linking -o-,
     /// "fast" not "fas" with an ending -t), however much more common the other word is.
-    own_term: Option<String>,
+    own_term: Option<Rc<str>>,
     best: Option<(String, PartEvidence)>,
 }
 
@@ -189,7 +190,7 @@ impl BestLemma {
         let own_term = lexicon
             .part_evidence(surface)
             .filter(|_| lexicon.is_base_word(surface))
-            .map(|_| lexicon.word_term(surface));
+            .map(|_| part_term(lexicon, surface));
         BestLemma {
             min_unattested_chars,
             surface_chars: (whole == Whole::Unknown).then(|| surface.chars().count()),
@@ -213,7 +214,7 @@ impl BestLemma {
             return;
         }
         if let Some(own) = &self.own_term {
-            if lexicon.word_term(&self.buffer) != *own {
+            if part_term(lexicon, &self.buffer) != *own {
                 return;
             }
         }
@@ -238,26 +239,75 @@ impl BestLemma {
     }
 }
 
-/// The best-supported word a non-final part stands for, with its evidence.
-fn first_part(lexicon: &Lexicon, surface: &str, whole: Whole) -> Option<(String, PartEvidence)> {
-    let mut best = BestLemma::new(lexicon, surface, MIN_DICTIONARY_PART_CHARS, whole);
-    best.candidate(lexicon, surface, "");
+/// The candidate lemmas of a non-final part written `surface`, each a stem and the
+/// letter to add to it: the part as written ("projekt"), without a linking -s or vowel
+/// ("arbets" → "arbet", "arbete"; "skol" ← "skolo" → "skola"), or with a lemma's last
+/// -a or -e that the compound drops ("skol" → "skola"). In no particular order: the
+/// best is chosen by count, then alphabetically.
+fn first_part_candidates(surface: &str) -> impl Iterator<Item = (&str, &'static str)> {
     let mut chars = surface.chars();
     let last = chars.next_back();
     let stem = chars.as_str();
-    match last {
-        Some('s') => {
-            best.candidate(lexicon, stem, "");
-            best.candidate(lexicon, stem, "e");
-        }
-        Some('e' | 'a' | 'o' | 'u') => {
-            best.candidate(lexicon, stem, "");
-            best.candidate(lexicon, stem, "a");
-        }
-        _ => {}
+    let linking: &'static [&'static str] = match last {
+        Some('s') => &["", "e"],
+        Some('e' | 'a' | 'o' | 'u') => &["", "a"],
+        _ => &[],
+    };
+    std::iter::once((surface, ""))
+        .chain(linking.iter().map(move |ending| (stem, *ending)))
+        .chain([(surface, "a"), (surface, "e")])
+}
+
+/// The vowels a non-final part may end in where its lemma does not ("skolo" for
+/// "skola", "arbete" for "arbet"): those [`first_part_candidates`] takes off.
+const LINKING_VOWELS: [&str; 4] = ["e", "a", "o", "u"];
+
+/// Passes to `emit` every surface (a part as written before another) of which `lemma` is
+/// a candidate ([`first_part_candidates`]), built in `written`: the inverse of the
+/// candidates, so that a surface none of whose candidates can be a part is rejected
+/// with one probe ([`Lexicon::may_write_part`]) instead of one per candidate.
+pub fn part_surfaces(lemma: &str, written: &mut String, emit: &mut dyn FnMut(&str)) {
+    let mut emit_with = |stem: &str, tail: &str| {
+        written.clear();
+        written.push_str(stem);
+        written.push_str(tail);
+        emit(written);
+    };
+    // As written, or followed by a linking -s or vowel.
+    emit_with(lemma, "");
+    emit_with(lemma, "s");
+    for vowel in LINKING_VOWELS {
+        emit_with(lemma, vowel);
     }
-    best.candidate(lexicon, surface, "a");
-    best.candidate(lexicon, surface, "e");
+    let mut chars = lemma.chars();
+    let last = chars.next_back();
+    let stem = chars.as_str();
+    // Its last -a or -e dropped, or that -e given as a linking -s ("tide": "tids"),
+    // or that -a as a linking vowel ("skola": "skolo").
+    if let Some('e' | 'a') = last {
+        emit_with(stem, "");
+    }
+    if last == Some('e') {
+        emit_with(stem, "s");
+    }
+    if last == Some('a') {
+        for vowel in LINKING_VOWELS {
+            emit_with(stem, vowel);
+        }
+    }
+}
+
+/// The best-supported word a non-final part stands for ([`first_part_candidates`]),
+/// with its evidence.
+fn first_part(lexicon: &Lexicon, surface: &str, whole: Whole) -> Option<(String, PartEvidence)> {
+    // Most cuts of a new word: no candidate can be a part.
+    if !lexicon.may_write_part(surface) {
+        return None;
+    }
+    let mut best = BestLemma::new(lexicon, surface, MIN_DICTIONARY_PART_CHARS, whole);
+    for (stem, ending) in first_part_candidates(surface) {
+        best.candidate(lexicon, stem, ending);
+    }
     // "för" in "förbättringar" is a prefix, not the verb "föra"; "sam" in "samverkan" is
     // one too, not "same". Tested last: most surfaces have no candidate at all.
     best.best
@@ -485,6 +535,21 @@ fn cuts_a_whole_word(lexicon: &Lexicon, word: &str, parts: &[(Part, PartEvidence
         }
     }
     false
+}
+
+thread_local! {
+    /// Per thread, the whole-word terms of the part words lately met as candidates: the
+    /// same few hundred parts stand in most new compounds, and a term costs a stemming
+    /// and two table lookups.
+    static PART_TERMS: memo::ThreadWordMemo<Rc<str>> =
+        std::cell::RefCell::new(FastMap::default());
+}
+
+/// The whole-word term of a candidate part `word` ([`Lexicon::word_term`]), remembered.
+fn part_term(lexicon: &Lexicon, word: &str) -> Rc<str> {
+    memo::remembered_per_thread(&PART_TERMS, memo::PART_LEMMAS, lexicon.id(), word, || {
+        lexicon.word_term(word).into()
+    })
 }
 
 /// Most words whose [`stays_whole`] a thread remembers; past it, it starts afresh.
@@ -839,6 +904,42 @@ mod tests {
             "bageri",
         ] {
             assert_eq!(derived(&lexicon, word), None, "{word}");
+        }
+    }
+
+    #[test]
+    fn a_lemma_gives_exactly_the_surfaces_it_is_a_candidate_of() {
+        // Every surface whose candidates can include a lemma is the lemma, or the lemma
+        // with or without its last letter, followed by at most one letter: each of those
+        // is checked both ways.
+        let letters: Vec<String> = ('a'..='z')
+            .chain(['å', 'ä', 'ö', 'é'])
+            .map(String::from)
+            .chain([String::new()])
+            .collect();
+        for lemma in [
+            "skola", "tide", "arbete", "projekt", "kurs", "kultur", "miljö", "idé",
+        ] {
+            let mut given = std::collections::BTreeSet::new();
+            part_surfaces(lemma, &mut String::new(), &mut |surface| {
+                given.insert(surface.to_string());
+            });
+            let mut chars = lemma.chars();
+            chars.next_back();
+            let neighbours: std::collections::BTreeSet<String> = [lemma, chars.as_str()]
+                .iter()
+                .flat_map(|stem| letters.iter().map(move |letter| format!("{stem}{letter}")))
+                .collect();
+            for surface in &neighbours {
+                let is_candidate = first_part_candidates(surface)
+                    .any(|(stem, ending)| format!("{stem}{ending}") == lemma);
+                assert_eq!(
+                    given.contains(surface),
+                    is_candidate,
+                    "{lemma} as {surface}"
+                );
+            }
+            assert!(given.is_subset(&neighbours), "{lemma}: {given:?}");
         }
     }
 }

@@ -6,7 +6,7 @@
 //! word table stays in the file, memory-mapped ([`super::word_table`]): a command reads the
 //! pages its query's words touch, not the whole vocabulary.
 
-use super::decompound::{AFFIXES, MIN_PART_CHARS, MIN_PART_COUNT};
+use super::decompound::{self, AFFIXES, MIN_PART_CHARS, MIN_PART_COUNT};
 use super::fasthash::{FastMap, FastSet};
 use super::inflect::{self, InflectionTable};
 use super::lowercase::lowercase;
@@ -123,6 +123,12 @@ pub struct Lexicon {
     /// The words that can be compound parts (corpus and base words alike), for rejecting
     /// candidates without a lookup (derived, not saved).
     part_filter: PartFilter,
+    /// Every way a word that can be a compound part may be written as a part before
+    /// another ([`Lexicon::may_write_part`]), for rejecting most cuts of a new word with one
+    /// probe instead of one per candidate lemma. Built with a word table in memory
+    /// (indexing, which decompounds every new word form); a mapped table has none and lets
+    /// every cut through (derived, not saved).
+    part_surfaces: PartFilter,
     /// The whole-word terms indexed in pairs when they stand side by side
     /// ([`Lexicon::is_pair_word`]): chosen when the lexicon is learned and saved with it,
     /// never changed by [`Lexicon::absorb`], so every record of an index has the same pairs.
@@ -439,6 +445,7 @@ impl Lexicon {
             family_counts: std::sync::OnceLock::new(),
             id: 0,
             part_filter: PartFilter::default(),
+            part_surfaces: PartFilter::default(),
             pair_words: FastSet::default(),
             near_words: FastSet::default(),
             near_words_between: 0,
@@ -477,7 +484,7 @@ impl Lexicon {
         if matches!(self.words, WordTable::Built(_)) {
             return;
         }
-        self.part_filter = part_filter_of(self.words.make_built());
+        (self.part_filter, self.part_surfaces) = part_filters_of(self.words.make_built());
     }
 
     /// Whether the whole-word `term` is one of the corpus's most frequent words, indexed
@@ -586,7 +593,7 @@ impl Lexicon {
                 );
             }
         }
-        self.part_filter = part_filter_of(words);
+        (self.part_filter, self.part_surfaces) = part_filters_of(words);
     }
 
     /// The corpus count of all forms of each word, by canonical stem, of a built word
@@ -685,6 +692,13 @@ impl Lexicon {
             count: stats.evidence + stats.bonus,
             attested: stats.evidence >= MIN_PART_COUNT || stats.bonus >= BASE_COUNT,
         })
+    }
+
+    /// Whether `surface` may be a compound part as written before another part: `false`
+    /// only when no candidate lemma of it ([`decompound::part_surfaces`]) can be a part.
+    /// Always `true` for a mapped word table.
+    pub fn may_write_part(&self, surface: &str) -> bool {
+        self.part_surfaces.may_contain(surface)
     }
 
     /// The corpus words and their counts, in no particular order. Copies every word: for
@@ -911,6 +925,7 @@ impl Lexicon {
             family_counts: OnceLock::new(),
             id: fresh_id(),
             part_filter,
+            part_surfaces: PartFilter::default(),
             pair_words: meta.pair_words.into_iter().map(Into::into).collect(),
             near_words: meta.near_words.into_iter().map(Into::into).collect(),
             near_words_between: meta.near_words_between,
@@ -1005,14 +1020,24 @@ struct LexiconMeta {
     agent_nouns: Vec<String>,
 }
 
-/// The filter of the words of `words` that may be compound parts.
-fn part_filter_of(words: &FastMap<Box<str>, WordStats>) -> PartFilter {
+/// The filter of the words of `words` that may be compound parts, and the filter of the
+/// ways they may be written as a part before another ([`Lexicon::may_write_part`]).
+fn part_filters_of(words: &FastMap<Box<str>, WordStats>) -> (PartFilter, PartFilter) {
     let parts: Vec<&str> = words
         .iter()
         .filter(|(_, stats)| stats.part)
         .map(|(word, _)| word.as_ref())
         .collect();
-    PartFilter::new(parts.iter().copied(), parts.len())
+    let surfaces = PartFilter::build(parts.len() * 8, |insert| {
+        let mut written = String::new();
+        for part in &parts {
+            decompound::part_surfaces(part, &mut written, &mut *insert);
+        }
+    });
+    (
+        PartFilter::new(parts.iter().copied(), parts.len()),
+        surfaces,
+    )
 }
 
 /// Reading the layout [`Lexicon::save`] writes.

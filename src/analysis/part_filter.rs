@@ -34,14 +34,24 @@ impl Default for PartFilter {
 impl PartFilter {
     /// A filter of `words`; `expected` sizes it (the number of words, or more).
     pub fn new<'a>(words: impl IntoIterator<Item = &'a str>, expected: usize) -> PartFilter {
+        PartFilter::build(expected, |insert| {
+            for word in words {
+                insert(word);
+            }
+        })
+    }
+
+    /// A filter of the words `fill` passes to the function it is given (words made on the
+    /// way, which need not outlive the call); `expected` sizes it.
+    pub fn build(expected: usize, fill: impl FnOnce(&mut dyn FnMut(&str))) -> PartFilter {
         let len = (expected.max(1) * BITS_PER_WORD / 64)
             .max(1)
             .next_power_of_two();
         let mut blocks = vec![0u64; len];
-        for word in words {
+        fill(&mut |word| {
             let (block, bits) = slot(word, len);
             blocks[block] |= bits;
-        }
+        });
         let bytes: Vec<u8> = blocks
             .iter()
             .flat_map(|block| block.to_le_bytes())
