@@ -304,6 +304,25 @@ fn first_part(lexicon: &Lexicon, surface: &str, whole: Whole) -> Option<(String,
     if !lexicon.may_write_part(surface) {
         return None;
     }
+    // The rest begin thousands of new compounds each ("kompetens", "utvecklings"): what
+    // they stand for is remembered, apart for words the dictionary does not know (whose
+    // short parts need more letters, see `BestLemma`).
+    let remembered = if whole == Whole::Unknown {
+        &FIRST_PARTS_OF_UNKNOWN
+    } else {
+        &FIRST_PARTS
+    };
+    memo::remembered_per_thread(remembered, memo::PART_LEMMAS, lexicon.id(), surface, || {
+        best_first_part(lexicon, surface, whole)
+    })
+}
+
+/// [`first_part`], worked out.
+fn best_first_part(
+    lexicon: &Lexicon,
+    surface: &str,
+    whole: Whole,
+) -> Option<(String, PartEvidence)> {
     let mut best = BestLemma::new(lexicon, surface, MIN_DICTIONARY_PART_CHARS, whole);
     for (stem, ending) in first_part_candidates(surface) {
         best.candidate(lexicon, stem, ending);
@@ -543,6 +562,15 @@ thread_local! {
     /// and two table lookups.
     static PART_TERMS: memo::ThreadWordMemo<Rc<str>> =
         std::cell::RefCell::new(FastMap::default());
+}
+
+/// What a non-final part stands for, by the part as written, per thread ([`first_part`]):
+/// in words the dictionary knows (alone or inflected), and in words it does not.
+type FirstParts = memo::ThreadWordMemo<Option<(String, PartEvidence)>>;
+
+thread_local! {
+    static FIRST_PARTS: FirstParts = std::cell::RefCell::new(FastMap::default());
+    static FIRST_PARTS_OF_UNKNOWN: FirstParts = std::cell::RefCell::new(FastMap::default());
 }
 
 /// The whole-word term of a candidate part `word` ([`Lexicon::word_term`]), remembered.
@@ -941,5 +969,30 @@ mod tests {
             }
             assert!(given.is_subset(&neighbours), "{lemma}: {given:?}");
         }
+    }
+
+    #[test]
+    fn a_part_as_written_is_read_alike_whatever_was_split_before() {
+        // "lak" stands for the dictionary's "laka" in the dictionary word "lakvatten",
+        // which vouches for its short parts, and for nothing in a word the dictionary does
+        // not know: what a thread remembers of "lak" in one must not answer for the other.
+        let lexicon = Lexicon::learn(["vatten vatten station station"]);
+        let words = ["lakvatten", "lakstation", "lakvatten"];
+        let in_order = |words: Vec<&'static str>| {
+            let lexicon = lexicon.clone();
+            std::thread::spawn(move || {
+                words
+                    .into_iter()
+                    .map(|word| (word, lemmas(&lexicon, word)))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            })
+            .join()
+            .unwrap()
+        };
+        let forwards = in_order(words.to_vec());
+        let backwards = in_order(words.into_iter().rev().skip(1).collect());
+        assert_eq!(forwards, backwards);
+        assert_eq!(forwards["lakvatten"], ["laka", "vatten"]);
+        assert!(forwards["lakstation"].first().is_none_or(|p| p != "laka"));
     }
 }
