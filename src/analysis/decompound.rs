@@ -300,21 +300,25 @@ pub fn part_surfaces(lemma: &str, written: &mut String, emit: &mut dyn FnMut(&st
 /// The best-supported word a non-final part stands for ([`first_part_candidates`]),
 /// with its evidence.
 fn first_part(lexicon: &Lexicon, surface: &str, whole: Whole) -> Option<(String, PartEvidence)> {
-    // Most cuts of a new word: no candidate can be a part.
+    // A cut none of whose candidates can be a part ends here, after one probe.
     if !lexicon.may_write_part(surface) {
         return None;
     }
-    // The rest begin thousands of new compounds each ("kompetens", "utvecklings"): what
-    // they stand for is remembered, apart for words the dictionary does not know (whose
-    // short parts need more letters, see `BestLemma`).
+    // One part as written begins many compounds ("kompetens", "utvecklings"): what it
+    // stands for is remembered, apart for words the dictionary does not know (whose short
+    // parts need more letters, see `BestLemma`).
     let remembered = if whole == Whole::Unknown {
         &FIRST_PARTS_OF_UNKNOWN
     } else {
         &FIRST_PARTS
     };
-    memo::remembered_per_thread(remembered, memo::PART_LEMMAS, lexicon.id(), surface, || {
-        best_first_part(lexicon, surface, whole)
-    })
+    memo::remembered_per_thread(
+        remembered,
+        memo::PART_MEMO_WORDS,
+        lexicon.id(),
+        surface,
+        || best_first_part(lexicon, surface, whole),
+    )
 }
 
 /// [`first_part`], worked out.
@@ -328,7 +332,7 @@ fn best_first_part(
         best.candidate(lexicon, stem, ending);
     }
     // "för" in "förbättringar" is a prefix, not the verb "föra"; "sam" in "samverkan" is
-    // one too, not "same". Tested last: most surfaces have no candidate at all.
+    // one too, not "same". Tested once a candidate is found, which few surfaces have.
     best.best
         .filter(|_| !is_stopword(surface) && !AFFIXES.contains(&surface))
 }
@@ -557,9 +561,8 @@ fn cuts_a_whole_word(lexicon: &Lexicon, word: &str, parts: &[(Part, PartEvidence
 }
 
 thread_local! {
-    /// Per thread, the whole-word terms of the part words lately met as candidates: the
-    /// same few hundred parts stand in most new compounds, and a term costs a stemming
-    /// and two table lookups.
+    /// Per thread, the whole-word terms of the part words lately met as candidates: one
+    /// part stands in many compounds, and a term costs a stemming and two table lookups.
     static PART_TERMS: memo::ThreadWordMemo<Rc<str>> =
         std::cell::RefCell::new(FastMap::default());
 }
@@ -569,15 +572,21 @@ thread_local! {
 type FirstParts = memo::ThreadWordMemo<Option<(String, PartEvidence)>>;
 
 thread_local! {
+    /// What parts as written stand for in words the dictionary knows.
     static FIRST_PARTS: FirstParts = std::cell::RefCell::new(FastMap::default());
+    /// What parts as written stand for in words the dictionary does not know.
     static FIRST_PARTS_OF_UNKNOWN: FirstParts = std::cell::RefCell::new(FastMap::default());
 }
 
 /// The whole-word term of a candidate part `word` ([`Lexicon::word_term`]), remembered.
 fn part_term(lexicon: &Lexicon, word: &str) -> Rc<str> {
-    memo::remembered_per_thread(&PART_TERMS, memo::PART_LEMMAS, lexicon.id(), word, || {
-        lexicon.word_term(word).into()
-    })
+    memo::remembered_per_thread(
+        &PART_TERMS,
+        memo::PART_MEMO_WORDS,
+        lexicon.id(),
+        word,
+        || lexicon.word_term(word).into(),
+    )
 }
 
 /// Most words whose [`stays_whole`] a thread remembers; past it, it starts afresh.

@@ -1028,6 +1028,7 @@ fn part_filters_of(words: &FastMap<Box<str>, WordStats>) -> (PartFilter, PartFil
         .filter(|(_, stats)| stats.part)
         .map(|(word, _)| word.as_ref())
         .collect();
+    // A part word is written 6 to 11 ways (`part_surfaces`), most of them 6 or 8.
     let surfaces = PartFilter::build(parts.len() * 8, |insert| {
         let mut written = String::new();
         for part in &parts {

@@ -179,8 +179,9 @@ pub(super) fn remembered(lexicon: u64, word: &str) -> Option<WordTerms<Rc<str>>>
         .get(lexicon, word, WordTerms::convert)
 }
 
-/// Most compound-part lemmas a thread remembers; past it, it starts afresh.
-pub const PART_LEMMAS: usize = if cfg!(test) { 100 } else { 100_000 };
+/// Most words a thread keeps in each of its memos of compound parts (their lemmas, their
+/// terms, what a part as written stands for); past it, that memo starts afresh.
+pub const PART_MEMO_WORDS: usize = if cfg!(test) { 100 } else { 100_000 };
 
 /// What a compound part's lemma ("utveckling") is made of: its term, and the lemmas of its
 /// own parts (none: it is not split).
@@ -240,7 +241,7 @@ pub(super) fn part_lemma(
     lemma: &str,
     compute: impl FnOnce() -> PartLemma,
 ) -> PartLemma {
-    remembered_per_thread(&PART_LEMMA_MEMO, PART_LEMMAS, lexicon, lemma, compute)
+    remembered_per_thread(&PART_LEMMA_MEMO, PART_MEMO_WORDS, lexicon, lemma, compute)
 }
 
 #[cfg(test)]
@@ -339,7 +340,7 @@ mod tests {
         assert_eq!(&*lemma(2202, "utveckling").term, "2202:utveckling");
         assert_eq!(computed.get(), 2);
         // Full, the memo starts afresh.
-        for n in 0..PART_LEMMAS {
+        for n in 0..PART_MEMO_WORDS {
             lemma(2202, &format!("projekt{n}"));
         }
         computed.set(0);

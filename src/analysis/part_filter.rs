@@ -1,8 +1,10 @@
-//! A Bloom filter of the words that may be compound parts. Decompounding a new word tries
-//! dozens of candidate parts ("kompetensf", "kompetens", "kompetense", …), and nearly all
-//! of them are no word at all. At a million documents the lexicon holds 2.7 million words
-//! in a hash table of hundreds of megabytes, so each miss was a cache miss; the filter is
-//! a few megabytes and answers most misses from one 64-bit block.
+//! A Bloom filter of words. The lexicon keeps one of the words that may be compound parts:
+//! decompounding a new word tries dozens of candidate parts ("kompetensf", "kompetens",
+//! "kompetense", …), and nearly all of them are no word at all. At a million documents the
+//! lexicon holds 2.7 million words in a hash table of hundreds of megabytes, so each miss
+//! was a cache miss; the filter is a few megabytes and answers most misses from one 64-bit
+//! block. Indexing keeps a second one, of the ways those words are written as parts
+//! ([`crate::analysis::decompound::part_surfaces`]), built in memory and never saved.
 
 use super::fasthash::WordHasher;
 use std::hash::Hasher;
@@ -12,10 +14,10 @@ use tantivy::directory::OwnedBytes;
 /// candidates that are not words pass the filter (and are then looked up).
 const BITS_PER_WORD: usize = 16;
 
-/// Says "maybe" for every word it was built from, and "no" for most others. Its bytes
-/// ([`PartFilter::as_bytes`]) are saved with the lexicon and mapped back
-/// ([`PartFilter::from_bytes`]), so a search opens it without building it; the slot of a
-/// word depends on the word's bytes alone, the same in every process and build.
+/// Says "maybe" for every word it was built from, and "no" for most others. The bytes of
+/// the lexicon's filter of part words ([`PartFilter::as_bytes`]) are saved with it and
+/// mapped back ([`PartFilter::from_bytes`]), so a search opens it without building it; the
+/// slot of a word depends on the word's bytes alone, the same in every process and build.
 #[derive(Clone, Debug)]
 pub struct PartFilter {
     /// The 64-bit blocks, little-endian; a power of two of them, or none.

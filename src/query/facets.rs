@@ -105,22 +105,6 @@ const NO_VALUE: u32 = u32::MAX;
 const POSTINGS_PER_LOOKUP: u64 = 8;
 
 impl SegmentFacets {
-    /// What one document looked up in the column costs, in postings read: a column of one
-    /// value per document [`POSTINGS_PER_LOOKUP`], one of several values that many times
-    /// the values a document has on average (each is its own read after the document's
-    /// range of rows is found).
-    fn lookup_cost(&self, max_doc: DocId) -> u64 {
-        let Some((_, _, pairs)) = &self.postings else {
-            return POSTINGS_PER_LOOKUP;
-        };
-        if self.single.is_some() {
-            return POSTINGS_PER_LOOKUP;
-        }
-        POSTINGS_PER_LOOKUP * pairs.div_ceil(u64::from(max_doc).max(1)).max(1)
-    }
-}
-
-impl SegmentFacets {
     /// Facet `key` of `segment`, counted from the column: nothing is read ahead.
     pub fn from_column(segment: &SegmentReader, key: FacetKey) -> tantivy::Result<SegmentFacets> {
         let column = segment.facet_reader(&field_name(key))?;
@@ -738,11 +722,8 @@ impl SegmentFacets {
         let mut totals = Vec::with_capacity(self.values);
         let mut facet = Facet::root();
         for ord in 0..self.values {
-            if self.column.facet_from_ord(ord as u64, &mut facet).is_err() {
-                return false;
-            }
-            match postings.doc_freq(&Term::from_facet(*field, &facet)) {
-                Ok(total) => totals.push(u64::from(total)),
+            match self.list_length(postings, *field, ord, &mut facet) {
+                Ok(total) => totals.push(total),
                 Err(_) => return false,
             }
         }
@@ -752,6 +733,20 @@ impl SegmentFacets {
             *count += total - taken;
         }
         true
+    }
+
+    /// What one document looked up in the column costs, in postings read: a column of one
+    /// value per document [`POSTINGS_PER_LOOKUP`], one of several values that many times
+    /// the values a document has on average (each is its own read after the document's
+    /// range of rows is found).
+    fn lookup_cost(&self, max_doc: DocId) -> u64 {
+        let Some((_, _, pairs)) = &self.postings else {
+            return POSTINGS_PER_LOOKUP;
+        };
+        if self.single.is_some() {
+            return POSTINGS_PER_LOOKUP;
+        }
+        POSTINGS_PER_LOOKUP * pairs.div_ceil(u64::from(max_doc).max(1)).max(1)
     }
 
     /// Whether [`SegmentFacets::count_hits`] counts `hits` documents from the values'
@@ -773,8 +768,7 @@ impl SegmentFacets {
         let mut listed = 0u64;
         let mut facet = Facet::root();
         for (ord, _) in accepted.iter().enumerate().filter(|(_, &flag)| flag) {
-            self.column.facet_from_ord(ord as u64, &mut facet)?;
-            listed += u64::from(postings.doc_freq(&Term::from_facet(*field, &facet))?);
+            listed += self.list_length(postings, *field, ord, &mut facet)?;
         }
         Ok(Some(listed / POSTINGS_PER_LOOKUP))
     }
@@ -797,6 +791,21 @@ impl SegmentFacets {
             })?;
         }
         Ok(Some(docs))
+    }
+
+    /// The length of ordinal `ord`'s postings list (deleted documents included), from the
+    /// term dictionary; `facet` is a buffer for the value's path.
+    fn list_length(
+        &self,
+        postings: &InvertedIndexReader,
+        field: Field,
+        ord: usize,
+        facet: &mut Facet,
+    ) -> tantivy::Result<u64> {
+        self.column.facet_from_ord(ord as u64, facet)?;
+        Ok(u64::from(
+            postings.doc_freq(&Term::from_facet(field, facet))?,
+        ))
     }
 
     /// Calls `visit` with each block of documents of ordinal `ord`'s postings list.
