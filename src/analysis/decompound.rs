@@ -263,7 +263,7 @@ fn first_part_candidates(surface: &str) -> impl Iterator<Item = (&str, &'static 
 const LINKING_VOWELS: [&str; 4] = ["e", "a", "o", "u"];
 
 /// Passes to `emit` every surface (a part as written before another) of which `lemma` is
-/// a candidate ([`first_part_candidates`]), built in `written`: the inverse of the
+/// a candidate (`first_part_candidates`), built in `written`: the inverse of the
 /// candidates, so that a surface none of whose candidates can be a part is rejected
 /// with one probe ([`Lexicon::may_write_part`]) instead of one per candidate.
 pub fn part_surfaces(lemma: &str, written: &mut String, emit: &mut dyn FnMut(&str)) {
