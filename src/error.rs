@@ -289,6 +289,7 @@ impl fmt::Display for FyndError {
             }
             FyndError::Tantivy(
                 err @ (tantivy::TantivyError::DataCorruption(_)
+                | tantivy::TantivyError::DeserializeError(_)
                 | tantivy::TantivyError::IoError(_)),
             ) => write!(
                 f,

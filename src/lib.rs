@@ -1,7 +1,8 @@
 //! fynd: full-text search for Swedish-language project documents.
 //!
 //! The modules follow the data: [`ingest`] (files → [`record::ProjectRecord`]) →
-//! [`analysis`] (Swedish text → terms) → [`schema`] (record → index document) → [`index`]
+//! [`analysis`] (Swedish text → terms) → [`schema`] (record → index document, its stored
+//! copy compressed by [`record_codec`]) → [`index`]
 //! (writing) → [`query`] (searching) → [`views`] (trends, concordances, similar projects,
 //! co-occurring words over search's match sets) → [`output`] (text, JSON) and [`server`] (HTTP). A module
 //! only uses the ones before it.
@@ -19,6 +20,7 @@ pub mod output;
 pub mod process;
 pub mod query;
 pub mod record;
+pub mod record_codec;
 pub mod schema;
 pub mod server;
 pub mod views;

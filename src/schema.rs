@@ -4,11 +4,13 @@
 
 use crate::analysis::{ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME};
 use crate::record::{Date, ProjectRecord};
+use crate::record_codec::{record_json, RecordCodec};
+use std::sync::Arc;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions,
     Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
 };
-use tantivy::{DateTime, TantivyDocument};
+use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument};
 
 /// A facet a researcher can count and filter by. The names are the keys accepted by
 /// `--filter KEY=VALUE` and used in the JSON `facets` object.
@@ -148,9 +150,11 @@ pub struct FyndSchema {
     /// stopwords alone. Words without diacritics are their own folded form (in the
     /// whole-word fields), so they are not indexed twice; no positions are kept.
     pub folded: Field,
-    /// The whole record as JSON, for rebuilding hits, passages and record views: the one
-    /// stored copy of the text.
+    /// The whole record as JSON compressed by [`FyndSchema::records`], for rebuilding hits,
+    /// passages and record views: the one stored copy of the text (id and path included).
     pub record: Field,
+    /// How this index compresses its stored records (its dictionary).
+    pub records: Arc<RecordCodec>,
     facets: Vec<(FacetKey, Field)>,
     /// Start date (indexed, fast).
     pub start: Field,
@@ -199,8 +203,8 @@ impl FyndSchema {
         };
         let number = || NumericOptions::default().set_indexed().set_fast();
 
-        let id = builder.add_text_field("id", STRING | STORED);
-        let path = builder.add_text_field("path", STRING | STORED);
+        let id = builder.add_text_field("id", STRING);
+        let path = builder.add_text_field("path", STRING);
         let title = builder.add_text_field("title", swedish());
         let body = builder.add_text_field("body", swedish());
         let owner_text = builder.add_text_field("owner", swedish());
@@ -217,7 +221,7 @@ impl FyndSchema {
             "folded",
             analysed(FOLDED_ANALYZER_NAME, IndexRecordOption::WithFreqs),
         );
-        let record = builder.add_text_field("record", STORED);
+        let record = builder.add_bytes_field("record", STORED);
         let facets = FacetKey::ALL
             .into_iter()
             .map(|key| {
@@ -245,6 +249,7 @@ impl FyndSchema {
             parts,
             folded,
             record,
+            records: Arc::new(RecordCodec::plain()),
             facets,
             start,
             end,
@@ -313,8 +318,7 @@ impl FyndSchema {
             doc.add_text(self.parts, text);
             doc.add_text(self.folded, text);
         }
-        let json = serde_json::to_string(record).expect("a record always serialises");
-        doc.add_text(self.record, &json);
+        doc.add_bytes(self.record, &self.records.encode(&record_json(record)));
         for (key, field) in &self.facets {
             for value in key.values(record) {
                 doc.add_facet(*field, facet_for(&value));
@@ -347,13 +351,40 @@ impl FyndSchema {
         doc
     }
 
+    /// Reads the record stored for `address`. Damaged store bytes are an error, never a
+    /// panic: tantivy's document reader trusts the lengths it reads, and the store has no
+    /// compression of its own to refuse damaged bytes before they are parsed (each record
+    /// carries its own checksum, checked in [`FyndSchema::record_from`]).
+    pub fn read_record(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> tantivy::Result<ProjectRecord> {
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            searcher.doc::<TantivyDocument>(address)
+        }));
+        match read {
+            Ok(doc) => self.record_from(&doc?),
+            Err(_) => Err(tantivy::TantivyError::DataCorruption(
+                tantivy::error::DataCorruption::comment_only(
+                    "the document store cannot be read at a record".to_string(),
+                ),
+            )),
+        }
+    }
+
     /// Rebuilds the record a stored document was made from.
     pub fn record_from(&self, doc: &TantivyDocument) -> tantivy::Result<ProjectRecord> {
-        let json = doc
+        let frame = doc
             .get_first(self.record)
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
-        serde_json::from_str(json).map_err(|err| {
+            .and_then(|v| v.as_bytes())
+            .unwrap_or_default();
+        let json = self.records.decode(frame).map_err(|err| {
+            tantivy::TantivyError::DataCorruption(tantivy::error::DataCorruption::comment_only(
+                format!("a stored record does not read: {err}"),
+            ))
+        })?;
+        serde_json::from_slice(&json).map_err(|err| {
             tantivy::TantivyError::InternalError(format!("stored record does not parse: {err}"))
         })
     }

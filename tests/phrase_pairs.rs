@@ -17,8 +17,7 @@ use fynd::schema::FacetKey;
 use std::collections::BTreeSet;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query};
-use tantivy::schema::Value;
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, Term};
 
 /// The ids of the documents where the words of `phrase` stand side by side in some text
 /// field, by their positions: tantivy's phrase query over each field.
@@ -42,11 +41,7 @@ fn by_positions(index: &FyndIndex, searcher: &Searcher, phrase: &str) -> BTreeSe
         .search(&BooleanQuery::new(clauses), &DocSetCollector)
         .unwrap()
         .into_iter()
-        .map(|address| {
-            let doc: TantivyDocument = searcher.doc(address).unwrap();
-            let id = doc.get_first(index.schema.id).and_then(|v| v.as_str());
-            id.unwrap().to_string()
-        })
+        .map(|address| index.schema.read_record(searcher, address).unwrap().id)
         .collect()
 }
 
@@ -106,8 +101,8 @@ fn a_phrase_of_two_common_words_is_one_pair_term_and_finds_what_positions_find()
     // One way each pair is written, by pair term.
     let mut written: Vec<(String, String)> = Vec::new();
     for doc in 0..segment.max_doc() {
-        let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(0, doc)).unwrap();
-        let body = index.schema.record_from(&stored).unwrap().body;
+        let address = tantivy::DocAddress::new(0, doc);
+        let body = index.schema.read_record(&searcher, address).unwrap().body;
         for pair in analyzer.analyze(&body).pairs {
             let text = &body[pair.offset.clone()];
             let plain = text.chars().all(|c| c.is_alphabetic() || c == ' ');

@@ -18,6 +18,7 @@ use crate::analysis::{
 use crate::error::FyndError;
 use crate::ingest::names;
 use crate::record::ProjectRecord;
+use crate::record_codec::{self, RecordCodec};
 use crate::schema::FyndSchema;
 use segment_state::SegmentState;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ use std::sync::{Arc, OnceLock};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::AllQuery;
-use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::store::Compressor;
 use tantivy::{
     Executor, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term,
 };
@@ -174,12 +175,16 @@ impl FyndIndex {
     }
 
     fn wrap(index: Index, dir: &Path) -> Result<FyndIndex, FyndError> {
-        let schema = FyndSchema::build();
+        let mut schema = FyndSchema::build();
         if index.schema() != schema.schema {
             return Err(FyndError::IncompatibleIndex {
                 dir: dir.to_path_buf(),
             });
         }
+        schema.records =
+            Arc::new(RecordCodec::load(dir).map_err(|source| {
+                FyndError::loading(dir, record_codec::DICTIONARY_FILE, source)
+            })?);
         let lexicon = Lexicon::load(dir)
             .map_err(|source| FyndError::loading(dir, Lexicon::file_name(dir), source))?
             .unwrap_or_else(Lexicon::base);
@@ -194,6 +199,28 @@ impl FyndIndex {
         };
         fynd.use_lexicon(lexicon);
         Ok(fynd)
+    }
+
+    /// Trains the dictionary the stored records are compressed with on `samples` (records
+    /// as [`record_codec::record_json`] gives them) and saves it, while the index holds no
+    /// record: a record compressed with another dictionary would not read back, so an index
+    /// with records keeps the dictionary it has. With too few samples to train on, records
+    /// are compressed each without one.
+    pub fn train_record_codec(&mut self, samples: &[Vec<u8>]) -> Result<(), FyndError> {
+        if self.num_records()? != 0 {
+            return Ok(());
+        }
+        let io_error = |source| FyndError::Io {
+            path: self.dir.join(record_codec::DICTIONARY_FILE),
+            source,
+        };
+        let codec = match RecordCodec::train(samples) {
+            Some(dictionary) => RecordCodec::with_dictionary(dictionary).map_err(io_error)?,
+            None => RecordCodec::plain(),
+        };
+        codec.save(&self.dir).map_err(io_error)?;
+        self.schema.records = Arc::new(codec);
+        Ok(())
     }
 
     /// Makes `lexicon` the one every field is analysed with from now on.
@@ -232,10 +259,7 @@ impl FyndIndex {
         addresses.sort();
         addresses
             .into_iter()
-            .map(|address| {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(self.schema.record_from(&doc)?)
-            })
+            .map(|address| Ok(self.schema.read_record(&searcher, address)?))
             .collect()
     }
 
@@ -249,6 +273,8 @@ impl FyndIndex {
         memory_bytes: usize,
     ) -> Result<(), FyndError> {
         self.use_lexicon(learn_lexicon(records, chain));
+        let samples = dictionary_samples(records);
+        self.train_record_codec(&samples)?;
         let mut owners = names::OwnerGroups::default();
         owners.change(&[], &names::owner_counts(records));
         let extra_keys: std::collections::BTreeSet<&String> =
@@ -441,28 +467,45 @@ impl RecordWriter<'_> {
     }
 }
 
+/// Samples for [`FyndIndex::train_record_codec`] from `records`: every record while they
+/// fit in [`record_codec::SAMPLE_BYTES`], else records spread evenly over all of them.
+fn dictionary_samples(records: &[ProjectRecord]) -> Vec<Vec<u8>> {
+    let estimate: usize = records
+        .iter()
+        .map(|r| r.title.len() + r.body.len() + 256)
+        .sum();
+    let step = estimate.div_ceil(record_codec::SAMPLE_BYTES).max(1);
+    let mut taken = 0;
+    records
+        .iter()
+        .step_by(step)
+        .map(|record| {
+            let mut json = record_codec::record_json(record);
+            json.truncate(record_codec::MAX_SAMPLE_BYTES);
+            json
+        })
+        .take_while(|json| {
+            taken += json.len();
+            taken <= record_codec::SAMPLE_BYTES
+        })
+        .collect()
+}
+
 /// Settings of a new index. The document store holds every record's text (the record JSON
-/// is the one stored copy), which makes it the largest part of the index. Every hit on a
-/// page costs one block of it decompressed (a block a stream of different queries seldom
-/// finds in the reader's cache), so the block is small ([`DOCSTORE_BLOCK_BYTES`]); zstd
-/// keeps the store far smaller than lz4 at the same block size.
+/// is the one stored copy), each record compressed on its own by the index's
+/// [`crate::record_codec::RecordCodec`]; the store itself compresses nothing. A hit reads
+/// the block holding its record, so blocks are small ([`DOCSTORE_BLOCK_BYTES`]).
 pub fn index_settings() -> IndexSettings {
     IndexSettings {
-        docstore_compression: Compressor::Zstd(ZstdCompressor {
-            compression_level: Some(ZSTD_LEVEL),
-        }),
+        docstore_compression: Compressor::None,
         docstore_blocksize: DOCSTORE_BLOCK_BYTES,
         ..IndexSettings::default()
     }
 }
 
-/// zstd level of the document store: the library's default trade of speed and size.
-pub const ZSTD_LEVEL: i32 = 3;
-
-/// Size of a document-store block before compression: a few records. Smaller blocks cost
-/// less to decompress per hit and compress worse; below this size the first no longer
-/// gains much (docs/BENCHMARKS.md, "What bounds fynd's figures").
-pub const DOCSTORE_BLOCK_BYTES: usize = 16 * 1024;
+/// Size of a document-store block: a few compressed records. Reading a record copies its
+/// block whole; the store keeps one entry of its skip index per block.
+pub const DOCSTORE_BLOCK_BYTES: usize = 4 * 1024;
 
 /// Learns the lexicon of a corpus from the text of its records: every word of title, body,
 /// owner and partner lists counted, and the inflection table learned from them. With

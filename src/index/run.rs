@@ -12,6 +12,8 @@ use crate::analysis::lexicon::{Chain, LexiconLearner};
 use crate::error::FyndError;
 use crate::ingest::batches::TableBatches;
 use crate::ingest::{self, names, IngestError, ParsedDocument};
+use crate::record::ProjectRecord;
+use crate::record_codec;
 use crate::schema::FyndSchema;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::File;
@@ -505,9 +507,10 @@ fn index_in_place(
     if (options.rebuild || fresh) && index.lexicon.chain == Chain::Full {
         let sample = lexicon_sample(&files, options.lexicon_sample);
         progress.start("learning", sample.len());
-        let learner = learn_from_files(&sample, options, progress);
+        let (learner, samples) = learn_from_files(&sample, options, progress);
         summary.lexicon_files = sample.len();
         index.use_lexicon(learner.finish());
+        index.train_record_codec(&samples)?;
         index
             .lexicon
             .save(dir)
@@ -1070,13 +1073,24 @@ fn lexicon_sample(files: &[PathBuf], limit: usize) -> Vec<PathBuf> {
 }
 
 /// Reads every file once, on all threads, and counts the words of its records for the
-/// lexicon. Files that cannot be read are passed over here; the indexing pass reports them.
+/// lexicon; beside that, takes records as samples for the dictionary the stored records are
+/// compressed with: from files spread evenly over `files`, each file's share of
+/// [`record_codec::SAMPLE_BYTES`] (at least one record), in file order, so the same files
+/// give the same samples. Files that cannot be read are passed over here; the indexing
+/// pass reports them.
 fn learn_from_files(
     files: &[PathBuf],
     options: &IndexOptions,
     progress: &mut dyn IndexProgress,
-) -> LexiconLearner {
+) -> (LexiconLearner, Vec<Vec<u8>>) {
     let next = AtomicUsize::new(0);
+    // Files sampled: every `stride`-th, about as many as there are records of a typical
+    // size in the budget.
+    let stride = files
+        .len()
+        .div_ceil(record_codec::SAMPLE_BYTES / 2048)
+        .max(1);
+    let share = record_codec::SAMPLE_BYTES / files.len().div_ceil(stride).max(1);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<usize>(options.threads.max(1) * 4);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..options.threads.max(1))
@@ -1084,26 +1098,33 @@ fn learn_from_files(
                 let (next, sender) = (&next, sender.clone());
                 scope.spawn(move || {
                     let mut learner = LexiconLearner::default();
+                    let mut samples = Vec::new();
                     loop {
                         let at = next.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = files.get(at) else { break };
+                        let mut file_sampled = if at % stride == 0 { 0 } else { share };
+                        let mut learn = |record: &ProjectRecord| {
+                            record_texts(record).for_each(|t| learner.add(t));
+                            if file_sampled < share {
+                                let mut json = record_codec::record_json(record);
+                                json.truncate(record_codec::MAX_SAMPLE_BYTES);
+                                file_sampled += json.len();
+                                samples.push((at, json));
+                            }
+                        };
                         let size = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
                         if size <= options.max_file_bytes {
                             if let Ok(contents) = ingest::read_file_with(path, &options.read) {
-                                for parsed in &contents.documents {
-                                    record_texts(&parsed.record).for_each(|t| learner.add(t));
-                                }
+                                contents.documents.iter().for_each(|p| learn(&p.record));
                             }
                         } else if let Ok(Some(batches)) = table_batches(path, options) {
                             for contents in batches.map_while(Result::ok) {
-                                for parsed in &contents.documents {
-                                    record_texts(&parsed.record).for_each(|t| learner.add(t));
-                                }
+                                contents.documents.iter().for_each(|p| learn(&p.record));
                             }
                         }
                         let _ = sender.send(at);
                     }
-                    learner
+                    (learner, samples)
                 })
             })
             .collect();
@@ -1112,10 +1133,15 @@ fn learn_from_files(
             progress.file_done(&files[at]);
         }
         let mut total = LexiconLearner::default();
+        let mut samples = Vec::new();
         for worker in workers {
-            total.merge(worker.join().expect("a learning thread panicked"));
+            let (learner, taken) = worker.join().expect("a learning thread panicked");
+            total.merge(learner);
+            samples.extend(taken);
         }
-        total
+        // Each file's records in the order read; the files in their order.
+        samples.sort_by_key(|(at, _)| *at);
+        (total, samples.into_iter().map(|(_, json)| json).collect())
     })
 }
 

@@ -13,7 +13,7 @@ use crate::ingest::ParsedDocument;
 use crate::schema::{facet_for, FacetKey};
 use std::collections::{BTreeMap, BTreeSet};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocSet, TantivyDocument, Term, TERMINATED};
+use tantivy::{DocAddress, DocSet, Term, TERMINATED};
 
 /// Distinct keys of `extra` an index lists at most (in every commit, for the export's
 /// columns): a spreadsheet of more columns is no longer read by a person, and the list is
@@ -137,8 +137,7 @@ pub fn regroup_owners(
             }
         }
         for address in addresses {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let mut record = index.schema.record_from(&doc)?;
+            let mut record = index.schema.read_record(&searcher, address)?;
             if names::group_owner(&mut record, owners) {
                 writer.upsert(&record)?;
                 rewritten += 1;

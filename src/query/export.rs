@@ -9,7 +9,7 @@ use crate::error::FyndError;
 use crate::index::FyndIndex;
 use crate::record::ProjectRecord;
 use crate::schema::FyndSchema;
-use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Score, Searcher};
 
 /// One exported hit: its score and the whole record.
 #[derive(Clone, Debug)]
@@ -59,8 +59,7 @@ impl Iterator for HitStream {
     fn next(&mut self) -> Option<Self::Item> {
         let (score, address) = self.hits.next()?;
         let load = || -> Result<ExportedHit, FyndError> {
-            let doc: TantivyDocument = self.searcher.doc(address)?;
-            let record = self.schema.record_from(&doc)?;
+            let record = self.schema.read_record(&self.searcher, address)?;
             let passage = self
                 .picker
                 .as_ref()

@@ -8,7 +8,7 @@ use crate::record::ProjectRecord;
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, Term};
 
 /// Ids offered when the asked-for id does not exist.
 const SIMILAR_IDS: usize = 5;
@@ -72,10 +72,7 @@ fn by_exact_id(
     );
     let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
     match top.first() {
-        Some((_, address)) => {
-            let doc: TantivyDocument = searcher.doc(*address)?;
-            Ok(Some(schema.record_from(&doc)?))
-        }
+        Some((_, address)) => Ok(Some(schema.read_record(searcher, *address)?)),
         None => Ok(None),
     }
 }

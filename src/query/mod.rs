@@ -50,7 +50,7 @@ use std::time::Instant;
 use strategy::{SearchContext, Strategy};
 use suggest::Suggestion;
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, EnableScoring, Occur, Query};
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::Searcher;
 use values::ValueUsed;
 
 /// Everything that defines one search.
@@ -793,8 +793,7 @@ fn hit(
     score: tantivy::Score,
     address: tantivy::DocAddress,
 ) -> Result<Hit, FyndError> {
-    let doc: TantivyDocument = searcher.doc(address)?;
-    let mut record = schema.record_from(&doc)?;
+    let mut record = schema.read_record(searcher, address)?;
     let passage = match picker {
         Some(picker) => picker.pick_at(searcher, address, schema, &record),
         None => Passage::default(),

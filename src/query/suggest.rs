@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
 /// A search with at most this many hits gets suggestions.
@@ -274,8 +274,7 @@ fn surface_form(
         let Some((_, address)) = top.first() else {
             continue;
         };
-        let doc: TantivyDocument = searcher.doc(*address)?;
-        let record = schema.record_from(&doc)?;
+        let record = schema.read_record(searcher, *address)?;
         let text = if field == schema.title {
             record.title
         } else {

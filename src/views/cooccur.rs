@@ -34,9 +34,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{
-    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 /// Most matching projects whose text is read for candidate terms. The candidates are the
 /// sample's most frequent terms, whose frequency a few hundred projects already rank
@@ -271,8 +269,7 @@ fn sample_terms(
     let mut analyzer = index.analyzer();
     let mut seen = SampleCounts::default();
     for address in sample {
-        let doc: TantivyDocument = searcher.doc(*address)?;
-        let record = index.schema.record_from(&doc)?;
+        let record = index.schema.read_record(searcher, *address)?;
         for term in text_terms(&mut analyzer, &[&record.title, &record.body], deadline)? {
             if own.contains(&term.term) {
                 continue;

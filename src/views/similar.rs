@@ -19,7 +19,7 @@ use std::time::Instant;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, Term};
 
 /// Most terms of the record the query is built from.
 pub const QUERY_TERMS: usize = 30;
@@ -160,8 +160,7 @@ fn similar_before(
         let query = deadline.wrap(Box::new(BooleanQuery::new(clauses)));
         let top = searcher.search(&*query, &TopDocs::with_limit(limit + 1).order_by_score())?;
         for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let other = schema.record_from(&doc)?;
+            let other = schema.read_record(searcher, address)?;
             if other.id == record.id || hits.len() == limit {
                 continue;
             }

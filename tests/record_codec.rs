@@ -1,0 +1,193 @@
+//! Story: every record is stored as its JSON compressed on its own, against a dictionary
+//! trained on the corpus when the index was made. A researcher reading a hit must get the
+//! record exactly as it was written, whatever was added to the index since; a record that
+//! cannot be read right is an error, never other text.
+//!
+//! Properties checked, on the real records shipped in `corpus/`:
+//! - a record compressed with a dictionary reads back byte for byte;
+//! - a dictionary trained on some records makes other records, compressed each alone,
+//!   smaller than zstd makes them in blocks of 16 KB (what the store did before);
+//! - a record compressed with another index's dictionary, cut short or with any byte
+//!   changed is an error;
+//! - an index keeps its dictionary when files are added, and every record reads back;
+//! - a corpus too small to train on is stored without a dictionary, and reads back;
+//! - a damaged dictionary is named when the index is opened, by a search and by check.
+
+mod common;
+
+use fynd::index::{index_paths, FyndIndex, NoProgress, DEFAULT_WRITER_MEMORY};
+use fynd::record::ProjectRecord;
+use fynd::record_codec::{record_json, RecordCodec, DICTIONARY_FILE};
+use std::path::Path;
+
+/// The real project records shipped in `corpus/projektbanken`, as stored JSON.
+fn shipped_json() -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/projektbanken");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv" || e == "json"))
+        .collect();
+    paths.sort();
+    let records: Vec<ProjectRecord> = paths
+        .iter()
+        .flat_map(|path| fynd::ingest::read_file(path).unwrap().documents)
+        .map(|parsed| parsed.record)
+        .collect();
+    assert!(records.len() > 2000, "{} shipped records", records.len());
+    records.iter().map(record_json).collect()
+}
+
+/// The records at even and at odd positions: one half to train on, one to measure.
+fn halves(all: &[Vec<u8>]) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let pick = |rest| all.iter().skip(rest).step_by(2).cloned().collect();
+    (pick(0), pick(1))
+}
+
+fn codec_of(samples: &[Vec<u8>]) -> RecordCodec {
+    RecordCodec::with_dictionary(RecordCodec::train(samples).expect("enough to train on")).unwrap()
+}
+
+#[test]
+fn records_read_back_byte_for_byte_with_and_without_a_dictionary() {
+    let all = shipped_json();
+    let (train, test) = halves(&all);
+    for codec in [codec_of(&train), RecordCodec::plain()] {
+        for json in &test {
+            assert_eq!(&codec.decode(&codec.encode(json)).unwrap(), json);
+        }
+    }
+}
+
+#[test]
+fn a_dictionary_makes_records_alone_smaller_than_blocks_of_records() {
+    let all = shipped_json();
+    let (train, test) = halves(&all);
+    let with_dictionary: usize = {
+        let codec = codec_of(&train);
+        test.iter().map(|json| codec.encode(json).len()).sum()
+    };
+    let alone: usize = {
+        let codec = RecordCodec::plain();
+        test.iter().map(|json| codec.encode(json).len()).sum()
+    };
+    let in_blocks: usize = {
+        let mut blocks = vec![Vec::new()];
+        for json in &test {
+            if blocks.last().unwrap().len() >= 16 * 1024 {
+                blocks.push(Vec::new());
+            }
+            blocks.last_mut().unwrap().extend_from_slice(json);
+        }
+        blocks
+            .iter()
+            .map(|block| zstd::bulk::compress(block, 3).unwrap().len())
+            .sum()
+    };
+    assert!(
+        with_dictionary < in_blocks && in_blocks < alone,
+        "bytes with a dictionary {with_dictionary}, in blocks {in_blocks}, alone {alone}"
+    );
+}
+
+#[test]
+fn a_record_of_another_dictionary_cut_short_or_changed_is_an_error() {
+    let all = shipped_json();
+    let (even, odd) = halves(&all);
+    let (ours, theirs) = (codec_of(&even), codec_of(&odd));
+    assert_ne!(ours.dictionary_id(), theirs.dictionary_id());
+    let frame = theirs.encode(&odd[0]);
+    let err = ours.decode(&frame).unwrap_err();
+    let their_id = theirs.dictionary_id().unwrap().to_string();
+    assert!(err.contains(&their_id), "{err}");
+    assert!(RecordCodec::plain().decode(&frame).is_err());
+    for cut in [1, frame.len() / 2, frame.len() - 1] {
+        assert!(theirs.decode(&frame[..cut]).is_err(), "cut at {cut}");
+    }
+    // One byte changed anywhere: zstd refuses the frame or the checksum does not match.
+    for at in 0..frame.len() {
+        let mut damaged = frame.clone();
+        damaged[at] ^= 0x20;
+        assert!(theirs.decode(&damaged).is_err(), "byte {at} changed");
+    }
+}
+
+#[test]
+fn an_index_keeps_its_dictionary_when_files_are_added() {
+    let index = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    index_paths(
+        index.path(),
+        std::slice::from_ref(&corpus),
+        DEFAULT_WRITER_MEMORY,
+        &mut NoProgress,
+    )
+    .unwrap();
+    let dictionary = std::fs::read(index.path().join(DICTIONARY_FILE)).unwrap();
+
+    let more = tempfile::tempdir().unwrap();
+    std::fs::write(
+        more.path().join("nyhet.txt"),
+        "Ny samverkan mellan myndigheter\n\nMyndighetssamverkan i norra Sverige.\n",
+    )
+    .unwrap();
+    index_paths(
+        index.path(),
+        &[corpus, more.path().to_path_buf()],
+        DEFAULT_WRITER_MEMORY,
+        &mut NoProgress,
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read(index.path().join(DICTIONARY_FILE)).unwrap(),
+        dictionary
+    );
+    let opened = FyndIndex::open(index.path()).unwrap();
+    let records = opened.stored_records().unwrap();
+    assert_eq!(records.len() as u64, opened.num_records().unwrap());
+    assert!(records
+        .iter()
+        .any(|r| r.path.ends_with("nyhet.txt") && r.body.contains("norra Sverige")));
+}
+
+#[test]
+fn a_corpus_too_small_to_train_on_is_stored_without_a_dictionary() {
+    let pages: Vec<ProjectRecord> = (0..3)
+        .map(|i| common::page(&format!("p{i}"), "Samverkan", "Myndigheter i samverkan."))
+        .collect();
+    let (dir, index) = common::index_of(&pages, fynd::analysis::lexicon::Chain::Full);
+    assert!(!dir.path().join(DICTIONARY_FILE).exists());
+    let mut ids: Vec<String> = index
+        .stored_records()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["p0", "p1", "p2"]);
+}
+
+#[test]
+fn a_damaged_dictionary_is_named_when_the_index_is_opened() {
+    let (dir, index) = common::index_of(
+        &common::generated_records(),
+        fynd::analysis::lexicon::Chain::Full,
+    );
+    drop(index);
+    let file = dir.path().join(DICTIONARY_FILE);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 10;
+    bytes[last] ^= 1;
+    std::fs::write(&file, bytes).unwrap();
+    let index = dir.path().to_str().unwrap();
+    for args in [
+        ["search", "samverkan", "--index", index],
+        ["check", "--index", index, "--json"],
+    ] {
+        let output = common::fynd(&args);
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?}");
+        assert!(said.contains(DICTIONARY_FILE), "{args:?}: {said}");
+        assert!(said.contains("--rebuild"), "{args:?}: {said}");
+    }
+}
