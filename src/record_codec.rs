@@ -43,10 +43,25 @@ pub const MIN_SAMPLES: usize = 64;
 /// zstd level records are compressed at: the library's default trade of speed and size.
 const LEVEL: i32 = 3;
 
-/// The JSON a record is stored as, before compression: what [`RecordCodec::train`] is to
-/// be given as samples.
-pub fn record_json(record: &ProjectRecord) -> Vec<u8> {
-    serde_json::to_vec(record).expect("a record always serialises")
+/// What a record is stored as, before compression: its JSON without the body (the body
+/// empty), and the body's text, each compressed on its own. A hit list reads the first
+/// alone; passages and record views read both.
+pub fn stored_parts(record: &ProjectRecord) -> (Vec<u8>, &str) {
+    let head = ProjectRecord {
+        body: String::new(),
+        ..record.clone()
+    };
+    let json = serde_json::to_vec(&head).expect("a record always serialises");
+    (json, &record.body)
+}
+
+/// What [`RecordCodec::train`] is to be given for `record`: its stored parts, each cut to
+/// [`MAX_SAMPLE_BYTES`].
+pub fn samples_of(record: &ProjectRecord) -> [Vec<u8>; 2] {
+    let (mut head, body) = stored_parts(record);
+    head.truncate(MAX_SAMPLE_BYTES);
+    let body = body.as_bytes();
+    [head, body[..body.len().min(MAX_SAMPLE_BYTES)].to_vec()]
 }
 
 /// Compresses and decompresses an index's stored records (see the module's contract).
@@ -109,7 +124,7 @@ impl RecordCodec {
         })
     }
 
-    /// A dictionary trained on `samples` (records as [`record_json`] gives them), or
+    /// A dictionary trained on `samples` (records as [`samples_of`] gives them), or
     /// `None` when there are fewer than [`MIN_SAMPLES`] or zstd finds too little to train
     /// on; records are then compressed without one.
     pub fn train(samples: &[Vec<u8>]) -> Option<Vec<u8>> {

@@ -4,7 +4,7 @@
 
 use crate::analysis::{ANALYZER_NAME, FOLDED_ANALYZER_NAME, PARTS_ANALYZER_NAME};
 use crate::record::{Date, ProjectRecord};
-use crate::record_codec::{record_json, RecordCodec};
+use crate::record_codec::{stored_parts, RecordCodec};
 use std::sync::Arc;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions,
@@ -150,8 +150,10 @@ pub struct FyndSchema {
     /// stopwords alone. Words without diacritics are their own folded form (in the
     /// whole-word fields), so they are not indexed twice; no positions are kept.
     pub folded: Field,
-    /// The whole record as JSON compressed by [`FyndSchema::records`], for rebuilding hits,
-    /// passages and record views: the one stored copy of the text (id and path included).
+    /// The record as stored by [`FyndSchema::records`]: its JSON without the body, then
+    /// (when it has one) its body, each compressed; for rebuilding hits (the first value
+    /// alone), passages and record views: the one stored copy of the text (id and path
+    /// included).
     pub record: Field,
     /// How this index compresses its stored records (its dictionary).
     pub records: Arc<RecordCodec>,
@@ -318,7 +320,11 @@ impl FyndSchema {
             doc.add_text(self.parts, text);
             doc.add_text(self.folded, text);
         }
-        doc.add_bytes(self.record, &self.records.encode(&record_json(record)));
+        let (head, body) = stored_parts(record);
+        doc.add_bytes(self.record, &self.records.encode(&head));
+        if !body.is_empty() {
+            doc.add_bytes(self.record, &self.records.encode(body.as_bytes()));
+        }
         for (key, field) in &self.facets {
             for value in key.values(record) {
                 doc.add_facet(*field, facet_for(&value));
@@ -360,34 +366,68 @@ impl FyndSchema {
         searcher: &Searcher,
         address: DocAddress,
     ) -> tantivy::Result<ProjectRecord> {
+        self.read_stored(searcher, address, true)
+    }
+
+    /// Reads the record stored for `address` without its body (left empty), which is
+    /// stored apart: what a hit without a passage shows. Otherwise as
+    /// [`FyndSchema::read_record`].
+    pub fn read_record_without_body(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> tantivy::Result<ProjectRecord> {
+        self.read_stored(searcher, address, false)
+    }
+
+    fn read_stored(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        with_body: bool,
+    ) -> tantivy::Result<ProjectRecord> {
         let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             searcher.doc::<TantivyDocument>(address)
         }));
         match read {
-            Ok(doc) => self.record_from(&doc?),
-            Err(_) => Err(tantivy::TantivyError::DataCorruption(
-                tantivy::error::DataCorruption::comment_only(
-                    "the document store cannot be read at a record".to_string(),
-                ),
+            Ok(doc) => self.record_parts_from(&doc?, with_body),
+            Err(_) => Err(damaged(
+                "the document store cannot be read at a record".into(),
             )),
         }
     }
 
     /// Rebuilds the record a stored document was made from.
     pub fn record_from(&self, doc: &TantivyDocument) -> tantivy::Result<ProjectRecord> {
-        let frame = doc
-            .get_first(self.record)
-            .and_then(|v| v.as_bytes())
-            .unwrap_or_default();
-        let json = self.records.decode(frame).map_err(|err| {
-            tantivy::TantivyError::DataCorruption(tantivy::error::DataCorruption::comment_only(
-                format!("a stored record does not read: {err}"),
-            ))
-        })?;
-        serde_json::from_slice(&json).map_err(|err| {
-            tantivy::TantivyError::InternalError(format!("stored record does not parse: {err}"))
-        })
+        self.record_parts_from(doc, true)
     }
+
+    fn record_parts_from(
+        &self,
+        doc: &TantivyDocument,
+        with_body: bool,
+    ) -> tantivy::Result<ProjectRecord> {
+        let mut parts = doc.get_all(self.record).filter_map(|v| v.as_bytes());
+        let decode = |frame: &[u8]| {
+            self.records
+                .decode(frame)
+                .map_err(|err| damaged(format!("a stored record does not read: {err}")))
+        };
+        let head = decode(parts.next().unwrap_or_default())?;
+        let mut record: ProjectRecord = serde_json::from_slice(&head).map_err(|err| {
+            tantivy::TantivyError::InternalError(format!("stored record does not parse: {err}"))
+        })?;
+        if let Some(body) = parts.next().filter(|_| with_body) {
+            record.body = String::from_utf8(decode(body)?)
+                .map_err(|_| damaged("a stored body is not UTF-8".into()))?;
+        }
+        Ok(record)
+    }
+}
+
+/// The error of a stored record that cannot be read as it was written.
+fn damaged(what: String) -> tantivy::TantivyError {
+    tantivy::TantivyError::DataCorruption(tantivy::error::DataCorruption::comment_only(what))
 }
 
 /// A calendar date as the tantivy date value (midnight UTC) it is indexed as. Dates outside

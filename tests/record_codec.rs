@@ -5,11 +5,13 @@
 //!
 //! Properties checked, on the real records shipped in `corpus/`:
 //! - a record compressed with a dictionary reads back byte for byte;
-//! - a dictionary trained on some records makes other records, compressed each alone,
-//!   smaller than zstd makes them in blocks of 16 KB (what the store did before);
+//! - a dictionary trained on some records makes other records, their two parts (the JSON
+//!   without the body, and the body) compressed each alone, smaller than zstd makes them in
+//!   blocks of 16 KB (what the store did before);
 //! - a record compressed with another index's dictionary, cut short or with any byte
 //!   changed is an error;
-//! - an index keeps its dictionary when files are added, and every record reads back;
+//! - an index keeps its dictionary when files are added, and every record reads back,
+//!   whole or without its body (stored apart);
 //! - a corpus too small to train on is stored without a dictionary, and reads back;
 //! - a damaged dictionary is named when the index is opened, by a search and by check.
 
@@ -17,11 +19,11 @@ mod common;
 
 use fynd::index::{index_paths, FyndIndex, NoProgress, DEFAULT_WRITER_MEMORY};
 use fynd::record::ProjectRecord;
-use fynd::record_codec::{record_json, RecordCodec, DICTIONARY_FILE};
+use fynd::record_codec::{samples_of, stored_parts, RecordCodec, DICTIONARY_FILE};
 use std::path::Path;
 
-/// The real project records shipped in `corpus/projektbanken`, as stored JSON.
-fn shipped_json() -> Vec<Vec<u8>> {
+/// The real project records shipped in `corpus/projektbanken`.
+fn shipped_records() -> Vec<ProjectRecord> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/projektbanken");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -35,13 +37,26 @@ fn shipped_json() -> Vec<Vec<u8>> {
         .map(|parsed| parsed.record)
         .collect();
     assert!(records.len() > 2000, "{} shipped records", records.len());
-    records.iter().map(record_json).collect()
+    records
 }
 
-/// The records at even and at odd positions: one half to train on, one to measure.
-fn halves(all: &[Vec<u8>]) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
-    let pick = |rest| all.iter().skip(rest).step_by(2).cloned().collect();
-    (pick(0), pick(1))
+/// Every shipped record's stored parts (its JSON without the body, and its body), and
+/// the dictionary samples of each: the parts of the records at even positions are
+/// trained on and those at odd positions measured.
+fn halves() -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let records = shipped_records();
+    let train = records.iter().step_by(2).flat_map(samples_of).collect();
+    let test = records
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .flat_map(|record| {
+            let (head, body) = stored_parts(record);
+            [head, body.as_bytes().to_vec()]
+        })
+        .filter(|part| !part.is_empty())
+        .collect();
+    (train, test)
 }
 
 fn codec_of(samples: &[Vec<u8>]) -> RecordCodec {
@@ -50,8 +65,7 @@ fn codec_of(samples: &[Vec<u8>]) -> RecordCodec {
 
 #[test]
 fn records_read_back_byte_for_byte_with_and_without_a_dictionary() {
-    let all = shipped_json();
-    let (train, test) = halves(&all);
+    let (train, test) = halves();
     for codec in [codec_of(&train), RecordCodec::plain()] {
         for json in &test {
             assert_eq!(&codec.decode(&codec.encode(json)).unwrap(), json);
@@ -61,8 +75,7 @@ fn records_read_back_byte_for_byte_with_and_without_a_dictionary() {
 
 #[test]
 fn a_dictionary_makes_records_alone_smaller_than_blocks_of_records() {
-    let all = shipped_json();
-    let (train, test) = halves(&all);
+    let (train, test) = halves();
     let with_dictionary: usize = {
         let codec = codec_of(&train);
         test.iter().map(|json| codec.encode(json).len()).sum()
@@ -92,8 +105,7 @@ fn a_dictionary_makes_records_alone_smaller_than_blocks_of_records() {
 
 #[test]
 fn a_record_of_another_dictionary_cut_short_or_changed_is_an_error() {
-    let all = shipped_json();
-    let (even, odd) = halves(&all);
+    let (even, odd) = halves();
     let (ours, theirs) = (codec_of(&even), codec_of(&odd));
     assert_ne!(ours.dictionary_id(), theirs.dictionary_id());
     let frame = theirs.encode(&odd[0]);
@@ -145,6 +157,24 @@ fn an_index_keeps_its_dictionary_when_files_are_added() {
     let opened = FyndIndex::open(index.path()).unwrap();
     let records = opened.stored_records().unwrap();
     assert_eq!(records.len() as u64, opened.num_records().unwrap());
+    // A record read without its body (as a hit without a passage is) is the record with
+    // its body left empty.
+    let searcher = opened.reader().unwrap().searcher();
+    let mut bodies = 0;
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc in (0..segment.max_doc()).filter(|&doc| !segment.is_deleted(doc)) {
+            let address = tantivy::DocAddress::new(ord as u32, doc);
+            let mut whole = opened.schema.read_record(&searcher, address).unwrap();
+            let head = opened
+                .schema
+                .read_record_without_body(&searcher, address)
+                .unwrap();
+            bodies += usize::from(!whole.body.is_empty());
+            whole.body.clear();
+            assert_eq!(head, whole);
+        }
+    }
+    assert!(bodies > 2000, "{bodies} records with a body");
     assert!(records
         .iter()
         .any(|r| r.path.ends_with("nyhet.txt") && r.body.contains("norra Sverige")));

@@ -202,7 +202,7 @@ impl FyndIndex {
     }
 
     /// Trains the dictionary the stored records are compressed with on `samples` (records
-    /// as [`record_codec::record_json`] gives them) and saves it, while the index holds no
+    /// as [`record_codec::samples_of`] gives them) and saves it, while the index holds no
     /// record: a record compressed with another dictionary would not read back, so an index
     /// with records keeps the dictionary it has. With too few samples to train on, records
     /// are compressed each without one.
@@ -479,11 +479,7 @@ fn dictionary_samples(records: &[ProjectRecord]) -> Vec<Vec<u8>> {
     records
         .iter()
         .step_by(step)
-        .map(|record| {
-            let mut json = record_codec::record_json(record);
-            json.truncate(record_codec::MAX_SAMPLE_BYTES);
-            json
-        })
+        .flat_map(record_codec::samples_of)
         .take_while(|json| {
             taken += json.len();
             taken <= record_codec::SAMPLE_BYTES

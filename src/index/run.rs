@@ -1106,10 +1106,10 @@ fn learn_from_files(
                         let mut learn = |record: &ProjectRecord| {
                             record_texts(record).for_each(|t| learner.add(t));
                             if file_sampled < share {
-                                let mut json = record_codec::record_json(record);
-                                json.truncate(record_codec::MAX_SAMPLE_BYTES);
-                                file_sampled += json.len();
-                                samples.push((at, json));
+                                for sample in record_codec::samples_of(record) {
+                                    file_sampled += sample.len();
+                                    samples.push((at, sample));
+                                }
                             }
                         };
                         let size = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());

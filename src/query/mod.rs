@@ -793,7 +793,12 @@ fn hit(
     score: tantivy::Score,
     address: tantivy::DocAddress,
 ) -> Result<Hit, FyndError> {
-    let mut record = schema.read_record(searcher, address)?;
+    // The body is stored apart, and read only for a passage or the whole record.
+    let mut record = if picker.is_some() || records {
+        schema.read_record(searcher, address)?
+    } else {
+        schema.read_record_without_body(searcher, address)?
+    };
     let passage = match picker {
         Some(picker) => picker.pick_at(searcher, address, schema, &record),
         None => Passage::default(),
