@@ -150,13 +150,13 @@ pub struct FyndSchema {
     /// stopwords alone. Words without diacritics are their own folded form (in the
     /// whole-word fields), so they are not indexed twice; no positions are kept.
     pub folded: Field,
-    /// The record as stored by [`FyndSchema::records`]: its JSON without the body, then
-    /// (when it has one) its body, each compressed; for rebuilding hits (the first value
+    /// The record as stored by [`FyndSchema::record_codec`]: two values, its JSON without
+    /// the body, then its body, each compressed; for rebuilding hits (the first value
     /// alone), passages and record views: the one stored copy of the text (id and path
     /// included).
     pub record: Field,
-    /// How this index compresses its stored records (its dictionary).
-    pub records: Arc<RecordCodec>,
+    /// How this index compresses its stored records (its dictionaries).
+    pub record_codec: Arc<RecordCodec>,
     facets: Vec<(FacetKey, Field)>,
     /// Start date (indexed, fast).
     pub start: Field,
@@ -251,7 +251,7 @@ impl FyndSchema {
             parts,
             folded,
             record,
-            records: Arc::new(RecordCodec::plain()),
+            record_codec: Arc::new(RecordCodec::plain()),
             facets,
             start,
             end,
@@ -321,10 +321,8 @@ impl FyndSchema {
             doc.add_text(self.folded, text);
         }
         let (head, body) = stored_parts(record);
-        doc.add_bytes(self.record, &self.records.encode(&head));
-        if !body.is_empty() {
-            doc.add_bytes(self.record, &self.records.encode(body.as_bytes()));
-        }
+        doc.add_bytes(self.record, &self.record_codec.encode(&head));
+        doc.add_bytes(self.record, &self.record_codec.encode(body.as_bytes()));
         for (key, field) in &self.facets {
             for value in key.values(record) {
                 doc.add_facet(*field, facet_for(&value));
@@ -409,15 +407,19 @@ impl FyndSchema {
     ) -> tantivy::Result<ProjectRecord> {
         let mut parts = doc.get_all(self.record).filter_map(|v| v.as_bytes());
         let decode = |frame: &[u8]| {
-            self.records
+            self.record_codec
                 .decode(frame)
                 .map_err(|err| damaged(format!("a stored record does not read: {err}")))
         };
-        let head = decode(parts.next().unwrap_or_default())?;
+        // Both parts are always there: a missing one is damage, not an empty body.
+        let (Some(head), Some(body)) = (parts.next(), parts.next()) else {
+            return Err(damaged("a stored record lacks a part".into()));
+        };
+        let head = decode(head)?;
         let mut record: ProjectRecord = serde_json::from_slice(&head).map_err(|err| {
             tantivy::TantivyError::InternalError(format!("stored record does not parse: {err}"))
         })?;
-        if let Some(body) = parts.next().filter(|_| with_body) {
+        if with_body {
             record.body = String::from_utf8(decode(body)?)
                 .map_err(|_| damaged("a stored body is not UTF-8".into()))?;
         }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{corpus_index, open};
+use common::{corpus_dir, fynd, open};
 
 /// The kernel's flags of each mapping of a file whose name ends with `suffix`, from
 /// /proc/self/smaps.
@@ -29,16 +29,29 @@ fn mapping_flags(suffix: &str) -> Vec<String> {
 #[cfg(target_os = "linux")]
 #[test]
 fn an_opened_index_reads_its_document_stores_at_random_and_its_postings_in_order() {
-    let index = open(corpus_index());
+    // Built by another process, so that every mapping of the index in this one is the
+    // searcher's own (a writer's merge maps the stores it reads, for as long as it lives).
+    let dir = tempfile::tempdir().unwrap();
+    let built = fynd(&[
+        "index",
+        corpus_dir().to_str().unwrap(),
+        "--index",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(built.status.success());
+    let index = open(dir.path());
     let searcher = index.reader().unwrap().searcher();
     assert!(!searcher.segment_readers().is_empty());
-    let stores = mapping_flags(".store");
-    assert!(!stores.is_empty(), "no document store is mapped");
-    for flags in &stores {
-        assert!(
-            flags.split(' ').any(|f| f == "rr"),
-            "store mapped without random reads: {flags}"
-        );
+    for segment in searcher.segment_readers() {
+        let name = format!("{}.store", segment.segment_id().uuid_string());
+        let stores = mapping_flags(&name);
+        assert!(!stores.is_empty(), "{name} is not mapped");
+        for flags in &stores {
+            assert!(
+                flags.split(' ').any(|f| f == "rr"),
+                "{name} mapped without random reads: {flags}"
+            );
+        }
     }
     let postings = mapping_flags(".idx");
     assert!(!postings.is_empty(), "no postings file is mapped");

@@ -13,14 +13,42 @@
 //! - an index keeps its dictionary when files are added, and every record reads back,
 //!   whole or without its body (stored apart);
 //! - a corpus too small to train on is stored without a dictionary, and reads back;
-//! - a damaged dictionary is named when the index is opened, by a search and by check.
+//! - a damaged dictionary is named when the index is opened, by a search and by check;
+//! - a record reads back with whichever saved dictionary its frame names (two runs that
+//!   each trained one), and names the file when the folder lacks it;
+//! - a stored record lacking its body part is an error, not a record with an empty body.
 
 mod common;
 
 use fynd::index::{index_paths, FyndIndex, NoProgress, DEFAULT_WRITER_MEMORY};
 use fynd::record::ProjectRecord;
-use fynd::record_codec::{samples_of, stored_parts, RecordCodec, DICTIONARY_FILE};
+use fynd::record_codec::{
+    dictionary_file, samples_of, stored_parts, RecordCodec, DICTIONARY_PREFIX,
+};
+use fynd::schema::FyndSchema;
 use std::path::Path;
+
+/// The dictionary files in the index folder `dir`, with their bytes, by name.
+fn dictionaries(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut found: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(DICTIONARY_PREFIX)
+        })
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
 
 /// The real project records shipped in `corpus/projektbanken`.
 fn shipped_records() -> Vec<ProjectRecord> {
@@ -135,7 +163,8 @@ fn an_index_keeps_its_dictionary_when_files_are_added() {
         &mut NoProgress,
     )
     .unwrap();
-    let dictionary = std::fs::read(index.path().join(DICTIONARY_FILE)).unwrap();
+    let saved = dictionaries(index.path());
+    assert_eq!(saved.len(), 1);
 
     let more = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -150,10 +179,7 @@ fn an_index_keeps_its_dictionary_when_files_are_added() {
         &mut NoProgress,
     )
     .unwrap();
-    assert_eq!(
-        std::fs::read(index.path().join(DICTIONARY_FILE)).unwrap(),
-        dictionary
-    );
+    assert_eq!(dictionaries(index.path()), saved);
     let opened = FyndIndex::open(index.path()).unwrap();
     let records = opened.stored_records().unwrap();
     assert_eq!(records.len() as u64, opened.num_records().unwrap());
@@ -186,7 +212,7 @@ fn a_corpus_too_small_to_train_on_is_stored_without_a_dictionary() {
         .map(|i| common::page(&format!("p{i}"), "Samverkan", "Myndigheter i samverkan."))
         .collect();
     let (dir, index) = common::index_of(&pages, fynd::analysis::lexicon::Chain::Full);
-    assert!(!dir.path().join(DICTIONARY_FILE).exists());
+    assert!(dictionaries(dir.path()).is_empty());
     let mut ids: Vec<String> = index
         .stored_records()
         .unwrap()
@@ -204,7 +230,10 @@ fn a_damaged_dictionary_is_named_when_the_index_is_opened() {
         fynd::analysis::lexicon::Chain::Full,
     );
     drop(index);
-    let file = dir.path().join(DICTIONARY_FILE);
+    let [(name, _)] = &dictionaries(dir.path())[..] else {
+        panic!("one dictionary")
+    };
+    let file = dir.path().join(name);
     let mut bytes = std::fs::read(&file).unwrap();
     let last = bytes.len() - 10;
     bytes[last] ^= 1;
@@ -217,7 +246,46 @@ fn a_damaged_dictionary_is_named_when_the_index_is_opened() {
         let output = common::fynd(&args);
         let said = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{args:?}");
-        assert!(said.contains(DICTIONARY_FILE), "{args:?}: {said}");
+        assert!(said.contains(name.as_str()), "{args:?}: {said}");
         assert!(said.contains("--rebuild"), "{args:?}: {said}");
     }
+}
+
+#[test]
+fn a_record_reads_back_with_whichever_saved_dictionary_its_frame_names() {
+    // Two runs that each trained a dictionary for one index folder (a fresh run stopped
+    // and started again, or two racing): records of both read back, and a record naming a
+    // dictionary the folder lacks is an error naming the file.
+    let (even, odd) = halves();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut first, mut second) = (codec_of(&even), codec_of(&odd));
+    first.save(dir.path()).unwrap();
+    second.save(dir.path()).unwrap();
+    let (a, b) = (first.encode(&odd[1]), second.encode(&odd[2]));
+    let opened = RecordCodec::open(dir.path()).unwrap();
+    assert_eq!(opened.decode(&a).unwrap(), odd[1]);
+    assert_eq!(opened.decode(&b).unwrap(), odd[2]);
+    let lowest = first.dictionary_id().min(second.dictionary_id());
+    assert_eq!(opened.dictionary_id(), lowest);
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    first.save(elsewhere.path()).unwrap();
+    let err = RecordCodec::open(elsewhere.path())
+        .unwrap()
+        .decode(&b)
+        .unwrap_err();
+    let missing = dictionary_file(second.dictionary_id().unwrap());
+    assert!(err.contains(&missing), "{err}");
+}
+
+#[test]
+fn a_stored_record_without_its_body_part_is_an_error_not_an_empty_body() {
+    let schema = FyndSchema::build();
+    let record = common::page("p1", "Samverkan", "Myndigheter i samverkan.");
+    let whole = schema.document(&record);
+    assert_eq!(schema.record_from(&whole).unwrap().body, record.body);
+    let (head, _) = stored_parts(&record);
+    let mut cut = tantivy::TantivyDocument::default();
+    cut.add_bytes(schema.record, &schema.record_codec.encode(&head));
+    assert!(schema.record_from(&cut).is_err());
 }

@@ -1,11 +1,13 @@
 //! `fynd check`: verifies an index without changing it — every segment file against its
-//! checksum, the lexicon and manifest readable, and the manifest's record ids against the
-//! ids the index holds — and says what to do about what it finds.
+//! checksum, the lexicon, the stored records' dictionaries and the manifest readable, and
+//! the manifest's record ids against the ids the index holds — and says what to do about
+//! what it finds.
 
 use super::manifest::{Manifest, MANIFEST_FILE};
 use super::FyndIndex;
 use crate::analysis::lexicon::Lexicon;
 use crate::error::FyndError;
+use crate::record_codec::RecordCodec;
 use std::collections::HashSet;
 use std::path::Path;
 use tantivy::schema::IndexRecordOption;
@@ -66,6 +68,12 @@ pub fn check_index(dir: &Path) -> Result<CheckReport, FyndError> {
     if Lexicon::verify(dir).is_err() {
         report.damaged.push(Lexicon::file_name(dir).to_string());
     }
+    // Opening reads one dictionary of the stored records; a search reads another only when
+    // a record names it: every one is checked here.
+    report.damaged.extend(
+        RecordCodec::damaged_files(dir)
+            .unwrap_or_else(|err| vec![format!("the dictionaries of the stored records ({err})")]),
+    );
     if !report.damaged.is_empty() {
         report.advice.push(format!(
             "{} damaged file(s) ({}): {rebuild}",

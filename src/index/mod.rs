@@ -181,10 +181,9 @@ impl FyndIndex {
                 dir: dir.to_path_buf(),
             });
         }
-        schema.records =
-            Arc::new(RecordCodec::load(dir).map_err(|source| {
-                FyndError::loading(dir, record_codec::DICTIONARY_FILE, source)
-            })?);
+        schema.record_codec = Arc::new(
+            RecordCodec::open(dir).map_err(|err| FyndError::loading(dir, &err.file, err.source))?,
+        );
         let lexicon = Lexicon::load(dir)
             .map_err(|source| FyndError::loading(dir, Lexicon::file_name(dir), source))?
             .unwrap_or_else(Lexicon::base);
@@ -203,23 +202,23 @@ impl FyndIndex {
 
     /// Trains the dictionary the stored records are compressed with on `samples` (records
     /// as [`record_codec::samples_of`] gives them) and saves it, while the index holds no
-    /// record: a record compressed with another dictionary would not read back, so an index
-    /// with records keeps the dictionary it has. With too few samples to train on, records
-    /// are compressed each without one.
+    /// record; an index with records goes on with the dictionary it has, and so does one
+    /// given too few samples to train on (without one, unless an earlier run saved one).
+    /// A dictionary once saved stays: records name the one they were compressed with.
     pub fn train_record_codec(&mut self, samples: &[Vec<u8>]) -> Result<(), FyndError> {
         if self.num_records()? != 0 {
             return Ok(());
         }
+        let Some(dictionary) = RecordCodec::train(samples) else {
+            return Ok(());
+        };
         let io_error = |source| FyndError::Io {
-            path: self.dir.join(record_codec::DICTIONARY_FILE),
+            path: self.dir.clone(),
             source,
         };
-        let codec = match RecordCodec::train(samples) {
-            Some(dictionary) => RecordCodec::with_dictionary(dictionary).map_err(io_error)?,
-            None => RecordCodec::plain(),
-        };
+        let mut codec = RecordCodec::with_dictionary(dictionary).map_err(io_error)?;
         codec.save(&self.dir).map_err(io_error)?;
-        self.schema.records = Arc::new(codec);
+        self.schema.record_codec = Arc::new(codec);
         Ok(())
     }
 

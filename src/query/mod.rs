@@ -793,8 +793,9 @@ fn hit(
     score: tantivy::Score,
     address: tantivy::DocAddress,
 ) -> Result<Hit, FyndError> {
-    // The body is stored apart, and read only for a passage or the whole record.
-    let mut record = if picker.is_some() || records {
+    // The body is stored apart, and read only for a passage: a hit's whole record leaves
+    // the body out.
+    let mut record = if picker.is_some() {
         schema.read_record(searcher, address)?
     } else {
         schema.read_record_without_body(searcher, address)?
